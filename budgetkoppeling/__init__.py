@@ -1,0 +1,71 @@
+"""budgetkoppeling: bundle funding pots and allocate them optimally (SPEC.md).
+
+The pipeline is read -> validate -> model -> solve -> report; :func:`optimaliseer`
+chains it. Heavy imports (polars, pandera, PuLP) happen inside the functions, so
+that ``budgetkoppeling --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .report import Plan
+    from .validate import Invoer
+
+VOORBEELD = Path(__file__).resolve().parent.parent / "inputs" / "voorbeeld_nederland.xlsx"
+
+
+def valideer(pad: Path) -> "Invoer":
+    """Read and validate an input workbook; raises ``InvoerFout`` listing every problem."""
+    from .validate import lees_en_valideer
+
+    return lees_en_valideer(Path(pad))
+
+
+def optimaliseer(
+    pad: Path,
+    uitvoer: Path | None = None,
+    *,
+    scenario: str = "basis",
+    oplosser: str | None = None,
+    geheel: bool = False,
+    schrijf_lp: Path | None = None,
+    voortgang=None,
+) -> "Plan":
+    """Validate, build, solve and (with ``uitvoer``) write the plan workbook.
+
+    ``oplosser`` None takes the workbook's setting (default ``auto``).
+    ``voortgang(stap)`` is called with a Dutch description before each stage.
+    """
+    from .model import bouw
+    from .report import Plan, schrijf_plan
+    from .scenarios import pas_toe
+    from .solve import los_op
+
+    melding = voortgang or (lambda stap: None)
+    begin = time.perf_counter()
+    melding("Invoer lezen en controleren")
+    invoer = pas_toe(valideer(pad), scenario)
+    melding("Model opbouwen")
+    model = bouw(invoer, geheel=geheel)
+    if schrijf_lp is not None:
+        _schrijf_lp(model, Path(schrijf_lp), Path(pad))
+    melding("Model oplossen")
+    oplossing = los_op(model, oplosser or invoer.oplosser)
+    melding("Plan samenstellen")
+    plan = Plan(oplossing, Path(pad), time.perf_counter() - begin)
+    if uitvoer is not None:
+        melding("Werkboek schrijven")
+        schrijf_plan(plan, Path(uitvoer), invoerpad=Path(pad))
+    return plan
+
+
+def _schrijf_lp(model, doel: Path, invoer: Path) -> None:
+    from .io import schrijf_atomisch
+
+    schrijf_atomisch(doel, lambda pad: model.probleem.writeLP(str(pad)), invoer=invoer)

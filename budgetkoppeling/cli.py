@@ -1,0 +1,269 @@
+"""The ``budgetkoppeling`` command: click only. Parse, call the API, print, map errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import VOORBEELD, __version__
+from .errors import BudgetkoppelingFout, GeenOplossing, InvoerFout
+
+INVOER = click.Path(exists=True, dir_okay=False, path_type=Path)
+UITVOER = click.Path(dir_okay=False, writable=False, path_type=Path)
+
+
+class Uitvoer:
+    """What a command prints: rich on a terminal, nothing with --stil, only JSON with --json."""
+
+    def __init__(self, stil: bool, als_json: bool):
+        from rich.console import Console
+
+        self.stil = stil
+        self.als_json = als_json
+        self.scherm = Console(stderr=als_json, quiet=stil or als_json, highlight=False)
+        self.fouten = Console(stderr=True, highlight=False)
+
+    def json(self, gegevens: dict) -> None:
+        if self.als_json:
+            click.echo(json.dumps(gegevens, ensure_ascii=False, indent=2, sort_keys=False))
+
+    def voortgang(self):
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        if self.stil or self.als_json:
+            return None, None
+        balk = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=self.fouten, transient=True)
+        taak = balk.add_task("Starten", total=None)
+        return balk, (lambda stap: balk.update(taak, description=stap))
+
+
+def standaard_opties(functie):
+    """--stil, --json and --debug on every command, and one place that maps errors to exit codes."""
+
+    @click.option("--debug", is_flag=True, help="Toon de volledige foutmelding (traceback) bij een onverwachte fout.")
+    @click.option("--json", "als_json", is_flag=True, help="Schrijf alleen een samenvatting als JSON naar stdout.")
+    @click.option("--stil", is_flag=True, help="Geen voortgang of tabellen op het scherm.")
+    @functools.wraps(functie)
+    def omhulsel(*args, stil: bool, als_json: bool, debug: bool, **kwargs):
+        uitvoer = Uitvoer(stil, als_json)
+        try:
+            functie(*args, uitvoer=uitvoer, **kwargs)
+        except BudgetkoppelingFout as fout:
+            _meld_fout(uitvoer, fout)
+            sys.exit(fout.exit_code)
+        except click.ClickException:
+            raise
+        except KeyboardInterrupt:
+            uitvoer.fouten.print("Afgebroken.")
+            sys.exit(130)
+        except Exception as fout:  # a bug: short message, traceback only with --debug
+            if debug:
+                raise
+            uitvoer.fouten.print(
+                f"Onverwachte fout: {type(fout).__name__}: {fout}\n"
+                "Dit is een fout in budgetkoppeling. Draai opnieuw met --debug en meld de uitvoer.",
+                markup=False,
+            )
+            uitvoer.json({"status": "fout", "melding": str(fout)})
+            sys.exit(1)
+
+    return omhulsel
+
+
+def _meld_fout(uitvoer: Uitvoer, fout: BudgetkoppelingFout) -> None:
+    if isinstance(fout, InvoerFout):
+        uitvoer.fouten.print(fout.tekst(), markup=False)
+        uitvoer.json({
+            "status": "ongeldige_invoer",
+            "problemen": [
+                {"blad": p.blad, "rij": p.rij, "kolom": p.kolom, "waarde": p.waarde,
+                 "melding": p.melding, "tekst": p.tekst()}
+                for p in fout.problemen
+            ],
+        })
+    elif isinstance(fout, GeenOplossing):
+        uitvoer.fouten.print(fout.melding, markup=False)
+        uitvoer.json({"status": "geen_oplossing", "melding": fout.melding, "tekorten": fout.tekorten})
+    else:
+        uitvoer.fouten.print(str(fout), markup=False)
+        uitvoer.json({"status": "fout", "melding": str(fout)})
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="budgetkoppeling", message="%(prog)s %(version)s")
+def main() -> None:
+    """Budgetkoppeling: verdeel gebundelde re-integratiebudgetten zo dat zo veel mogelijk
+    mensen aan het werk komen, binnen de regels van elk fonds.
+
+    \b
+    Voorbeeld:
+      budgetkoppeling voorbeeld
+      budgetkoppeling sjabloon mijn_regio.xlsx
+      budgetkoppeling valideer mijn_regio.xlsx
+      budgetkoppeling optimaliseer mijn_regio.xlsx -o plan.xlsx
+    """
+
+
+def _standaard_uitvoer(naam: str) -> Path:
+    map_ = Path("outputs")
+    map_.mkdir(exist_ok=True)
+    return map_ / naam
+
+
+@main.command()
+@click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
+              help="Het plan-werkboek (standaard outputs/plan_nederland.xlsx).")
+@click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
+              help="Welke oplosser: auto (standaard), highs of cbc.")
+@click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (trager: een geheeltallig model).")
+@standaard_opties
+def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, uitvoer: Uitvoer) -> None:
+    """Reken het meegeleverde landelijke voorbeeld door (35 arbeidsmarktregio's, 2026-2030).
+
+    \b
+    Voorbeeld:
+      budgetkoppeling voorbeeld
+      budgetkoppeling voorbeeld -o outputs/plan.xlsx
+    """
+    doel = uitvoerpad or _standaard_uitvoer("plan_nederland.xlsx")
+    _optimaliseer(VOORBEELD, doel, "basis", oplosser, geheel, None, uitvoer)
+
+
+@main.command()
+@click.argument("invoer", type=INVOER)
+@click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
+              help="Het plan-werkboek (standaard outputs/<naam>_plan.xlsx).")
+@click.option("--scenario", default="basis", show_default=True,
+              help="Reken dit scenario uit het blad Scenarios door.")
+@click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
+              help="Welke oplosser: auto, highs of cbc (standaard: de instelling in het werkboek, anders auto).")
+@click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (een geheeltallig model).")
+@click.option("--schrijf-lp", "schrijf_lp", type=UITVOER, default=None,
+              help="Schrijf ook het model als LP-bestand, met de namen van de beperkingen.")
+@standaard_opties
+def optimaliseer(invoer: Path, uitvoerpad: Path | None, scenario: str, oplosser: str | None,
+                 geheel: bool, schrijf_lp: Path | None, uitvoer: Uitvoer) -> None:
+    """Controleer de invoer, bereken het beste plan en schrijf het plan-werkboek.
+
+    \b
+    Voorbeeld:
+      budgetkoppeling optimaliseer invoer.xlsx -o plan.xlsx
+      budgetkoppeling optimaliseer invoer.xlsx -o plan.xlsx --scenario krimp --geheel
+    """
+    doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_plan.xlsx")
+    _optimaliseer(invoer, doel, scenario, oplosser, geheel, schrijf_lp, uitvoer)
+
+
+def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None, geheel: bool,
+                  schrijf_lp: Path | None, uitvoer: Uitvoer) -> None:
+    from . import optimaliseer as optimaliseer_api
+
+    balk, voortgang = uitvoer.voortgang()
+    if balk is not None:
+        with balk:
+            plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
+                                    schrijf_lp=schrijf_lp, voortgang=voortgang)
+    else:
+        plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
+                                schrijf_lp=schrijf_lp)
+    info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
+    uitvoer.json({
+        "status": "optimaal", "scenario": scenario, "uitvoer": str(doel),
+        "oplosser": info["oplosser"], "looptijd_seconden": float(info["looptijd_seconden"]),
+        "kerncijfers": plan.kerncijfers, "onbenut_per_fonds": plan.onbenut_per_fonds(),
+    })
+    for melding in plan.oplossing.model.invoer.meldingen:
+        uitvoer.scherm.print(f"Let op: {melding}", markup=False)
+    _toon_samenvatting(uitvoer, plan, doel, info)
+
+
+def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
+    from rich.table import Table
+
+    from .solve import euro, getal
+
+    cijfers = plan.kerncijfers
+    tabel = Table(title=f"Plan ({info['scenario']})", title_justify="left")
+    tabel.add_column("Kerncijfer")
+    tabel.add_column("Waarde", justify="right")
+    tabel.add_row("Verwachte plaatsingen", getal(round(cijfers["plaatsingen"], 1)))
+    tabel.add_row("Gewogen plaatsingen (doelstelling)", getal(round(cijfers["gewogen_plaatsingen"], 1)))
+    tabel.add_row("Deelnemers", getal(round(cijfers["deelnemers"], 1)))
+    tabel.add_row("Uitgaven in de planperiode", euro(cijfers["uitgaven"]))
+    tabel.add_row("Kosten per plaatsing", euro(cijfers["kosten_per_plaatsing"]))
+    tabel.add_row("Budget totaal", euro(cijfers["budget_totaal"]))
+    tabel.add_row("Onbenut budget", euro(cijfers["onbenut_budget"]))
+    if cijfers["verplichtingen_na_planperiode"] > 0:
+        tabel.add_row("Kosten na de planperiode", euro(cijfers["verplichtingen_na_planperiode"]))
+    uitvoer.scherm.print(tabel)
+    fondsen = Table(title="Onbenut budget per fonds", title_justify="left")
+    fondsen.add_column("Fonds")
+    fondsen.add_column("Onbenut", justify="right")
+    for fonds, bedrag in plan.onbenut_per_fonds().items():
+        fondsen.add_row(fonds, euro(bedrag))
+    uitvoer.scherm.print(fondsen)
+    uitvoer.scherm.print(
+        f"Oplosser {info['oplosser_versie']}, {info['looptijd_seconden']} s. Plan geschreven naar {doel}.",
+        markup=False,
+    )
+
+
+@main.command()
+@click.argument("invoer", type=INVOER)
+@click.option("--rapport", type=UITVOER, default=None, help="Schrijf de gevonden problemen ook naar dit werkboek.")
+@standaard_opties
+def valideer(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> None:
+    """Controleer een invoerwerkboek en noem alle problemen tegelijk.
+
+    \b
+    Voorbeeld:
+      budgetkoppeling valideer invoer.xlsx
+      budgetkoppeling valideer invoer.xlsx --rapport fouten.xlsx
+    """
+    from . import valideer as valideer_api
+
+    try:
+        gecontroleerd = valideer_api(invoer)
+    except InvoerFout as fout:
+        if rapport is not None:
+            from .report import schrijf_foutrapport
+
+            schrijf_foutrapport(fout.problemen, rapport, invoerpad=invoer)
+            uitvoer.fouten.print(f"Foutenrapport geschreven naar {rapport}.", markup=False)
+        raise
+    for melding in gecontroleerd.meldingen:
+        uitvoer.scherm.print(f"Let op: {melding}", markup=False)
+    uitvoer.scherm.print(
+        f"De invoer is in orde: {len(gecontroleerd.regios)} regio's, {len(gecontroleerd.fondsen)} fondsen, "
+        f"{len(gecontroleerd.instrumenten)} instrumenten, {len(gecontroleerd.doelgroepen)} doelgroepen, "
+        f"planperiode {gecontroleerd.start}-{gecontroleerd.eind}.",
+        markup=False,
+    )
+    uitvoer.json({"status": "geldig", "meldingen": gecontroleerd.meldingen, "problemen": []})
+
+
+@main.command()
+@click.argument("uitvoerpad", metavar="INVOER", type=UITVOER)
+@click.option("--leeg", is_flag=True, help="Alleen de kopjes, zonder voorbeeldregels.")
+@click.option("--overschrijf", is_flag=True, help="Overschrijf een bestaand bestand.")
+@standaard_opties
+def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) -> None:
+    """Maak een invoerwerkboek om in te vullen, met alle bladen en voorbeeldregels.
+
+    \b
+    Voorbeeld:
+      budgetkoppeling sjabloon mijn_regio.xlsx
+      budgetkoppeling sjabloon leeg.xlsx --leeg
+    """
+    from .sjabloon import schrijf_sjabloon
+
+    if uitvoerpad.exists() and not overschrijf:
+        raise click.UsageError(f"'{uitvoerpad}' bestaat al; kies een andere naam of gebruik --overschrijf.")
+    schrijf_sjabloon(uitvoerpad, leeg=leeg)
+    uitvoer.scherm.print(f"Sjabloon geschreven naar {uitvoerpad}.", markup=False)
+    uitvoer.json({"status": "geschreven", "uitvoer": str(uitvoerpad)})

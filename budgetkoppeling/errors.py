@@ -1,0 +1,76 @@
+"""The exceptions of budgetkoppeling, each with the exit code the CLI gives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Probleem:
+    """One problem in an input workbook: where it is, what was found, what is wrong."""
+
+    blad: str | None
+    rij: int | None
+    kolom: str | None
+    waarde: str | None
+    melding: str
+
+    def tekst(self) -> str:
+        """The problem as one Dutch sentence: ``Blad 'X', rij 7, kolom 'y': ... (gevonden: ...)``."""
+        plaats = []
+        if self.blad is not None:
+            plaats.append(f"Blad '{self.blad}'")
+        if self.rij is not None:
+            plaats.append(f"rij {self.rij}")
+        if self.kolom is not None:
+            plaats.append(f"kolom '{self.kolom}'")
+        tekst = ", ".join(plaats)
+        tekst = f"{tekst}: {self.melding}" if tekst else self.melding
+        if self.waarde is not None:
+            tekst += f" (gevonden: {kort(self.waarde)})"
+        return tekst
+
+
+def kort(waarde: str, lengte: int = 60) -> str:
+    """Shorten a user's value for a message, so a 1,000-character name stays readable."""
+    waarde = str(waarde)
+    return waarde if len(waarde) <= lengte else waarde[: lengte - 1] + "…"
+
+
+class BudgetkoppelingFout(Exception):
+    """Base of every error the tool expects; ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+
+class InvoerFout(BudgetkoppelingFout):
+    """The input is not a valid workbook of SPEC §4; lists every problem at once."""
+
+    exit_code = 3
+
+    def __init__(self, problemen: list[Probleem]):
+        self.problemen = list(problemen)
+        super().__init__(self.tekst())
+
+    def tekst(self) -> str:
+        aantal = len(self.problemen)
+        kop = "1 probleem" if aantal == 1 else f"{aantal} problemen"
+        regels = [f"De invoer bevat {kop}:"] + [f"- {p.tekst()}" for p in self.problemen]
+        return "\n".join(regels)
+
+
+class BestandFout(BudgetkoppelingFout):
+    """A file that cannot be read as a workbook, or an output that cannot be written."""
+
+    exit_code = 3
+
+
+class GeenOplossing(BudgetkoppelingFout):
+    """The input is valid but no plan satisfies every budget and rule."""
+
+    exit_code = 4
+
+    def __init__(self, melding: str, tekorten: list[dict] | None = None):
+        self.melding = melding
+        self.tekorten = tekorten or []
+        super().__init__(melding)

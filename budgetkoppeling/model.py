@@ -1,0 +1,460 @@
+"""The linear program of SPEC §5, one ``add_<familie>()`` per constraint family.
+
+Symbols (as in SPEC §5): r region, i instrument, g target group, t year, s segment,
+f fund. ``x[r,i,g,t,s]`` participants starting, ``X[r,i,g,t] = sum_s x``;
+``k[r,i,g,t]`` the cost paid in year t; ``y[f,r,i,g,t]`` euros of fund f;
+``c[f,r,t]`` budget carried from t to t+1. Every constraint is named
+``<familie>_<keys>`` with the safe keys of :class:`Sleutels`, so that the LP file,
+the reports and the diagnosis speak the same names.
+
+The builder receives a validated :class:`~budgetkoppeling.validate.Invoer` only and
+prepares every coefficient before it creates a constraint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pulp
+
+from .validate import ELK, Beleidsregel, Invoer
+
+FAMILIES = (
+    "segment", "potentieel", "looptijd", "kosten", "financiering", "cofinanciering",
+    "budget", "overheveling", "beleidsregel",
+)
+LANDELIJK = None  # the region key of a landelijk fund's budget
+
+
+class Sleutels:
+    """Safe LP names for user names: PuLP rewrites ``-+[] `` and LP files limit length."""
+
+    def __init__(self) -> None:
+        self._naar: dict[tuple[str, str], str] = {}
+        self._gebruikt: set[str] = set()
+
+    def __call__(self, soort: str, naam: str | int | None) -> str:
+        if naam is None:
+            return "landelijk"
+        sleutel = (soort, str(naam))
+        if sleutel not in self._naar:
+            basis = re.sub(r"[^0-9A-Za-z]+", "_", str(naam)).strip("_")[:24] or soort
+            kandidaat, volgnummer = basis, 1
+            while (soort, kandidaat) in self._gebruikt:
+                volgnummer += 1
+                kandidaat = f"{basis}_{volgnummer}"
+            self._gebruikt.add((soort, kandidaat))
+            self._naar[sleutel] = kandidaat
+        return self._naar[sleutel]
+
+    @property
+    def mapping(self) -> dict[tuple[str, str], str]:
+        return dict(self._naar)
+
+
+@dataclass
+class Regel:
+    """One expanded policy rule: the original rule and the values its ``elk`` columns took."""
+
+    regel: Beleidsregel
+    waarden: dict[str, str]
+    naam: str  # the constraint name
+
+    @property
+    def omschrijving(self) -> str:
+        if not self.waarden:
+            return self.regel.regel
+        delen = ", ".join(f"{kolom}={waarde}" for kolom, waarde in self.waarden.items())
+        return f"{self.regel.regel} [{delen}]"
+
+
+@dataclass
+class Model:
+    """The built problem with its variables by index, for solving and reporting."""
+
+    invoer: Invoer
+    probleem: pulp.LpProblem
+    sleutels: Sleutels
+    x: dict[tuple[str, str, str, int, int], pulp.LpVariable] = field(default_factory=dict)
+    k: dict[tuple[str, str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    y: dict[tuple[str, str, str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    c: dict[tuple[str, str | None, int], pulp.LpVariable] = field(default_factory=dict)
+    tekort: dict[str, pulp.LpVariable] = field(default_factory=dict)  # elastic mode only
+    regels: list[Regel] = field(default_factory=list)
+    constraints: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    budgetrijen: dict[tuple[str, str | None, int], str] = field(default_factory=dict)
+    max_aandeel: dict[tuple[str, str, str], float] = field(default_factory=dict)
+
+    def voeg_toe(self, familie: str, naam: str, termen: list[tuple[pulp.LpVariable, float]],
+                 zin: int, rechts: float) -> pulp.LpConstraint:
+        """Add ``sum(termen) <zin> rechts`` as the named constraint ``naam`` of ``familie``."""
+        uitdrukking = pulp.LpAffineExpression(termen)
+        constraint = pulp.LpConstraint(uitdrukking, sense=zin, rhs=rechts, name=naam)
+        self.probleem.addConstraint(constraint, name=naam)
+        self.constraints[familie].append(naam)
+        return constraint
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def discontering(invoer: Invoer, plaatsingsjaar: int) -> float:
+    return (1 + invoer.disconteringsvoet) ** -(plaatsingsjaar - invoer.start)
+
+
+def indexatie(invoer: Invoer, jaar: int) -> float:
+    return (1 + invoer.kostenindexatie) ** (jaar - invoer.start)
+
+
+def max_aandeel(invoer: Invoer, fonds: str, instrument: str, doelgroep: str) -> float | None:
+    """The share of a cell's cost fund f may pay: the most specific rule wins.
+
+    Both named beats one named beats none named; among equally specific rules (one
+    on the instrument, one on the group) the smaller share holds. None: no rule.
+    """
+    beste: tuple[int, float] | None = None
+    for regel in invoer.financieringsregels:
+        if regel.fonds != fonds:
+            continue
+        if regel.instrument not in (None, instrument) or regel.doelgroep not in (None, doelgroep):
+            continue
+        specifiek = (regel.instrument is not None) + (regel.doelgroep is not None)
+        if beste is None or specifiek > beste[0]:
+            beste = (specifiek, regel.max_aandeel)
+        elif specifiek == beste[0]:
+            beste = (specifiek, min(beste[1], regel.max_aandeel))
+    return None if beste is None else beste[1]
+
+
+def fonds_beschikbaar(invoer: Invoer, fonds: str, regio: str) -> bool:
+    """A regional fund serves only regions that have a budget row for it."""
+    if invoer.fondsen[fonds].landelijk:
+        return True
+    return any(f == fonds and r == regio for (f, r, _t) in invoer.budget)
+
+
+def betaaljaren(invoer: Invoer, instrument: str, startjaar: int) -> range:
+    return range(startjaar, startjaar + invoer.instrumenten[instrument].duur)
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def bouw(invoer: Invoer, geheel: bool = False, elastisch: bool = False) -> Model:
+    """Build the LP (or MIP with ``geheel``) of SPEC §5 for ``invoer``.
+
+    ``elastisch`` adds a penalised shortfall variable to every budget and policy
+    rule and minimises their sum: the model of the infeasibility diagnosis.
+    """
+    zin = pulp.LpMinimize if elastisch else pulp.LpMaximize
+    model = Model(invoer=invoer, probleem=pulp.LpProblem("budgetkoppeling", zin), sleutels=Sleutels())
+    add_variabelen(model, geheel)
+    add_segment(model)
+    add_potentieel(model)
+    add_looptijd(model)
+    add_kosten(model)
+    add_financiering(model)
+    add_cofinanciering(model)
+    add_budget(model, elastisch)
+    add_overheveling(model)
+    add_beleidsregel(model, elastisch)
+    if elastisch:
+        model.probleem.setObjective(pulp.LpAffineExpression([(v, 1.0) for v in model.tekort.values()]))
+    else:
+        add_doelstelling(model)
+    return model
+
+
+def add_variabelen(model: Model, geheel: bool) -> None:
+    """x[r,i,g,t,s] where the pair is allowed and potential exists; k, y, c where they can be non-zero."""
+    invoer, naam = model.invoer, model.sleutels
+    categorie = pulp.LpInteger if geheel else pulp.LpContinuous
+    for (instrument, doelgroep) in invoer.effecten:
+        for regio in invoer.regios:
+            for jaar in invoer.jaren:
+                if invoer.potentieel.get((regio, doelgroep, jaar), 0) <= 0:
+                    continue
+                for segment in invoer.segmenten[instrument]:
+                    if segment.aandeel <= 0:
+                        continue
+                    sleutel = (regio, instrument, doelgroep, jaar, segment.nummer)
+                    model.x[sleutel] = pulp.LpVariable(
+                        f"x_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}"
+                        f"_{jaar}_{segment.nummer}", lowBound=0, cat=categorie,
+                    )
+    cellen = {sleutel[:4] for sleutel in model.x}
+    for regio, instrument, doelgroep, start in sorted(cellen):
+        for jaar in betaaljaren(invoer, instrument, start):
+            if jaar > invoer.eind or (regio, instrument, doelgroep, jaar) in model.k:
+                continue
+            model.k[(regio, instrument, doelgroep, jaar)] = pulp.LpVariable(
+                f"k_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}", lowBound=0,
+            )
+    for fonds in invoer.fondsen:
+        for regio, instrument, doelgroep, jaar in model.k:
+            aandeel = max_aandeel(invoer, fonds, instrument, doelgroep)
+            vervaljaar = invoer.fondsen[fonds].vervaljaar
+            if not aandeel or (vervaljaar is not None and jaar > vervaljaar):
+                continue
+            if not fonds_beschikbaar(invoer, fonds, regio):
+                continue
+            model.max_aandeel[(fonds, instrument, doelgroep)] = aandeel
+            model.y[(fonds, regio, instrument, doelgroep, jaar)] = pulp.LpVariable(
+                f"y_{naam('f', fonds)}_{naam('r', regio)}_{naam('i', instrument)}"
+                f"_{naam('g', doelgroep)}_{jaar}", lowBound=0,
+            )
+    for (fonds, regio, jaar), bedrag in sorted(invoer.budget.items(), key=_budget_volgorde):
+        gegevens = invoer.fondsen[fonds]
+        laatste = invoer.eind if gegevens.vervaljaar is None else min(invoer.eind, gegevens.vervaljaar)
+        if gegevens.overheveling > 0 and bedrag > 0 and jaar < laatste:
+            model.c[(fonds, regio, jaar)] = pulp.LpVariable(
+                f"c_{naam('f', fonds)}_{naam('r', regio)}_{jaar}", lowBound=0,
+            )
+
+
+def _budget_volgorde(item):
+    (fonds, regio, jaar), _ = item
+    return (fonds, regio or "", jaar)
+
+
+def _per_cel(model: Model) -> dict[tuple[str, str, str, int], list[pulp.LpVariable]]:
+    cellen: dict[tuple[str, str, str, int], list[pulp.LpVariable]] = defaultdict(list)
+    for sleutel, variabele in model.x.items():
+        cellen[sleutel[:4]].append(variabele)
+    return cellen
+
+
+def add_segment(model: Model) -> None:
+    """segment: x[r,i,g,t,s] <= aandeel(i,s) * Potentieel[r,g,t]."""
+    invoer, naam = model.invoer, model.sleutels
+    aandelen = {
+        (instrument, segment.nummer): segment.aandeel
+        for instrument, segmenten in invoer.segmenten.items() for segment in segmenten
+    }
+    for (regio, instrument, doelgroep, jaar, segment), variabele in model.x.items():
+        if len(invoer.segmenten[instrument]) == 1 and aandelen[(instrument, segment)] >= 1:
+            continue  # the same as potentieel for this pair: no row of its own
+        grens = aandelen[(instrument, segment)] * invoer.potentieel[(regio, doelgroep, jaar)]
+        model.voeg_toe(
+            "segment",
+            f"segment_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}_{segment}",
+            [(variabele, 1.0)], pulp.LpConstraintLE, grens,
+        )
+
+
+def add_potentieel(model: Model) -> None:
+    """potentieel: sum_{i,s} x[r,i,g,t,s] <= Potentieel[r,g,t]."""
+    invoer, naam = model.invoer, model.sleutels
+    per_groep: dict[tuple[str, str, int], list] = defaultdict(list)
+    for (regio, _instrument, doelgroep, jaar, _segment), variabele in model.x.items():
+        per_groep[(regio, doelgroep, jaar)].append((variabele, 1.0))
+    for (regio, doelgroep, jaar), termen in per_groep.items():
+        model.voeg_toe(
+            "potentieel", f"potentieel_{naam('r', regio)}_{naam('g', doelgroep)}_{jaar}",
+            termen, pulp.LpConstraintLE, invoer.potentieel[(regio, doelgroep, jaar)],
+        )
+
+
+def add_looptijd(model: Model) -> None:
+    """looptijd: X[r,i,g,t] = 0 when t + duur(i) - 1 > eind and doorloop_na_planperiode = nee."""
+    invoer, naam = model.invoer, model.sleutels
+    if invoer.doorloop:
+        return
+    for (regio, instrument, doelgroep, jaar), variabelen in _per_cel(model).items():
+        if jaar + invoer.instrumenten[instrument].duur - 1 > invoer.eind:
+            model.voeg_toe(
+                "looptijd",
+                f"looptijd_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}",
+                [(v, 1.0) for v in variabelen], pulp.LpConstraintEQ, 0.0,
+            )
+
+
+def add_kosten(model: Model) -> None:
+    """kosten: k[r,i,g,t] = k(i) (1 + kostenindexatie)^(t - start) sum_{d<duur(i)} X[r,i,g,t-d]."""
+    invoer, naam = model.invoer, model.sleutels
+    cellen = _per_cel(model)
+    for (regio, instrument, doelgroep, jaar), kosten in model.k.items():
+        tarief = invoer.instrumenten[instrument].kosten * indexatie(invoer, jaar)
+        termen = [(kosten, 1.0)]
+        for start in range(jaar - invoer.instrumenten[instrument].duur + 1, jaar + 1):
+            termen += [(v, -tarief) for v in cellen.get((regio, instrument, doelgroep, start), [])]
+        model.voeg_toe(
+            "kosten", f"kosten_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}",
+            termen, pulp.LpConstraintEQ, 0.0,
+        )
+
+
+def add_financiering(model: Model) -> None:
+    """financiering: sum_f y[f,r,i,g,t] = k[r,i,g,t]."""
+    naam = model.sleutels
+    per_cel: dict[tuple[str, str, str, int], list] = defaultdict(list)
+    for (fonds, regio, instrument, doelgroep, jaar), variabele in model.y.items():
+        per_cel[(regio, instrument, doelgroep, jaar)].append((variabele, 1.0))
+    for sleutel, kosten in model.k.items():
+        regio, instrument, doelgroep, jaar = sleutel
+        model.voeg_toe(
+            "financiering",
+            f"financiering_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}",
+            per_cel.get(sleutel, []) + [(kosten, -1.0)], pulp.LpConstraintEQ, 0.0,
+        )
+
+
+def add_cofinanciering(model: Model) -> None:
+    """cofinanciering: y[f,r,i,g,t] <= max_aandeel(f,i,g) k[r,i,g,t] where max_aandeel < 1."""
+    naam = model.sleutels
+    for (fonds, regio, instrument, doelgroep, jaar), variabele in model.y.items():
+        aandeel = model.max_aandeel[(fonds, instrument, doelgroep)]
+        if aandeel >= 1:
+            continue
+        model.voeg_toe(
+            "cofinanciering",
+            f"cofinanciering_{naam('f', fonds)}_{naam('r', regio)}_{naam('i', instrument)}"
+            f"_{naam('g', doelgroep)}_{jaar}",
+            [(variabele, 1.0), (model.k[(regio, instrument, doelgroep, jaar)], -aandeel)],
+            pulp.LpConstraintLE, 0.0,
+        )
+
+
+def add_budget(model: Model, elastisch: bool = False) -> None:
+    """budget: sum_{i,g} y[f,r,i,g,t] + Verplichtingen[f,r,t] + c[f,r,t] <= Budget[f,r,t] + c[f,r,t-1].
+
+    For a landelijk fund the sum runs over every region too, one row per (f,t).
+    """
+    invoer, naam = model.invoer, model.sleutels
+    termen: dict[tuple[str, str | None, int], list] = defaultdict(list)
+    for (fonds, regio, _instrument, _doelgroep, jaar), variabele in model.y.items():
+        budgetregio = LANDELIJK if invoer.fondsen[fonds].landelijk else regio
+        termen[(fonds, budgetregio, jaar)].append((variabele, 1.0))
+    for (fonds, regio, jaar), variabele in model.c.items():
+        termen[(fonds, regio, jaar)].append((variabele, 1.0))
+        if jaar + 1 <= invoer.eind:
+            termen[(fonds, regio, jaar + 1)].append((variabele, -1.0))
+    rijen = set(termen) | set(invoer.budget) | set(invoer.verplichtingen)
+    for sleutel in sorted(rijen, key=lambda s: (s[0], s[1] or "", s[2])):
+        fonds, regio, jaar = sleutel
+        ruimte = invoer.budget.get(sleutel, 0.0) - invoer.verplichtingen.get(sleutel, 0.0)
+        rijnaam = f"budget_{naam('f', fonds)}_{naam('r', regio)}_{jaar}"
+        rij = list(termen.get(sleutel, []))
+        if elastisch:
+            tekort = pulp.LpVariable(f"tekort_{rijnaam}", lowBound=0)
+            model.tekort[rijnaam] = tekort
+            rij.append((tekort, -1.0))
+        if not rij:
+            if ruimte < -1e-9:
+                rij = [(_nul(model), 1.0)]  # keep the impossible row visible to the solver
+            else:
+                continue
+        model.voeg_toe("budget", rijnaam, rij, pulp.LpConstraintLE, ruimte)
+        model.budgetrijen[sleutel] = rijnaam
+
+
+def _nul(model: Model) -> pulp.LpVariable:
+    if "__nul" not in model.tekort:
+        model.tekort["__nul"] = pulp.LpVariable("nul", lowBound=0, upBound=0)
+    return model.tekort["__nul"]
+
+
+def add_overheveling(model: Model) -> None:
+    """overheveling: c[f,r,t] <= overheveling(f) Budget[f,r,t]; no c in the last year or from vervaljaar on."""
+    invoer, naam = model.invoer, model.sleutels
+    for (fonds, regio, jaar), variabele in model.c.items():
+        grens = invoer.fondsen[fonds].overheveling * invoer.budget[(fonds, regio, jaar)]
+        model.voeg_toe(
+            "overheveling", f"overheveling_{naam('f', fonds)}_{naam('r', regio)}_{jaar}",
+            [(variabele, 1.0)], pulp.LpConstraintLE, grens,
+        )
+
+
+def regel_uitbreiding(invoer: Invoer) -> list[tuple[Beleidsregel, dict[str, str]]]:
+    """Every active rule, once per combination of values of its ``elk`` columns."""
+    waarden = {
+        "regio": list(invoer.regios), "fonds": list(invoer.fondsen),
+        "instrument": list(invoer.instrumenten), "doelgroep": list(invoer.doelgroepen),
+        "jaar": [str(j) for j in invoer.jaren],
+    }
+    uitgebreid = []
+    for regel in invoer.beleidsregels:
+        if not regel.actief:
+            continue
+        combinaties: list[dict[str, str]] = [{}]
+        for kolom in ("regio", "fonds", "instrument", "doelgroep", "jaar"):
+            if regel.filters.get(kolom) == ELK:
+                combinaties = [{**c, kolom: w} for c in combinaties for w in waarden[kolom]]
+        uitgebreid += [(regel, combinatie) for combinatie in combinaties]
+    return uitgebreid
+
+
+def regel_termen(model: Model, regel: Beleidsregel, waarden: dict[str, str]) -> list[tuple[pulp.LpVariable, float]]:
+    """The (variable, coefficient) list of a rule's quantity over the cells it matches."""
+    invoer = model.invoer
+    filters = {k: waarden.get(k, v) for k, v in regel.filters.items()}
+
+    def past(kolom: str, waarde) -> bool:
+        return filters.get(kolom) is None or filters[kolom] == str(waarde)
+
+    if regel.grootheid == "uitgaven":
+        return [
+            (v, 1.0) for (f, r, i, g, t), v in model.y.items()
+            if past("fonds", f) and past("regio", r) and past("instrument", i)
+            and past("doelgroep", g) and past("jaar", t)
+        ]
+    factoren = {
+        (i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten
+    }
+    termen = []
+    for (r, i, g, t, s), v in model.x.items():
+        if not (past("regio", r) and past("instrument", i) and past("doelgroep", g)):
+            continue
+        if regel.grootheid == "deelnemers":
+            if past("jaar", t):
+                termen.append((v, 1.0))
+        elif past("jaar", t + invoer.instrumenten[i].vertraging):
+            termen.append((v, invoer.effecten[(i, g)] * factoren[(i, s)]))
+    return termen
+
+
+def add_beleidsregel(model: Model, elastisch: bool = False) -> None:
+    """beleidsregel: sum over matched cells of the quantity <=, >= or = waarde, per ``elk`` value."""
+    naam = model.sleutels
+    zinnen = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "=": pulp.LpConstraintEQ}
+    for regel, waarden in regel_uitbreiding(model.invoer):
+        delen = [naam("regel", regel.regel)] + [
+            naam(kolom if kolom != "jaar" else "jaar", w) for kolom, w in waarden.items()
+        ]
+        rijnaam = "beleidsregel_" + "_".join(delen)
+        termen = regel_termen(model, regel, waarden)
+        if elastisch:
+            if regel.operator in (">=", "="):
+                onder = pulp.LpVariable(f"tekort_{rijnaam}_min", lowBound=0)
+                model.tekort[f"{rijnaam}_min"] = onder
+                termen = termen + [(onder, 1.0)]
+            if regel.operator in ("<=", "="):
+                boven = pulp.LpVariable(f"tekort_{rijnaam}_max", lowBound=0)
+                model.tekort[f"{rijnaam}_max"] = boven
+                termen = termen + [(boven, -1.0)]
+        model.regels.append(Regel(regel, waarden, rijnaam))
+        if not termen:
+            satisfied = {"<=": 0 <= regel.waarde, ">=": 0 >= regel.waarde, "=": regel.waarde == 0}
+            if satisfied[regel.operator]:
+                continue
+            termen = [(_nul(model), 1.0)]
+        model.voeg_toe("beleidsregel", rijnaam, termen, zinnen[regel.operator], regel.waarde)
+
+
+def add_doelstelling(model: Model) -> None:
+    """Objective: max sum gewicht(g) p(i,g) factor(i,s) x[r,i,g,t,s] / (1 + disconteringsvoet)^(t + vertraging(i) - start)."""
+    invoer = model.invoer
+    factoren = {
+        (i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten
+    }
+    termen = []
+    for (r, i, g, t, s), variabele in model.x.items():
+        coefficient = (
+            invoer.doelgroepen[g] * invoer.effecten[(i, g)] * factoren[(i, s)]
+            * discontering(invoer, t + invoer.instrumenten[i].vertraging)
+        )
+        if coefficient:
+            termen.append((variabele, coefficient))
+    model.probleem.setObjective(pulp.LpAffineExpression(termen))

@@ -1,0 +1,90 @@
+"""Applying the rows of the Scenarios sheet (SPEC §4) to a validated input."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+from .errors import InvoerFout, Probleem
+from .io import RIJ
+from .validate import ALLE, Invoer, _jaarreeks
+
+BASIS = "basis"
+
+
+def scenario_namen(invoer: Invoer) -> list[str]:
+    """``basis`` first, then every scenario in the order of the sheet."""
+    return [BASIS] + list(dict.fromkeys(rij["scenario"] for rij in invoer.scenarios))
+
+
+def pas_toe(invoer: Invoer, naam: str) -> Invoer:
+    """A copy of ``invoer`` with the rows of scenario ``naam`` applied in order."""
+    if naam == BASIS:
+        return invoer
+    namen = scenario_namen(invoer)
+    if naam not in namen:
+        raise InvoerFout([Probleem("Scenarios", None, "scenario", naam,
+                                   "onbekend scenario; er zijn: " + ", ".join(namen))])
+    nieuw = copy.deepcopy(invoer)
+    nieuw.scenario = naam
+    problemen: list[Probleem] = []
+    for rij in invoer.scenarios:
+        if rij["scenario"] == naam:
+            _pas_rij_toe(nieuw, rij, problemen)
+    if problemen:
+        raise InvoerFout(problemen)
+    return nieuw
+
+
+def _past(filterwaarde, waarde) -> bool:
+    return filterwaarde is None or filterwaarde.casefold() == ALLE or filterwaarde == waarde
+
+
+def _past_jaar(filterwaarde, jaar) -> bool:
+    if filterwaarde is None or filterwaarde.casefold() == ALLE:
+        return True
+    eerste, laatste = _jaarreeks(filterwaarde)
+    return jaar is not None and eerste <= jaar <= laatste
+
+
+def _nieuw(oud: float, rij: dict) -> float:
+    return oud * rij["factor"] if rij["factor"] is not None else rij["waarde"]
+
+
+def _pas_rij_toe(invoer: Invoer, rij: dict, problemen: list[Probleem]) -> None:
+    soort = rij["aanpassing"]
+    if soort == "budget":
+        for (f, r, t), bedrag in list(invoer.budget.items()):
+            if _past(rij["fonds"], f) and _past(rij["regio"], r) and _past_jaar(rij["jaar"], t):
+                invoer.budget[(f, r, t)] = max(0.0, _nieuw(bedrag, rij))
+    elif soort == "kosten":
+        for naam, instrument in list(invoer.instrumenten.items()):
+            if _past(rij["instrument"], naam):
+                invoer.instrumenten[naam] = dataclasses.replace(
+                    instrument, kosten=max(0.0, _nieuw(instrument.kosten, rij)))
+    elif soort == "plaatsingskans":
+        for (i, g), kans in list(invoer.effecten.items()):
+            if _past(rij["instrument"], i) and _past(rij["doelgroep"], g):
+                nieuw = _nieuw(kans, rij)
+                if not 0 <= nieuw <= 1:
+                    problemen.append(Probleem(
+                        "Scenarios", rij[RIJ], "factor" if rij["factor"] is not None else "waarde",
+                        f"{nieuw:.4g}",
+                        f"de plaatsingskans van {i} / {g} komt buiten 0 tot 1 in scenario '{rij['scenario']}'",
+                    ))
+                else:
+                    invoer.effecten[(i, g)] = nieuw
+    elif soort == "potentieel":
+        for (r, g, t), aantal in list(invoer.potentieel.items()):
+            if _past(rij["regio"], r) and _past(rij["doelgroep"], g) and _past_jaar(rij["jaar"], t):
+                invoer.potentieel[(r, g, t)] = max(0.0, _nieuw(aantal, rij))
+    elif soort in ("regel_waarde", "regel_actief"):
+        regels = []
+        for regel in invoer.beleidsregels:
+            if _past(rij["regel"], regel.regel):
+                if soort == "regel_waarde":
+                    regel = dataclasses.replace(regel, waarde=_nieuw(regel.waarde, rij))
+                else:
+                    regel = dataclasses.replace(regel, actief=_nieuw(1.0 if regel.actief else 0.0, rij) != 0)
+            regels.append(regel)
+        invoer.beleidsregels = regels

@@ -1,0 +1,239 @@
+"""One pandera ``DataFrameModel`` per input sheet of SPEC §4, with Dutch descriptions.
+
+The reader delivers every column as text; :func:`budgetkoppeling.validate.zet_om`
+converts each column to the dtype declared here before the value checks run, so the
+schemas below are the single statement of what every sheet must hold. The
+descriptions are shown to users (template comments, messages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+
+JA_NEE = ["ja", "nee"]
+FONDS_SOORTEN = ["participatiebudget", "esf", "oeo", "sector", "overig"]
+GROOTHEDEN = ["deelnemers", "uitgaven", "plaatsingen"]
+OPERATOREN = ["<=", ">=", "="]
+AANPASSINGEN = ["budget", "kosten", "plaatsingskans", "potentieel", "regel_waarde", "regel_actief"]
+OPLOSSERS = ["auto", "highs", "cbc"]
+
+
+def eindig(*kolommen: str):
+    """A check for the model's class body: these number columns hold no NaN or infinity."""
+
+    @pa.check(*kolommen, name="eindig", error="moet een eindig getal zijn")
+    def _eindig(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        kolom = pl.col(data.key)
+        return data.lazyframe.select(kolom.is_null() | kolom.is_finite())
+
+    return _eindig
+
+
+class Model(pa.DataFrameModel):
+    class Config:
+        strict = True
+
+
+class Instellingen(Model):
+    sleutel: str = pa.Field(description="naam van de instelling, bijvoorbeeld planperiode_start")
+    waarde: str = pa.Field(description="waarde van de instelling")
+
+
+class Regios(Model):
+    regio: str = pa.Field(description="naam van de arbeidsmarktregio (of gemeente)")
+    centrumgemeente: Optional[str] = pa.Field(nullable=True, description="centrumgemeente van de regio")
+    omschrijving: Optional[str] = pa.Field(nullable=True, description="vrije toelichting")
+
+
+class Fondsen(Model):
+    fonds: str = pa.Field(description="naam van het fonds (de geldpot)")
+    soort: str = pa.Field(
+        isin=FONDS_SOORTEN,
+        description="participatiebudget, esf, oeo, sector of overig",
+    )
+    landelijk: Optional[str] = pa.Field(
+        nullable=True, isin=JA_NEE,
+        description="ja: één landelijke pot die elke regio mag gebruiken; nee (standaard): budget per regio",
+    )
+    overheveling: Optional[pl.Float64] = pa.Field(
+        nullable=True, ge=0, le=1,
+        description="deel (0 tot 1) van het jaarbudget dat naar het volgende jaar mag; standaard 0",
+    )
+    vervaljaar: Optional[pl.Int64] = pa.Field(
+        nullable=True, description="laatste jaar waarin het fonds besteed mag worden (leeg: geen)",
+    )
+
+
+class Budgetten(Model):
+    fonds: str = pa.Field(description="fonds uit het blad Fondsen")
+    regio: Optional[str] = pa.Field(
+        nullable=True, description="regio uit het blad Regios; leeg bij een landelijk fonds",
+    )
+    jaar: pl.Int64 = pa.Field(description="begrotingsjaar")
+    bedrag: pl.Float64 = pa.Field(ge=0, description="budget in euro")
+
+    _eindig = eindig('bedrag')
+
+
+class Verplichtingen(Budgetten):
+    bedrag: pl.Float64 = pa.Field(
+        ge=0, description="al aangegane verplichting in euro (bijvoorbeeld lopende loonkostensubsidies)",
+    )
+
+    _eindig = eindig('bedrag')
+
+
+class Instrumenten(Model):
+    instrument: str = pa.Field(description="naam van het re-integratie-instrument")
+    kosten_per_deelnemer: pl.Float64 = pa.Field(
+        ge=0, description="kosten in euro per deelnemer per jaar (prijspeil startjaar planperiode)",
+    )
+    duur_jaren: pl.Int64 = pa.Field(ge=1, le=50, description="looptijd van een traject in hele jaren (1 of meer)")
+    vertraging_jaren: Optional[pl.Int64] = pa.Field(
+        nullable=True, ge=0, le=50,
+        description="jaren van start tot plaatsing in werk; standaard gelijk aan duur_jaren",
+    )
+    omschrijving: Optional[str] = pa.Field(nullable=True, description="vrije toelichting")
+
+    _eindig = eindig('kosten_per_deelnemer')
+
+
+class Doelgroepen(Model):
+    doelgroep: str = pa.Field(description="naam van de doelgroep")
+    gewicht: Optional[pl.Float64] = pa.Field(
+        nullable=True, ge=0,
+        description="gewicht van een plaatsing van deze groep in de doelstelling; standaard 1",
+    )
+    omschrijving: Optional[str] = pa.Field(nullable=True, description="vrije toelichting")
+
+    _eindig = eindig('gewicht')
+
+
+class Potentieel(Model):
+    regio: str = pa.Field(description="regio uit het blad Regios")
+    doelgroep: str = pa.Field(description="doelgroep uit het blad Doelgroepen")
+    jaar: pl.Int64 = pa.Field(description="jaar waarin deze mensen een traject kunnen starten")
+    aantal: pl.Float64 = pa.Field(ge=0, description="aantal mensen dat dat jaar kan starten")
+
+    _eindig = eindig('aantal')
+
+
+class Effecten(Model):
+    instrument: str = pa.Field(description="instrument uit het blad Instrumenten")
+    doelgroep: str = pa.Field(description="doelgroep uit het blad Doelgroepen")
+    plaatsingskans: pl.Float64 = pa.Field(
+        ge=0, le=1, description="kans (0 tot 1) dat een deelnemer werk vindt",
+    )
+
+
+class Financieringsregels(Model):
+    fonds: str = pa.Field(description="fonds uit het blad Fondsen")
+    instrument: Optional[str] = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
+    doelgroep: Optional[str] = pa.Field(nullable=True, description="doelgroep, of alle (ook leeg)")
+    max_aandeel: Optional[pl.Float64] = pa.Field(
+        nullable=True, ge=0, le=1,
+        description="grootste deel (0 tot 1) van de kosten dat dit fonds mag betalen; standaard 1",
+    )
+
+
+class Afnemende_meeropbrengst(Model):
+    instrument: Optional[str] = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
+    segment: pl.Int64 = pa.Field(ge=1, description="volgnummer van het segment (1, 2, ...)")
+    aandeel_potentieel: pl.Float64 = pa.Field(
+        ge=0, le=1, description="deel (0 tot 1) van het potentieel dat in dit segment valt",
+    )
+    factor: pl.Float64 = pa.Field(
+        ge=0, description="vermenigvuldiger van de plaatsingskans in dit segment; daalt of blijft gelijk",
+    )
+
+    _eindig = eindig('factor')
+
+
+class Beleidsregels(Model):
+    regel: str = pa.Field(description="naam van de regel")
+    regio: Optional[str] = pa.Field(nullable=True, description="regio, alle (ook leeg) of elk")
+    fonds: Optional[str] = pa.Field(nullable=True, description="fonds, alle (ook leeg) of elk; alleen bij uitgaven")
+    instrument: Optional[str] = pa.Field(nullable=True, description="instrument, alle (ook leeg) of elk")
+    doelgroep: Optional[str] = pa.Field(nullable=True, description="doelgroep, alle (ook leeg) of elk")
+    jaar: Optional[str] = pa.Field(nullable=True, description="jaar, alle (ook leeg) of elk (elk planjaar)")
+    grootheid: str = pa.Field(isin=GROOTHEDEN, description="deelnemers, uitgaven of plaatsingen")
+    operator: str = pa.Field(isin=OPERATOREN, description="<=, >= of =")
+    waarde: pl.Float64 = pa.Field(description="de grens (personen, euro of plaatsingen)")
+    actief: Optional[str] = pa.Field(nullable=True, isin=JA_NEE, description="ja (standaard) of nee")
+
+    _eindig = eindig('waarde')
+
+
+class Scenarios(Model):
+    scenario: str = pa.Field(description="naam van het scenario")
+    aanpassing: str = pa.Field(
+        isin=AANPASSINGEN,
+        description="budget, kosten, plaatsingskans, potentieel, regel_waarde of regel_actief",
+    )
+    fonds: Optional[str] = pa.Field(nullable=True, description="fonds of alle (ook leeg)")
+    regio: Optional[str] = pa.Field(nullable=True, description="regio of alle (ook leeg)")
+    instrument: Optional[str] = pa.Field(nullable=True, description="instrument of alle (ook leeg)")
+    doelgroep: Optional[str] = pa.Field(nullable=True, description="doelgroep of alle (ook leeg)")
+    jaar: Optional[str] = pa.Field(nullable=True, description="jaar, reeks als 2028-2030, of alle (ook leeg)")
+    regel: Optional[str] = pa.Field(nullable=True, description="beleidsregel (bij regel_waarde en regel_actief)")
+    factor: Optional[pl.Float64] = pa.Field(nullable=True, description="vermenigvuldig met")
+    waarde: Optional[pl.Float64] = pa.Field(nullable=True, description="zet op deze waarde")
+
+    _eindig = eindig('factor', 'waarde')
+
+
+class Huidige_verdeling(Model):
+    regio: str = pa.Field(description="regio uit het blad Regios")
+    instrument: str = pa.Field(description="instrument uit het blad Instrumenten")
+    doelgroep: str = pa.Field(description="doelgroep uit het blad Doelgroepen")
+    jaar: pl.Int64 = pa.Field(description="startjaar")
+    deelnemers: pl.Float64 = pa.Field(ge=0, description="aantal deelnemers dat start")
+
+    _eindig = eindig('deelnemers')
+
+
+@dataclass(frozen=True)
+class Blad:
+    """An input sheet: its exact name, its schema, whether it must be present, its key."""
+
+    naam: str
+    model: type[Model]
+    verplicht: bool
+    sleutel: tuple[str, ...]
+
+    @property
+    def kolommen(self) -> dict[str, pa.Column]:
+        return dict(self.model.to_schema().columns)
+
+
+BLADEN: tuple[Blad, ...] = (
+    Blad("Instellingen", Instellingen, True, ("sleutel",)),
+    Blad("Regios", Regios, True, ("regio",)),
+    Blad("Fondsen", Fondsen, True, ("fonds",)),
+    Blad("Budgetten", Budgetten, True, ()),
+    Blad("Verplichtingen", Verplichtingen, False, ()),
+    Blad("Instrumenten", Instrumenten, True, ("instrument",)),
+    Blad("Doelgroepen", Doelgroepen, True, ("doelgroep",)),
+    Blad("Potentieel", Potentieel, True, ("regio", "doelgroep", "jaar")),
+    Blad("Effecten", Effecten, True, ("instrument", "doelgroep")),
+    Blad("Financieringsregels", Financieringsregels, True, ("fonds", "instrument", "doelgroep")),
+    Blad("Afnemende_meeropbrengst", Afnemende_meeropbrengst, False, ("instrument", "segment")),
+    Blad("Beleidsregels", Beleidsregels, False, ("regel",)),
+    Blad("Scenarios", Scenarios, False, ()),
+    Blad("Huidige_verdeling", Huidige_verdeling, False, ("regio", "instrument", "doelgroep", "jaar")),
+)
+
+BLAD_PER_NAAM = {blad.naam: blad for blad in BLADEN}
+
+INSTELLINGEN = {
+    "planperiode_start": "eerste planjaar",
+    "planperiode_eind": "laatste planjaar (inclusief)",
+    "disconteringsvoet": "jaarlijkse korting op plaatsingen die later vallen (standaard 0)",
+    "kostenindexatie": "jaarlijkse groei van de kosten na het startjaar (standaard 0)",
+    "doorloop_na_planperiode": "ja: trajecten mogen na de planperiode doorlopen; nee (standaard): niet",
+    "oplosser": "auto (standaard), highs of cbc",
+}

@@ -1,0 +1,683 @@
+"""Schemas plus cross-sheet rules: raw text sheets in, clean :class:`Invoer` out.
+
+Every problem is collected first and raised at once as one :class:`InvoerFout`.
+The cross-sheet checks are named functions (``controleer_<wat>``) so that a
+message can be traced back to the rule that made it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+from pandera.config import ValidationDepth, config_context
+
+from .errors import InvoerFout, Probleem, kort
+from .io import RIJ, RuweInvoer, lees_werkboek
+from .schemas import BLAD_PER_NAAM, BLADEN, INSTELLINGEN, OPLOSSERS, JA_NEE
+
+ALLE = "alle"
+ELK = "elk"
+TOLERANTIE = 1e-6
+
+
+@dataclass(frozen=True)
+class Fonds:
+    naam: str
+    soort: str
+    landelijk: bool
+    overheveling: float
+    vervaljaar: int | None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    naam: str
+    kosten: float
+    duur: int
+    vertraging: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    nummer: int
+    aandeel: float
+    factor: float
+
+
+@dataclass(frozen=True)
+class Financieringsregel:
+    fonds: str
+    instrument: str | None  # None = alle
+    doelgroep: str | None
+    max_aandeel: float
+
+
+@dataclass(frozen=True)
+class Beleidsregel:
+    regel: str
+    filters: dict[str, str | None]  # regio/fonds/instrument/doelgroep/jaar: name, None = alle, "elk"
+    grootheid: str
+    operator: str
+    waarde: float
+    actief: bool
+    rij: int
+
+
+@dataclass
+class Invoer:
+    """A validated input workbook: every default applied, every name known."""
+
+    start: int
+    eind: int
+    disconteringsvoet: float
+    kostenindexatie: float
+    doorloop: bool
+    oplosser: str
+    regios: list[str]
+    fondsen: dict[str, Fonds]
+    budget: dict[tuple[str, str | None, int], float]
+    verplichtingen: dict[tuple[str, str | None, int], float]
+    instrumenten: dict[str, Instrument]
+    doelgroepen: dict[str, float]
+    potentieel: dict[tuple[str, str, int], float]
+    effecten: dict[tuple[str, str], float]
+    financieringsregels: list[Financieringsregel]
+    segmenten: dict[str, list[Segment]]
+    beleidsregels: list[Beleidsregel]
+    scenarios: list[dict] = field(default_factory=list)
+    huidige_verdeling: dict[tuple[str, str, str, int], float] = field(default_factory=dict)
+    meldingen: list[str] = field(default_factory=list)
+    sha256: str = ""
+    scenario: str = "basis"
+
+    @property
+    def jaren(self) -> list[int]:
+        return list(range(self.start, self.eind + 1))
+
+
+def lees_en_valideer(pad: Path) -> Invoer:
+    """Read and validate an input workbook; raise :class:`InvoerFout` listing every problem."""
+    return valideer(lees_werkboek(pad))
+
+
+def valideer(ruw: RuweInvoer) -> Invoer:
+    problemen = list(ruw.problemen)
+    getypt: dict[str, list[dict]] = {}
+    for blad in BLADEN:
+        frame = ruw.bladen.get(blad.naam)
+        if frame is None:
+            if blad.verplicht:
+                problemen.append(Probleem(blad.naam, None, None, None, "verplicht blad ontbreekt"))
+            continue
+        rijen, blad_problemen = valideer_blad(blad.naam, frame)
+        problemen += blad_problemen
+        getypt[blad.naam] = rijen
+    if any(blad.verplicht and blad.naam not in getypt for blad in BLADEN):
+        raise InvoerFout(problemen)
+    controle = Controle(getypt, problemen)
+    invoer = controle.bouw()
+    if controle.problemen:
+        raise InvoerFout(sorted_problemen(controle.problemen))
+    invoer.meldingen = list(ruw.meldingen) + invoer.meldingen
+    invoer.sha256 = ruw.sha256
+    return invoer
+
+
+def sorted_problemen(problemen: list[Probleem]) -> list[Probleem]:
+    volgorde = {blad.naam: nummer for nummer, blad in enumerate(BLADEN)}
+    return sorted(
+        dict.fromkeys(problemen),
+        key=lambda p: (volgorde.get(p.blad or "", -1), p.rij or 0, p.kolom or ""),
+    )
+
+
+# --------------------------------------------------------------------------- one sheet
+
+_DECIMALE_KOMMA = re.compile(r"^-?\d+,\d+$")
+
+
+def valideer_blad(naam: str, frame: pl.DataFrame) -> tuple[list[dict], list[Probleem]]:
+    """Convert a text sheet to the schema's dtypes, then run the schema's checks.
+
+    Returns the typed rows (as dicts with the Excel row under ``RIJ``) and the problems.
+    """
+    blad = BLAD_PER_NAAM[naam]
+    problemen: list[Probleem] = []
+    gemeld: set[tuple[int, str]] = set()
+    rijnummers = frame.get_column(RIJ).to_list()
+    kolommen: list[pl.Series] = []
+    for kolom, schema in blad.kolommen.items():
+        if kolom not in frame.columns:
+            if schema.required:
+                problemen.append(Probleem(naam, 1, kolom, None, "verplichte kolom ontbreekt"))
+                for rij in rijnummers:
+                    gemeld.add((rij, kolom))
+            kolommen.append(pl.Series(kolom, [None] * frame.height, dtype=schema.dtype.type))
+            continue
+        tekst = frame.get_column(kolom)
+        omgezet, fout = _zet_om(tekst, schema.dtype.type, _is_keuzelijst(schema))
+        for index in fout:
+            rij = rijnummers[index]
+            gemeld.add((rij, kolom))
+            soort = "een geheel getal" if schema.dtype.type == pl.Int64 else "een getal"
+            problemen.append(Probleem(naam, rij, kolom, tekst[index], f"moet {soort} zijn"))
+        kolommen.append(omgezet)
+    getypt = pl.DataFrame(kolommen) if kolommen else pl.DataFrame()
+    problemen += _pandera_problemen(naam, blad.model, getypt, rijnummers, gemeld)
+    rijen = getypt.with_columns(pl.Series(RIJ, rijnummers, dtype=pl.Int64)).to_dicts()
+    return rijen, problemen
+
+
+def _is_keuzelijst(schema: pa.Column) -> bool:
+    return any(check.name == "isin" for check in schema.checks)
+
+
+def _zet_om(tekst: pl.Series, dtype: type, keuzelijst: bool) -> tuple[pl.Series, list[int]]:
+    """Text to ``dtype``; returns the series and the indexes of cells that did not convert."""
+    if dtype == pl.String:
+        return (tekst.str.to_lowercase() if keuzelijst else tekst), []
+    genormaliseerd = pl.Series(
+        tekst.name,
+        [w.replace(",", ".") if w is not None and _DECIMALE_KOMMA.match(w) else w for w in tekst],
+        dtype=pl.String,
+    )
+    getal = genormaliseerd.cast(pl.Float64, strict=False)
+    fout = [
+        index for index, (oud, nieuw) in enumerate(zip(tekst, getal))
+        if oud is not None and nieuw is None
+    ]
+    if dtype == pl.Int64:
+        heel = [
+            None if w is None or not math.isfinite(w) or w != math.floor(w) or abs(w) > 1e15
+            else int(w)
+            for w in getal
+        ]
+        fout = sorted(set(fout) | {
+            index for index, (oud, nieuw) in enumerate(zip(tekst, heel))
+            if oud is not None and nieuw is None
+        })
+        return pl.Series(tekst.name, heel, dtype=pl.Int64), fout
+    return getal, fout
+
+
+_CHECK_TEKST = [
+    (re.compile(r"greater_than_or_equal_to\((.*)\)"), "moet {0} of meer zijn"),
+    (re.compile(r"less_than_or_equal_to\((.*)\)"), "moet {0} of minder zijn"),
+    (re.compile(r"greater_than\((.*)\)"), "moet meer dan {0} zijn"),
+    (re.compile(r"less_than\((.*)\)"), "moet minder dan {0} zijn"),
+    (re.compile(r"isin\(\[(.*)\]\)"), "moet een van deze waarden zijn: {0}"),
+    (re.compile(r"not_nullable"), "mag niet leeg zijn"),
+]
+
+
+def _check_tekst(check: str) -> str:
+    for patroon, tekst in _CHECK_TEKST:
+        gevonden = patroon.fullmatch(check)
+        if gevonden:
+            return tekst.format(*[g.replace("'", "") for g in gevonden.groups()])
+    return check
+
+
+def _pandera_problemen(
+    naam: str, model: type, frame: pl.DataFrame, rijnummers: list[int], gemeld: set[tuple[int, str]]
+) -> list[Probleem]:
+    with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
+        try:
+            model.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as fouten:
+            gevallen = fouten.failure_cases.to_dicts()
+        else:
+            return []
+    problemen = []
+    for geval in gevallen:
+        index = geval.get("index")
+        kolom = geval.get("column")
+        melding = _check_tekst(str(geval.get("check")))
+        if index is None:
+            problemen.append(Probleem(naam, None, kolom, None, melding))
+            continue
+        rij = rijnummers[index]
+        if (rij, kolom) in gemeld:
+            continue
+        gemeld.add((rij, kolom))
+        waarde = geval.get("failure_case")
+        problemen.append(Probleem(naam, rij, kolom, None if waarde in (None, "null") else waarde, melding))
+    return problemen
+
+
+# --------------------------------------------------------------------------- cross-sheet rules
+
+
+class Controle:
+    """The cross-sheet rules of SPEC §4 over typed rows; builds the :class:`Invoer`."""
+
+    def __init__(self, bladen: dict[str, list[dict]], problemen: list[Probleem]):
+        self.bladen = bladen
+        self.problemen = problemen
+        self.meldingen: list[str] = []
+
+    def fout(self, blad: str, rij: dict | None, kolom: str | None, melding: str, waarde=None) -> None:
+        self.problemen.append(
+            Probleem(blad, rij[RIJ] if rij else None, kolom,
+                     None if waarde is None else str(waarde), melding)
+        )
+
+    def rijen(self, blad: str) -> list[dict]:
+        return self.bladen.get(blad, [])
+
+    # -- building blocks
+
+    def namen(self, blad: str, kolom: str) -> list[str]:
+        """The unique names of a list sheet, reporting duplicates."""
+        gezien: dict[str, int] = {}
+        for rij in self.rijen(blad):
+            naam = rij[kolom]
+            if naam is None:
+                continue
+            if naam in gezien:
+                self.fout(blad, rij, kolom, f"komt al voor in rij {gezien[naam]}", naam)
+            else:
+                gezien[naam] = rij[RIJ]
+        return list(gezien)
+
+    def bekend(self, blad: str, rij: dict, kolom: str, namen, bron: str, filter_: bool = False,
+               elk: bool = False) -> bool:
+        """Check that a cell names something of sheet ``bron``; True when it does."""
+        waarde = rij.get(kolom)
+        if waarde is None:
+            return True
+        if filter_ and waarde.casefold() == ALLE:
+            return True
+        if elk and waarde.casefold() == ELK:
+            return True
+        if waarde in namen:
+            return True
+        hint = next((n for n in namen if n.casefold() == waarde.casefold()), None)
+        melding = f"onbekende naam; staat niet in het blad '{bron}'"
+        if hint is not None:
+            melding += f" (bedoelt u '{kort(hint)}'? hoofdletters tellen mee)"
+        self.fout(blad, rij, kolom, melding, waarde)
+        return False
+
+    def jaar_in_periode(self, blad: str, rij: dict, kolom: str = "jaar") -> bool:
+        jaar = rij.get(kolom)
+        if jaar is None or self.start is None:
+            return True
+        if not self.start <= jaar <= self.eind:
+            self.fout(blad, rij, kolom,
+                      f"jaar ligt buiten de planperiode {self.start}-{self.eind}", jaar)
+            return False
+        return True
+
+    def uniek(self, blad: str, kolommen: tuple[str, ...], normaliseer=None) -> None:
+        gezien: dict[tuple, int] = {}
+        for rij in self.rijen(blad):
+            sleutel = tuple(rij.get(k) for k in kolommen)
+            if normaliseer:
+                sleutel = normaliseer(sleutel)
+            if sleutel in gezien:
+                self.fout(blad, rij, None,
+                          f"dubbele regel: dezelfde {', '.join(kolommen)} staat al in rij {gezien[sleutel]}",
+                          " / ".join("" if k is None else str(k) for k in sleutel))
+            else:
+                gezien[sleutel] = rij[RIJ]
+
+    # -- the rules
+
+    def bouw(self) -> Invoer:
+        self.controleer_instellingen()
+        regios = self.namen("Regios", "regio")
+        fondsen = self.controleer_fondsen()
+        instrumenten = self.controleer_instrumenten()
+        doelgroepen = self.controleer_doelgroepen()
+        budget = self.controleer_bedragen("Budgetten", fondsen, regios)
+        verplichtingen = self.controleer_bedragen("Verplichtingen", fondsen, regios)
+        potentieel = self.controleer_potentieel(regios, doelgroepen)
+        effecten = self.controleer_effecten(instrumenten, doelgroepen)
+        financieringsregels = self.controleer_financieringsregels(fondsen, instrumenten, doelgroepen)
+        segmenten = self.controleer_segmenten(instrumenten)
+        beleidsregels = self.controleer_beleidsregels(regios, fondsen, instrumenten, doelgroepen)
+        scenarios = self.controleer_scenarios(regios, fondsen, instrumenten, doelgroepen, beleidsregels)
+        huidige = self.controleer_huidige_verdeling(regios, instrumenten, doelgroepen, effecten)
+        return Invoer(
+            start=self.start or 0, eind=self.eind or 0,
+            disconteringsvoet=self.disconteringsvoet, kostenindexatie=self.kostenindexatie,
+            doorloop=self.doorloop, oplosser=self.oplosser, regios=regios, fondsen=fondsen,
+            budget=budget, verplichtingen=verplichtingen, instrumenten=instrumenten,
+            doelgroepen=doelgroepen, potentieel=potentieel, effecten=effecten,
+            financieringsregels=financieringsregels, segmenten=segmenten,
+            beleidsregels=beleidsregels, scenarios=scenarios, huidige_verdeling=huidige,
+            meldingen=self.meldingen,
+        )
+
+    def controleer_instellingen(self) -> None:
+        blad = "Instellingen"
+        self.namen(blad, "sleutel")
+        waarden = {}
+        for rij in self.rijen(blad):
+            sleutel = rij["sleutel"]
+            if sleutel is None:
+                continue
+            if sleutel.casefold() not in INSTELLINGEN:
+                self.fout(blad, rij, "sleutel",
+                          "onbekende instelling; bekend zijn: " + ", ".join(INSTELLINGEN), sleutel)
+                continue
+            waarden[sleutel.casefold()] = rij
+
+        def getal(sleutel: str, standaard, geheel: bool = False):
+            rij = waarden.get(sleutel)
+            if rij is None:
+                if standaard is None:
+                    self.fout(blad, None, "sleutel", f"verplichte instelling '{sleutel}' ontbreekt")
+                return standaard
+            tekst = (rij["waarde"] or "").replace(",", ".")
+            try:
+                waarde = float(tekst)
+            except ValueError:
+                waarde = math.nan
+            if not math.isfinite(waarde) or (geheel and waarde != math.floor(waarde)):
+                soort = "een geheel getal (jaar)" if geheel else "een getal"
+                self.fout(blad, rij, "waarde", f"'{sleutel}' moet {soort} zijn", rij["waarde"])
+                return standaard
+            return int(waarde) if geheel else waarde
+
+        def keuze(sleutel: str, opties: list[str], standaard: str) -> str:
+            rij = waarden.get(sleutel)
+            if rij is None or rij["waarde"] is None:
+                return standaard
+            waarde = rij["waarde"].casefold()
+            if waarde not in opties:
+                self.fout(blad, rij, "waarde", f"'{sleutel}' moet een van deze zijn: {', '.join(opties)}",
+                          rij["waarde"])
+                return standaard
+            return waarde
+
+        self.start = getal("planperiode_start", None, geheel=True)
+        self.eind = getal("planperiode_eind", None, geheel=True)
+        if self.start is not None and self.eind is not None:
+            if self.eind < self.start:
+                self.fout(blad, waarden["planperiode_eind"], "waarde",
+                          "planperiode_eind ligt voor planperiode_start", self.eind)
+                self.start = self.eind = None
+            elif self.eind - self.start > 49:
+                self.fout(blad, waarden["planperiode_eind"], "waarde",
+                          "de planperiode mag hoogstens 50 jaar zijn", self.eind)
+                self.start = self.eind = None
+        else:
+            self.start = self.eind = None
+        self.disconteringsvoet = getal("disconteringsvoet", 0.0)
+        if not 0 <= self.disconteringsvoet < 1:
+            self.fout(blad, waarden.get("disconteringsvoet"), "waarde",
+                      "disconteringsvoet moet tussen 0 en 1 liggen", self.disconteringsvoet)
+            self.disconteringsvoet = 0.0
+        self.kostenindexatie = getal("kostenindexatie", 0.0)
+        if not -0.5 <= self.kostenindexatie <= 1:
+            self.fout(blad, waarden.get("kostenindexatie"), "waarde",
+                      "kostenindexatie moet tussen -0,5 en 1 liggen (bijvoorbeeld 0,03 voor 3%)",
+                      self.kostenindexatie)
+            self.kostenindexatie = 0.0
+        self.doorloop = keuze("doorloop_na_planperiode", JA_NEE, "nee") == "ja"
+        self.oplosser = keuze("oplosser", OPLOSSERS, "auto")
+
+    def controleer_fondsen(self) -> dict[str, Fonds]:
+        blad = "Fondsen"
+        self.namen(blad, "fonds")
+        fondsen = {}
+        for rij in self.rijen(blad):
+            if rij["fonds"] is None or rij["fonds"] in fondsen or rij["soort"] is None:
+                continue
+            vervaljaar = rij["vervaljaar"]
+            if vervaljaar is not None and self.start is not None and vervaljaar < self.start:
+                self.meldingen.append(
+                    f"Fonds '{rij['fonds']}' is vervallen ({vervaljaar}) voor de planperiode begint."
+                )
+            fondsen[rij["fonds"]] = Fonds(
+                naam=rij["fonds"], soort=rij["soort"], landelijk=rij["landelijk"] == "ja",
+                overheveling=rij["overheveling"] or 0.0, vervaljaar=vervaljaar,
+            )
+        return fondsen
+
+    def controleer_instrumenten(self) -> dict[str, Instrument]:
+        self.namen("Instrumenten", "instrument")
+        instrumenten = {}
+        for rij in self.rijen("Instrumenten"):
+            if None in (rij["instrument"], rij["kosten_per_deelnemer"], rij["duur_jaren"]):
+                continue
+            if rij["instrument"] in instrumenten:
+                continue
+            vertraging = rij["vertraging_jaren"]
+            instrumenten[rij["instrument"]] = Instrument(
+                naam=rij["instrument"], kosten=rij["kosten_per_deelnemer"], duur=rij["duur_jaren"],
+                vertraging=rij["duur_jaren"] if vertraging is None else vertraging,
+            )
+        return instrumenten
+
+    def controleer_doelgroepen(self) -> dict[str, float]:
+        self.namen("Doelgroepen", "doelgroep")
+        groepen: dict[str, float] = {}
+        for rij in self.rijen("Doelgroepen"):
+            if rij["doelgroep"] is not None and rij["doelgroep"] not in groepen:
+                groepen[rij["doelgroep"]] = 1.0 if rij["gewicht"] is None else rij["gewicht"]
+        return groepen
+
+    def controleer_bedragen(self, blad: str, fondsen: dict[str, Fonds], regios: list[str]):
+        """Budgetten and Verplichtingen: known fund and region, region iff regional, in period."""
+        bedragen: dict[tuple[str, str | None, int], float] = defaultdict(float)
+        regioset = set(regios)
+        for rij in self.rijen(blad):
+            goed = self.bekend(blad, rij, "fonds", fondsen, "Fondsen")
+            goed &= self.bekend(blad, rij, "regio", regioset, "Regios")
+            goed &= self.jaar_in_periode(blad, rij)
+            fonds = fondsen.get(rij["fonds"])
+            if fonds is not None:
+                if fonds.landelijk and rij["regio"] is not None:
+                    self.fout(blad, rij, "regio",
+                              f"fonds '{kort(fonds.naam)}' is landelijk: laat de regio leeg", rij["regio"])
+                    goed = False
+                if not fonds.landelijk and rij["regio"] is None:
+                    self.fout(blad, rij, "regio",
+                              f"fonds '{kort(fonds.naam)}' is regionaal: vul de regio in")
+                    goed = False
+                if fonds.vervaljaar is not None and rij["jaar"] is not None and rij["jaar"] > fonds.vervaljaar:
+                    self.fout(blad, rij, "jaar",
+                              f"na het vervaljaar {fonds.vervaljaar} van fonds '{kort(fonds.naam)}'",
+                              rij["jaar"])
+                    goed = False
+            if goed and None not in (rij["fonds"], rij["jaar"], rij["bedrag"]):
+                bedragen[(rij["fonds"], rij["regio"], rij["jaar"])] += rij["bedrag"]
+        return dict(bedragen)
+
+    def controleer_potentieel(self, regios: list[str], doelgroepen: dict[str, float]):
+        blad = "Potentieel"
+        self.uniek(blad, ("regio", "doelgroep", "jaar"))
+        potentieel = {}
+        for rij in self.rijen(blad):
+            goed = self.bekend(blad, rij, "regio", set(regios), "Regios")
+            goed &= self.bekend(blad, rij, "doelgroep", doelgroepen, "Doelgroepen")
+            goed &= self.jaar_in_periode(blad, rij)
+            if goed and rij["aantal"] is not None and rij["jaar"] is not None:
+                potentieel[(rij["regio"], rij["doelgroep"], rij["jaar"])] = rij["aantal"]
+        return potentieel
+
+    def controleer_effecten(self, instrumenten, doelgroepen):
+        blad = "Effecten"
+        self.uniek(blad, ("instrument", "doelgroep"))
+        effecten = {}
+        for rij in self.rijen(blad):
+            goed = self.bekend(blad, rij, "instrument", instrumenten, "Instrumenten")
+            goed &= self.bekend(blad, rij, "doelgroep", doelgroepen, "Doelgroepen")
+            if goed and rij["plaatsingskans"] is not None:
+                effecten[(rij["instrument"], rij["doelgroep"])] = rij["plaatsingskans"]
+        return effecten
+
+    def controleer_financieringsregels(self, fondsen, instrumenten, doelgroepen):
+        blad = "Financieringsregels"
+
+        def alle_is_leeg(sleutel):
+            return tuple(None if (w is None or str(w).casefold() == ALLE) else w for w in sleutel)
+
+        self.uniek(blad, ("fonds", "instrument", "doelgroep"), alle_is_leeg)
+        regels = []
+        for rij in self.rijen(blad):
+            goed = self.bekend(blad, rij, "fonds", fondsen, "Fondsen")
+            goed &= self.bekend(blad, rij, "instrument", instrumenten, "Instrumenten", filter_=True)
+            goed &= self.bekend(blad, rij, "doelgroep", doelgroepen, "Doelgroepen", filter_=True)
+            if goed and rij["fonds"] is not None:
+                _, instrument, doelgroep = alle_is_leeg((rij["fonds"], rij["instrument"], rij["doelgroep"]))
+                regels.append(Financieringsregel(
+                    rij["fonds"], instrument, doelgroep,
+                    1.0 if rij["max_aandeel"] is None else rij["max_aandeel"],
+                ))
+        return regels
+
+    def controleer_segmenten(self, instrumenten) -> dict[str, list[Segment]]:
+        blad = "Afnemende_meeropbrengst"
+
+        def alle_is_leeg(sleutel):
+            instrument, segment = sleutel
+            return (None if instrument is None or instrument.casefold() == ALLE else instrument, segment)
+
+        self.uniek(blad, ("instrument", "segment"), alle_is_leeg)
+        per_instrument: dict[str | None, list[tuple[dict, Segment]]] = defaultdict(list)
+        for rij in self.rijen(blad):
+            if not self.bekend(blad, rij, "instrument", instrumenten, "Instrumenten", filter_=True):
+                continue
+            if None in (rij["segment"], rij["aandeel_potentieel"], rij["factor"]):
+                continue
+            instrument, _ = alle_is_leeg((rij["instrument"], None))
+            per_instrument[instrument].append(
+                (rij, Segment(rij["segment"], rij["aandeel_potentieel"], rij["factor"]))
+            )
+        for instrument, rijen in per_instrument.items():
+            rijen.sort(key=lambda paar: paar[1].nummer)
+            naam = "alle instrumenten" if instrument is None else f"instrument '{kort(instrument)}'"
+            totaal = sum(segment.aandeel for _, segment in rijen)
+            if abs(totaal - 1) > TOLERANTIE:
+                self.fout(blad, rijen[0][0], "aandeel_potentieel",
+                          f"de aandelen van {naam} tellen op tot {totaal:.6g} in plaats van 1", totaal)
+            for (_, vorige), (rij, segment) in zip(rijen, rijen[1:]):
+                if segment.factor > vorige.factor + 1e-12:
+                    self.fout(blad, rij, "factor",
+                              f"de factor van {naam} stijgt t.o.v. segment {vorige.nummer} "
+                              f"({vorige.factor:g}); factoren mogen niet stijgen", segment.factor)
+        standaard = [s for _, s in per_instrument.get(None, [])] or [Segment(1, 1.0, 1.0)]
+        return {
+            naam: [s for _, s in per_instrument[naam]] if naam in per_instrument else standaard
+            for naam in instrumenten
+        }
+
+    def controleer_beleidsregels(self, regios, fondsen, instrumenten, doelgroepen) -> list[Beleidsregel]:
+        blad = "Beleidsregels"
+        self.namen(blad, "regel")
+        bronnen = {
+            "regio": (set(regios), "Regios"),
+            "fonds": (fondsen, "Fondsen"),
+            "instrument": (instrumenten, "Instrumenten"),
+            "doelgroep": (doelgroepen, "Doelgroepen"),
+        }
+        regels, gezien = [], set()
+        for rij in self.rijen(blad):
+            goed = True
+            filters: dict[str, str | None] = {}
+            for kolom, (namen, bron) in bronnen.items():
+                goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True, elk=True)
+                filters[kolom] = _filterwaarde(rij[kolom])
+            jaar = _filterwaarde(rij["jaar"])
+            if jaar not in (None, ELK):
+                try:
+                    getal = float(jaar.replace(",", "."))
+                    if getal != math.floor(getal):
+                        raise ValueError
+                    jaar = str(int(getal))
+                except ValueError:
+                    self.fout(blad, rij, "jaar", "moet een jaar, alle of elk zijn", rij["jaar"])
+                    goed = False
+            filters["jaar"] = jaar
+            if rij["grootheid"] not in (None, "uitgaven") and filters["fonds"] is not None:
+                self.fout(blad, rij, "fonds",
+                          "het fondsfilter geldt alleen bij grootheid uitgaven; laat het leeg of zet alle",
+                          rij["fonds"])
+                goed = False
+            if goed and None not in (rij["regel"], rij["grootheid"], rij["operator"], rij["waarde"]):
+                if rij["regel"] in gezien:
+                    continue
+                gezien.add(rij["regel"])
+                regels.append(Beleidsregel(
+                    regel=rij["regel"], filters=filters, grootheid=rij["grootheid"],
+                    operator=rij["operator"], waarde=rij["waarde"],
+                    actief=rij["actief"] != "nee", rij=rij[RIJ],
+                ))
+        return regels
+
+    def controleer_scenarios(self, regios, fondsen, instrumenten, doelgroepen, beleidsregels):
+        blad = "Scenarios"
+        bronnen = {
+            "regio": (set(regios), "Regios"),
+            "fonds": (fondsen, "Fondsen"),
+            "instrument": (instrumenten, "Instrumenten"),
+            "doelgroep": (doelgroepen, "Doelgroepen"),
+            "regel": ({r.regel for r in beleidsregels}, "Beleidsregels"),
+        }
+        rijen = []
+        for rij in self.rijen(blad):
+            goed = True
+            for kolom, (namen, bron) in bronnen.items():
+                goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True)
+            if rij["jaar"] is not None and rij["jaar"].casefold() != ALLE:
+                if _jaarreeks(rij["jaar"]) is None:
+                    self.fout(blad, rij, "jaar", "moet een jaar, een reeks als 2028-2030 of alle zijn",
+                              rij["jaar"])
+                    goed = False
+            if (rij["factor"] is None) == (rij["waarde"] is None):
+                self.fout(blad, rij, "factor", "vul precies één van factor en waarde in")
+                goed = False
+            if rij["scenario"] is not None and rij["scenario"].casefold() == "basis":
+                self.fout(blad, rij, "scenario", "'basis' is het uitgangspunt en kan niet worden aangepast",
+                          rij["scenario"])
+                goed = False
+            if goed:
+                rijen.append(rij)
+        return rijen
+
+    def controleer_huidige_verdeling(self, regios, instrumenten, doelgroepen, effecten):
+        blad = "Huidige_verdeling"
+        self.uniek(blad, ("regio", "instrument", "doelgroep", "jaar"))
+        verdeling = {}
+        for rij in self.rijen(blad):
+            goed = self.bekend(blad, rij, "regio", set(regios), "Regios")
+            goed &= self.bekend(blad, rij, "instrument", instrumenten, "Instrumenten")
+            goed &= self.bekend(blad, rij, "doelgroep", doelgroepen, "Doelgroepen")
+            goed &= self.jaar_in_periode(blad, rij)
+            if goed and (rij["instrument"], rij["doelgroep"]) not in effecten:
+                self.fout(blad, rij, "instrument",
+                          "deze combinatie van instrument en doelgroep staat niet in het blad Effecten",
+                          f"{rij['instrument']} / {rij['doelgroep']}")
+                goed = False
+            if goed and rij["deelnemers"] is not None and rij["jaar"] is not None:
+                verdeling[(rij["regio"], rij["instrument"], rij["doelgroep"], rij["jaar"])] = rij["deelnemers"]
+        return verdeling
+
+
+def _filterwaarde(waarde: str | None) -> str | None:
+    """A filter cell: None for alle (or empty), 'elk', or the name."""
+    if waarde is None or waarde.casefold() == ALLE:
+        return None
+    if waarde.casefold() == ELK:
+        return ELK
+    return waarde
+
+
+def _jaarreeks(tekst: str) -> tuple[int, int] | None:
+    """'2028' or '2028-2030' (also with spaces or 2028.0) as (first, last); None if neither."""
+    gevonden = re.fullmatch(r"\s*(\d{4})(?:\.0)?\s*(?:-\s*(\d{4})(?:\.0)?\s*)?", tekst)
+    if not gevonden:
+        return None
+    eerste = int(gevonden.group(1))
+    laatste = int(gevonden.group(2) or eerste)
+    return (eerste, laatste) if eerste <= laatste else None
