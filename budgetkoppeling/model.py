@@ -180,7 +180,7 @@ def add_variabelen(model: Model, geheel: bool) -> None:
                     if segment.aandeel <= 0:
                         continue
                     sleutel = (regio, instrument, doelgroep, jaar, segment.nummer)
-                    model.x[sleutel] = pulp.LpVariable(
+                    model.x[sleutel] = model.probleem.add_variable(
                         f"x_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}"
                         f"_{jaar}_{segment.nummer}", lowBound=0, cat=categorie,
                     )
@@ -189,7 +189,7 @@ def add_variabelen(model: Model, geheel: bool) -> None:
         for jaar in betaaljaren(invoer, instrument, start):
             if jaar > invoer.eind or (regio, instrument, doelgroep, jaar) in model.k:
                 continue
-            model.k[(regio, instrument, doelgroep, jaar)] = pulp.LpVariable(
+            model.k[(regio, instrument, doelgroep, jaar)] = model.probleem.add_variable(
                 f"k_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}", lowBound=0,
             )
     for fonds in invoer.fondsen:
@@ -201,7 +201,7 @@ def add_variabelen(model: Model, geheel: bool) -> None:
             if not fonds_beschikbaar(invoer, fonds, regio):
                 continue
             model.max_aandeel[(fonds, instrument, doelgroep)] = aandeel
-            model.y[(fonds, regio, instrument, doelgroep, jaar)] = pulp.LpVariable(
+            model.y[(fonds, regio, instrument, doelgroep, jaar)] = model.probleem.add_variable(
                 f"y_{naam('f', fonds)}_{naam('r', regio)}_{naam('i', instrument)}"
                 f"_{naam('g', doelgroep)}_{jaar}", lowBound=0,
             )
@@ -209,7 +209,7 @@ def add_variabelen(model: Model, geheel: bool) -> None:
         gegevens = invoer.fondsen[fonds]
         laatste = invoer.eind if gegevens.vervaljaar is None else min(invoer.eind, gegevens.vervaljaar)
         if gegevens.overheveling > 0 and bedrag > 0 and jaar < laatste:
-            model.c[(fonds, regio, jaar)] = pulp.LpVariable(
+            model.c[(fonds, regio, jaar)] = model.probleem.add_variable(
                 f"c_{naam('f', fonds)}_{naam('r', regio)}_{jaar}", lowBound=0,
             )
 
@@ -338,7 +338,7 @@ def add_budget(model: Model, elastisch: bool = False) -> None:
         rijnaam = f"budget_{naam('f', fonds)}_{naam('r', regio)}_{jaar}"
         rij = list(termen.get(sleutel, []))
         if elastisch:
-            tekort = pulp.LpVariable(f"tekort_{rijnaam}", lowBound=0)
+            tekort = model.probleem.add_variable(f"tekort_{rijnaam}", lowBound=0)
             model.tekort[rijnaam] = tekort
             rij.append((tekort, -1.0))
         if not rij:
@@ -352,7 +352,7 @@ def add_budget(model: Model, elastisch: bool = False) -> None:
 
 def _nul(model: Model) -> pulp.LpVariable:
     if "__nul" not in model.tekort:
-        model.tekort["__nul"] = pulp.LpVariable("nul", lowBound=0, upBound=0)
+        model.tekort["__nul"] = model.probleem.add_variable("nul", lowBound=0, upBound=0)
     return model.tekort["__nul"]
 
 
@@ -427,11 +427,11 @@ def add_beleidsregel(model: Model, elastisch: bool = False) -> None:
         termen = regel_termen(model, regel, waarden)
         if elastisch:
             if regel.operator in (">=", "="):
-                onder = pulp.LpVariable(f"tekort_{rijnaam}_min", lowBound=0)
+                onder = model.probleem.add_variable(f"tekort_{rijnaam}_min", lowBound=0)
                 model.tekort[f"{rijnaam}_min"] = onder
                 termen = termen + [(onder, 1.0)]
             if regel.operator in ("<=", "="):
-                boven = pulp.LpVariable(f"tekort_{rijnaam}_max", lowBound=0)
+                boven = model.probleem.add_variable(f"tekort_{rijnaam}_max", lowBound=0)
                 model.tekort[f"{rijnaam}_max"] = boven
                 termen = termen + [(boven, -1.0)]
         model.regels.append(Regel(regel, waarden, rijnaam))

@@ -27,6 +27,11 @@ JAAR = "0"
 VASTE_DATUM = datetime.datetime(2026, 1, 1)
 
 
+def _geld(bedrag: float) -> float:
+    """Rounding noise of the solver (far below a cent) is shown as zero."""
+    return 0.0 if abs(bedrag) < 1e-4 else bedrag
+
+
 def _regio_volgorde(oplossing: Oplossing) -> dict[str, int]:
     return {regio: nummer for nummer, regio in enumerate(oplossing.model.invoer.regios)}
 
@@ -100,7 +105,7 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
             rijen.append({
                 "fonds": f, "regio": "landelijk" if r is None else r, "jaar": t, "budget": budget,
                 "verplichtingen": verplicht, "overheveling_in": erin, "besteed": uit,
-                "overheveling_uit": eruit, "onbenut": budget + erin - verplicht - uit - eruit,
+                "overheveling_uit": eruit, "onbenut": _geld(budget + erin - verplicht - uit - eruit),
             })
     return pl.DataFrame(rijen, schema={
         "fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "budget": pl.Float64,
@@ -228,12 +233,13 @@ def _nieuw_werkboek(pad: Path):
 def _plaats(werkboek, naam: str, frame: pl.DataFrame, formaten: dict[str, str], titel: str,
             scenario: str, positie: str = "A1", tabelnaam: str | None = None) -> object:
     werkblad = werkboek.get_worksheet_by_name(naam) or werkboek.add_worksheet(naam)
-    if frame.height == 0:  # an Excel table needs a data row: write the header only
-        kop = werkboek.add_format({"bold": True})
+    if frame.height == 0:  # an Excel table of the header and one empty row
+        werkblad.add_table(0, 0, 1, frame.width - 1, {
+            "name": tabelnaam or naam, "style": "Table Style Medium 2",
+            "columns": [{"header": kolom} for kolom in frame.columns],
+        })
         for kolom, naam_ in enumerate(frame.columns):
-            werkblad.write_string(0, kolom, naam_, kop)
-            werkblad.set_column(kolom, kolom, max(12, len(naam_) + 2))
-        werkblad.write_string(1, 0, "(geen regels)")
+            werkblad.set_column(kolom, kolom, max(12, len(naam_) + 4))
     else:
         frame.write_excel(
             workbook=werkboek, worksheet=werkblad, position=positie,

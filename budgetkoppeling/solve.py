@@ -43,7 +43,7 @@ def kies_oplosser(model: Model, gevraagd: str) -> str:
 def _oplosser(naam: str, mip: bool):
     if naam == "highs":
         return pulp.HiGHS(msg=False, mip=mip)
-    return pulp.PULP_CBC_CMD(msg=False, mip=mip)
+    return pulp.PULP_CBC_CMD(msg=False, mip=mip, _skip_v4_deprecation=True)
 
 
 def oplosser_versie(naam: str) -> str:
@@ -75,13 +75,18 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
         )
 
     def waarden(variabelen: dict) -> dict:
-        return {sleutel: (v.varValue or 0.0) for sleutel, v in variabelen.items()}
+        # all variables are >= 0: a tiny negative or positive value is solver noise
+        return {sleutel: _schoon(v.varValue) for sleutel, v in variabelen.items()}
 
     return Oplossing(
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam),
         doelwaarde=pulp.value(model.probleem.objective) or 0.0, seconden=seconden,
         x=waarden(model.x), k=waarden(model.k), y=waarden(model.y), c=waarden(model.c),
     )
+
+
+def _schoon(waarde: float | None) -> float:
+    return 0.0 if waarde is None or waarde < 1e-9 else float(waarde)
 
 
 def diagnose(model: Model, naam: str) -> GeenOplossing:

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from budgetkoppeling.io import schrijf_invoer
+
+
+def basis(jaren=(2026,), **instellingen) -> dict[str, list[dict]]:
+    """One region A, one fund P, one instrument I (EUR 1,000, 1 year, placed at once), group G.
+
+    Potential 100 a year, chance 0.5; P has no budget yet: each test sets its own.
+    """
+    rijen = {
+        "Instellingen": [
+            {"sleutel": "planperiode_start", "waarde": str(jaren[0])},
+            {"sleutel": "planperiode_eind", "waarde": str(jaren[-1])},
+        ] + [{"sleutel": k, "waarde": str(v)} for k, v in instellingen.items()],
+        "Regios": [{"regio": "A"}],
+        "Fondsen": [{"fonds": "P", "soort": "participatiebudget"}],
+        "Budgetten": [],
+        "Instrumenten": [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 1, "vertraging_jaren": 0}],
+        "Doelgroepen": [{"doelgroep": "G"}],
+        "Potentieel": [{"regio": "A", "doelgroep": "G", "jaar": t, "aantal": 100} for t in jaren],
+        "Effecten": [{"instrument": "I", "doelgroep": "G", "plaatsingskans": 0.5}],
+        "Financieringsregels": [{"fonds": "P"}],
+    }
+    return copy.deepcopy(rijen)
+
+
+@pytest.fixture
+def werkboek(tmp_path):
+    """Write sheets (a dict of rows) to a fresh .xlsx in tmp_path and return its path."""
+    teller = iter(range(1_000_000))
+
+    def maak(bladen: dict[str, list[dict]], naam: str | None = None) -> Path:
+        pad = tmp_path / (naam or f"invoer_{next(teller)}.xlsx")
+        schrijf_invoer(pad, bladen)
+        return pad
+
+    return maak

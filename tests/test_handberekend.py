@@ -1,0 +1,369 @@
+"""Tiny cases whose optimum is computed by hand, one or more per constraint family of SPEC §5.
+
+Every case is solved with HiGHS and with CBC, written to a plan workbook and checked by
+the independent checker; the objective must equal the hand-computed value.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import budgetkoppeling
+from budgetkoppeling.errors import GeenOplossing
+
+from .checker import controleer, doelwaarde
+from .conftest import basis
+
+OPLOSSERS = ["highs", "cbc"]
+
+
+def los_op(werkboek, tmp_path, bladen, oplosser, **opties):
+    invoer = werkboek(bladen)
+    plan_pad = tmp_path / f"plan_{oplosser}.xlsx"
+    plan = budgetkoppeling.optimaliseer(invoer, plan_pad, oplosser=oplosser, **opties)
+    assert controleer(invoer, plan_pad) == []
+    assert doelwaarde(plan_pad) == pytest.approx(plan.oplossing.doelwaarde, rel=1e-12)
+    return plan
+
+
+def budget(fonds, bedrag, jaar=2026, regio="A"):
+    return {"fonds": fonds, "regio": regio, "jaar": jaar, "bedrag": bedrag}
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_budget_limits_participants(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(10)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(5)
+    assert plan.kerncijfers["uitgaven"] == pytest.approx(10_000)
+    assert plan.kerncijfers["kosten_per_plaatsing"] == pytest.approx(2_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_verplichtingen_reduce_the_budget(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    bladen["Verplichtingen"] = [budget("P", 4_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(3)
+    assert plan.kerncijfers["onbenut_budget"] == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_potentieel_caps_participants(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Budgetten"] = [budget("P", 1_000_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(100)
+    assert plan.kerncijfers["onbenut_budget"] == pytest.approx(900_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_esf_cap_forces_split_with_participatiebudget(werkboek, tmp_path, oplosser):
+    # ESF pays at most 40%: P's 6,000 must cover the other 60% -> cost 10,000 -> 10 people.
+    bladen = basis()
+    bladen["Fondsen"].append({"fonds": "E", "soort": "esf", "overheveling": 0})
+    bladen["Financieringsregels"].append({"fonds": "E", "instrument": "alle", "doelgroep": "alle", "max_aandeel": 0.4})
+    bladen["Budgetten"] = [budget("P", 6_000), budget("E", 10_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(5)
+    per_fonds = dict(zip(plan.financiering["fonds"], plan.financiering["bedrag"]))
+    assert per_fonds["E"] == pytest.approx(4_000)
+    assert per_fonds["P"] == pytest.approx(6_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_two_year_instrument_pays_in_both_years(werkboek, tmp_path, oplosser):
+    # Start in 2026 only (doorloop nee); 2027's cost must fit 2027's budget too.
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Instrumenten"] = [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 2, "vertraging_jaren": 2}]
+    bladen["Budgetten"] = [budget("P", 10_000, 2026), budget("P", 8_000, 2027)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(8)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(4)
+    assert plan.allocatie["plaatsingsjaar"].to_list() == [2028]
+    assert sorted(plan.financiering["jaar"].to_list()) == [2026, 2027]
+    assert plan.allocatie["kosten"].to_list() == [pytest.approx(16_000)]
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_doorloop_ja_reports_costs_after_the_plan(werkboek, tmp_path, oplosser):
+    bladen = basis(jaren=(2026,), doorloop_na_planperiode="ja")
+    bladen["Instrumenten"] = [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 2, "vertraging_jaren": 2}]
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(10)
+    assert plan.kerncijfers["verplichtingen_na_planperiode"] == pytest.approx(10_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_looptijd_forbids_trajectories_past_the_plan(werkboek, tmp_path, oplosser):
+    bladen = basis(jaren=(2026,))
+    bladen["Instrumenten"] = [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 2}]
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(0)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_carry_over_of_twenty_percent(werkboek, tmp_path, oplosser):
+    # Nobody can start in 2026; 20% of 2026's 10,000 moves to 2027 -> 2 people.
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Fondsen"] = [{"fonds": "P", "soort": "participatiebudget", "overheveling": 0.2}]
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2027, "aantal": 100}]
+    bladen["Budgetten"] = [budget("P", 10_000, 2026)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(2)
+    assert plan.kerncijfers["onbenut_budget"] == pytest.approx(8_000)
+    fondsen = plan.fondsen.to_dicts()
+    assert fondsen[0]["overheveling_uit"] == pytest.approx(2_000)
+    assert fondsen[1]["overheveling_in"] == pytest.approx(2_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_money_is_lost_after_vervaljaar(werkboek, tmp_path, oplosser):
+    # E expires in 2026 and may not carry over; only P's 1,000 in 2027 can pay.
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Fondsen"].append({"fonds": "E", "soort": "esf", "overheveling": 0.5, "vervaljaar": 2026})
+    bladen["Financieringsregels"].append({"fonds": "E"})
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2027, "aantal": 100}]
+    bladen["Budgetten"] = [budget("E", 50_000, 2026), budget("P", 1_000, 2027)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(1)
+    assert plan.kerncijfers["onbenut_budget"] == pytest.approx(50_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_landelijk_pot_shared_by_two_regions(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Regios"] = [{"regio": "A"}, {"regio": "B"}]
+    bladen["Fondsen"] = [{"fonds": "L", "soort": "sector", "landelijk": "ja"}]
+    bladen["Financieringsregels"] = [{"fonds": "L"}]
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2026, "aantal": 6},
+                            {"regio": "B", "doelgroep": "G", "jaar": 2026, "aantal": 4}]
+    bladen["Budgetten"] = [{"fonds": "L", "jaar": 2026, "bedrag": 20_000}]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(5)
+    assert dict(zip(plan.allocatie["regio"], plan.allocatie["deelnemers"])) == {
+        "A": pytest.approx(6), "B": pytest.approx(4)}
+    assert plan.fondsen.to_dicts()[0]["regio"] == "landelijk"
+    assert plan.fondsen.to_dicts()[0]["onbenut"] == pytest.approx(10_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_landelijk_pot_is_one_budget_for_all_regions(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Regios"] = [{"regio": "A"}, {"regio": "B"}]
+    bladen["Fondsen"] = [{"fonds": "L", "soort": "sector", "landelijk": "ja"}]
+    bladen["Financieringsregels"] = [{"fonds": "L"}]
+    bladen["Potentieel"] = [{"regio": r, "doelgroep": "G", "jaar": 2026, "aantal": 100} for r in "AB"]
+    bladen["Budgetten"] = [{"fonds": "L", "jaar": 2026, "bedrag": 15_000}]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(15)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_kostenindexatie(werkboek, tmp_path, oplosser):
+    # 2027 costs 1,000 x 1.1 = 1,100: 11,000 pays for 10 people.
+    bladen = basis(jaren=(2026, 2027), kostenindexatie=0.1)
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2027, "aantal": 100}]
+    bladen["Budgetten"] = [budget("P", 11_000, 2027)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(10)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_disconteringsvoet(werkboek, tmp_path, oplosser):
+    # Placed one year later: 10 people x 0.5 / 1.25 = 4 weighted placements.
+    bladen = basis(disconteringsvoet=0.25)
+    bladen["Instrumenten"] = [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 1, "vertraging_jaren": 1}]
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["plaatsingen"] == pytest.approx(5)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(4)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_discounting_prefers_earlier_placements(werkboek, tmp_path, oplosser):
+    # Same money in one year; a slow instrument (placed a year later) loses to a fast one.
+    bladen = basis(disconteringsvoet=0.1)
+    bladen["Instrumenten"].append({"instrument": "Traag", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
+                                   "vertraging_jaren": 1})
+    bladen["Effecten"].append({"instrument": "Traag", "doelgroep": "G", "plaatsingskans": 0.54})
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    # 0.54 / 1.1 = 0.491 < 0.5: all ten go to I.
+    assert dict(zip(plan.allocatie["instrument"], plan.allocatie["deelnemers"])) == {"I": pytest.approx(10)}
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_segments_diminishing_returns(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Afnemende_meeropbrengst"] = [
+        {"instrument": "alle", "segment": 1, "aandeel_potentieel": 0.5, "factor": 1},
+        {"instrument": "alle", "segment": 2, "aandeel_potentieel": 0.5, "factor": 0.5},
+    ]
+    bladen["Budgetten"] = [budget("P", 1_000_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["plaatsingen"] == pytest.approx(0.5 * (50 + 25))
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_segments_send_the_rest_to_the_next_instrument(werkboek, tmp_path, oplosser):
+    # I's second segment is worth 0.5 x 0.2 = 0.1 per person; J gives 0.3: J takes the rest.
+    bladen = basis()
+    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
+                                   "vertraging_jaren": 0})
+    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": 0.3})
+    bladen["Afnemende_meeropbrengst"] = [
+        {"instrument": "I", "segment": 1, "aandeel_potentieel": 0.4, "factor": 1},
+        {"instrument": "I", "segment": 2, "aandeel_potentieel": 0.6, "factor": 0.2},
+    ]
+    bladen["Budgetten"] = [budget("P", 60_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert dict(zip(plan.allocatie["instrument"], plan.allocatie["deelnemers"])) == {
+        "I": pytest.approx(40), "J": pytest.approx(20)}
+    assert plan.kerncijfers["plaatsingen"] == pytest.approx(20 + 6)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_gewicht_of_groups(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Doelgroepen"] = [{"doelgroep": "G", "gewicht": 2}, {"doelgroep": "H", "gewicht": 1}]
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2026, "aantal": 3},
+                            {"regio": "A", "doelgroep": "H", "jaar": 2026, "aantal": 100}]
+    bladen["Effecten"].append({"instrument": "I", "doelgroep": "H", "plaatsingskans": 0.9})
+    bladen["Budgetten"] = [budget("P", 5_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(3 * 0.5 * 2 + 2 * 0.9)
+    assert plan.kerncijfers["plaatsingen"] == pytest.approx(1.5 + 1.8)
+
+
+def regel(**velden):
+    return {"regel": "r", "regio": "alle", "fonds": "alle", "instrument": "alle", "doelgroep": "alle",
+            "jaar": "alle", "actief": "ja", **velden}
+
+
+def twee_instrumenten():
+    bladen = basis()
+    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
+                                   "vertraging_jaren": 0})
+    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": 0.2})
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    return bladen
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+@pytest.mark.parametrize("grootheid, operator, waarde, verwacht", [
+    ("deelnemers", "<=", 4, 0.5 * 4),                 # at most 4 people in total
+    ("deelnemers", ">=", 3, 0.5 * 7 + 0.2 * 3),       # (on J) at least 3 people
+    ("plaatsingen", "=", 1, 0.5 * 5 + 0.2 * 5),       # (on J) exactly 1 placement
+    ("uitgaven", "<=", 4_000, 0.5 * 4),               # at most EUR 4,000 in total
+    ("uitgaven", ">=", 2_000, 0.5 * 8 + 0.2 * 2),     # (on J) at least EUR 2,000
+])
+def test_beleidsregel_quantities_and_operators(werkboek, tmp_path, oplosser, grootheid, operator, waarde, verwacht):
+    bladen = twee_instrumenten()
+    instrument = "alle" if operator == "<=" else "J"
+    bladen["Beleidsregels"] = [regel(instrument=instrument, grootheid=grootheid, operator=operator, waarde=waarde)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(verwacht)
+    assert plan.beleidsregels["bindend"].to_list() == ["ja"]
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_beleidsregel_fonds_filter_on_uitgaven(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Fondsen"].append({"fonds": "Q", "soort": "overig"})
+    bladen["Financieringsregels"].append({"fonds": "Q"})
+    bladen["Budgetten"] = [budget("P", 10_000), budget("Q", 3_000)]
+    bladen["Beleidsregels"] = [regel(fonds="P", grootheid="uitgaven", operator="<=", waarde=4_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(7)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+@pytest.mark.parametrize("filterwaarde, verwacht", [("alle", 12), ("elk", 16)])
+def test_alle_versus_elk(werkboek, tmp_path, oplosser, filterwaarde, verwacht):
+    bladen = basis()
+    bladen["Regios"] = [{"regio": "A"}, {"regio": "B"}]
+    bladen["Potentieel"] = [{"regio": r, "doelgroep": "G", "jaar": 2026, "aantal": 100} for r in "AB"]
+    bladen["Budgetten"] = [budget("P", 10_000, regio="A"), budget("P", 10_000, regio="B")]
+    grens = 12 if filterwaarde == "alle" else 8
+    bladen["Beleidsregels"] = [regel(regio=filterwaarde, grootheid="deelnemers", operator="<=", waarde=grens)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(verwacht)
+    assert plan.beleidsregels.height == (1 if filterwaarde == "alle" else 2)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_elk_jaar_in_placement_year(werkboek, tmp_path, oplosser):
+    # Placements counted by year of placement: a cap of 1 placement in each plan year.
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Budgetten"] = [budget("P", 10_000, 2026), budget("P", 10_000, 2027)]
+    bladen["Beleidsregels"] = [regel(jaar="elk", grootheid="plaatsingen", operator="<=", waarde=1)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["plaatsingen"] == pytest.approx(2)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_inactive_rule_is_ignored(werkboek, tmp_path, oplosser):
+    bladen = twee_instrumenten()
+    bladen["Beleidsregels"] = [regel(grootheid="deelnemers", operator="<=", waarde=1, actief="nee")]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(5)
+    assert plan.beleidsregels.height == 0
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_most_specific_financing_rule_wins(werkboek, tmp_path, oplosser):
+    # E pays 40% of everything but nothing of J (a named rule beats alle).
+    bladen = twee_instrumenten()
+    bladen["Effecten"][1]["plaatsingskans"] = 0.6
+    bladen["Fondsen"].append({"fonds": "E", "soort": "esf"})
+    bladen["Financieringsregels"] += [{"fonds": "E", "max_aandeel": 0.4},
+                                      {"fonds": "E", "instrument": "J", "max_aandeel": 0}]
+    bladen["Budgetten"] = [budget("P", 0), budget("E", 100_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(0)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_geheel_gives_whole_people(werkboek, tmp_path, oplosser):
+    bladen = basis()
+    bladen["Budgetten"] = [budget("P", 10_500)]
+    lp = los_op(werkboek, tmp_path, bladen, oplosser)
+    mip = los_op(werkboek, tmp_path, bladen, oplosser, geheel=True)
+    assert lp.kerncijfers["deelnemers"] == pytest.approx(10.5)
+    assert mip.kerncijfers["deelnemers"] == pytest.approx(10)
+    assert mip.kerncijfers["gewogen_plaatsingen"] == pytest.approx(5)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_commitments_above_budget_name_fund_region_year_and_shortfall(werkboek, oplosser):
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Budgetten"] = [budget("P", 10_000, 2026), budget("P", 10_000, 2027)]
+    bladen["Verplichtingen"] = [budget("P", 12_500, 2027)]
+    with pytest.raises(GeenOplossing) as fout:
+        budgetkoppeling.optimaliseer(werkboek(bladen), oplosser=oplosser)
+    assert len(fout.value.tekorten) == 1
+    tekort = fout.value.tekorten[0]
+    assert (tekort["fonds"], tekort["regio"], tekort["jaar"]) == ("P", "A", 2027)
+    assert tekort["tekort"] == pytest.approx(2_500)
+    assert "€ 2.500" in fout.value.melding
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_minimum_rule_without_money_names_the_rule(werkboek, oplosser):
+    bladen = basis()
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    bladen["Beleidsregels"] = [regel(regel="banenafspraak", grootheid="plaatsingen", operator=">=", waarde=8)]
+    with pytest.raises(GeenOplossing) as fout:
+        budgetkoppeling.optimaliseer(werkboek(bladen), oplosser=oplosser)
+    soorten = {t["soort"] for t in fout.value.tekorten}
+    assert "banenafspraak" in fout.value.melding
+    # 8 placements need 16 people = 16,000 euros: the cheapest repair is 6,000 euros or 3 placements.
+    totaal = sum(t["tekort"] for t in fout.value.tekorten)
+    assert soorten <= {"budget", "beleidsregel"}
+    assert totaal == pytest.approx(3) or totaal == pytest.approx(6_000)
