@@ -24,8 +24,8 @@ class Uitvoer:
 
         self.stil = stil
         self.als_json = als_json
-        self.scherm = Console(stderr=als_json, quiet=stil or als_json, highlight=False)
-        self.fouten = Console(stderr=True, highlight=False)
+        self.scherm = Console(stderr=als_json, quiet=stil or als_json, highlight=False, soft_wrap=True)
+        self.fouten = Console(stderr=True, highlight=False, soft_wrap=True)
 
     def json(self, gegevens: dict) -> None:
         if self.als_json:

@@ -31,6 +31,12 @@ class Probleem:
         return tekst
 
 
+def nl(getal: float) -> str:
+    """A number the Dutch way for messages: 0.9 as '0,9', 1234567.5 as '1.234.567,5'."""
+    tekst = f"{getal:,.6f}".rstrip("0").rstrip(".")
+    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def kort(waarde: str, lengte: int = 60) -> str:
     """Shorten a user's value for a message, so a 1,000-character name stays readable."""
     waarde = str(waarde)

@@ -17,7 +17,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.config import ValidationDepth, config_context
 
-from .errors import InvoerFout, Probleem, kort
+from .errors import InvoerFout, Probleem, kort, nl
 from .io import RIJ, RuweInvoer, lees_werkboek
 from .schemas import BLAD_PER_NAAM, BLADEN, INSTELLINGEN, OPLOSSERS, JA_NEE
 
@@ -165,11 +165,11 @@ def valideer_blad(naam: str, frame: pl.DataFrame) -> tuple[list[dict], list[Prob
         for index in fout:
             rij = rijnummers[index]
             gemeld.add((rij, kolom))
-            soort = "een geheel getal" if schema.dtype.type == pl.Int64 else "een getal"
+            soort = "een geheel getal" if schema.dtype.type == pl.Int64 else "een (eindig) getal"
             problemen.append(Probleem(naam, rij, kolom, tekst[index], f"moet {soort} zijn"))
         kolommen.append(omgezet)
     getypt = pl.DataFrame(kolommen) if kolommen else pl.DataFrame()
-    problemen += _pandera_problemen(naam, blad.model, getypt, rijnummers, gemeld)
+    problemen += _pandera_problemen(naam, blad.model, getypt, rijnummers, gemeld, frame)
     rijen = getypt.with_columns(pl.Series(RIJ, rijnummers, dtype=pl.Int64)).to_dicts()
     return rijen, problemen
 
@@ -190,7 +190,7 @@ def _zet_om(tekst: pl.Series, dtype: type, keuzelijst: bool) -> tuple[pl.Series,
     getal = genormaliseerd.cast(pl.Float64, strict=False)
     fout = [
         index for index, (oud, nieuw) in enumerate(zip(tekst, getal))
-        if oud is not None and nieuw is None
+        if oud is not None and (nieuw is None or not math.isfinite(nieuw))
     ]
     if dtype == pl.Int64:
         heel = [
@@ -225,7 +225,8 @@ def _check_tekst(check: str) -> str:
 
 
 def _pandera_problemen(
-    naam: str, model: type, frame: pl.DataFrame, rijnummers: list[int], gemeld: set[tuple[int, str]]
+    naam: str, model: type, frame: pl.DataFrame, rijnummers: list[int], gemeld: set[tuple[int, str]],
+    tekst: pl.DataFrame,
 ) -> list[Probleem]:
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         try:
@@ -247,6 +248,8 @@ def _pandera_problemen(
             continue
         gemeld.add((rij, kolom))
         waarde = geval.get("failure_case")
+        if kolom in tekst.columns:  # the cell as the user typed it, not as converted
+            waarde = tekst.get_column(kolom)[index]
         problemen.append(Probleem(naam, rij, kolom, None if waarde in (None, "null") else waarde, melding))
     return problemen
 
@@ -273,15 +276,16 @@ class Controle:
 
     # -- building blocks
 
-    def namen(self, blad: str, kolom: str) -> list[str]:
-        """The unique names of a list sheet, reporting duplicates."""
+    def namen(self, blad: str, kolom: str, melden: bool = True) -> list[str]:
+        """The unique names of a list sheet, reporting duplicates (once, with ``melden``)."""
         gezien: dict[str, int] = {}
         for rij in self.rijen(blad):
             naam = rij[kolom]
             if naam is None:
                 continue
             if naam in gezien:
-                self.fout(blad, rij, kolom, f"komt al voor in rij {gezien[naam]}", naam)
+                if melden:
+                    self.fout(blad, rij, kolom, f"komt al voor in rij {gezien[naam]}", naam)
             else:
                 gezien[naam] = rij[RIJ]
         return list(gezien)
@@ -336,15 +340,20 @@ class Controle:
         fondsen = self.controleer_fondsen()
         instrumenten = self.controleer_instrumenten()
         doelgroepen = self.controleer_doelgroepen()
-        budget = self.controleer_bedragen("Budgetten", fondsen, regios)
-        verplichtingen = self.controleer_bedragen("Verplichtingen", fondsen, regios)
-        potentieel = self.controleer_potentieel(regios, doelgroepen)
-        effecten = self.controleer_effecten(instrumenten, doelgroepen)
-        financieringsregels = self.controleer_financieringsregels(fondsen, instrumenten, doelgroepen)
-        segmenten = self.controleer_segmenten(instrumenten)
-        beleidsregels = self.controleer_beleidsregels(regios, fondsen, instrumenten, doelgroepen)
-        scenarios = self.controleer_scenarios(regios, fondsen, instrumenten, doelgroepen, beleidsregels)
-        huidige = self.controleer_huidige_verdeling(regios, instrumenten, doelgroepen, effecten)
+        # references are checked against every name in a list sheet, also those whose
+        # row has another problem, so that one bad cell does not cascade into many
+        fondsnamen = set(self.namen("Fondsen", "fonds", melden=False))
+        instrumentnamen = set(self.namen("Instrumenten", "instrument", melden=False))
+        groepnamen = set(self.namen("Doelgroepen", "doelgroep", melden=False))
+        budget = self.controleer_bedragen("Budgetten", fondsen, fondsnamen, regios)
+        verplichtingen = self.controleer_bedragen("Verplichtingen", fondsen, fondsnamen, regios)
+        potentieel = self.controleer_potentieel(regios, groepnamen)
+        effecten = self.controleer_effecten(instrumentnamen, groepnamen)
+        financieringsregels = self.controleer_financieringsregels(fondsnamen, instrumentnamen, groepnamen)
+        segmenten = self.controleer_segmenten(instrumenten, instrumentnamen)
+        beleidsregels = self.controleer_beleidsregels(regios, fondsnamen, instrumentnamen, groepnamen)
+        scenarios = self.controleer_scenarios(regios, fondsnamen, instrumentnamen, groepnamen, beleidsregels)
+        huidige = self.controleer_huidige_verdeling(regios, instrumentnamen, groepnamen, effecten)
         return Invoer(
             start=self.start or 0, eind=self.eind or 0,
             disconteringsvoet=self.disconteringsvoet, kostenindexatie=self.kostenindexatie,
@@ -466,12 +475,13 @@ class Controle:
                 groepen[rij["doelgroep"]] = 1.0 if rij["gewicht"] is None else rij["gewicht"]
         return groepen
 
-    def controleer_bedragen(self, blad: str, fondsen: dict[str, Fonds], regios: list[str]):
+    def controleer_bedragen(self, blad: str, fondsen: dict[str, Fonds], fondsnamen: set[str],
+                            regios: list[str]):
         """Budgetten and Verplichtingen: known fund and region, region iff regional, in period."""
         bedragen: dict[tuple[str, str | None, int], float] = defaultdict(float)
         regioset = set(regios)
         for rij in self.rijen(blad):
-            goed = self.bekend(blad, rij, "fonds", fondsen, "Fondsen")
+            goed = self.bekend(blad, rij, "fonds", fondsnamen, "Fondsen")
             goed &= self.bekend(blad, rij, "regio", regioset, "Regios")
             goed &= self.jaar_in_periode(blad, rij)
             fonds = fondsen.get(rij["fonds"])
@@ -536,7 +546,7 @@ class Controle:
                 ))
         return regels
 
-    def controleer_segmenten(self, instrumenten) -> dict[str, list[Segment]]:
+    def controleer_segmenten(self, instrumenten, instrumentnamen) -> dict[str, list[Segment]]:
         blad = "Afnemende_meeropbrengst"
 
         def alle_is_leeg(sleutel):
@@ -546,7 +556,7 @@ class Controle:
         self.uniek(blad, ("instrument", "segment"), alle_is_leeg)
         per_instrument: dict[str | None, list[tuple[dict, Segment]]] = defaultdict(list)
         for rij in self.rijen(blad):
-            if not self.bekend(blad, rij, "instrument", instrumenten, "Instrumenten", filter_=True):
+            if not self.bekend(blad, rij, "instrument", instrumentnamen, "Instrumenten", filter_=True):
                 continue
             if None in (rij["segment"], rij["aandeel_potentieel"], rij["factor"]):
                 continue
@@ -560,12 +570,12 @@ class Controle:
             totaal = sum(segment.aandeel for _, segment in rijen)
             if abs(totaal - 1) > TOLERANTIE:
                 self.fout(blad, rijen[0][0], "aandeel_potentieel",
-                          f"de aandelen van {naam} tellen op tot {totaal:.6g} in plaats van 1", totaal)
+                          f"de aandelen van {naam} tellen op tot {nl(totaal)} in plaats van 1", nl(totaal))
             for (_, vorige), (rij, segment) in zip(rijen, rijen[1:]):
                 if segment.factor > vorige.factor + 1e-12:
                     self.fout(blad, rij, "factor",
                               f"de factor van {naam} stijgt t.o.v. segment {vorige.nummer} "
-                              f"({vorige.factor:g}); factoren mogen niet stijgen", segment.factor)
+                              f"({nl(vorige.factor)}); factoren mogen niet stijgen", nl(segment.factor))
         standaard = [s for _, s in per_instrument.get(None, [])] or [Segment(1, 1.0, 1.0)]
         return {
             naam: [s for _, s in per_instrument[naam]] if naam in per_instrument else standaard
@@ -598,6 +608,11 @@ class Controle:
                 except ValueError:
                     self.fout(blad, rij, "jaar", "moet een jaar, alle of elk zijn", rij["jaar"])
                     goed = False
+            if (jaar not in (None, ELK) and goed and rij["grootheid"] != "plaatsingen"
+                    and self.start is not None and not self.start <= int(jaar) <= self.eind):
+                self.fout(blad, rij, "jaar", f"jaar ligt buiten de planperiode {self.start}-{self.eind}",
+                          rij["jaar"])
+                goed = False
             filters["jaar"] = jaar
             if rij["grootheid"] not in (None, "uitgaven") and filters["fonds"] is not None:
                 self.fout(blad, rij, "fonds",

@@ -1,0 +1,213 @@
+"""The CLI as a user meets it: every verb, every exit code, clean --json, no tracebacks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from budgetkoppeling.cli import main
+from budgetkoppeling.sjabloon import voorbeeld_rijen
+
+from .checker import controleer
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def sha(pad: Path) -> str:
+    return hashlib.sha256(pad.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def sjabloon(tmp_path) -> Path:
+    pad = tmp_path / "regio.xlsx"
+    assert run("sjabloon", pad).exit_code == 0
+    return pad
+
+
+def test_help_lists_every_verb_with_an_example():
+    uitvoer = run("--help").output
+    for verb in ("voorbeeld", "sjabloon", "valideer", "optimaliseer"):
+        assert verb in uitvoer
+        hulp = run(verb, "--help")
+        assert hulp.exit_code == 0
+        assert "Voorbeeld:" in hulp.output
+
+
+def test_sjabloon_writes_a_valid_workbook_and_refuses_to_overwrite(sjabloon):
+    assert run("valideer", sjabloon).exit_code == 0
+    opnieuw = run("sjabloon", sjabloon)
+    assert opnieuw.exit_code == 2
+    assert "bestaat al" in opnieuw.output
+
+
+def test_sjabloon_leeg_has_headers_only(tmp_path):
+    pad = tmp_path / "leeg.xlsx"
+    assert run("sjabloon", pad, "--leeg").exit_code == 0
+    resultaat = run("valideer", pad)
+    assert resultaat.exit_code == 3  # no settings, no regions: a template to fill in
+    assert "planperiode_start" in resultaat.output
+
+
+def test_optimaliseer_writes_a_plan_that_passes_the_checker(sjabloon, tmp_path):
+    plan = tmp_path / "plan.xlsx"
+    voor = sha(sjabloon)
+    resultaat = run("optimaliseer", sjabloon, "-o", plan)
+    assert resultaat.exit_code == 0, resultaat.output
+    assert "Verwachte plaatsingen" in resultaat.output
+    assert controleer(sjabloon, plan) == []
+    assert sha(sjabloon) == voor
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_optimaliseer_json_is_clean(sjabloon, tmp_path):
+    resultaat = run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx", "--json")
+    gegevens = json.loads(resultaat.stdout)
+    assert gegevens["status"] == "optimaal"
+    assert gegevens["kerncijfers"]["plaatsingen"] > 0
+
+
+def test_json_stays_clean_at_the_file_descriptor_level(sjabloon, tmp_path):
+    """HiGHS writes its banner to the process's stdout; it must not reach --json output."""
+    for oplosser in ("highs", "cbc"):
+        proces = subprocess.run(
+            [sys.executable, "-m", "budgetkoppeling", "optimaliseer", str(sjabloon), "-o",
+             str(tmp_path / f"plan_{oplosser}.xlsx"), "--json", "--oplosser", oplosser],
+            capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "200"},
+        )
+        assert proces.returncode == 0, proces.stderr
+        assert json.loads(proces.stdout)["oplosser"] == oplosser
+
+
+def test_stil_prints_nothing(sjabloon, tmp_path):
+    resultaat = run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx", "--stil")
+    assert resultaat.exit_code == 0
+    assert resultaat.stdout == ""
+
+
+def test_schrijf_lp_uses_the_constraint_names(sjabloon, tmp_path):
+    lp = tmp_path / "model.lp"
+    assert run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx", "--schrijf-lp", lp).exit_code == 0
+    tekst = lp.read_text()
+    for familie in ("segment_", "potentieel_", "looptijd_", "kosten_", "financiering_", "cofinanciering_",
+                    "budget_", "overheveling_", "beleidsregel_"):
+        assert f"\n{familie}" in tekst, familie
+
+
+def test_geheel_gives_whole_participants(sjabloon, tmp_path):
+    plan = tmp_path / "plan.xlsx"
+    assert run("optimaliseer", sjabloon, "-o", plan, "--geheel", "--oplosser", "highs").exit_code == 0
+    import openpyxl
+
+    blad = openpyxl.load_workbook(plan)["Allocatie"]
+    aantallen = [rij[4] for rij in blad.iter_rows(min_row=2, values_only=True) if rij[4] is not None]
+    assert aantallen and all(abs(a - round(a)) < 1e-6 for a in aantallen)
+    assert controleer(sjabloon, plan) == []
+
+
+def test_scenario_option(sjabloon, tmp_path):
+    basis = json.loads(run("optimaliseer", sjabloon, "-o", tmp_path / "a.xlsx", "--json").stdout)
+    krimp = json.loads(run("optimaliseer", sjabloon, "-o", tmp_path / "b.xlsx", "--json",
+                           "--scenario", "bezuiniging").stdout)
+    assert krimp["scenario"] == "bezuiniging"
+    assert krimp["kerncijfers"]["budget_totaal"] == pytest.approx(
+        basis["kerncijfers"]["budget_totaal"] - 0.1 * 2 * 2_000_000)
+    onbekend = run("optimaliseer", sjabloon, "-o", tmp_path / "c.xlsx", "--scenario", "droom")
+    assert onbekend.exit_code == 3
+    assert "onbekend scenario" in onbekend.output
+
+
+def test_invalid_input_exit_3_with_json(werkboek, tmp_path):
+    bladen = voorbeeld_rijen()
+    bladen["Budgetten"][0]["bedrag"] = -1
+    pad = werkboek(bladen)
+    for verb in ("valideer", "optimaliseer"):
+        extra = ["-o", tmp_path / "plan.xlsx"] if verb == "optimaliseer" else []
+        resultaat = run(verb, pad, *extra, "--json")
+        assert resultaat.exit_code == 3
+        gegevens = json.loads(resultaat.stdout)
+        assert gegevens["problemen"][0]["rij"] == 2
+        assert gegevens["problemen"][0]["kolom"] == "bedrag"
+    assert not (tmp_path / "plan.xlsx").exists()
+
+
+def test_valideer_rapport(werkboek, tmp_path):
+    bladen = voorbeeld_rijen()
+    bladen["Budgetten"][0]["bedrag"] = -1
+    rapport = tmp_path / "fouten.xlsx"
+    resultaat = run("valideer", werkboek(bladen), "--rapport", rapport)
+    assert resultaat.exit_code == 3
+    import openpyxl
+
+    rijen = list(openpyxl.load_workbook(rapport)["Problemen"].iter_rows(values_only=True))
+    assert rijen[0] == ("blad", "rij", "kolom", "waarde", "melding")
+    assert rijen[1][:3] == ("Budgetten", 2, "bedrag")
+
+
+def test_infeasible_input_exit_4_names_the_shortfall(werkboek, tmp_path):
+    bladen = voorbeeld_rijen()
+    bladen["Verplichtingen"][0]["bedrag"] = 2_600_000  # above 2026's EUR 2,000,000
+    plan = tmp_path / "plan.xlsx"
+    resultaat = run("optimaliseer", werkboek(bladen), "-o", plan)
+    assert resultaat.exit_code == 4
+    assert "Participatiebudget" in resultaat.output and "2026" in resultaat.output
+    assert "€ 600.000" in resultaat.output
+    assert not plan.exists()
+    als_json = json.loads(run("optimaliseer", werkboek(bladen), "-o", plan, "--json").stdout)
+    assert als_json["status"] == "geen_oplossing"
+    assert als_json["tekorten"][0]["tekort"] == pytest.approx(600_000)
+
+
+@pytest.mark.parametrize("inhoud", [b"", b"a;b\n1;2\n", b"PK\x03\x04broken", b"<html></html>"])
+def test_broken_files_one_line_exit_3(tmp_path, inhoud):
+    pad = tmp_path / "kapot.xlsx"
+    pad.write_bytes(inhoud)
+    resultaat = run("optimaliseer", pad, "-o", tmp_path / "plan.xlsx")
+    assert resultaat.exit_code == 3
+    assert "Traceback" not in resultaat.output
+    assert len(resultaat.output.strip().splitlines()) == 1
+    assert pad.read_bytes() == inhoud
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("optimaliseer", tmp_path / "bestaat_niet.xlsx").exit_code == 2
+    assert run("optimaliseer").exit_code == 2
+    assert run("bestaat-niet").exit_code == 2
+    assert run("voorbeeld", "--oplosser", "gurobi").exit_code == 2
+
+
+def test_output_equal_to_input_is_refused(sjabloon):
+    voor = sha(sjabloon)
+    resultaat = run("optimaliseer", sjabloon, "-o", sjabloon)
+    assert resultaat.exit_code == 3
+    assert "invoerbestand" in resultaat.output
+    assert sha(sjabloon) == voor
+
+
+def test_missing_output_directory(sjabloon, tmp_path):
+    resultaat = run("optimaliseer", sjabloon, "-o", tmp_path / "nergens" / "plan.xlsx")
+    assert resultaat.exit_code == 3
+    assert "bestaat niet" in resultaat.output
+
+
+def test_unexpected_error_exit_1_without_traceback(sjabloon, tmp_path, monkeypatch):
+    import budgetkoppeling.model
+
+    def kapot(*args, **kwargs):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(budgetkoppeling.model, "bouw", kapot)
+    resultaat = run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx")
+    assert resultaat.exit_code == 1
+    assert "--debug" in resultaat.output
+    assert "Traceback" not in resultaat.output
+    with pytest.raises(RuntimeError):
+        run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx", "--debug")

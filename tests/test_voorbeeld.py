@@ -1,0 +1,85 @@
+"""The bundled national example: generated from the parameter library, solved, checked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import budgetkoppeling
+from budgetkoppeling.cli import main
+
+from .checker import controleer
+
+MAP = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    pad = tmp_path_factory.mktemp("voorbeeld") / "plan.xlsx"
+    resultaat = CliRunner().invoke(main, ["voorbeeld", "-o", str(pad), "--json"], catch_exceptions=False)
+    assert resultaat.exit_code == 0, resultaat.output
+    return pad, json.loads(resultaat.stdout)
+
+
+def test_example_is_generated_from_the_parameter_library(tmp_path):
+    doel = tmp_path / "opnieuw.xlsx"
+    subprocess.run([sys.executable, str(MAP / "scripts" / "maak_voorbeeld.py"), str(doel)], check=True,
+                   capture_output=True)
+    assert doel.read_bytes() == budgetkoppeling.VOORBEELD.read_bytes(), (
+        "inputs/voorbeeld_nederland.xlsx differs from what models/voorbeeld_nederland.toml gives: "
+        "run python scripts/maak_voorbeeld.py")
+
+
+def test_every_parameter_states_a_source_or_assumption():
+    with open(MAP / "models" / "voorbeeld_nederland.toml", "rb") as bestand:
+        parameters = tomllib.load(bestand)
+    for soort in ("fondsen", "verplichtingen", "instrumenten", "doelgroepen", "financieringsregels",
+                  "beleidsregels"):
+        for item in parameters[soort]:
+            assert any(k == "bron" or k.endswith("aanname") or k == "aanname" for k in item), (soort, item)
+    assert parameters["effecten"]["bron"]
+    assert parameters["segmenten"][0]["aanname"]
+
+
+def test_example_covers_the_required_content():
+    invoer = budgetkoppeling.valideer(budgetkoppeling.VOORBEELD)
+    assert len(invoer.regios) == 35
+    assert (invoer.start, invoer.eind) == (2026, 2030)
+    assert len(invoer.instrumenten) >= 10
+    assert set(invoer.doelgroepen) == {"arbeidsbeperking", "bijstand", "nieuwkomers", "werk-naar-werk"}
+    soorten = [f.soort for f in invoer.fondsen.values()]
+    assert soorten.count("oeo") == 2 and "esf" in soorten and "participatiebudget" in soorten
+    assert invoer.fondsen["ESF+"].vervaljaar == 2029
+    assert any(f.landelijk and f.soort == "sector" for f in invoer.fondsen.values())
+    assert invoer.verplichtingen
+    assert any(len(s) > 1 for s in invoer.segmenten.values())
+
+
+def test_example_plan_passes_the_checker(plan):
+    pad, gegevens = plan
+    assert controleer(budgetkoppeling.VOORBEELD, pad) == []
+    cijfers = gegevens["kerncijfers"]
+    assert cijfers["plaatsingen"] > 0
+    assert cijfers["uitgaven"] <= cijfers["budget_totaal"]
+
+
+def test_example_plan_has_every_sheet_and_two_charts(plan):
+    import openpyxl
+
+    pad, _ = plan
+    werkboek = openpyxl.load_workbook(pad)
+    assert werkboek.sheetnames == ["Samenvatting", "Allocatie", "Financiering", "Fondsen", "Beleidsregels", "Info"]
+    assert len(werkboek["Samenvatting"]._charts) == 2
+    for blad in werkboek.worksheets:
+        assert blad.tables, blad.title
+        assert blad.freeze_panes == "A2"
+    kop = [c.value for c in werkboek["Fondsen"][1]]
+    assert kop == ["fonds", "regio", "jaar", "budget", "verplichtingen", "overheveling_in", "besteed",
+                   "overheveling_uit", "onbenut"]
+    assert "€" in werkboek["Fondsen"]["D2"].number_format
