@@ -160,6 +160,7 @@ def bouw(invoer: Invoer, geheel: bool = False, elastisch: bool = False) -> Model
     add_budget(model, elastisch)
     add_overheveling(model)
     add_beleidsregel(model, elastisch)
+    model.probleem.checkDuplicateVars()  # duplicate constraint names already raise in addConstraint
     if elastisch:
         model.probleem.setObjective(pulp.LpAffineExpression([(v, 1.0) for v in model.tekort.values()]))
     else:
