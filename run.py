@@ -33,8 +33,13 @@ def installeer() -> None:
         print("Virtuele omgeving maken in .venv ...", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Pakketten installeren (eenmalig, ongeveer een minuut) ...", file=sys.stderr)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-e", f"{MAP}[test]"], check=True)
+    installatie = subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f"{MAP}[test]"],
+        capture_output=True, text=True, check=False,
+    )
+    if installatie.returncode != 0:
+        print(installatie.stdout + installatie.stderr, file=sys.stderr)
+        sys.exit("Installeren mislukt; zie de meldingen hierboven.")
     stempel.write_text(sleutel)
 
 

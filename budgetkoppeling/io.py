@@ -158,12 +158,23 @@ def schrijf_atomisch(doel: Path, schrijf: Callable[[Path], None], invoer: Path |
     tijdelijk_pad = Path(tijdelijk)
     try:
         schrijf(tijdelijk_pad)
+        os.chmod(tijdelijk_pad, _bestandsrechten(doel))
         os.replace(tijdelijk_pad, doel)
     except OSError as fout:
         raise BestandFout(f"Kan '{doel}' niet schrijven: {fout.strerror or fout}.") from fout
     finally:
         with contextlib.suppress(FileNotFoundError):
             tijdelijk_pad.unlink()
+
+
+def _bestandsrechten(doel: Path) -> int:
+    """The mode a new file would get (mkstemp makes 0600), or the mode of the file replaced."""
+    try:
+        return doel.stat().st_mode & 0o777
+    except OSError:
+        masker = os.umask(0)
+        os.umask(masker)
+        return 0o666 & ~masker
 
 
 def _zelfde_bestand(a: Path, b: Path) -> bool:

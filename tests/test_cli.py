@@ -211,3 +211,11 @@ def test_unexpected_error_exit_1_without_traceback(sjabloon, tmp_path, monkeypat
     assert "Traceback" not in resultaat.output
     with pytest.raises(RuntimeError):
         run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx", "--debug")
+
+
+def test_output_gets_normal_file_permissions(sjabloon, tmp_path):
+    plan = tmp_path / "plan.xlsx"
+    assert run("optimaliseer", sjabloon, "-o", plan).exit_code == 0
+    masker = os.umask(0)
+    os.umask(masker)
+    assert plan.stat().st_mode & 0o777 == 0o666 & ~masker
