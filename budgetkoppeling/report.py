@@ -279,10 +279,20 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     for rij, (kpi, eenheid) in enumerate(zip(plan.samenvatting["kpi"], plan.samenvatting["eenheid"]), 1):
         waarde = plan.samenvatting["waarde"][rij - 1]
         samenvatting_ws.write_number(rij, 1, waarde, euro_fmt if eenheid.startswith("euro") else personen_fmt)
-    samenvatting_ws.set_column(0, 0, 32)
+    samenvatting_ws.set_column(0, 0, 30)
     samenvatting_ws.set_column(1, 1, 20)
-    samenvatting_ws.set_column(2, 2, 36)
-    _grafieken(werkboek, samenvatting_ws, plan, len(plan.samenvatting) + 3)
+    samenvatting_ws.set_column(2, 2, 34)
+    # charts under the key figures, their data tables under the charts: one column of
+    # content that prints one page wide
+    grafiek_rij = len(plan.samenvatting) + 3
+    tabel_rij = grafiek_rij + 2 * GRAFIEK_RIJEN + 2
+    _grafieken(werkboek, samenvatting_ws, plan, grafiek_rij, tabel_rij)
+    # a page break between the charts, so that none is cut; a fixed scale instead of
+    # fit-to-width, which would make Excel ignore the breaks
+    breedte = 30 + 20 + 34 + 16 * max(0, len(plan.oplossing.model.invoer.jaren) + 2 - 3)
+    samenvatting_ws.fit_to_pages(0, 0)
+    samenvatting_ws.set_print_scale(max(30, min(100, int(100 * 980 / (10 * breedte)))))
+    samenvatting_ws.set_h_pagebreaks([grafiek_rij + GRAFIEK_RIJEN + 1])
 
     _plaats(werkboek, "Allocatie", plan.allocatie,
             {"deelnemers": personen, "kosten": EURO, "plaatsingen": PLAATSINGEN}, titel, scenario)
@@ -296,77 +306,70 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     werkboek.close()
 
 
-def _grafieken(werkboek, werkblad, plan: Plan, eerste_rij: int) -> None:
-    """Two native charts on Samenvatting, fed by two small tables written below the KPIs."""
+GRAFIEK_RIJEN = 19  # rows a 360-pixel chart covers
+
+
+def _per_jaar(frame: pl.DataFrame, rij: str, jaar: str, waarde: str, volgorde: list[str]) -> pl.DataFrame:
+    """A wide table: one row per fund (or group) in ``volgorde``, one column per year."""
+    if frame.height == 0:
+        return pl.DataFrame({rij: []}, schema={rij: pl.String})
+    breed = (
+        frame.group_by([rij, jaar]).agg(pl.col(waarde).sum()).sort(jaar)
+        .with_columns(pl.col(jaar).cast(pl.String))
+        .pivot(on=jaar, index=rij, values=waarde).fill_null(0.0)
+    )
+    aanwezig = set(breed[rij])
+    orde = pl.DataFrame({rij: [n for n in volgorde if n in aanwezig]})
+    return orde.join(breed, on=rij, how="left", maintain_order="left")
+
+
+def _grafieken(werkboek, werkblad, plan: Plan, grafiek_rij: int, eerste_rij: int) -> None:
+    """Two native charts on Samenvatting at ``grafiek_rij``, fed by two tables from ``eerste_rij``."""
     invoer = plan.oplossing.model.invoer
-    uitgaven = (
-        plan.fondsen.group_by(["jaar", "fonds"]).agg(pl.col("besteed").sum())
-        .pivot(on="fonds", index="jaar", values="besteed").sort("jaar").fill_null(0.0)
-    )
-    fondsnamen = [f for f in invoer.fondsen if f in uitgaven.columns]
-    uitgaven = uitgaven.select(["jaar", *fondsnamen]) if uitgaven.height else pl.DataFrame(
-        {"jaar": invoer.jaren}, schema={"jaar": pl.Int64})
-    plaatsingen = (
-        plan.allocatie.group_by(["plaatsingsjaar", "doelgroep"]).agg(pl.col("plaatsingen").sum())
-        .pivot(on="doelgroep", index="plaatsingsjaar", values="plaatsingen").sort("plaatsingsjaar")
-        .fill_null(0.0)
-    )
-    groepen = [g for g in invoer.doelgroepen if g in plaatsingen.columns]
-    if plaatsingen.height:
-        plaatsingen = plaatsingen.select(["plaatsingsjaar", *groepen])
-
+    uitgaven = _per_jaar(plan.fondsen, "fonds", "jaar", "besteed", list(invoer.fondsen))
+    plaatsingen = _per_jaar(plan.allocatie, "doelgroep", "plaatsingsjaar", "plaatsingen",
+                            list(invoer.doelgroepen))
     kop = werkboek.add_format({"bold": True, "font_size": 12})
-    euro_fmt = werkboek.add_format({"num_format": EURO})
-    getal_fmt = werkboek.add_format({"num_format": PLAATSINGEN})
+    formaten = {"euro": werkboek.add_format({"num_format": EURO}),
+                "plaatsingen": werkboek.add_format({"num_format": PLAATSINGEN})}
+    if max(uitgaven.width, plaatsingen.width) > 3:
+        werkblad.set_column(3, max(uitgaven.width, plaatsingen.width) - 1, 16)
 
-    def tabel(rij: int, titel: str, frame: pl.DataFrame, formaat, naam: str) -> int:
-        werkblad.write_string(rij, 0, titel, kop)
+    def tabel_en_grafiek(tabel_rij: int, frame: pl.DataFrame, soort: str, naam: str, titel: str,
+                         x_as: str, y_as: str, y_formaat: str, positie: int) -> int:
+        werkblad.write_string(tabel_rij, 0, titel, kop)
         if frame.height == 0 or frame.width < 2:
-            werkblad.write_string(rij + 1, 0, "(geen gegevens)")
-            return rij + 3
-        kolommen = [{"header": str(frame.columns[0])}] + [
-            {"header": f"{k}"[:250], "format": formaat} for k in frame.columns[1:]]
-        data = [list(r) for r in frame.iter_rows()]
-        werkblad.add_table(rij + 1, 0, rij + 1 + frame.height, frame.width - 1,
-                           {"data": data, "columns": kolommen, "name": naam,
-                            "style": "Table Style Light 9"})
-        return rij + frame.height + 3
-
-    eind_uitgaven = tabel(eerste_rij, "Uitgaven per fonds per jaar (euro)", uitgaven, euro_fmt,
-                          "Uitgaven_per_fonds")
-    eind_plaatsingen = tabel(eind_uitgaven, "Verwachte plaatsingen per jaar per doelgroep", plaatsingen,
-                             getal_fmt, "Plaatsingen_per_groep")
-    del eind_plaatsingen
-
-    if uitgaven.height and uitgaven.width > 1:
+            werkblad.write_string(tabel_rij + 1, 0, "(geen gegevens)")
+            return tabel_rij + 3
+        kolommen = [{"header": frame.columns[0]}] + [
+            {"header": k, "format": formaten[soort]} for k in frame.columns[1:]]
+        kopregel, laatste = tabel_rij + 1, frame.width - 1
+        werkblad.add_table(kopregel, 0, kopregel + frame.height, laatste, {
+            "data": [list(r) for r in frame.iter_rows()], "columns": kolommen, "name": naam,
+            "style": "Table Style Light 9",
+        })
         grafiek = werkboek.add_chart({"type": "column", "subtype": "stacked"})
-        for kolom in range(1, uitgaven.width):
+        for rij in range(kopregel + 1, kopregel + 1 + frame.height):
             grafiek.add_series({
-                "name": ["Samenvatting", eerste_rij + 1, kolom],
-                "categories": ["Samenvatting", eerste_rij + 2, 0, eerste_rij + 1 + uitgaven.height, 0],
-                "values": ["Samenvatting", eerste_rij + 2, kolom, eerste_rij + 1 + uitgaven.height, kolom],
+                "name": ["Samenvatting", rij, 0],
+                "categories": ["Samenvatting", kopregel, 1, kopregel, laatste],
+                "values": ["Samenvatting", rij, 1, rij, laatste],
             })
-        grafiek.set_title({"name": "Uitgaven per fonds per jaar"})
-        grafiek.set_x_axis({"name": "Jaar"})
-        grafiek.set_y_axis({"name": "Euro", "num_format": "[$€-413] #,##0"})
+        grafiek.set_title({"name": titel})
+        grafiek.set_x_axis({"name": x_as})
+        grafiek.set_y_axis({"name": y_as, "num_format": y_formaat})
         grafiek.set_legend({"position": "bottom"})
-        grafiek.set_size({"width": 640, "height": 360})
-        werkblad.insert_chart("E2", grafiek)
-    if plaatsingen.height and plaatsingen.width > 1:
-        grafiek = werkboek.add_chart({"type": "column", "subtype": "stacked"})
-        for kolom in range(1, plaatsingen.width):
-            grafiek.add_series({
-                "name": ["Samenvatting", eind_uitgaven + 1, kolom],
-                "categories": ["Samenvatting", eind_uitgaven + 2, 0, eind_uitgaven + 1 + plaatsingen.height, 0],
-                "values": ["Samenvatting", eind_uitgaven + 2, kolom,
-                           eind_uitgaven + 1 + plaatsingen.height, kolom],
-            })
-        grafiek.set_title({"name": "Verwachte plaatsingen per jaar per doelgroep"})
-        grafiek.set_x_axis({"name": "Jaar van plaatsing"})
-        grafiek.set_y_axis({"name": "Plaatsingen", "num_format": "#,##0"})
-        grafiek.set_legend({"position": "bottom"})
-        grafiek.set_size({"width": 640, "height": 360})
-        werkblad.insert_chart("E21", grafiek)
+        grafiek.set_size({"width": 720, "height": 360})
+        werkblad.insert_chart(positie, 0, grafiek)
+        return kopregel + frame.height + 2
+
+    volgende = tabel_en_grafiek(
+        eerste_rij, uitgaven, "euro", "Uitgaven_per_fonds", "Uitgaven per fonds per jaar",
+        "Jaar", "Euro", "[$€-413] #,##0", grafiek_rij)
+    tabel_en_grafiek(
+        volgende, plaatsingen, "plaatsingen", "Plaatsingen_per_groep",
+        "Verwachte plaatsingen per jaar per doelgroep", "Jaar van plaatsing", "Plaatsingen", "#,##0",
+        grafiek_rij + GRAFIEK_RIJEN + 1)
 
 
 def schrijf_foutrapport(problemen, doel: Path, invoerpad: Path | None = None) -> None:
