@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 VOORBEELD = Path(__file__).resolve().parent.parent / "inputs" / "voorbeeld_nederland.xlsx"
 
 
-def valideer(pad: Path) -> "Invoer":
+def valideer(pad: Path) -> Invoer:
     """Read and validate an input workbook; raises ``InvoerFout`` listing every problem."""
     from .validate import lees_en_valideer
 
@@ -36,7 +36,7 @@ def optimaliseer(
     geheel: bool = False,
     schrijf_lp: Path | None = None,
     voortgang=None,
-) -> "Plan":
+) -> Plan:
     """Validate, build, solve and (with ``uitvoer``) write the plan workbook.
 
     ``oplosser`` None takes the workbook's setting (default ``auto``).
@@ -63,6 +63,20 @@ def optimaliseer(
         melding("Werkboek schrijven")
         schrijf_plan(plan, Path(uitvoer), invoerpad=Path(pad))
     return plan
+
+
+def maak_sjabloon(doel: Path, leeg: bool = False) -> None:
+    """Write the input template (every sheet; a small example region unless ``leeg``)."""
+    from .sjabloon import schrijf_sjabloon
+
+    schrijf_sjabloon(Path(doel), leeg=leeg)
+
+
+def foutrapport(problemen, doel: Path, invoer: Path | None = None) -> None:
+    """Write the problems of an ``InvoerFout`` as a workbook (``valideer --rapport``)."""
+    from .report import schrijf_foutrapport
+
+    schrijf_foutrapport(problemen, Path(doel), invoerpad=invoer)
 
 
 def _schrijf_lp(model, doel: Path, invoer: Path) -> None:

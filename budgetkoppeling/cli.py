@@ -185,7 +185,7 @@ def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None,
 def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
     from rich.table import Table
 
-    from .solve import euro, getal
+    from .tekst import euro, getal
 
     cijfers = plan.kerncijfers
     tabel = Table(title=f"Plan ({info['scenario']})", title_justify="left")
@@ -231,9 +231,9 @@ def valideer(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> None:
         gecontroleerd = valideer_api(invoer)
     except InvoerFout as fout:
         if rapport is not None:
-            from .report import schrijf_foutrapport
+            from . import foutrapport
 
-            schrijf_foutrapport(fout.problemen, rapport, invoerpad=invoer)
+            foutrapport(fout.problemen, rapport, invoer=invoer)
             uitvoer.fouten.print(f"Foutenrapport geschreven naar {rapport}.", markup=False)
         raise
     for melding in gecontroleerd.meldingen:
@@ -260,10 +260,10 @@ def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) 
       budgetkoppeling sjabloon mijn_regio.xlsx
       budgetkoppeling sjabloon leeg.xlsx --leeg
     """
-    from .sjabloon import schrijf_sjabloon
+    from . import maak_sjabloon
 
     if uitvoerpad.exists() and not overschrijf:
         raise click.UsageError(f"'{uitvoerpad}' bestaat al; kies een andere naam of gebruik --overschrijf.")
-    schrijf_sjabloon(uitvoerpad, leeg=leeg)
+    maak_sjabloon(uitvoerpad, leeg=leeg)
     uitvoer.scherm.print(f"Sjabloon geschreven naar {uitvoerpad}.", markup=False)
     uitvoer.json({"status": "geschreven", "uitvoer": str(uitvoerpad)})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .tekst import kort
+
 
 @dataclass(frozen=True)
 class Probleem:
@@ -29,18 +31,6 @@ class Probleem:
         if self.waarde is not None:
             tekst += f" (gevonden: {kort(self.waarde)})"
         return tekst
-
-
-def nl(getal: float) -> str:
-    """A number the Dutch way for messages: 0.9 as '0,9', 1234567.5 as '1.234.567,5'."""
-    tekst = f"{getal:,.6f}".rstrip("0").rstrip(".")
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def kort(waarde: str, lengte: int = 60) -> str:
-    """Shorten a user's value for a message, so a 1,000-character name stays readable."""
-    waarde = str(waarde)
-    return waarde if len(waarde) <= lengte else waarde[: lengte - 1] + "…"
 
 
 class BudgetkoppelingFout(Exception):

@@ -291,7 +291,7 @@ def add_financiering(model: Model) -> None:
     """financiering: sum_f y[f,r,i,g,t] = k[r,i,g,t]."""
     naam = model.sleutels
     per_cel: dict[tuple[str, str, str, int], list] = defaultdict(list)
-    for (fonds, regio, instrument, doelgroep, jaar), variabele in model.y.items():
+    for (_fonds, regio, instrument, doelgroep, jaar), variabele in model.y.items():
         per_cel[(regio, instrument, doelgroep, jaar)].append((variabele, 1.0))
     for sleutel, kosten in model.k.items():
         regio, instrument, doelgroep, jaar = sleutel
@@ -445,13 +445,16 @@ def add_beleidsregel(model: Model, elastisch: bool = False) -> None:
 
 
 def add_doelstelling(model: Model) -> None:
-    """Objective: max sum gewicht(g) p(i,g) factor(i,s) x[r,i,g,t,s] / (1 + disconteringsvoet)^(t + vertraging(i) - start)."""
+    """Objective: max sum gewicht(g) p(i,g) factor(i,s) x[r,i,g,t,s] / (1 + rho)^(t + vertraging(i) - start).
+
+    rho is the disconteringsvoet.
+    """
     invoer = model.invoer
     factoren = {
         (i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten
     }
     termen = []
-    for (r, i, g, t, s), variabele in model.x.items():
+    for (_r, i, g, t, s), variabele in model.x.items():
         coefficient = (
             invoer.doelgroepen[g] * invoer.effecten[(i, g)] * factoren[(i, s)]
             * discontering(invoer, t + invoer.instrumenten[i].vertraging)

@@ -276,8 +276,7 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     samenvatting_ws = _plaats(werkboek, "Samenvatting", plan.samenvatting, {}, titel, scenario)
     euro_fmt = werkboek.add_format({"num_format": EURO})
     personen_fmt = werkboek.add_format({"num_format": personen})
-    for rij, (kpi, eenheid) in enumerate(zip(plan.samenvatting["kpi"], plan.samenvatting["eenheid"]), 1):
-        waarde = plan.samenvatting["waarde"][rij - 1]
+    for rij, (waarde, eenheid) in enumerate(zip(plan.samenvatting["waarde"], plan.samenvatting["eenheid"]), 1):
         samenvatting_ws.write_number(rij, 1, waarde, euro_fmt if eenheid.startswith("euro") else personen_fmt)
     samenvatting_ws.set_column(0, 0, 30)
     samenvatting_ws.set_column(1, 1, 20)

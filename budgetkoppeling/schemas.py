@@ -9,7 +9,6 @@ descriptions are shown to users (template comments, messages).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import pandera.polars as pa
 import polars as pl
@@ -45,8 +44,8 @@ class Instellingen(Model):
 
 class Regios(Model):
     regio: str = pa.Field(description="naam van de arbeidsmarktregio (of gemeente)")
-    centrumgemeente: Optional[str] = pa.Field(nullable=True, description="centrumgemeente van de regio")
-    omschrijving: Optional[str] = pa.Field(nullable=True, description="vrije toelichting")
+    centrumgemeente: str | None = pa.Field(nullable=True, description="centrumgemeente van de regio")
+    omschrijving: str | None = pa.Field(nullable=True, description="vrije toelichting")
 
 
 class Fondsen(Model):
@@ -55,22 +54,22 @@ class Fondsen(Model):
         isin=FONDS_SOORTEN,
         description="participatiebudget, esf, oeo, sector of overig",
     )
-    landelijk: Optional[str] = pa.Field(
+    landelijk: str | None = pa.Field(
         nullable=True, isin=JA_NEE,
         description="ja: één landelijke pot die elke regio mag gebruiken; nee (standaard): budget per regio",
     )
-    overheveling: Optional[pl.Float64] = pa.Field(
+    overheveling: pl.Float64 | None = pa.Field(
         nullable=True, ge=0, le=1,
         description="deel (0 tot 1) van het jaarbudget dat naar het volgende jaar mag; standaard 0",
     )
-    vervaljaar: Optional[pl.Int64] = pa.Field(
+    vervaljaar: pl.Int64 | None = pa.Field(
         nullable=True, description="laatste jaar waarin het fonds besteed mag worden (leeg: geen)",
     )
 
 
 class Budgetten(Model):
     fonds: str = pa.Field(description="fonds uit het blad Fondsen")
-    regio: Optional[str] = pa.Field(
+    regio: str | None = pa.Field(
         nullable=True, description="regio uit het blad Regios; leeg bij een landelijk fonds",
     )
     jaar: pl.Int64 = pa.Field(description="begrotingsjaar")
@@ -93,22 +92,22 @@ class Instrumenten(Model):
         ge=0, description="kosten in euro per deelnemer per jaar (prijspeil startjaar planperiode)",
     )
     duur_jaren: pl.Int64 = pa.Field(ge=1, le=50, description="looptijd van een traject in hele jaren (1 of meer)")
-    vertraging_jaren: Optional[pl.Int64] = pa.Field(
+    vertraging_jaren: pl.Int64 | None = pa.Field(
         nullable=True, ge=0, le=50,
         description="jaren van start tot plaatsing in werk; standaard gelijk aan duur_jaren",
     )
-    omschrijving: Optional[str] = pa.Field(nullable=True, description="vrije toelichting")
+    omschrijving: str | None = pa.Field(nullable=True, description="vrije toelichting")
 
     _eindig = eindig('kosten_per_deelnemer')
 
 
 class Doelgroepen(Model):
     doelgroep: str = pa.Field(description="naam van de doelgroep")
-    gewicht: Optional[pl.Float64] = pa.Field(
+    gewicht: pl.Float64 | None = pa.Field(
         nullable=True, ge=0,
         description="gewicht van een plaatsing van deze groep in de doelstelling; standaard 1",
     )
-    omschrijving: Optional[str] = pa.Field(nullable=True, description="vrije toelichting")
+    omschrijving: str | None = pa.Field(nullable=True, description="vrije toelichting")
 
     _eindig = eindig('gewicht')
 
@@ -132,16 +131,16 @@ class Effecten(Model):
 
 class Financieringsregels(Model):
     fonds: str = pa.Field(description="fonds uit het blad Fondsen")
-    instrument: Optional[str] = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
-    doelgroep: Optional[str] = pa.Field(nullable=True, description="doelgroep, of alle (ook leeg)")
-    max_aandeel: Optional[pl.Float64] = pa.Field(
+    instrument: str | None = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
+    doelgroep: str | None = pa.Field(nullable=True, description="doelgroep, of alle (ook leeg)")
+    max_aandeel: pl.Float64 | None = pa.Field(
         nullable=True, ge=0, le=1,
         description="grootste deel (0 tot 1) van de kosten dat dit fonds mag betalen; standaard 1",
     )
 
 
 class Afnemende_meeropbrengst(Model):
-    instrument: Optional[str] = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
+    instrument: str | None = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
     segment: pl.Int64 = pa.Field(ge=1, description="volgnummer van het segment (1, 2, ...)")
     aandeel_potentieel: pl.Float64 = pa.Field(
         ge=0, le=1, description="deel (0 tot 1) van het potentieel dat in dit segment valt",
@@ -155,15 +154,15 @@ class Afnemende_meeropbrengst(Model):
 
 class Beleidsregels(Model):
     regel: str = pa.Field(description="naam van de regel")
-    regio: Optional[str] = pa.Field(nullable=True, description="regio, alle (ook leeg) of elk")
-    fonds: Optional[str] = pa.Field(nullable=True, description="fonds, alle (ook leeg) of elk; alleen bij uitgaven")
-    instrument: Optional[str] = pa.Field(nullable=True, description="instrument, alle (ook leeg) of elk")
-    doelgroep: Optional[str] = pa.Field(nullable=True, description="doelgroep, alle (ook leeg) of elk")
-    jaar: Optional[str] = pa.Field(nullable=True, description="jaar, alle (ook leeg) of elk (elk planjaar)")
+    regio: str | None = pa.Field(nullable=True, description="regio, alle (ook leeg) of elk")
+    fonds: str | None = pa.Field(nullable=True, description="fonds, alle (ook leeg) of elk; alleen bij uitgaven")
+    instrument: str | None = pa.Field(nullable=True, description="instrument, alle (ook leeg) of elk")
+    doelgroep: str | None = pa.Field(nullable=True, description="doelgroep, alle (ook leeg) of elk")
+    jaar: str | None = pa.Field(nullable=True, description="jaar, alle (ook leeg) of elk (elk planjaar)")
     grootheid: str = pa.Field(isin=GROOTHEDEN, description="deelnemers, uitgaven of plaatsingen")
     operator: str = pa.Field(isin=OPERATOREN, description="<=, >= of =")
     waarde: pl.Float64 = pa.Field(description="de grens (personen, euro of plaatsingen)")
-    actief: Optional[str] = pa.Field(nullable=True, isin=JA_NEE, description="ja (standaard) of nee")
+    actief: str | None = pa.Field(nullable=True, isin=JA_NEE, description="ja (standaard) of nee")
 
     _eindig = eindig('waarde')
 
@@ -174,14 +173,14 @@ class Scenarios(Model):
         isin=AANPASSINGEN,
         description="budget, kosten, plaatsingskans, potentieel, regel_waarde of regel_actief",
     )
-    fonds: Optional[str] = pa.Field(nullable=True, description="fonds of alle (ook leeg)")
-    regio: Optional[str] = pa.Field(nullable=True, description="regio of alle (ook leeg)")
-    instrument: Optional[str] = pa.Field(nullable=True, description="instrument of alle (ook leeg)")
-    doelgroep: Optional[str] = pa.Field(nullable=True, description="doelgroep of alle (ook leeg)")
-    jaar: Optional[str] = pa.Field(nullable=True, description="jaar, reeks als 2028-2030, of alle (ook leeg)")
-    regel: Optional[str] = pa.Field(nullable=True, description="beleidsregel (bij regel_waarde en regel_actief)")
-    factor: Optional[pl.Float64] = pa.Field(nullable=True, description="vermenigvuldig met")
-    waarde: Optional[pl.Float64] = pa.Field(nullable=True, description="zet op deze waarde")
+    fonds: str | None = pa.Field(nullable=True, description="fonds of alle (ook leeg)")
+    regio: str | None = pa.Field(nullable=True, description="regio of alle (ook leeg)")
+    instrument: str | None = pa.Field(nullable=True, description="instrument of alle (ook leeg)")
+    doelgroep: str | None = pa.Field(nullable=True, description="doelgroep of alle (ook leeg)")
+    jaar: str | None = pa.Field(nullable=True, description="jaar, reeks als 2028-2030, of alle (ook leeg)")
+    regel: str | None = pa.Field(nullable=True, description="beleidsregel (bij regel_waarde en regel_actief)")
+    factor: pl.Float64 | None = pa.Field(nullable=True, description="vermenigvuldig met")
+    waarde: pl.Float64 | None = pa.Field(nullable=True, description="zet op deze waarde")
 
     _eindig = eindig('factor', 'waarde')
 

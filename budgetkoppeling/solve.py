@@ -10,6 +10,7 @@ import pulp
 from .errors import BudgetkoppelingFout, GeenOplossing
 from .io import stille_stdout
 from .model import Model, bouw
+from .tekst import euro, getal
 
 # `auto` picks HiGHS for small models and Clp (through PuLP's CBC) for large LPs,
 # where bench measurements (issue 6) show Clp well ahead of HiGHS' default simplex.
@@ -129,15 +130,3 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
         "Het kleinste tekort dat het oplost:\n" + regels_tekst
     )
     return GeenOplossing(melding, tekorten)
-
-
-def euro(bedrag: float) -> str:
-    """EUR 1234567.5 as '€ 1.234.568' (Dutch thousands separator, whole euros)."""
-    return "€ " + f"{bedrag:,.0f}".replace(",", ".")
-
-
-def getal(waarde: float) -> str:
-    """A number the Dutch way: 1234.5 as '1.234,5'."""
-    if abs(waarde - round(waarde)) < 1e-9:
-        return f"{round(waarde):,}".replace(",", ".")
-    return f"{waarde:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")

@@ -17,9 +17,10 @@ import pandera.polars as pa
 import polars as pl
 from pandera.config import ValidationDepth, config_context
 
-from .errors import InvoerFout, Probleem, kort, nl
+from .errors import InvoerFout, Probleem
 from .io import RIJ, RuweInvoer, lees_werkboek
-from .schemas import BLAD_PER_NAAM, BLADEN, INSTELLINGEN, OPLOSSERS, JA_NEE
+from .schemas import BLAD_PER_NAAM, BLADEN, INSTELLINGEN, JA_NEE, OPLOSSERS
+from .tekst import kort, nl
 
 ALLE = "alle"
 ELK = "elk"

@@ -147,7 +147,7 @@ def controleer(invoerpad: Path, planpad: Path) -> list[str]:
 
     # potentieel and segment
     per_groep = defaultdict(float)
-    for (reg, i, g, t), aantal in X.items():
+    for (reg, _i, g, t), aantal in X.items():
         per_groep[(reg, g, t)] += aantal
     for sleutel, aantal in per_groep.items():
         if aantal > inv.pot.get(sleutel, 0) + ABS:
@@ -183,7 +183,8 @@ def controleer(invoerpad: Path, planpad: Path) -> list[str]:
     betaald = defaultdict(float)
     besteed = defaultdict(float)
     for r in plan["financiering"]:
-        f, reg, i, g, t, bedrag = r["fonds"], r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"]), float(r["bedrag"])
+        f, reg, i, g = r["fonds"], r["regio"], r["instrument"], r["doelgroep"]
+        t, bedrag = int(r["jaar"]), float(r["bedrag"])
         betaald[(reg, i, g, t)] += bedrag
         fonds = inv.fondsen[f]
         besteed[(f, None if fonds["landelijk"] else reg, t)] += bedrag
@@ -216,7 +217,8 @@ def controleer(invoerpad: Path, planpad: Path) -> list[str]:
             if not _dicht(erin, float(vorige["overheveling_uit"]) if vorige else 0.0, EUR):
                 fouten.append(f"overheveling: {sleutel} ontvangt {erin}, vorig jaar gaf anders")
             if uit > fonds["overheveling"] * inv.budget[sleutel] + EUR:
-                fouten.append(f"overheveling: {sleutel} hevelt {uit} over, grens {fonds['overheveling'] * inv.budget[sleutel]}")
+                grens = fonds["overheveling"] * inv.budget[sleutel]
+                fouten.append(f"overheveling: {sleutel} hevelt {uit} over, grens {grens}")
             if uit > EUR and (t == inv.eind or (fonds["vervaljaar"] is not None and t >= fonds["vervaljaar"])):
                 fouten.append(f"overheveling: {sleutel} hevelt over in het laatste jaar of na vervaljaar")
             links = besteed[sleutel] + inv.verpl[sleutel] + uit

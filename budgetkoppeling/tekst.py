@@ -1,0 +1,27 @@
+"""Numbers and names the Dutch way, for messages and the terminal."""
+
+from __future__ import annotations
+
+
+def nl(getal: float) -> str:
+    """A number the Dutch way for messages: 0.9 as '0,9', 1234567.5 as '1.234.567,5'."""
+    tekst = f"{getal:,.6f}".rstrip("0").rstrip(".")
+    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def kort(waarde: str, lengte: int = 60) -> str:
+    """Shorten a user's value for a message, so a 1,000-character name stays readable."""
+    waarde = str(waarde)
+    return waarde if len(waarde) <= lengte else waarde[: lengte - 1] + "…"
+
+
+def euro(bedrag: float) -> str:
+    """EUR 1234567.5 as '€ 1.234.568' (Dutch thousands separator, whole euros)."""
+    return "€ " + f"{bedrag:,.0f}".replace(",", ".")
+
+
+def getal(waarde: float) -> str:
+    """A number the Dutch way: 1234.5 as '1.234,5'."""
+    if abs(waarde - round(waarde)) < 1e-9:
+        return f"{round(waarde):,}".replace(",", ".")
+    return f"{waarde:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
