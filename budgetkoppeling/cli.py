@@ -267,3 +267,135 @@ def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) 
     maak_sjabloon(uitvoerpad, leeg=leeg)
     uitvoer.scherm.print(f"Sjabloon geschreven naar {uitvoerpad}.", markup=False)
     uitvoer.json({"status": "geschreven", "uitvoer": str(uitvoerpad)})
+
+
+@main.command()
+@click.argument("invoer", type=INVOER)
+@click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
+              help="Het vergelijkingswerkboek (standaard outputs/<naam>_vergelijking.xlsx).")
+@click.option("--scenario", "scenarios", multiple=True,
+              help="Vergelijk alleen dit scenario met de basis (mag vaker); standaard alle scenario's.")
+@click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
+              help="Welke oplosser: auto, highs of cbc (standaard: de instelling in het werkboek, anders auto).")
+@click.option("--serieel", is_flag=True, help="Reken de scenario's na elkaar door in plaats van tegelijk.")
+@standaard_opties
+def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...], oplosser: str | None,
+              serieel: bool, uitvoer: Uitvoer) -> None:
+    """Reken de basis en de scenario's uit het blad Scenarios door en zet ze naast elkaar.
+
+    Een scenario zonder oplossing wordt gemeld (met de oorzaak) en houdt de andere niet tegen.
+
+    \b
+    Voorbeeld:
+      budgetkoppeling vergelijk invoer.xlsx -o vergelijking.xlsx
+      budgetkoppeling vergelijk invoer.xlsx -o vergelijking.xlsx --scenario bezuiniging
+    """
+    from .vergelijk import vergelijk as vergelijk_api
+
+    doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_vergelijking.xlsx")
+    if uitvoer.stil or uitvoer.als_json:
+        resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser, parallel=not serieel)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=uitvoer.fouten, transient=True) as balk:
+            taak = balk.add_task("Scenario's doorrekenen", total=None)
+
+            def voortgang(scenario: str, klaar: int, totaal: int) -> None:
+                balk.update(taak, completed=klaar, total=totaal, description=f"Klaar: {scenario}")
+
+            resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser,
+                                      parallel=not serieel, voortgang=voortgang)
+    uitvoer.json({
+        "status": "geschreven", "uitvoer": str(doel), "seconden": round(resultaat.seconden, 2),
+        "parallel": resultaat.parallel,
+        "scenarios": [
+            {"scenario": u.scenario, "status": u.status, "kerncijfers": u.kerncijfers, "tekorten": u.tekorten}
+            for u in resultaat.uitkomsten
+        ],
+    })
+    from rich.table import Table
+
+    from .tekst import euro, getal
+
+    tabel = Table(title="Vergelijking van scenario's", title_justify="left")
+    for kolom, rechts in (("Scenario", False), ("Plaatsingen", True), ("Uitgaven", True),
+                          ("Kosten per plaatsing", True), ("Status", False)):
+        tabel.add_column(kolom, justify="right" if rechts else "left")
+    for u in resultaat.uitkomsten:
+        if u.status == "optimaal":
+            k = u.kerncijfers
+            tabel.add_row(u.scenario, getal(round(k["plaatsingen"], 1)), euro(k["uitgaven"]),
+                          euro(k["kosten_per_plaatsing"]), "optimaal")
+        else:
+            tabel.add_row(u.scenario, "-", "-", "-", "geen oplossing")
+    uitvoer.scherm.print(tabel)
+    for u in resultaat.uitkomsten:
+        if u.status != "optimaal":
+            uitvoer.scherm.print(f"Scenario '{u.scenario}' heeft geen oplossing. {u.melding}", markup=False)
+    uitvoer.scherm.print(f"Vergelijking geschreven naar {doel} ({resultaat.seconden:.1f} s).", markup=False)
+
+
+@main.command()
+@click.argument("invoer", type=INVOER)
+@click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
+              help="Het evaluatiewerkboek (standaard outputs/<naam>_evaluatie.xlsx).")
+@click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
+              help="Welke oplosser: auto, highs of cbc.")
+@standaard_opties
+def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, uitvoer: Uitvoer) -> None:
+    """Toets de huidige verdeling (blad Huidige_verdeling) en zet het optimum ernaast.
+
+    Meldt of de verdeling binnen elk budget en elke beleidsregel past, en zo niet,
+    welk budget of welke regel wordt overschreden en met hoeveel.
+
+    \b
+    Voorbeeld:
+      budgetkoppeling evalueer invoer.xlsx -o evaluatie.xlsx
+    """
+    from .vergelijk import evalueer as evalueer_api
+
+    doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_evaluatie.xlsx")
+    balk, voortgang = uitvoer.voortgang()
+    if balk is not None:
+        with balk:
+            resultaat = evalueer_api(invoer, doel, oplosser=oplosser, voortgang=voortgang)
+    else:
+        resultaat = evalueer_api(invoer, doel, oplosser=oplosser)
+    zelfde_geld = resultaat.zelfde_geld.kerncijfers
+    zelfde_plaatsingen = resultaat.zelfde_plaatsingen.kerncijfers
+    uitvoer.json({
+        "status": "geschreven", "uitvoer": str(doel), "uitvoerbaar": resultaat.uitvoerbaar,
+        "tekorten": resultaat.tekorten, "huidige_verdeling": resultaat.huidig,
+        "optimum_zelfde_geld": zelfde_geld, "optimum_zelfde_plaatsingen": zelfde_plaatsingen,
+        "optimum_heel_budget": resultaat.optimum.kerncijfers,
+    })
+    from rich.table import Table
+
+    from .tekst import euro, getal
+
+    tabel = Table(title="Huidige verdeling en optimum", title_justify="left")
+    tabel.add_column("")
+    for kolom in ("Huidige verdeling", "Optimum, zelfde geld", "Optimum, zelfde plaatsingen", "Optimum, heel budget"):
+        tabel.add_column(kolom, justify="right")
+    plannen = [resultaat.huidig, zelfde_geld, zelfde_plaatsingen, resultaat.optimum.kerncijfers]
+    tabel.add_row("Verwachte plaatsingen", *[getal(round(p["plaatsingen"], 1)) if p else "-" for p in plannen])
+    tabel.add_row("Uitgaven", *[euro(p["uitgaven"]) if p else "-" for p in plannen])
+    tabel.add_row("Kosten per plaatsing", *[euro(p["kosten_per_plaatsing"]) if p else "-" for p in plannen])
+    uitvoer.scherm.print(tabel)
+    if resultaat.uitvoerbaar:
+        uitvoer.scherm.print("De huidige verdeling past binnen alle budgetten en beleidsregels.")
+    else:
+        uitvoer.scherm.print("De huidige verdeling is niet uitvoerbaar:", markup=False)
+        for tekort in resultaat.tekorten:
+            uitvoer.scherm.print(f"- {tekort['tekst']}", markup=False)
+    if zelfde_geld:
+        extra = zelfde_geld["plaatsingen"] - resultaat.huidig["plaatsingen"]
+        uitvoer.scherm.print(f"Met hetzelfde geld levert het optimum {getal(round(extra, 1))} plaatsingen meer op.",
+                             markup=False)
+    if zelfde_plaatsingen:
+        uitvoer.scherm.print(
+            f"Dezelfde gewogen plaatsingen kosten in het optimum "
+            f"{euro(resultaat.huidig['uitgaven'] - zelfde_plaatsingen['uitgaven'])} minder.", markup=False)
+    uitvoer.scherm.print(f"Evaluatie geschreven naar {doel}.", markup=False)

@@ -82,6 +82,10 @@ class Model:
     y: dict[tuple[str, str, str, str, int], pulp.LpVariable] = field(default_factory=dict)
     c: dict[tuple[str, str | None, int], pulp.LpVariable] = field(default_factory=dict)
     tekort: dict[str, pulp.LpVariable] = field(default_factory=dict)  # elastic mode only
+    tekort_info: dict[str, dict] = field(default_factory=dict)  # what each shortfall stands for
+    vast: dict[tuple[str, str, str, int], float] | None = None  # a hand-made plan being evaluated
+    onmogelijk: list[dict] = field(default_factory=list)  # hand-plan cells that cannot exist at all
+    nulvariabele: pulp.LpVariable | None = None
     regels: list[Regel] = field(default_factory=list)
     constraints: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     budgetrijen: dict[tuple[str, str | None, int], str] = field(default_factory=dict)
@@ -142,30 +146,58 @@ def betaaljaren(invoer: Invoer, instrument: str, startjaar: int) -> range:
 # ----------------------------------------------------------------------------- build
 
 
-def bouw(invoer: Invoer, geheel: bool = False, elastisch: bool = False) -> Model:
+def bouw(
+    invoer: Invoer,
+    geheel: bool = False,
+    elastisch: bool = False,
+    vast: dict[tuple[str, str, str, int], float] | None = None,
+    max_uitgaven: float | None = None,
+    min_doel: float | None = None,
+) -> Model:
     """Build the LP (or MIP with ``geheel``) of SPEC §5 for ``invoer``.
 
     ``elastisch`` adds a penalised shortfall variable to every budget and policy
-    rule and minimises their sum: the model of the infeasibility diagnosis.
+    rule (with ``vast`` also to potentieel and financiering) and minimises their
+    sum: the model of the infeasibility diagnosis. ``vast`` fixes X to a hand-made
+    plan (``evalueer``). ``max_uitgaven`` caps total spending; ``min_doel`` asks for
+    at least that objective at the least spending (both for comparing with a hand plan).
     """
-    zin = pulp.LpMinimize if elastisch else pulp.LpMaximize
-    model = Model(invoer=invoer, probleem=pulp.LpProblem("budgetkoppeling", zin), sleutels=Sleutels())
+    zin = pulp.LpMinimize if elastisch or min_doel is not None else pulp.LpMaximize
+    model = Model(invoer=invoer, probleem=pulp.LpProblem("budgetkoppeling", zin), sleutels=Sleutels(),
+                  vast=vast)
     add_variabelen(model, geheel)
     add_segment(model)
-    add_potentieel(model)
+    add_potentieel(model, elastisch)
     add_looptijd(model)
     add_kosten(model)
-    add_financiering(model)
+    add_financiering(model, elastisch)
     add_cofinanciering(model)
     add_budget(model, elastisch)
     add_overheveling(model)
     add_beleidsregel(model, elastisch)
+    if vast is not None:
+        add_vast(model)
+    if max_uitgaven is not None:
+        model.voeg_toe("evaluatie", "evaluatie_uitgaven", [(v, 1.0) for v in model.y.values()],
+                       pulp.LpConstraintLE, max_uitgaven)
     model.probleem.checkDuplicateVars()  # duplicate constraint names already raise in addConstraint
     if elastisch:
         model.probleem.setObjective(pulp.LpAffineExpression([(v, 1.0) for v in model.tekort.values()]))
+    elif min_doel is not None:
+        model.voeg_toe("evaluatie", "evaluatie_plaatsingen", doelstelling_termen(model),
+                       pulp.LpConstraintGE, min_doel)
+        model.probleem.setObjective(pulp.LpAffineExpression([(v, 1.0) for v in model.y.values()]))
     else:
         add_doelstelling(model)
     return model
+
+
+def _tekort(model: Model, rijnaam: str, info: dict) -> pulp.LpVariable:
+    """A shortfall variable of the elastic model, with what it stands for."""
+    variabele = model.probleem.add_variable(f"tekort_{rijnaam}", lowBound=0)
+    model.tekort[rijnaam] = variabele
+    model.tekort_info[rijnaam] = info
+    return variabele
 
 
 def add_variabelen(model: Model, geheel: bool) -> None:
@@ -245,17 +277,19 @@ def add_segment(model: Model) -> None:
         )
 
 
-def add_potentieel(model: Model) -> None:
+def add_potentieel(model: Model, elastisch: bool = False) -> None:
     """potentieel: sum_{i,s} x[r,i,g,t,s] <= Potentieel[r,g,t]."""
     invoer, naam = model.invoer, model.sleutels
     per_groep: dict[tuple[str, str, int], list] = defaultdict(list)
     for (regio, _instrument, doelgroep, jaar, _segment), variabele in model.x.items():
         per_groep[(regio, doelgroep, jaar)].append((variabele, 1.0))
     for (regio, doelgroep, jaar), termen in per_groep.items():
-        model.voeg_toe(
-            "potentieel", f"potentieel_{naam('r', regio)}_{naam('g', doelgroep)}_{jaar}",
-            termen, pulp.LpConstraintLE, invoer.potentieel[(regio, doelgroep, jaar)],
-        )
+        rijnaam = f"potentieel_{naam('r', regio)}_{naam('g', doelgroep)}_{jaar}"
+        if elastisch and model.vast is not None:
+            info = {"soort": "potentieel", "regio": regio, "doelgroep": doelgroep, "jaar": jaar}
+            termen = termen + [(_tekort(model, rijnaam, info), -1.0)]
+        model.voeg_toe("potentieel", rijnaam, termen, pulp.LpConstraintLE,
+                       invoer.potentieel[(regio, doelgroep, jaar)])
 
 
 def add_looptijd(model: Model) -> None:
@@ -264,6 +298,8 @@ def add_looptijd(model: Model) -> None:
     if invoer.doorloop:
         return
     for (regio, instrument, doelgroep, jaar), variabelen in _per_cel(model).items():
+        if model.vast is not None and model.vast.get((regio, instrument, doelgroep, jaar), 0) > 0:
+            continue  # add_vast reports the hand plan's trajectory that runs past the plan
         if jaar + invoer.instrumenten[instrument].duur - 1 > invoer.eind:
             model.voeg_toe(
                 "looptijd",
@@ -287,7 +323,7 @@ def add_kosten(model: Model) -> None:
         )
 
 
-def add_financiering(model: Model) -> None:
+def add_financiering(model: Model, elastisch: bool = False) -> None:
     """financiering: sum_f y[f,r,i,g,t] = k[r,i,g,t]."""
     naam = model.sleutels
     per_cel: dict[tuple[str, str, str, int], list] = defaultdict(list)
@@ -295,11 +331,13 @@ def add_financiering(model: Model) -> None:
         per_cel[(regio, instrument, doelgroep, jaar)].append((variabele, 1.0))
     for sleutel, kosten in model.k.items():
         regio, instrument, doelgroep, jaar = sleutel
-        model.voeg_toe(
-            "financiering",
-            f"financiering_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}",
-            per_cel.get(sleutel, []) + [(kosten, -1.0)], pulp.LpConstraintEQ, 0.0,
-        )
+        rijnaam = f"financiering_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}"
+        termen = per_cel.get(sleutel, []) + [(kosten, -1.0)]
+        if elastisch and model.vast is not None:
+            info = {"soort": "financiering", "regio": regio, "instrument": instrument,
+                    "doelgroep": doelgroep, "jaar": jaar}
+            termen.append((_tekort(model, rijnaam, info), 1.0))
+        model.voeg_toe("financiering", rijnaam, termen, pulp.LpConstraintEQ, 0.0)
 
 
 def add_cofinanciering(model: Model) -> None:
@@ -339,9 +377,8 @@ def add_budget(model: Model, elastisch: bool = False) -> None:
         rijnaam = f"budget_{naam('f', fonds)}_{naam('r', regio)}_{jaar}"
         rij = list(termen.get(sleutel, []))
         if elastisch:
-            tekort = model.probleem.add_variable(f"tekort_{rijnaam}", lowBound=0)
-            model.tekort[rijnaam] = tekort
-            rij.append((tekort, -1.0))
+            info = {"soort": "budget", "fonds": fonds, "regio": regio or "landelijk", "jaar": jaar}
+            rij.append((_tekort(model, rijnaam, info), -1.0))
         if not rij:
             if ruimte < -1e-9:
                 rij = [(_nul(model), 1.0)]  # keep the impossible row visible to the solver
@@ -352,9 +389,10 @@ def add_budget(model: Model, elastisch: bool = False) -> None:
 
 
 def _nul(model: Model) -> pulp.LpVariable:
-    if "__nul" not in model.tekort:
-        model.tekort["__nul"] = model.probleem.add_variable("nul", lowBound=0, upBound=0)
-    return model.tekort["__nul"]
+    """A variable fixed at 0, to keep a row without variables (and so impossible) in the model."""
+    if model.nulvariabele is None:
+        model.nulvariabele = model.probleem.add_variable("nul", lowBound=0, upBound=0)
+    return model.nulvariabele
 
 
 def add_overheveling(model: Model) -> None:
@@ -426,16 +464,15 @@ def add_beleidsregel(model: Model, elastisch: bool = False) -> None:
         ]
         rijnaam = "beleidsregel_" + "_".join(delen)
         termen = regel_termen(model, regel, waarden)
+        uitgebreid = Regel(regel, waarden, rijnaam)
         if elastisch:
             if regel.operator in (">=", "="):
-                onder = model.probleem.add_variable(f"tekort_{rijnaam}_min", lowBound=0)
-                model.tekort[f"{rijnaam}_min"] = onder
-                termen = termen + [(onder, 1.0)]
+                info = {"soort": "beleidsregel", "regel": uitgebreid, "richting": "min"}
+                termen = termen + [(_tekort(model, f"{rijnaam}_min", info), 1.0)]
             if regel.operator in ("<=", "="):
-                boven = model.probleem.add_variable(f"tekort_{rijnaam}_max", lowBound=0)
-                model.tekort[f"{rijnaam}_max"] = boven
-                termen = termen + [(boven, -1.0)]
-        model.regels.append(Regel(regel, waarden, rijnaam))
+                info = {"soort": "beleidsregel", "regel": uitgebreid, "richting": "max"}
+                termen = termen + [(_tekort(model, f"{rijnaam}_max", info), -1.0)]
+        model.regels.append(uitgebreid)
         if not termen:
             satisfied = {"<=": 0 <= regel.waarde, ">=": 0 >= regel.waarde, "=": regel.waarde == 0}
             if satisfied[regel.operator]:
@@ -444,11 +481,36 @@ def add_beleidsregel(model: Model, elastisch: bool = False) -> None:
         model.voeg_toe("beleidsregel", rijnaam, termen, zinnen[regel.operator], regel.waarde)
 
 
-def add_doelstelling(model: Model) -> None:
-    """Objective: max sum gewicht(g) p(i,g) factor(i,s) x[r,i,g,t,s] / (1 + rho)^(t + vertraging(i) - start).
+def add_vast(model: Model) -> None:
+    """vast (evaluation only): X[r,i,g,t] = the hand-made plan's participants, 0 where it has none.
 
-    rho is the disconteringsvoet.
+    Cells the plan fills that cannot exist (no potential, or a trajectory past the
+    plan period while that is not allowed) go to ``model.onmogelijk`` instead.
     """
+    invoer, naam = model.invoer, model.sleutels
+    cellen = _per_cel(model)
+    for (regio, instrument, doelgroep, jaar), aantal in sorted(model.vast.items()):
+        if aantal <= 0:
+            continue
+        duur = invoer.instrumenten[instrument].duur
+        if (regio, instrument, doelgroep, jaar) not in cellen:
+            model.onmogelijk.append({"soort": "potentieel", "regio": regio, "instrument": instrument,
+                                     "doelgroep": doelgroep, "jaar": jaar, "tekort": aantal})
+        elif not invoer.doorloop and jaar + duur - 1 > invoer.eind:
+            model.onmogelijk.append({"soort": "looptijd", "regio": regio, "instrument": instrument,
+                                     "doelgroep": doelgroep, "jaar": jaar, "tekort": aantal})
+    onmogelijk = {(o["regio"], o["instrument"], o["doelgroep"], o["jaar"]) for o in model.onmogelijk}
+    for (regio, instrument, doelgroep, jaar), variabelen in cellen.items():
+        aantal = 0.0 if (regio, instrument, doelgroep, jaar) in onmogelijk else model.vast.get(
+            (regio, instrument, doelgroep, jaar), 0.0)
+        model.voeg_toe(
+            "vast", f"vast_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}",
+            [(v, 1.0) for v in variabelen], pulp.LpConstraintEQ, aantal,
+        )
+
+
+def doelstelling_termen(model: Model) -> list[tuple[pulp.LpVariable, float]]:
+    """The objective's (variable, coefficient) list; see :func:`add_doelstelling`."""
     invoer = model.invoer
     factoren = {
         (i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten
@@ -461,4 +523,12 @@ def add_doelstelling(model: Model) -> None:
         )
         if coefficient:
             termen.append((variabele, coefficient))
-    model.probleem.setObjective(pulp.LpAffineExpression(termen))
+    return termen
+
+
+def add_doelstelling(model: Model) -> None:
+    """Objective: max sum gewicht(g) p(i,g) factor(i,s) x[r,i,g,t,s] / (1 + rho)^(t + vertraging(i) - start).
+
+    rho is the disconteringsvoet.
+    """
+    model.probleem.setObjective(pulp.LpAffineExpression(doelstelling_termen(model)))

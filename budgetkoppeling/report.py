@@ -386,3 +386,370 @@ def schrijf_foutrapport(problemen, doel: Path, invoerpad: Path | None = None) ->
         werkboek.close()
 
     schrijf_atomisch(Path(doel), schrijf, invoer=invoerpad)
+
+
+# ----------------------------------------------------------------------------- comparison workbook
+
+KPI_EENHEID = {
+    "plaatsingen": ("Verwachte plaatsingen", "personen"),
+    "gewogen_plaatsingen": ("Gewogen plaatsingen (doelstelling)", "gewogen plaatsingen"),
+    "deelnemers": ("Deelnemers", "personen"),
+    "uitgaven": ("Uitgaven in de planperiode", "euro"),
+    "kosten_per_plaatsing": ("Kosten per plaatsing", "euro per plaatsing"),
+    "budget_totaal": ("Budget totaal", "euro"),
+    "bestaande_verplichtingen": ("Bestaande verplichtingen", "euro"),
+    "onbenut_budget": ("Onbenut budget", "euro"),
+    "verplichtingen_na_planperiode": ("Kosten na de planperiode", "euro"),
+}
+KPIS = tuple(KPI_EENHEID)
+BASIS_KLEUR = "#1F4E79"
+SCENARIO_KLEUR = "#9DC3E6"
+
+
+def _koppen(vaste: list[str], scenarios: list[str]) -> list[str]:
+    """Table headers must be unique: a scenario named like a fixed column gets a suffix."""
+    return vaste + [f"{s} (scenario)" if s in vaste else s for s in scenarios]
+
+
+def _tabel(werkblad, rij: int, koppen: list[str], rijen: list[list], formaten: list, naam: str,
+           kopformaat=None) -> int:
+    """A native Excel table at ``rij``; returns the first row below it."""
+    kolommen = [{"header": kop, **({"format": f} if f is not None else {}),
+                 **({"header_format": kopformaat} if kopformaat is not None else {})}
+                for kop, f in zip(koppen, formaten)]
+    laatste = rij + max(1, len(rijen))
+    werkblad.add_table(rij, 0, laatste, len(koppen) - 1, {
+        "data": rijen or [[None] * len(koppen)], "columns": kolommen, "name": naam,
+        "style": "Table Style Medium 2",
+    })
+    return laatste + 1
+
+
+def _staafgrafiek(werkboek, blad: str, titel: str, y_as: str, y_formaat: str, rij: int, eerste: int,
+                  laatste: int, kop_rij: int, basis_eerst: bool = True):
+    """A column chart of one table row over the scenario columns, the base bar in a dark colour."""
+    grafiek = werkboek.add_chart({"type": "column"})
+    aantal = laatste - eerste + 1
+    grafiek.add_series({
+        "name": titel,
+        "categories": [blad, kop_rij, eerste, kop_rij, laatste],
+        "values": [blad, rij, eerste, rij, laatste],
+        "fill": {"color": SCENARIO_KLEUR},
+        "points": [{"fill": {"color": BASIS_KLEUR}}] + [None] * (aantal - 1) if basis_eerst else None,
+        "data_labels": {"value": True, "num_format": y_formaat} if aantal <= 6 else {},
+    })
+    grafiek.set_title({"name": titel})
+    grafiek.set_x_axis({"name": "Scenario (donker: basis)", "num_font": {"rotation": -30} if aantal > 4 else {}})
+    grafiek.set_y_axis({"name": y_as, "num_format": y_formaat, "min": 0, "major_gridlines": {"visible": True}})
+    grafiek.set_legend({"none": True})
+    grafiek.set_size({"width": 720, "height": 380})
+    return grafiek
+
+
+def schrijf_vergelijking(vergelijking, doel: Path, invoerpad: Path) -> None:
+    """Write the comparison workbook of SPEC §6 atomically to ``doel``."""
+    schrijf_atomisch(Path(doel), lambda pad: _schrijf_vergelijking(vergelijking, pad, invoerpad),
+                     invoer=invoerpad)
+
+
+def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path) -> None:
+    invoer = vergelijking.invoer
+    uitkomsten = vergelijking.uitkomsten
+    namen = [u.scenario for u in uitkomsten]
+    werkboek = _nieuw_werkboek(pad)
+    titel = "Budgetkoppeling: vergelijking van scenario's"
+    euro_fmt = werkboek.add_format({"num_format": EURO})
+    getal_fmt = werkboek.add_format({"num_format": PLAATSINGEN})
+    procent_fmt = werkboek.add_format({"num_format": "0.0%"})
+    basis_euro = werkboek.add_format({"num_format": EURO, "bold": True, "bg_color": "#DDEBF7"})
+    basis_getal = werkboek.add_format({"num_format": PLAATSINGEN, "bold": True, "bg_color": "#DDEBF7"})
+    kop = werkboek.add_format({"bold": True, "font_size": 12})
+    kopregel = werkboek.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    opgelost = [u.status == "optimaal" for u in uitkomsten]
+    paginakop = f"basis en {len(namen) - 1} scenario's"
+
+    def waarden(kolom: dict, sleutel) -> float | None:
+        return kolom.get(sleutel, 0.0)
+
+    def scenario_formaten(geld: bool) -> list:
+        return [basis_euro if geld else basis_getal] + [euro_fmt if geld else getal_fmt] * (len(namen) - 1)
+
+    # Vergelijking: one row per KPI, one column per scenario, base first
+    blad = werkboek.add_worksheet("Vergelijking")
+    rijen = []
+    for kpi in KPIS:
+        _, eenheid = KPI_EENHEID[kpi]
+        rijen.append([kpi, eenheid] + [u.kerncijfers.get(kpi) if ok else None for u, ok in zip(uitkomsten, opgelost)])
+    blad.write_string(0, 0, "Kerncijfers per scenario (de kolom basis is het uitgangspunt)", kop)
+    koppen = _koppen(["kpi", "eenheid"], namen)
+    _tabel(blad, 1, koppen, rijen, [None, None] + scenario_formaten(geld=False), "Vergelijking", kopregel)
+    blad.set_row(1, 45)
+    for nummer, kpi in enumerate(KPIS):  # money rows get the euro format, cell by cell
+        if KPI_EENHEID[kpi][1].startswith("euro"):
+            for kolom, waarde in enumerate(rijen[nummer][2:], start=2):
+                if waarde is not None:
+                    blad.write_number(2 + nummer, kolom, waarde, basis_euro if kolom == 2 else euro_fmt)
+    jaren = sorted({j for u in uitkomsten for j in u.per_jaar})
+    jaar_rij = 2 + len(KPIS) + 2
+    blad.write_string(jaar_rij, 0, "Verwachte plaatsingen per jaar van plaatsing", kop)
+    jaar_rijen = [[str(j), "plaatsingen"] + [u.per_jaar.get(j, 0.0) if ok else None
+                                            for u, ok in zip(uitkomsten, opgelost)] for j in jaren]
+    _tabel(blad, jaar_rij + 1, _koppen(["jaar", "eenheid"], namen), jaar_rijen,
+           [None, None] + scenario_formaten(geld=False), "Plaatsingen_per_jaar", kopregel)
+    blad.set_row(jaar_rij + 1, 45)
+    blad.set_column(0, 0, 30)
+    blad.set_column(1, 1, 22)
+    blad.set_column(2, 1 + len(namen), 18)
+    blad.freeze_panes(2, 2)
+    _pagina(blad, titel, paginakop)
+
+    # Verschil: each scenario minus the base, absolute and in %
+    verschil = werkboek.add_worksheet("Verschil")
+    anderen = [(u, ok) for u, ok in zip(uitkomsten[1:], opgelost[1:])]
+    basis = uitkomsten[0].kerncijfers if opgelost[0] else {}
+    koppen = ["kpi", "eenheid"] + [k for u, _ in anderen for k in (f"{u.scenario}: verschil", f"{u.scenario}: %")]
+    rijen = []
+    for kpi in KPIS:
+        rij: list = [kpi, KPI_EENHEID[kpi][1]]
+        for u, ok in anderen:
+            if ok and basis:
+                absoluut = u.kerncijfers[kpi] - basis[kpi]
+                rij += [absoluut, absoluut / basis[kpi] if abs(basis[kpi]) > NUL else None]
+            else:
+                rij += [None, None]
+        rijen.append(rij)
+    formaten = [None, None] + [f for _ in anderen for f in (getal_fmt, procent_fmt)]
+    verschil.write_string(0, 0, "Verschil van elk scenario met de basis", kop)
+    _tabel(verschil, 1, _uniek(koppen), rijen, formaten, "Verschil", kopregel)
+    verschil.set_row(1, 45)
+    for nummer, kpi in enumerate(KPIS):
+        if KPI_EENHEID[kpi][1].startswith("euro"):
+            for kolom in range(2, len(koppen), 2):
+                if rijen[nummer][kolom] is not None:
+                    verschil.write_number(2 + nummer, kolom, rijen[nummer][kolom], euro_fmt)
+    verschil.set_column(0, 0, 30)
+    verschil.set_column(1, 1, 22)
+    verschil.set_column(2, max(2, len(koppen) - 1), 20)
+    verschil.freeze_panes(2, 2)
+    _pagina(verschil, titel, paginakop)
+
+    # Per_fonds, Per_regio, Per_instrument
+    def per(naam: str, sleutel: str, volgorde: list[str], kolom: str, geld: bool, tekst: str) -> int:
+        werkblad = werkboek.add_worksheet(naam)
+        werkblad.write_string(0, 0, tekst, kop)
+        data = [[n] + [getattr(u, kolom).get(n, 0.0) if ok else None for u, ok in zip(uitkomsten, opgelost)]
+                for n in volgorde]
+        _tabel(werkblad, 1, _koppen([sleutel], namen), data, [None] + scenario_formaten(geld), naam, kopregel)
+        werkblad.set_row(1, 45)
+        werkblad.set_column(0, 0, 32)
+        werkblad.set_column(1, len(namen), 18)
+        werkblad.freeze_panes(2, 1)
+        _pagina(werkblad, titel, paginakop)
+        return len(data)
+
+    fondsen = per("Per_fonds", "fonds", list(invoer.fondsen), "per_fonds", True,
+                  "Uitgaven per fonds in de planperiode (euro)")
+    per("Per_regio", "regio", list(invoer.regios), "per_regio", False, "Verwachte plaatsingen per regio")
+    per("Per_instrument", "instrument", list(invoer.instrumenten), "per_instrument", False,
+        "Deelnemers per instrument")
+
+    # charts, on Vergelijking under the tables
+    laatste = 1 + len(namen)
+    eerste_grafiek = jaar_rij + len(jaren) + 4
+    plaatsen = [eerste_grafiek, eerste_grafiek + 21, eerste_grafiek + 42, eerste_grafiek + 63]
+    blad.insert_chart(plaatsen[0], 0, _staafgrafiek(
+        werkboek, "Vergelijking", "Verwachte plaatsingen per scenario", "Plaatsingen", "#,##0",
+        2 + KPIS.index("plaatsingen"), 2, laatste, 1))
+    stapel = werkboek.add_chart({"type": "column", "subtype": "stacked"})
+    for rij in range(2, 2 + fondsen):
+        stapel.add_series({
+            "name": ["Per_fonds", rij, 0],
+            "categories": ["Per_fonds", 1, 1, 1, len(namen)],
+            "values": ["Per_fonds", rij, 1, rij, len(namen)],
+        })
+    stapel.set_title({"name": "Uitgaven per fonds per scenario"})
+    stapel.set_x_axis({"name": "Scenario", "num_font": {"rotation": -30} if len(namen) > 4 else {}})
+    stapel.set_y_axis({"name": "Euro", "num_format": "[$€-413] #,##0"})
+    stapel.set_legend({"position": "bottom"})
+    stapel.set_size({"width": 720, "height": 380})
+    blad.insert_chart(plaatsen[1], 0, stapel)
+    lijnen = werkboek.add_chart({"type": "line"})
+    for kolom in range(2, 2 + len(namen)):
+        lijnen.add_series({
+            "name": ["Vergelijking", jaar_rij + 1, kolom],
+            "categories": ["Vergelijking", jaar_rij + 2, 0, jaar_rij + 1 + max(1, len(jaren)), 0],
+            "values": ["Vergelijking", jaar_rij + 2, kolom, jaar_rij + 1 + max(1, len(jaren)), kolom],
+            "marker": {"type": "circle"},
+            "line": {"width": 3.0 if kolom == 2 else 1.5, "color": BASIS_KLEUR if kolom == 2 else None},
+        })
+    lijnen.set_title({"name": "Verwachte plaatsingen per jaar per scenario"})
+    lijnen.set_x_axis({"name": "Jaar van plaatsing"})
+    lijnen.set_y_axis({"name": "Plaatsingen", "num_format": "#,##0"})
+    lijnen.set_legend({"position": "bottom"})
+    lijnen.set_size({"width": 720, "height": 380})
+    blad.insert_chart(plaatsen[2], 0, lijnen)
+    blad.insert_chart(plaatsen[3], 0, _staafgrafiek(
+        werkboek, "Vergelijking", "Kosten per plaatsing per scenario", "Euro per plaatsing",
+        "[$€-413] #,##0", 2 + KPIS.index("kosten_per_plaatsing"), 2, laatste, 1))
+    blad.set_h_pagebreaks([eerste_grafiek, plaatsen[2]])
+    blad.fit_to_pages(0, 0)
+    blad.set_print_scale(max(30, min(100, int(100 * 980 / (12 * (52 + 18 * len(namen)))))))
+
+    # Info
+    info = [
+        ["versie", f"budgetkoppeling {__version__}"],
+        ["invoerbestand", Path(invoerpad).name],
+        ["invoer_sha256", invoer.sha256],
+        ["planperiode", f"{invoer.start}-{invoer.eind}"],
+        ["scenarios", ", ".join(namen)],
+    ]
+    for uitkomst in uitkomsten:
+        status = uitkomst.status
+        if uitkomst.status != "optimaal":
+            status += ": " + " ".join(t["tekst"] for t in uitkomst.tekorten)
+        info.append([f"status {uitkomst.scenario}", status])
+        if uitkomst.oplosser:
+            info.append([f"oplosser {uitkomst.scenario}", uitkomst.oplosser])
+    info_blad = werkboek.add_worksheet("Info")
+    _tabel(info_blad, 0, ["sleutel", "waarde"], info, [None, None], "Info")
+    info_blad.set_column(0, 0, 34)
+    info_blad.set_column(1, 1, 100)
+    info_blad.freeze_panes(1, 0)
+    _pagina(info_blad, titel, paginakop)
+    werkboek.close()
+
+
+def _uniek(koppen: list[str]) -> list[str]:
+    gezien: dict[str, int] = {}
+    uniek = []
+    for kop in koppen:
+        gezien[kop] = gezien.get(kop, 0) + 1
+        uniek.append(kop if gezien[kop] == 1 else f"{kop} ({gezien[kop]})")
+    return uniek
+
+
+# ----------------------------------------------------------------------------- evaluation workbook
+
+EVALUATIE_KPIS = ("plaatsingen", "gewogen_plaatsingen", "deelnemers", "uitgaven", "kosten_per_plaatsing")
+EVALUATIE_KOLOMMEN = {
+    "huidige_verdeling": "de verdeling uit het blad Huidige_verdeling",
+    "optimum_zelfde_geld": "de meeste gewogen plaatsingen voor hoogstens hetzelfde geld",
+    "optimum_zelfde_plaatsingen": "evenveel gewogen plaatsingen voor zo min mogelijk geld",
+    "optimum_heel_budget": "het beste plan met het hele budget",
+}
+
+
+def schrijf_evaluatie(evaluatie, doel: Path, invoerpad: Path) -> None:
+    """Write the evaluation workbook (``evalueer``) atomically to ``doel``."""
+    schrijf_atomisch(Path(doel), lambda pad: _schrijf_evaluatie(evaluatie, pad, invoerpad), invoer=invoerpad)
+
+
+def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path) -> None:
+    werkboek = _nieuw_werkboek(pad)
+    titel = "Budgetkoppeling: evaluatie van de huidige verdeling"
+    euro_fmt = werkboek.add_format({"num_format": EURO})
+    getal_fmt = werkboek.add_format({"num_format": PLAATSINGEN})
+    kop = werkboek.add_format({"bold": True, "font_size": 12})
+    plannen = [evaluatie.huidig, evaluatie.zelfde_geld.kerncijfers, evaluatie.zelfde_plaatsingen.kerncijfers,
+               evaluatie.optimum.kerncijfers]
+
+    blad = werkboek.add_worksheet("Evaluatie")
+    oordeel = ("De huidige verdeling is uitvoerbaar: elk budget en elke beleidsregel wordt gerespecteerd."
+               if evaluatie.uitvoerbaar else
+               "De huidige verdeling is NIET uitvoerbaar: zie het blad Tekorten.")
+    blad.write_string(0, 0, oordeel, kop)
+    rijen = [[kpi, KPI_EENHEID[kpi][1]] + [plan.get(kpi) for plan in plannen] for kpi in EVALUATIE_KPIS]
+    _tabel(blad, 2, ["kpi", "eenheid", *EVALUATIE_KOLOMMEN], rijen, [None, None] + [getal_fmt] * 4, "Evaluatie")
+    for nummer, kpi in enumerate(EVALUATIE_KPIS):
+        if KPI_EENHEID[kpi][1].startswith("euro"):
+            for kolom, waarde in enumerate(rijen[nummer][2:], start=2):
+                if waarde is not None:
+                    blad.write_number(3 + nummer, kolom, waarde, euro_fmt)
+    verschil_rij = 3 + len(EVALUATIE_KPIS) + 1
+    blad.write_string(verschil_rij, 0, "Wat het optimum beter doet", kop)
+    extra = (evaluatie.zelfde_geld.kerncijfers.get("plaatsingen", 0.0) - evaluatie.huidig["plaatsingen"]
+             if evaluatie.zelfde_geld.status == "optimaal" else None)
+    besparing = (evaluatie.huidig["uitgaven"] - evaluatie.zelfde_plaatsingen.kerncijfers.get("uitgaven", 0.0)
+                 if evaluatie.zelfde_plaatsingen.status == "optimaal" else None)
+    verschil = [
+        ["extra_plaatsingen_zelfde_geld", "personen", extra],
+        ["besparing_zelfde_plaatsingen", "euro", besparing],
+    ]
+    _tabel(blad, verschil_rij + 1, ["verschil", "eenheid", "waarde"], verschil, [None, None, getal_fmt],
+           "Verschil_met_optimum")
+    if besparing is not None:
+        blad.write_number(verschil_rij + 3, 2, besparing, euro_fmt)
+    uitleg_rij = verschil_rij + 5
+    for nummer, (kolom, uitleg) in enumerate(EVALUATIE_KOLOMMEN.items()):
+        blad.write_string(uitleg_rij + nummer, 0, kolom)
+        blad.write_string(uitleg_rij + nummer, 1, uitleg)
+    blad.set_column(0, 0, 32)
+    blad.set_column(1, 1, 22)
+    blad.set_column(2, 5, 28)
+    _pagina(blad, titel, "basis")
+
+    tekorten = werkboek.add_worksheet("Tekorten")
+    koppen = ["soort", "fonds", "regio", "instrument", "doelgroep", "jaar", "regel", "tekort", "eenheid",
+              "toelichting"]
+    eenheden = {"budget": "euro", "financiering": "euro", "potentieel": "personen", "looptijd": "personen"}
+    data = []
+    for tekort in evaluatie.tekorten:
+        eenheid = eenheden.get(tekort["soort"], "")
+        if tekort["soort"] == "beleidsregel":
+            eenheid = "per regel: zie toelichting"
+        data.append([tekort.get("soort"), tekort.get("fonds"), tekort.get("regio"), tekort.get("instrument"),
+                     tekort.get("doelgroep"), tekort.get("jaar"), tekort.get("regel"), tekort["tekort"], eenheid,
+                     tekort["tekst"]])
+    _tabel(tekorten, 0, koppen, data, [None] * 7 + [getal_fmt, None, None], "Tekorten")
+    tekorten.set_column(0, 6, 16)
+    tekorten.set_column(7, 8, 16)
+    tekorten.set_column(9, 9, 100)
+    tekorten.freeze_panes(1, 0)
+    _pagina(tekorten, titel, "basis")
+
+    per_instrument = defaultdict(float)
+    for rij in evaluatie.huidige_allocatie:
+        per_instrument[rij["instrument"]] += rij["deelnemers"]
+    instrumenten = werkboek.add_worksheet("Per_instrument")
+    data = [[i, per_instrument.get(i, 0.0), evaluatie.optimum.per_instrument.get(i, 0.0)]
+            for i in evaluatie.invoer.instrumenten]
+    _tabel(instrumenten, 0, ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum"], data,
+           [None, getal_fmt, getal_fmt], "Per_instrument")
+    instrumenten.set_column(0, 0, 32)
+    instrumenten.set_column(1, 2, 30)
+    grafiek = werkboek.add_chart({"type": "bar"})
+    for kolom, naam in ((1, "Huidige verdeling"), (2, "Optimum")):
+        grafiek.add_series({"name": naam, "categories": ["Per_instrument", 1, 0, len(data), 0],
+                            "values": ["Per_instrument", 1, kolom, len(data), kolom],
+                            "fill": {"color": SCENARIO_KLEUR if kolom == 1 else BASIS_KLEUR}})
+    grafiek.set_title({"name": "Deelnemers per instrument: huidige verdeling en optimum"})
+    grafiek.set_x_axis({"name": "Deelnemers (planperiode)", "num_format": "#,##0"})
+    grafiek.set_legend({"position": "bottom"})
+    grafiek.set_size({"width": 720, "height": 420})
+    instrumenten.insert_chart(len(data) + 3, 0, grafiek)
+    instrumenten.freeze_panes(1, 0)
+    _pagina(instrumenten, titel, "basis")
+
+    allocatie = werkboek.add_worksheet("Huidige_allocatie")
+    koppen = ["regio", "instrument", "doelgroep", "startjaar", "deelnemers", "kosten", "plaatsingen",
+              "plaatsingsjaar"]
+    _tabel(allocatie, 0, koppen, [[rij[k] for k in koppen] for rij in evaluatie.huidige_allocatie],
+           [None, None, None, None, getal_fmt, euro_fmt, getal_fmt, None], "Huidige_allocatie")
+    allocatie.set_column(0, 2, 26)
+    allocatie.set_column(3, 7, 16)
+    allocatie.freeze_panes(1, 0)
+    _pagina(allocatie, titel, "basis")
+
+    info = werkboek.add_worksheet("Info")
+    _tabel(info, 0, ["sleutel", "waarde"], [
+        ["versie", f"budgetkoppeling {__version__}"],
+        ["invoerbestand", Path(invoerpad).name],
+        ["invoer_sha256", evaluatie.invoer.sha256],
+        ["planperiode", f"{evaluatie.invoer.start}-{evaluatie.invoer.eind}"],
+        ["uitvoerbaar", "ja" if evaluatie.uitvoerbaar else "nee"],
+        ["oplosser", evaluatie.optimum.oplosser],
+    ], [None, None], "Info")
+    info.set_column(0, 0, 24)
+    info.set_column(1, 1, 80)
+    _pagina(info, titel, "basis")
+    werkboek.close()

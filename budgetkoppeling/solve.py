@@ -92,41 +92,47 @@ def _schoon(waarde: float | None) -> float:
 
 def diagnose(model: Model, naam: str) -> GeenOplossing:
     """Re-solve with penalised shortfall on every budget and rule and name what falls short."""
-    elastisch = bouw(model.invoer, geheel=model.probleem.isMIP(), elastisch=True)
+    elastisch = bouw(model.invoer, geheel=model.probleem.isMIP(), elastisch=True, vast=model.vast)
     status = _los_op(elastisch, naam)
     if pulp.LpStatus[status] != "Optimal":
         return GeenOplossing("Er is geen plan mogelijk, en de oorzaak kon niet worden bepaald.")
-    tekorten = []
-    omgekeerd = {rijnaam: sleutel for sleutel, rijnaam in elastisch.budgetrijen.items()}
-    regels = {regel.naam: regel for regel in elastisch.regels}
-    for rijnaam, variabele in elastisch.tekort.items():
-        waarde = variabele.varValue or 0.0
-        if rijnaam == "__nul" or waarde <= 1e-6:
-            continue
-        if rijnaam in omgekeerd:
-            fonds, regio, jaar = omgekeerd[rijnaam]
-            tekorten.append({
-                "soort": "budget", "fonds": fonds, "regio": regio or "landelijk", "jaar": jaar,
-                "tekort": waarde,
-                "tekst": f"Fonds '{fonds}', regio '{regio or 'landelijk'}', jaar {jaar}: "
-                         f"er ontbreekt {euro(waarde)} (verplichtingen en vereiste uitgaven zijn "
-                         f"hoger dan het budget).",
-            })
-        else:
-            basis, _, richting = rijnaam.rpartition("_")
-            regel = regels[basis]
-            eenheid = {"deelnemers": "deelnemers", "uitgaven": "euro", "plaatsingen": "plaatsingen"}[
-                regel.regel.grootheid]
-            hoe = "haalt het minimum niet" if richting == "min" else "komt boven het maximum"
-            tekorten.append({
-                "soort": "beleidsregel", "regel": regel.omschrijving, "tekort": waarde,
-                "tekst": f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} "
-                         f"{regel.regel.operator} {getal(regel.regel.waarde)}) {hoe}: "
-                         f"het verschil is {getal(waarde)} {eenheid}.",
-            })
-    regels_tekst = "\n".join(f"- {t['tekst']}" for t in tekorten)
+    tekorten = [
+        {**info, "tekort": waarde, "tekst": tekort_tekst(info, waarde)}
+        for rijnaam, info in elastisch.tekort_info.items()
+        if (waarde := _schoon(elastisch.tekort[rijnaam].varValue)) > 1e-6
+    ]
+    tekorten += [{**info, "tekst": tekort_tekst(info, info["tekort"])} for info in elastisch.onmogelijk]
+    for tekort in tekorten:  # plain data for JSON
+        if "regel" in tekort and not isinstance(tekort["regel"], str):
+            tekort["regel"] = tekort["regel"].omschrijving
     melding = (
         "Er is geen plan dat aan alle budgetten en beleidsregels voldoet. "
-        "Het kleinste tekort dat het oplost:\n" + regels_tekst
+        "Het kleinste tekort dat het oplost:\n" + "\n".join(f"- {t['tekst']}" for t in tekorten)
     )
     return GeenOplossing(melding, tekorten)
+
+
+def tekort_tekst(info: dict, waarde: float) -> str:
+    """One Dutch sentence for a shortfall of the elastic model."""
+    soort = info["soort"]
+    if soort == "budget":
+        return (f"Fonds '{info['fonds']}', regio '{info['regio']}', jaar {info['jaar']}: er ontbreekt "
+                f"{euro(waarde)} (verplichtingen en vereiste uitgaven zijn hoger dan het budget).")
+    if soort == "beleidsregel":
+        regel = info["regel"]
+        eenheid = {"deelnemers": "deelnemers", "uitgaven": "euro", "plaatsingen": "plaatsingen"}[
+            regel.regel.grootheid]
+        hoe = "haalt het minimum niet" if info["richting"] == "min" else "komt boven het maximum"
+        return (f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "
+                f"{getal(regel.regel.waarde)}) {hoe}: het verschil is {getal(waarde)} {eenheid}.")
+    cel = f"regio '{info['regio']}', doelgroep '{info['doelgroep']}', jaar {info['jaar']}"
+    if soort == "potentieel":
+        if "instrument" in info:
+            return (f"Instrument '{info['instrument']}', {cel}: {getal(waarde)} deelnemers, "
+                    "maar er is geen potentieel voor deze doelgroep in dat jaar.")
+        return f"Potentieel, {cel}: {getal(waarde)} deelnemers meer dan het potentieel."
+    if soort == "looptijd":
+        return (f"Instrument '{info['instrument']}', {cel}: {getal(waarde)} deelnemers starten een traject "
+                "dat na de planperiode doorloopt, wat niet is toegestaan (doorloop_na_planperiode = nee).")
+    return (f"Instrument '{info['instrument']}', {cel}: {euro(waarde)} aan kosten mag door geen enkel "
+            "fonds worden betaald (Financieringsregels, vervaljaar of budget in de regio).")

@@ -115,7 +115,30 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
         "Beleidsregels": [
             {**{k: r[k] for k in velden}, "actief": "ja"} for r in parameters["beleidsregels"]
         ],
+        "Scenarios": [
+            {k: s.get(k) for k in ("scenario", "aanpassing", "fonds", "regio", "instrument", "doelgroep",
+                                   "jaar", "regel", "factor", "waarde")}
+            for s in parameters["scenarios"]
+        ],
+        "Huidige_verdeling": huidige_verdeling(parameters, regios, list(jaren)),
     }
+
+
+def huidige_verdeling(parameters: dict, regios: dict, jaren: list[int]) -> list[dict]:
+    """Today's hand-made plan: national starts spread with the key; schuldhulp a fixed number per region."""
+    plan = parameters["huidige_verdeling"]
+    rijen = []
+    for regio, (_, aandeel) in regios.items():
+        for start in plan["starts"]:
+            for jaar in start.get("jaren", jaren):
+                aantal = round(start["per_jaar"] * aandeel)
+                if aantal > 0:
+                    rijen.append({"regio": regio, "instrument": start["instrument"],
+                                  "doelgroep": start["doelgroep"], "jaar": jaar, "deelnemers": aantal})
+        for jaar in jaren:
+            rijen.append({"regio": regio, "instrument": "schuldhulp", "doelgroep": "bijstand", "jaar": jaar,
+                          "deelnemers": plan["schuldhulp_per_regio"]})
+    return rijen
 
 
 def main() -> None:
