@@ -83,3 +83,18 @@ def test_example_plan_has_every_sheet_and_two_charts(plan):
     assert kop == ["fonds", "regio", "jaar", "budget", "verplichtingen", "overheveling_in", "besteed",
                    "overheveling_uit", "onbenut"]
     assert "€" in werkboek["Fondsen"]["D2"].number_format
+
+
+def test_council_scenarios_on_the_example(tmp_path):
+    """The five council questions all solve, and each moves the optimum the way it must."""
+    from budgetkoppeling.vergelijk import vergelijk
+
+    resultaat = vergelijk(budgetkoppeling.VOORBEELD, tmp_path / "vergelijking.xlsx")
+    doel = {u.scenario: u.kerncijfers["gewogen_plaatsingen"] for u in resultaat.uitkomsten}
+    assert [u.status for u in resultaat.uitkomsten] == ["optimaal"] * 6
+    basis = doel.pop("basis")
+    assert doel["Participatiebudget -10% vanaf 2027"] < basis
+    assert doel["ESF+ stopt na 2028"] < basis
+    assert doel["Extra sectorgeld 5 mln"] > basis
+    assert doel["Jobcoaching 20% beter"] > basis
+    assert doel["Banenafspraak 4.000 per jaar"] < basis

@@ -1,0 +1,213 @@
+"""vergelijk and evalueer: figures equal single runs, parallel equals serial, hand plans checked by hand."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import budgetkoppeling
+from budgetkoppeling.cli import main
+from budgetkoppeling.report import KPIS
+from budgetkoppeling.sjabloon import voorbeeld_rijen
+from budgetkoppeling.vergelijk import evalueer, hand_plan_cijfers, vergelijk
+
+from .conftest import basis
+
+SCENARIOS = [
+    {"scenario": "bezuiniging", "aanpassing": "budget", "fonds": "Participatiebudget", "jaar": "2027-2028",
+     "factor": 0.9},
+    {"scenario": "betere jobcoach", "aanpassing": "plaatsingskans", "instrument": "jobcoaching", "factor": 1.2},
+    {"scenario": "geen banenafspraak", "aanpassing": "regel_actief", "regel": "banenafspraak", "waarde": 0},
+    {"scenario": "onmogelijk", "aanpassing": "regel_waarde", "regel": "banenafspraak", "waarde": 10_000},
+]
+
+
+@pytest.fixture
+def scenario_werkboek(werkboek):
+    bladen = voorbeeld_rijen()
+    bladen["Scenarios"] = SCENARIOS
+    return werkboek(bladen)
+
+
+def tabel(pad, blad: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(pad)[blad].iter_rows(values_only=True))
+
+
+def test_comparison_equals_single_runs(scenario_werkboek, tmp_path):
+    doel = tmp_path / "vergelijking.xlsx"
+    resultaat = vergelijk(scenario_werkboek, doel)
+    assert [u.scenario for u in resultaat.uitkomsten] == ["basis", "bezuiniging", "betere jobcoach",
+                                                           "geen banenafspraak", "onmogelijk"]
+    rijen = tabel(doel, "Vergelijking")
+    kop = rijen[1]
+    waarden = {rij[0]: dict(zip(kop[2:], rij[2:])) for rij in rijen[2:2 + len(KPIS)]}
+    for naam in ("basis", "bezuiniging", "betere jobcoach", "geen banenafspraak"):
+        plan = budgetkoppeling.optimaliseer(scenario_werkboek, scenario=naam)
+        for kpi in KPIS:
+            assert waarden[kpi][naam] == pytest.approx(plan.kerncijfers[kpi], rel=1e-9, abs=1e-9), (naam, kpi)
+    assert all(waarden[kpi]["onmogelijk"] is None for kpi in KPIS)
+    info = dict(tabel(doel, "Info")[1:])
+    assert info["status onmogelijk"].startswith("geen oplossing")
+    assert "banenafspraak" in info["status onmogelijk"]
+    assert info["status basis"] == "optimaal"
+
+
+def test_per_sheets_and_differences(scenario_werkboek, tmp_path):
+    doel = tmp_path / "vergelijking.xlsx"
+    vergelijk(scenario_werkboek, doel, ["bezuiniging"])
+    werkboek = openpyxl.load_workbook(doel)
+    assert werkboek.sheetnames == ["Vergelijking", "Verschil", "Per_fonds", "Per_regio", "Per_instrument", "Info"]
+    assert len(werkboek["Vergelijking"]._charts) == 4
+    basis_plan = budgetkoppeling.optimaliseer(scenario_werkboek)
+    krimp = budgetkoppeling.optimaliseer(scenario_werkboek, scenario="bezuiniging")
+    verschil = {rij[0]: rij[2:] for rij in tabel(doel, "Verschil")[2:]}
+    absoluut, procent = verschil["plaatsingen"]
+    assert absoluut == pytest.approx(krimp.kerncijfers["plaatsingen"] - basis_plan.kerncijfers["plaatsingen"])
+    assert procent == pytest.approx(absoluut / basis_plan.kerncijfers["plaatsingen"])
+    per_fonds = {rij[0]: rij[1:] for rij in tabel(doel, "Per_fonds")[2:]}
+    assert per_fonds["Participatiebudget"][0] == pytest.approx(
+        float(basis_plan.fondsen.filter(basis_plan.fondsen["fonds"] == "Participatiebudget")["besteed"].sum()))
+    per_instrument = {rij[0]: rij[1:] for rij in tabel(doel, "Per_instrument")[2:]}
+    assert sum(v[1] for v in per_instrument.values()) == pytest.approx(krimp.kerncijfers["deelnemers"])
+
+
+def test_parallel_and_serial_give_identical_workbooks(scenario_werkboek, tmp_path):
+    vergelijk(scenario_werkboek, tmp_path / "parallel.xlsx", parallel=True)
+    serieel = vergelijk(scenario_werkboek, tmp_path / "serieel.xlsx", parallel=False)
+    assert not serieel.parallel
+    assert (tmp_path / "parallel.xlsx").read_bytes() == (tmp_path / "serieel.xlsx").read_bytes()
+
+
+def test_vergelijk_cli(scenario_werkboek, tmp_path):
+    resultaat = CliRunner().invoke(main, ["vergelijk", str(scenario_werkboek), "-o", str(tmp_path / "v.xlsx"),
+                                          "--scenario", "bezuiniging", "--json"], catch_exceptions=False)
+    assert resultaat.exit_code == 0
+    gegevens = json.loads(resultaat.stdout)
+    assert [s["scenario"] for s in gegevens["scenarios"]] == ["basis", "bezuiniging"]
+    scherm = CliRunner().invoke(main, ["vergelijk", str(scenario_werkboek), "-o", str(tmp_path / "w.xlsx")])
+    assert scherm.exit_code == 0
+    assert "Scenario 'onmogelijk' heeft geen oplossing" in scherm.output
+    fout = CliRunner().invoke(main, ["vergelijk", str(scenario_werkboek), "--scenario", "droom"])
+    assert fout.exit_code == 3
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed; .ci/run installs it so CI runs this test")
+def test_workbooks_open_in_libreoffice(scenario_werkboek, tmp_path):
+    vergelijk(scenario_werkboek, tmp_path / "vergelijking.xlsx")
+    budgetkoppeling.optimaliseer(scenario_werkboek, tmp_path / "plan.xlsx")
+    evalueer(scenario_werkboek, tmp_path / "evaluatie.xlsx")
+    for naam in ("vergelijking", "plan", "evaluatie"):
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                        str(tmp_path / f"{naam}.xlsx")], check=True, capture_output=True, timeout=240)
+        pdf = tmp_path / f"{naam}.pdf"
+        assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), naam
+
+
+# ----------------------------------------------------------------------------- evalueer
+
+
+def hand(bladen: dict, *cellen: tuple) -> dict:
+    bladen["Huidige_verdeling"] = [
+        {"regio": r, "instrument": i, "doelgroep": g, "jaar": t, "deelnemers": n} for r, i, g, t, n in cellen]
+    return bladen
+
+
+def twee_instrumenten(budget: float = 10_000) -> dict:
+    bladen = basis()
+    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
+                                   "vertraging_jaren": 0})
+    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": 0.2})
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": budget}]
+    return bladen
+
+
+@pytest.mark.parametrize("oplosser", ["highs", "cbc"])
+def test_feasible_hand_plan_against_the_optimum(werkboek, tmp_path, oplosser):
+    # Hand plan: 6 people on J (chance 0.2) -> 1.2 placements for EUR 6,000.
+    pad = werkboek(hand(twee_instrumenten(), ("A", "J", "G", 2026, 6)))
+    resultaat = evalueer(pad, tmp_path / "evaluatie.xlsx", oplosser=oplosser)
+    assert resultaat.uitvoerbaar and resultaat.tekorten == []
+    assert resultaat.huidig["plaatsingen"] == pytest.approx(1.2)
+    assert resultaat.huidig["uitgaven"] == pytest.approx(6_000)
+    # Same money on I (chance 0.5): 3 placements; 1.2 placements on I cost EUR 2,400; all money: 5.
+    assert resultaat.zelfde_geld.kerncijfers["plaatsingen"] == pytest.approx(3)
+    assert resultaat.zelfde_plaatsingen.kerncijfers["uitgaven"] == pytest.approx(2_400)
+    assert resultaat.zelfde_plaatsingen.kerncijfers["gewogen_plaatsingen"] == pytest.approx(1.2)
+    assert resultaat.optimum.kerncijfers["plaatsingen"] == pytest.approx(5)
+    rijen = {rij[0]: rij[2:] for rij in tabel(tmp_path / "evaluatie.xlsx", "Evaluatie") if rij[0]}
+    assert rijen["extra_plaatsingen_zelfde_geld"][0] == pytest.approx(1.8)
+    assert rijen["besparing_zelfde_plaatsingen"][0] == pytest.approx(3_600)
+    assert rijen["plaatsingen"] == (pytest.approx(1.2), pytest.approx(3), pytest.approx(1.2 / 0.5 * 0.5),
+                                    pytest.approx(5))
+
+
+def test_hand_plan_over_budget_names_fund_region_year_and_shortfall(werkboek, tmp_path):
+    pad = werkboek(hand(twee_instrumenten(), ("A", "I", "G", 2026, 12)))
+    resultaat = evalueer(pad, tmp_path / "evaluatie.xlsx")
+    assert not resultaat.uitvoerbaar
+    assert [(t["soort"], t["fonds"], t["regio"], t["jaar"]) for t in resultaat.tekorten] == [
+        ("budget", "P", "A", 2026)]
+    assert resultaat.tekorten[0]["tekort"] == pytest.approx(2_000)
+    assert resultaat.huidig["plaatsingen"] == pytest.approx(6)
+    assert resultaat.optimum.kerncijfers["gewogen_plaatsingen"] >= 5 - 1e-9
+    rijen = tabel(tmp_path / "evaluatie.xlsx", "Tekorten")
+    assert rijen[1][:3] == ("budget", "P", "A") and rijen[1][7] == pytest.approx(2_000)
+
+
+def test_hand_plan_breaking_a_rule_and_the_potential(werkboek, tmp_path):
+    bladen = twee_instrumenten(budget=1_000_000)
+    bladen["Beleidsregels"] = [{"regel": "cap", "instrument": "J", "grootheid": "deelnemers", "operator": "<=",
+                                "waarde": 4}]
+    pad = werkboek(hand(bladen, ("A", "J", "G", 2026, 7), ("A", "I", "G", 2026, 100)))
+    resultaat = evalueer(pad)
+    gevonden = {(t["soort"], t.get("regel")): t["tekort"] for t in resultaat.tekorten}
+    assert gevonden == {("beleidsregel", "cap"): pytest.approx(3), ("potentieel", None): pytest.approx(7)}
+
+
+def test_hand_plan_in_a_cell_without_potential_or_past_the_plan(werkboek):
+    bladen = twee_instrumenten()
+    bladen["Instrumenten"].append({"instrument": "Lang", "kosten_per_deelnemer": 100, "duur_jaren": 2})
+    bladen["Effecten"].append({"instrument": "Lang", "doelgroep": "G", "plaatsingskans": 0.5})
+    bladen["Doelgroepen"].append({"doelgroep": "H"})
+    bladen["Effecten"].append({"instrument": "I", "doelgroep": "H", "plaatsingskans": 0.5})
+    resultaat = evalueer(werkboek(hand(bladen, ("A", "I", "H", 2026, 2), ("A", "Lang", "G", 2026, 1))))
+    assert {t["soort"]: t["tekort"] for t in resultaat.tekorten} == {"potentieel": 2, "looptijd": 1}
+    assert not resultaat.uitvoerbaar
+
+
+def test_direct_hand_figures_equal_the_fixed_lp(werkboek):
+    """The hand plan's figures computed from the sheet equal those of the LP with participants fixed."""
+    bladen = voorbeeld_rijen()
+    bladen["Huidige_verdeling"] = [
+        {"regio": "Voorbeeldregio", "instrument": i, "doelgroep": g, "jaar": t, "deelnemers": n}
+        for i, g, t, n in (("loonkostensubsidie", "bijstand", 2026, 40), ("scholing", "bijstand", 2027, 350),
+                           ("loonkostensubsidie", "bijstand", 2027, 40), ("jobcoaching", "arbeidsbeperking", 2026, 25),
+                           ("jobcoaching", "arbeidsbeperking", 2027, 25), ("jobcoaching", "arbeidsbeperking", 2028, 50))
+    ]
+    pad = werkboek(bladen)
+    resultaat = evalueer(pad)
+    assert resultaat.uitvoerbaar, resultaat.tekorten
+    invoer = budgetkoppeling.valideer(pad)
+    direct, _ = hand_plan_cijfers(invoer)
+    for kpi in ("plaatsingen", "gewogen_plaatsingen", "deelnemers", "uitgaven"):
+        assert resultaat.huidig[kpi] == pytest.approx(direct[kpi], rel=1e-9)
+    assert resultaat.optimum.kerncijfers["gewogen_plaatsingen"] >= resultaat.huidig["gewogen_plaatsingen"]
+
+
+def test_evalueer_cli_and_missing_sheet(werkboek, tmp_path):
+    pad = werkboek(hand(twee_instrumenten(), ("A", "I", "G", 2026, 12)))
+    resultaat = CliRunner().invoke(main, ["evalueer", str(pad), "-o", str(tmp_path / "e.xlsx")])
+    assert resultaat.exit_code == 0
+    assert "niet uitvoerbaar" in resultaat.output and "€ 2.000" in resultaat.output
+    gegevens = json.loads(CliRunner().invoke(main, ["evalueer", str(pad), "-o", str(tmp_path / "f.xlsx"),
+                                                    "--json"]).stdout)
+    assert gegevens["uitvoerbaar"] is False
+    zonder = CliRunner().invoke(main, ["evalueer", str(werkboek(twee_instrumenten()))])
+    assert zonder.exit_code == 3
+    assert "Huidige_verdeling" in zonder.output
