@@ -89,15 +89,21 @@ class Model:
     regels: list[Regel] = field(default_factory=list)
     constraints: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     budgetrijen: dict[tuple[str, str | None, int], str] = field(default_factory=dict)
+    rijen: dict[tuple, str] = field(default_factory=dict)  # (familie, *index) -> constraint name
     max_aandeel: dict[tuple[str, str, str], float] = field(default_factory=dict)
 
     def voeg_toe(self, familie: str, naam: str, termen: list[tuple[pulp.LpVariable, float]],
-                 zin: int, rechts: float) -> pulp.LpConstraint:
-        """Add ``sum(termen) <zin> rechts`` as the named constraint ``naam`` of ``familie``."""
+                 zin: int, rechts: float, sleutel: tuple | None = None) -> pulp.LpConstraint:
+        """Add ``sum(termen) <zin> rechts`` as the named constraint ``naam`` of ``familie``.
+
+        ``sleutel`` (the row's index) makes the row findable as ``rijen[(familie, *sleutel)]``.
+        """
         uitdrukking = pulp.LpAffineExpression(termen)
         constraint = pulp.LpConstraint(uitdrukking, sense=zin, rhs=rechts, name=naam)
         self.probleem.addConstraint(constraint, name=naam)
         self.constraints[familie].append(naam)
+        if sleutel is not None:
+            self.rijen[(familie, *sleutel)] = naam
         return constraint
 
 
@@ -289,7 +295,7 @@ def add_potentieel(model: Model, elastisch: bool = False) -> None:
             info = {"soort": "potentieel", "regio": regio, "doelgroep": doelgroep, "jaar": jaar}
             termen = termen + [(_tekort(model, rijnaam, info), -1.0)]
         model.voeg_toe("potentieel", rijnaam, termen, pulp.LpConstraintLE,
-                       invoer.potentieel[(regio, doelgroep, jaar)])
+                       invoer.potentieel[(regio, doelgroep, jaar)], sleutel=(regio, doelgroep, jaar))
 
 
 def add_looptijd(model: Model) -> None:
@@ -305,6 +311,7 @@ def add_looptijd(model: Model) -> None:
                 "looptijd",
                 f"looptijd_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}",
                 [(v, 1.0) for v in variabelen], pulp.LpConstraintEQ, 0.0,
+                sleutel=(regio, instrument, doelgroep, jaar),
             )
 
 
@@ -319,7 +326,7 @@ def add_kosten(model: Model) -> None:
             termen += [(v, -tarief) for v in cellen.get((regio, instrument, doelgroep, start), [])]
         model.voeg_toe(
             "kosten", f"kosten_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}",
-            termen, pulp.LpConstraintEQ, 0.0,
+            termen, pulp.LpConstraintEQ, 0.0, sleutel=(regio, instrument, doelgroep, jaar),
         )
 
 
@@ -352,7 +359,7 @@ def add_cofinanciering(model: Model) -> None:
             f"cofinanciering_{naam('f', fonds)}_{naam('r', regio)}_{naam('i', instrument)}"
             f"_{naam('g', doelgroep)}_{jaar}",
             [(variabele, 1.0), (model.k[(regio, instrument, doelgroep, jaar)], -aandeel)],
-            pulp.LpConstraintLE, 0.0,
+            pulp.LpConstraintLE, 0.0, sleutel=(fonds, regio, instrument, doelgroep, jaar),
         )
 
 
@@ -402,7 +409,7 @@ def add_overheveling(model: Model) -> None:
         grens = invoer.fondsen[fonds].overheveling * invoer.budget[(fonds, regio, jaar)]
         model.voeg_toe(
             "overheveling", f"overheveling_{naam('f', fonds)}_{naam('r', regio)}_{jaar}",
-            [(variabele, 1.0)], pulp.LpConstraintLE, grens,
+            [(variabele, 1.0)], pulp.LpConstraintLE, grens, sleutel=(fonds, regio, jaar),
         )
 
 

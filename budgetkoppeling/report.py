@@ -200,6 +200,29 @@ class Plan:
         self.beleidsregels = beleidsregels(oplossing)
         self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen)
         self.info = info(oplossing, invoerpad, looptijd)
+        self._uitleg: tuple | None = None
+
+    def _bereken_uitleg(self) -> tuple:
+        if self._uitleg is None:
+            from .uitleg import regelprijzen, schaduwprijzen, toelichting
+
+            self._uitleg = (
+                schaduwprijzen(self.oplossing), regelprijzen(self.oplossing, self.beleidsregels),
+                toelichting(self.oplossing, self.fondsen, self.allocatie, self.beleidsregels, self.kerncijfers),
+            )
+        return self._uitleg
+
+    @property
+    def schaduwprijzen(self) -> pl.DataFrame:
+        return self._bereken_uitleg()[0]
+
+    @property
+    def regelprijzen(self) -> pl.DataFrame:
+        return self._bereken_uitleg()[1]
+
+    @property
+    def toelichting(self) -> pl.DataFrame:
+        return self._bereken_uitleg()[2]
 
     @property
     def kerncijfers(self) -> dict[str, float]:
@@ -299,8 +322,12 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     geld = {k: EURO for k in ("budget", "verplichtingen", "overheveling_in", "besteed",
                               "overheveling_uit", "onbenut")}
     _plaats(werkboek, "Fondsen", plan.fondsen, geld, titel, scenario)
+    _schaduwprijzen(werkboek, plan, titel, scenario)
     _plaats(werkboek, "Beleidsregels", plan.beleidsregels, {"grens": "#,##0.00", "bereikt": "#,##0.00"},
             titel, scenario)
+    toelichting_ws = _plaats(werkboek, "Toelichting", plan.toelichting, {}, titel, scenario)
+    toelichting_ws.set_column(0, 0, 24)
+    toelichting_ws.set_column(1, 1, 140, werkboek.add_format({"text_wrap": True, "valign": "top"}))
     _plaats(werkboek, "Info", plan.info, {}, titel, scenario)
     werkboek.close()
 
@@ -320,6 +347,26 @@ def _per_jaar(frame: pl.DataFrame, rij: str, jaar: str, waarde: str, volgorde: l
     aanwezig = set(breed[rij])
     orde = pl.DataFrame({rij: [n for n in volgorde if n in aanwezig]})
     return orde.join(breed, on=rij, how="left", maintain_order="left")
+
+
+def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
+    """Budget shadow prices at A1 (the sheet's table), the binding rules' prices below it."""
+    werkblad = _plaats(werkboek, "Schaduwprijzen", plan.schaduwprijzen,
+                       {"extra_plaatsingen_per_100k": "#,##0.000"}, titel, scenario)
+    rij = max(2, plan.schaduwprijzen.height + 1) + 2
+    kop = werkboek.add_format({"bold": True, "font_size": 12})
+    if plan.oplossing.duals_uit_relaxatie:
+        werkblad.write_string(rij, 0, "Hele deelnemers: deze schaduwprijzen komen uit het lineaire model met de "
+                                      "aantallen deelnemers vast.", kop)
+        rij += 2
+    werkblad.write_string(rij, 0, "Bindende beleidsregels: gewogen plaatsingen per eenheid versoepeling", kop)
+    frame = plan.regelprijzen
+    koppen = list(frame.columns)
+    getal_fmt = werkboek.add_format({"num_format": "#,##0.000"})
+    _tabel(werkblad, rij + 1, koppen, [list(r) for r in frame.iter_rows()],
+           [None, None, None, werkboek.add_format({"num_format": "#,##0.00"}), None, None, getal_fmt],
+           "Bindende_regels")
+    werkblad.set_column(0, 0, max(24, min(60, max([len(r) for r in frame["regel"]] + [10]))))
 
 
 def _grafieken(werkboek, werkblad, plan: Plan, grafiek_rij: int, eerste_rij: int) -> None:

@@ -31,6 +31,11 @@ class Oplossing:
     k: dict = field(default_factory=dict)
     y: dict = field(default_factory=dict)
     c: dict = field(default_factory=dict)
+    # d(objective)/d(right-hand side) per constraint, and reduced costs per variable name,
+    # in one sign convention whatever the solver (a maximisation: a binding <= row has dual >= 0)
+    duals: dict[str, float] = field(default_factory=dict)
+    dj: dict[str, float] = field(default_factory=dict)
+    duals_uit_relaxatie: bool = False  # with --geheel: the LP with the whole participants fixed
 
 
 def kies_oplosser(model: Model, gevraagd: str) -> str:
@@ -74,6 +79,16 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
         raise BudgetkoppelingFout(
             f"De oplosser {naam} gaf geen optimale oplossing (status: {status_naam})."
         )
+    doelwaarde = pulp.value(model.probleem.objective) or 0.0
+    relaxatie = model.probleem.isMIP()
+    if relaxatie:  # duals come from the LP with the whole participants fixed
+        for variabele in model.x.values():
+            waarde = round(variabele.varValue or 0.0)
+            variabele.cat = pulp.LpContinuous
+            variabele.lowBound = variabele.upBound = waarde
+        if pulp.LpStatus[_los_op(model, naam)] != "Optimal":
+            raise BudgetkoppelingFout("Het herberekenen van de schaduwprijzen bij hele deelnemers mislukte.")
+    duals, dj = _dualen(model, naam)
 
     def waarden(variabelen: dict) -> dict:
         # all variables are >= 0: a tiny negative or positive value is solver noise
@@ -81,9 +96,18 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
 
     return Oplossing(
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam),
-        doelwaarde=pulp.value(model.probleem.objective) or 0.0, seconden=seconden,
+        doelwaarde=doelwaarde, seconden=seconden,
         x=waarden(model.x), k=waarden(model.k), y=waarden(model.y), c=waarden(model.c),
+        duals=duals, dj=dj, duals_uit_relaxatie=relaxatie,
     )
+
+
+def _dualen(model: Model, naam: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Duals and reduced costs in CBC's convention: HiGHS reports them negated for a maximisation."""
+    teken = -1.0 if naam == "highs" and model.probleem.sense == pulp.LpMaximize else 1.0
+    duals = {constraint.name: teken * (constraint.pi or 0.0) for constraint in model.probleem.constraints()}
+    dj = {variabele.name: teken * (variabele.dj or 0.0) for variabele in model.probleem.variables()}
+    return duals, dj
 
 
 def _schoon(waarde: float | None) -> float:

@@ -74,7 +74,8 @@ def test_example_plan_has_every_sheet_and_two_charts(plan):
 
     pad, _ = plan
     werkboek = openpyxl.load_workbook(pad)
-    assert werkboek.sheetnames == ["Samenvatting", "Allocatie", "Financiering", "Fondsen", "Beleidsregels", "Info"]
+    assert werkboek.sheetnames == ["Samenvatting", "Allocatie", "Financiering", "Fondsen", "Schaduwprijzen",
+                                   "Beleidsregels", "Toelichting", "Info"]
     assert len(werkboek["Samenvatting"]._charts) == 2
     for blad in werkboek.worksheets:
         assert blad.tables, blad.title

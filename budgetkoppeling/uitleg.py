@@ -1,0 +1,307 @@
+"""Explain a solved plan: shadow prices, thresholds for unused instruments, a plain-Dutch memo.
+
+Everything here is computed from the solution's duals and reduced costs (in the sign
+convention of :mod:`budgetkoppeling.solve`: for the maximisation, a binding ``<=`` row
+has a dual >= 0 and a variable at zero has a reduced cost <= 0).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import polars as pl
+
+from .model import betaaljaren, discontering, indexatie, regel_termen
+from .solve import Oplossing
+from .tekst import euro, getal, nl
+
+NUL = 1e-9
+PER = 100_000  # shadow prices per EUR 100,000
+
+
+def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
+    """Per fund, region and year: weighted placements that EUR 100,000 more budget would yield.
+
+    More budget also raises that year's carry-over cap (overheveling x Budget), so the
+    price is the dual of the ``budget`` row plus overheveling(f) times the dual of the
+    ``overheveling`` row.
+    """
+    model = oplossing.model
+    rijen = []
+    for (fonds, regio, jaar), rijnaam in model.budgetrijen.items():
+        prijs = oplossing.duals.get(rijnaam, 0.0)
+        overheveling = model.rijen.get(("overheveling", fonds, regio, jaar))
+        if overheveling is not None:
+            prijs += model.invoer.fondsen[fonds].overheveling * oplossing.duals.get(overheveling, 0.0)
+        rijen.append({"fonds": fonds, "regio": regio or "landelijk", "jaar": jaar,
+                      "extra_plaatsingen_per_100k": _schoon(prijs * PER)})
+    frame = pl.DataFrame(rijen, schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64,
+                                        "extra_plaatsingen_per_100k": pl.Float64})
+    return frame.sort(["extra_plaatsingen_per_100k", "fonds", "regio", "jaar"], descending=[True, False, False, False])
+
+
+EENHEID = {"deelnemers": "deelnemer", "uitgaven": "euro", "plaatsingen": "plaatsing"}
+
+
+def regelprijzen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> pl.DataFrame:
+    """Every binding rule: the weighted placements gained by relaxing it by one unit."""
+    bindend = dict(zip(beleidsregels["regel"], beleidsregels["bindend"]))
+    rijen = []
+    for regel in oplossing.model.regels:
+        if bindend.get(regel.omschrijving) != "ja" or regel.naam not in oplossing.duals:
+            continue
+        dual = oplossing.duals[regel.naam]
+        operator = regel.regel.operator
+        winst = {"<=": dual, ">=": -dual, "=": abs(dual)}[operator]
+        if operator == "=":
+            richting = "grens verhogen" if dual >= 0 else "grens verlagen"
+        else:
+            richting = "grens verhogen" if operator == "<=" else "grens verlagen"
+        rijen.append({"regel": regel.omschrijving, "grootheid": regel.regel.grootheid, "operator": operator,
+                      "grens": regel.regel.waarde, "versoepeling": richting,
+                      "eenheid": EENHEID[regel.regel.grootheid], "winst_per_eenheid": _schoon(winst)})
+    frame = pl.DataFrame(rijen, schema={
+        "regel": pl.String, "grootheid": pl.String, "operator": pl.String, "grens": pl.Float64,
+        "versoepeling": pl.String, "eenheid": pl.String, "winst_per_eenheid": pl.Float64})
+    return frame.sort(["winst_per_eenheid", "regel"], descending=[True, False])
+
+
+def _schoon(waarde: float) -> float:
+    return 0.0 if abs(waarde) < 1e-12 else waarde
+
+
+@dataclass(frozen=True)
+class Drempel:
+    """When an unused instrument would be used: the chance per group, or the cost."""
+
+    instrument: str
+    kansen: dict[str, tuple[float, float | None]]  # group -> (current chance, threshold or None)
+    kosten: float
+    kosten_drempel: float | None  # the highest cost per participant per year at which it would be used
+
+
+def drempels(oplossing: Oplossing) -> list[Drempel]:
+    """Thresholds from reduced costs for every instrument that the plan does not use.
+
+    Raising p(i,g) raises the objective coefficient of every cell of the pair (and its
+    coefficient in placement rules); the first cell whose reduced cost reaches zero
+    enters the plan. Lowering the cost k(i) changes the cell's coefficients in the
+    ``kosten`` rows, priced by their duals.
+    """
+    model, invoer = oplossing.model, oplossing.model.invoer
+    gebruikt = defaultdict(float)
+    for (_r, i, _g, _t, _s), waarde in oplossing.x.items():
+        gebruikt[i] += waarde
+    factoren = {(i, s.nummer): s.factor for i, ss in invoer.segmenten.items() for s in ss}
+    in_plaatsingsregels: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for regel in model.regels:
+        if regel.regel.grootheid == "plaatsingen" and regel.naam in oplossing.duals:
+            for variabele, coefficient in regel_termen(model, regel.regel, regel.waarden):
+                in_plaatsingsregels[variabele.name].append((regel.naam, coefficient))
+
+    uitkomst = []
+    for instrument in invoer.instrumenten:
+        if gebruikt.get(instrument, 0.0) > NUL:
+            continue
+        kans_stap: dict[str, float] = {}
+        kosten_drempel: float | None = None
+        gegevens = invoer.instrumenten[instrument]
+        for (r, i, g, t, s), variabele in model.x.items():
+            if i != instrument or ("looptijd", r, i, g, t) in model.rijen:
+                continue
+            dj = min(0.0, oplossing.dj.get(variabele.name, 0.0))
+            factor = factoren[(i, s)]
+            kans = invoer.effecten[(i, g)]
+            afgeleide = invoer.doelgroepen[g] * factor * discontering(invoer, t + gegevens.vertraging)
+            afgeleide -= sum(oplossing.duals[rij] * coef / kans if kans else 0.0
+                             for rij, coef in in_plaatsingsregels.get(variabele.name, []))
+            if afgeleide > NUL:
+                kans_stap[g] = min(kans_stap.get(g, float("inf")), -dj / afgeleide)
+            prijs = sum(indexatie(invoer, j) * oplossing.duals.get(model.rijen.get(("kosten", r, i, g, j), ""), 0.0)
+                        for j in betaaljaren(invoer, i, t) if j <= invoer.eind)
+            if prijs < -NUL:
+                drempel = gegevens.kosten - dj / prijs
+                kosten_drempel = drempel if kosten_drempel is None else max(kosten_drempel, drempel)
+        kansen = {
+            g: (invoer.effecten[(instrument, g)],
+                invoer.effecten[(instrument, g)] + kans_stap[g] if g in kans_stap else None)
+            for (i, g) in invoer.effecten if i == instrument
+        }
+        uitkomst.append(Drempel(instrument, kansen, gegevens.kosten,
+                                None if kosten_drempel is None or kosten_drempel <= 0 else kosten_drempel))
+    return uitkomst
+
+
+# ----------------------------------------------------------------------------- the memo
+
+
+def procent(waarde: float) -> str:
+    return f"{nl(round(100 * waarde, 1))}%"
+
+
+def opsomming(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def jaren_tekst(jaren: list[int]) -> str:
+    jaren = sorted(set(jaren))
+    if len(jaren) > 2 and jaren == list(range(jaren[0], jaren[-1] + 1)):
+        return f"{jaren[0]} tot en met {jaren[-1]}"
+    return opsomming([str(j) for j in jaren])
+
+
+def toelichting(oplossing: Oplossing, fondsen: pl.DataFrame, allocatie: pl.DataFrame,
+                beleidsregels: pl.DataFrame, kerncijfers: dict[str, float]) -> pl.DataFrame:
+    """Short plain-Dutch sentences on why the plan looks as it does (onderwerp, toelichting)."""
+    zinnen: list[tuple[str, str]] = []
+    model, invoer = oplossing.model, oplossing.model.invoer
+    zinnen.append(("samenvatting", (
+        f"Het plan plaatst naar verwachting {getal(round(kerncijfers['plaatsingen'], 1))} mensen in werk, "
+        f"met {getal(round(kerncijfers['deelnemers'], 1))} deelnemers en {euro(kerncijfers['uitgaven'])} "
+        f"aan uitgaven ({euro(kerncijfers['kosten_per_plaatsing'])} per plaatsing).")))
+    if oplossing.duals_uit_relaxatie:
+        zinnen.append(("hele deelnemers", (
+            "Het plan rekent met hele deelnemers. De schaduwprijzen en drempels komen uit het lineaire model "
+            "waarin die aantallen vastliggen; ze gelden dus bij kleine veranderingen.")))
+    zinnen += _fondszinnen(oplossing, fondsen)
+    zinnen += _beste_euro(oplossing)
+    zinnen += _potentieelzinnen(oplossing)
+    zinnen += _instrumentzinnen(oplossing)
+    zinnen += _regelzinnen(oplossing, beleidsregels)
+    del model, invoer
+    return pl.DataFrame(zinnen, schema={"onderwerp": pl.String, "toelichting": pl.String}, orient="row")
+
+
+def _fondszinnen(oplossing: Oplossing, fondsen: pl.DataFrame) -> list[tuple[str, str]]:
+    model, invoer = oplossing.model, oplossing.model.invoer
+    zinnen = []
+    for fonds in invoer.fondsen:
+        rijen = fondsen.filter(pl.col("fonds") == fonds)
+        if rijen.height == 0:
+            zinnen.append((fonds, f"Voor {fonds} is geen budget opgegeven."))
+            continue
+        per_jaar = rijen.group_by("jaar").agg(pl.col("budget").sum(), pl.col("onbenut").sum()).sort("jaar")
+        vol = [j for j, b, o in per_jaar.iter_rows() if b > 0 and o <= 0.5]
+        if vol:
+            zinnen.append((fonds, f"{fonds} is in {jaren_tekst(vol)} volledig besteed."))
+        onbenut = float(rijen["onbenut"].sum())
+        if onbenut > 0.5:
+            jaren = [j for j, _b, o in per_jaar.iter_rows() if o > 0.5]
+            reden = _reden_onbenut(oplossing, fonds)
+            zinnen.append((fonds, f"Van {fonds} blijft {euro(onbenut)} onbenut (in {jaren_tekst(jaren)}). {reden}"))
+    del model
+    return zinnen
+
+
+def _reden_onbenut(oplossing: Oplossing, fonds: str) -> str:
+    """Why money of a fund stays unused: the first reason that applies."""
+    model, invoer = oplossing.model, oplossing.model.invoer
+    cellen = [(sleutel, waarde) for sleutel, waarde in oplossing.y.items() if sleutel[0] == fonds]
+    if not cellen:
+        return ("Reden: geen enkel instrument of doelgroep mag uit dit fonds worden betaald in de regio's en jaren "
+                "waarvoor het budget heeft (blad Financieringsregels, of het vervaljaar).")
+    aandelen = {model.max_aandeel[(fonds, i, g)] for (_f, _r, i, g, _t), _w in cellen}
+    aan_de_grens = all(
+        waarde >= model.max_aandeel[(fonds, i, g)] * oplossing.k[(r, i, g, t)] - 1e-6
+        for (_f, r, i, g, t), waarde in cellen if oplossing.k[(r, i, g, t)] > 1e-6
+    )
+    if max(aandelen) < 1 and aan_de_grens:
+        return (f"Reden: dit fonds betaalt ten hoogste {procent(max(aandelen))} van de kosten, en er is niet genoeg "
+                "ander geld om de rest te betalen (cofinanciering).")
+    groepen = {g for (_f, _r, _i, g, _t), _w in cellen}
+    potentieel_op = [
+        naam for sleutel, naam in model.rijen.items()
+        if sleutel[0] == "potentieel" and sleutel[2] in groepen and oplossing.duals.get(naam, 0.0) > NUL
+    ]
+    if potentieel_op:
+        return ("Reden: het potentieel van de doelgroepen waarvoor dit fonds mag betalen is (grotendeels) op; "
+                "meer geld levert daar geen extra deelnemers op.")
+    del invoer
+    return "Reden: meer uitgeven uit dit fonds levert binnen de regels geen extra plaatsingen op."
+
+
+def _beste_euro(oplossing: Oplossing) -> list[tuple[str, str]]:
+    frame = schaduwprijzen(oplossing)
+    if frame.height == 0 or frame["extra_plaatsingen_per_100k"][0] <= NUL:
+        return [("schaduwprijzen", "Geen enkel budget is beperkend: extra geld levert geen extra plaatsingen op.")]
+    fonds, regio, jaar, waarde = frame.row(0)
+    waar = "heel Nederland" if regio == "landelijk" else regio
+    return [("schaduwprijzen", (
+        f"De meeste extra plaatsingen per extra euro levert {fonds} in {waar} in {jaar}: "
+        f"{getal(round(waarde, 2)) if waarde >= 1 else nl(round(waarde, 3))} gewogen plaatsingen "
+        f"per € 100.000 extra budget."))]
+
+
+def _potentieelzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
+    model = oplossing.model
+    totaal, op = defaultdict(int), defaultdict(int)
+    for (familie, *sleutel), naam in model.rijen.items():
+        if familie != "potentieel":
+            continue
+        _r, g, _t = sleutel
+        totaal[g] += 1
+        if oplossing.duals.get(naam, 0.0) > NUL:
+            op[g] += 1
+    return [
+        ("potentieel", f"Het potentieel van de doelgroep {g} is in {op[g]} van de {totaal[g]} combinaties van regio "
+                       f"en jaar volledig benut: daar zou meer potentieel meer plaatsingen opleveren.")
+        for g in totaal if op[g]
+    ]
+
+
+def _instrumentzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
+    zinnen = []
+    for drempel in drempels(oplossing):
+        grens = [(nodig - kans, groep, kans, nodig) for groep, (kans, nodig) in drempel.kansen.items()
+                 if nodig is not None and nodig <= 1]
+        grens.sort()
+        if grens and grens[0][0] < 1e-6:
+            zinnen.append((drempel.instrument, (
+                f"Instrument '{drempel.instrument}' wordt niet ingezet, maar is even goed als wat wel wordt "
+                f"ingezet: elke verbetering van de plaatsingskans (nu {procent(grens[0][2])} voor {grens[0][1]}) "
+                f"of van de kosten (nu {euro(drempel.kosten)} per deelnemer per jaar) brengt het in het plan.")))
+            continue
+        delen = [f"een plaatsingskans boven {procent(nodig)} voor {groep} (nu {procent(kans)})"
+                 for _stap, groep, kans, nodig in grens[:3]]
+        if drempel.kosten_drempel is not None:
+            delen.append(f"kosten onder {euro(drempel.kosten_drempel)} per deelnemer per jaar "
+                         f"(nu {euro(drempel.kosten)})")
+        if delen:
+            zinnen.append((drempel.instrument, (
+                f"Instrument '{drempel.instrument}' wordt niet ingezet. Het zou worden ingezet bij "
+                f"{' of bij '.join(delen)}.")))
+        else:
+            zinnen.append((drempel.instrument, (
+                f"Instrument '{drempel.instrument}' wordt niet ingezet, en zou ook bij een plaatsingskans van 100% "
+                f"niet worden ingezet: andere grenzen (potentieel, beleidsregels of financiering) houden het tegen.")))
+    return zinnen
+
+
+def _regelzinnen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> list[tuple[str, str]]:
+    prijzen = regelprijzen(oplossing, beleidsregels)
+    per_regel: dict[str, list[tuple]] = defaultdict(list)
+    namen = {regel.omschrijving: regel.regel.regel for regel in oplossing.model.regels}
+    for rij in prijzen.iter_rows(named=True):
+        per_regel[namen[rij["regel"]]].append(rij)
+    totaal = defaultdict(int)
+    for regel in oplossing.model.regels:
+        totaal[regel.regel.regel] += 1
+    zinnen = []
+    for naam, rijen in per_regel.items():
+        beste = max(rijen, key=lambda r: r["winst_per_eenheid"])
+        eenheid = beste["eenheid"]
+        if beste["operator"] == ">=":
+            hoe = f"één {eenheid} minder als ondergrens"
+        elif beste["operator"] == "<=":
+            hoe = f"één {eenheid} ruimer als bovengrens"
+        else:
+            hoe = f"de grens één {eenheid} {'hoger' if beste['versoepeling'] == 'grens verhogen' else 'lager'}"
+        waar = "" if totaal[naam] == 1 else f" in {len(rijen)} van de {totaal[naam]} gevallen"
+        winst = beste["winst_per_eenheid"]
+        zinnen.append((naam, (
+            f"Beleidsregel '{naam}' is bindend{waar}. De regel kost plaatsingen: {hoe} levert tot "
+            f"{nl(round(winst, 4)) if winst < 1 else getal(round(winst, 2))} gewogen plaatsingen op"
+            f"{' (in ' + beste['regel'] + ')' if totaal[naam] > 1 else ''}.")))
+    return zinnen
