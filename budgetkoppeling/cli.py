@@ -88,7 +88,8 @@ def _meld_fout(uitvoer: Uitvoer, fout: BudgetkoppelingFout) -> None:
         })
     elif isinstance(fout, GeenOplossing):
         uitvoer.fouten.print(fout.melding, markup=False)
-        uitvoer.json({"status": "geen_oplossing", "melding": fout.melding, "tekorten": fout.tekorten})
+        uitvoer.json({"status": "geen_oplossing", "melding": fout.melding, "tekorten": fout.tekorten,
+                      "betrokken": fout.betrokken})
     else:
         uitvoer.fouten.print(str(fout), markup=False)
         uitvoer.json({"status": "fout", "melding": str(fout)})

@@ -66,7 +66,8 @@ class GeenOplossing(BudgetkoppelingFout):
 
     exit_code = 4
 
-    def __init__(self, melding: str, tekorten: list[dict] | None = None):
+    def __init__(self, melding: str, tekorten: list[dict] | None = None, betrokken: list[str] | None = None):
         self.melding = melding
         self.tekorten = tekorten or []
+        self.betrokken = betrokken or []
         super().__init__(melding)

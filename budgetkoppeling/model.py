@@ -87,6 +87,7 @@ class Model:
     onmogelijk: list[dict] = field(default_factory=list)  # hand-plan cells that cannot exist at all
     nulvariabele: pulp.LpVariable | None = None
     regels: list[Regel] = field(default_factory=list)
+    lege_regels: list[Regel] = field(default_factory=list)  # rules that match no cell at all
     constraints: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     budgetrijen: dict[tuple[str, str | None, int], str] = field(default_factory=dict)
     rijen: dict[tuple, str] = field(default_factory=dict)  # (familie, *index) -> constraint name
@@ -244,18 +245,19 @@ def add_variabelen(model: Model, geheel: bool) -> None:
                 f"y_{naam('f', fonds)}_{naam('r', regio)}_{naam('i', instrument)}"
                 f"_{naam('g', doelgroep)}_{jaar}", lowBound=0,
             )
-    for (fonds, regio, jaar), bedrag in sorted(invoer.budget.items(), key=_budget_volgorde):
+    # carry-over for every pot that can spend, also in a year without budget (its cap is
+    # then 0, but its dual still prices the carry-over that more budget would allow)
+    potten = {(f, r) for (f, r, _t) in invoer.budget} | {
+        (f, None if invoer.fondsen[f].landelijk else r) for (f, r, _i, _g, _t) in model.y}
+    for fonds, regio in sorted(potten, key=lambda pot: (pot[0], pot[1] or "")):
         gegevens = invoer.fondsen[fonds]
         laatste = invoer.eind if gegevens.vervaljaar is None else min(invoer.eind, gegevens.vervaljaar)
-        if gegevens.overheveling > 0 and bedrag > 0 and jaar < laatste:
+        if gegevens.overheveling <= 0:
+            continue
+        for jaar in range(invoer.start, laatste):
             model.c[(fonds, regio, jaar)] = model.probleem.add_variable(
                 f"c_{naam('f', fonds)}_{naam('r', regio)}_{jaar}", lowBound=0,
             )
-
-
-def _budget_volgorde(item):
-    (fonds, regio, jaar), _ = item
-    return (fonds, regio or "", jaar)
 
 
 def _per_cel(model: Model) -> dict[tuple[str, str, str, int], list[pulp.LpVariable]]:
@@ -279,7 +281,7 @@ def add_segment(model: Model) -> None:
         model.voeg_toe(
             "segment",
             f"segment_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}_{segment}",
-            [(variabele, 1.0)], pulp.LpConstraintLE, grens,
+            [(variabele, 1.0)], pulp.LpConstraintLE, grens, sleutel=(regio, instrument, doelgroep, jaar, segment),
         )
 
 
@@ -406,7 +408,7 @@ def add_overheveling(model: Model) -> None:
     """overheveling: c[f,r,t] <= overheveling(f) Budget[f,r,t]; no c in the last year or from vervaljaar on."""
     invoer, naam = model.invoer, model.sleutels
     for (fonds, regio, jaar), variabele in model.c.items():
-        grens = invoer.fondsen[fonds].overheveling * invoer.budget[(fonds, regio, jaar)]
+        grens = invoer.fondsen[fonds].overheveling * invoer.budget.get((fonds, regio, jaar), 0.0)
         model.voeg_toe(
             "overheveling", f"overheveling_{naam('f', fonds)}_{naam('r', regio)}_{jaar}",
             [(variabele, 1.0)], pulp.LpConstraintLE, grens, sleutel=(fonds, regio, jaar),
@@ -471,6 +473,7 @@ def add_beleidsregel(model: Model, elastisch: bool = False) -> None:
         ]
         rijnaam = "beleidsregel_" + "_".join(delen)
         termen = regel_termen(model, regel, waarden)
+        regel_termen_bestaan = bool(termen)
         uitgebreid = Regel(regel, waarden, rijnaam)
         if elastisch:
             if regel.operator in (">=", "="):
@@ -480,6 +483,8 @@ def add_beleidsregel(model: Model, elastisch: bool = False) -> None:
                 info = {"soort": "beleidsregel", "regel": uitgebreid, "richting": "max"}
                 termen = termen + [(_tekort(model, f"{rijnaam}_max", info), -1.0)]
         model.regels.append(uitgebreid)
+        if not regel_termen_bestaan:
+            model.lege_regels.append(uitgebreid)
         if not termen:
             satisfied = {"<=": 0 <= regel.waarde, ">=": 0 >= regel.waarde, "=": regel.waarde == 0}
             if satisfied[regel.operator]:

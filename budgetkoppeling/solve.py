@@ -10,7 +10,7 @@ import pulp
 from .errors import BudgetkoppelingFout, GeenOplossing
 from .io import stille_stdout
 from .model import Model, bouw
-from .tekst import euro, getal
+from .tekst import euro, euro_precies, getal
 
 # `auto` picks HiGHS for small models and Clp (through PuLP's CBC) for large LPs,
 # where bench measurements (issue 6) show Clp well ahead of HiGHS' default simplex.
@@ -69,6 +69,9 @@ def _los_op(model: Model, naam: str) -> int:
 def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
     """Solve ``model``; raise :class:`GeenOplossing` with a diagnosis when it has no plan."""
     naam = kies_oplosser(model, gevraagd)
+    fout = voorcontrole(model)
+    if fout is not None:
+        raise fout
     begin = time.perf_counter()
     status = _los_op(model, naam)
     seconden = time.perf_counter() - begin
@@ -114,8 +117,34 @@ def _schoon(waarde: float | None) -> float:
     return 0.0 if waarde is None or waarde < 1e-9 else float(waarde)
 
 
+def voorcontrole(model: Model) -> GeenOplossing | None:
+    """The obvious conflicts, found without solving: commitments above a year's budget that no
+    carry-over can cover, and a minimum rule that no cell can meet."""
+    invoer = model.invoer
+    tekorten = []
+    for (fonds, regio, jaar), verplicht in sorted(invoer.verplichtingen.items(), key=lambda kv: str(kv[0])):
+        budget = invoer.budget.get((fonds, regio, jaar), 0.0)
+        kan_erbij = jaar > invoer.start and invoer.fondsen[fonds].overheveling > 0
+        if verplicht > budget + 1e-9 and not kan_erbij:
+            info = {"soort": "budget", "fonds": fonds, "regio": regio or "landelijk", "jaar": jaar}
+            tekorten.append({**info, "tekort": verplicht - budget, "tekst": tekort_tekst(info, verplicht - budget)})
+    for regel in model.lege_regels:
+        if regel.regel.operator in (">=", "=") and regel.regel.waarde > 0:
+            info = {"soort": "beleidsregel", "regel": regel.omschrijving, "richting": "min"}
+            tekorten.append({**info, "tekort": regel.regel.waarde, "tekst": (
+                f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "
+                f"{getal(regel.regel.waarde)}) kan niet worden gehaald: geen enkele combinatie van regio, instrument, "
+                "doelgroep en jaar valt onder de regel (of er is daar geen potentieel).")})
+    if not tekorten:
+        return None
+    return GeenOplossing(
+        "Er is geen plan dat aan alle budgetten en beleidsregels voldoet:\n"
+        + "\n".join(f"- {t['tekst']}" for t in tekorten), tekorten)
+
+
 def diagnose(model: Model, naam: str) -> GeenOplossing:
-    """Re-solve with penalised shortfall on every budget and rule and name what falls short."""
+    """Re-solve with penalised shortfall on every budget and rule and name what falls short,
+    and which other budgets and rules take part in the conflict (non-zero duals)."""
     elastisch = bouw(model.invoer, geheel=model.probleem.isMIP(), elastisch=True, vast=model.vast)
     status = _los_op(elastisch, naam)
     if pulp.LpStatus[status] != "Optimal":
@@ -129,11 +158,46 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
     for tekort in tekorten:  # plain data for JSON
         if "regel" in tekort and not isinstance(tekort["regel"], str):
             tekort["regel"] = tekort["regel"].omschrijving
+    betrokken = [] if elastisch.probleem.isMIP() else _betrokken(elastisch, naam, tekorten)
     melding = (
         "Er is geen plan dat aan alle budgetten en beleidsregels voldoet. "
         "Het kleinste tekort dat het oplost:\n" + "\n".join(f"- {t['tekst']}" for t in tekorten)
     )
-    return GeenOplossing(melding, tekorten)
+    if betrokken:
+        melding += "\nDaarbij spelen ook mee:\n" + "\n".join(f"- {b}" for b in betrokken)
+    return GeenOplossing(melding, tekorten, betrokken)
+
+
+def _betrokken(elastisch: Model, naam: str, tekorten: list[dict]) -> list[str]:
+    """The limits that hold the shortfall up: rows of the elastic model with a non-zero dual."""
+    duals, _ = _dualen(elastisch, naam)
+    per_naam = {rijnaam: sleutel for sleutel, rijnaam in elastisch.rijen.items()}
+    regels = {regel.naam: regel for regel in elastisch.regels}
+    genoemd = {t.get("regel") for t in tekorten}
+    budgetten = {(t.get("fonds"), t.get("regio"), t.get("jaar")) for t in tekorten if t["soort"] == "budget"}
+    zinnen: dict[str, None] = {}
+    for rijnaam, dual in duals.items():
+        if abs(dual) <= 1e-9:
+            continue
+        if rijnaam in regels and regels[rijnaam].omschrijving not in genoemd:
+            regel = regels[rijnaam]
+            zinnen[f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "
+                   f"{getal(regel.regel.waarde)})."] = None
+        elif rijnaam in per_naam:
+            familie, *sleutel = per_naam[rijnaam]
+            if familie == "cofinanciering":
+                fonds, _r, instrument, doelgroep, _t = sleutel
+                aandeel = elastisch.max_aandeel[(fonds, instrument, doelgroep)]
+                zinnen[f"Fonds '{fonds}' betaalt ten hoogste {getal(round(100 * aandeel, 1))}% van de kosten van "
+                       f"{instrument} voor {doelgroep} (cofinanciering); de rest moet uit een ander fonds "
+                       "komen."] = None
+            elif familie == "potentieel":
+                regio, doelgroep, _t = sleutel
+                zinnen[f"Het potentieel van {doelgroep} in {regio} is te klein."] = None
+    for (fonds, regio, jaar), rijnaam in elastisch.budgetrijen.items():
+        if abs(duals.get(rijnaam, 0.0)) > 1e-9 and (fonds, regio or "landelijk", jaar) not in budgetten:
+            zinnen[f"Het budget van fonds '{fonds}' ({regio or 'landelijk'}, {jaar}) is volledig nodig."] = None
+    return list(zinnen)[:12]
 
 
 def tekort_tekst(info: dict, waarde: float) -> str:
@@ -141,7 +205,7 @@ def tekort_tekst(info: dict, waarde: float) -> str:
     soort = info["soort"]
     if soort == "budget":
         return (f"Fonds '{info['fonds']}', regio '{info['regio']}', jaar {info['jaar']}: er ontbreekt "
-                f"{euro(waarde)} (verplichtingen en vereiste uitgaven zijn hoger dan het budget).")
+                f"{euro_precies(waarde)} (verplichtingen en vereiste uitgaven zijn hoger dan het budget).")
     if soort == "beleidsregel":
         regel = info["regel"]
         eenheid = {"deelnemers": "deelnemers", "uitgaven": "euro", "plaatsingen": "plaatsingen"}[

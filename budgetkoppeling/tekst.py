@@ -20,6 +20,16 @@ def euro(bedrag: float) -> str:
     return "€ " + f"{bedrag:,.0f}".replace(",", ".")
 
 
+def euro_precies(bedrag: float) -> str:
+    """Whole euros as :func:`euro`, otherwise with cents: EUR 250.5 as '€ 250,50'.
+
+    A shortfall is never rounded away.
+    """
+    if abs(bedrag - round(bedrag)) < 0.005:
+        return euro(round(bedrag))
+    return "€ " + f"{bedrag:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def getal(waarde: float) -> str:
     """A number the Dutch way: 1234.5 as '1.234,5'."""
     if abs(waarde - round(waarde)) < 1e-9:

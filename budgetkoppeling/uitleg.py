@@ -82,46 +82,75 @@ class Drempel:
 
 
 def drempels(oplossing: Oplossing) -> list[Drempel]:
-    """Thresholds from reduced costs for every instrument that the plan does not use.
+    """Thresholds for every instrument that the plan does not use, from the duals of the limits.
 
-    Raising p(i,g) raises the objective coefficient of every cell of the pair (and its
-    coefficient in placement rules); the first cell whose reduced cost reaches zero
-    enters the plan. Lowering the cost k(i) changes the cell's coefficients in the
-    ``kosten`` rows, priced by their duals.
+    A participant in cell (r,i,g,t,s) is worth ``gewicht x p x factor x discount`` and costs
+    what the limits it uses are worth: its potential and segment, the rules it counts in,
+    and for every payment year the cheapest mix of eligible funds (each up to its
+    ``max_aandeel``) priced at their budget duals. The cell would enter the plan once its
+    worth exceeds its price; raising p(i,g) or lowering k(i) moves the two. (The
+    reduced cost of x alone is not used: with the cost and financing variables at zero
+    it is degenerate.)
     """
     model, invoer = oplossing.model, oplossing.model.invoer
-    gebruikt = defaultdict(float)
+    duals = oplossing.duals
+    gebruikt: dict[str, float] = defaultdict(float)
     for (_r, i, _g, _t, _s), waarde in oplossing.x.items():
         gebruikt[i] += waarde
     factoren = {(i, s.nummer): s.factor for i, ss in invoer.segmenten.items() for s in ss}
-    in_plaatsingsregels: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    regelprijs: dict[str, float] = defaultdict(float)  # variable name -> sum of rule duals x coefficient
     for regel in model.regels:
-        if regel.regel.grootheid == "plaatsingen" and regel.naam in oplossing.duals:
+        if regel.naam in duals and regel.regel.grootheid in ("deelnemers", "uitgaven"):
             for variabele, coefficient in regel_termen(model, regel.regel, regel.waarden):
-                in_plaatsingsregels[variabele.name].append((regel.naam, coefficient))
+                regelprijs[variabele.name] += duals[regel.naam] * coefficient
+    plaatsingsregels: dict[str, float] = defaultdict(float)  # x name -> sum of rule duals x factor
+    for regel in model.regels:
+        if regel.naam in duals and regel.regel.grootheid == "plaatsingen":
+            for variabele, coefficient in regel_termen(model, regel.regel, regel.waarden):
+                plaatsingsregels[variabele.name] += duals[regel.naam] * coefficient
+
+    def euro_prijs(r: str, i: str, g: str, jaar: int) -> float:
+        """The least shadow cost of one euro of cell cost in ``jaar``: cheapest funds first."""
+        aanbod = []
+        for fonds in invoer.fondsen:
+            y = model.y.get((fonds, r, i, g, jaar))
+            if y is None:
+                continue
+            rij = model.budgetrijen.get((fonds, None if invoer.fondsen[fonds].landelijk else r, jaar))
+            aanbod.append((duals.get(rij, 0.0) + regelprijs.get(y.name, 0.0), model.max_aandeel[(fonds, i, g)]))
+        prijs, rest = 0.0, 1.0
+        for fondsprijs, aandeel in sorted(aanbod):
+            deel = min(rest, aandeel)
+            prijs += deel * fondsprijs
+            rest -= deel
+        return prijs if rest <= 1e-9 else float("inf")
 
     uitkomst = []
-    for instrument in invoer.instrumenten:
+    for instrument, gegevens in invoer.instrumenten.items():
         if gebruikt.get(instrument, 0.0) > NUL:
             continue
         kans_stap: dict[str, float] = {}
         kosten_drempel: float | None = None
-        gegevens = invoer.instrumenten[instrument]
         for (r, i, g, t, s), variabele in model.x.items():
             if i != instrument or ("looptijd", r, i, g, t) in model.rijen:
                 continue
-            dj = min(0.0, oplossing.dj.get(variabele.name, 0.0))
-            factor = factoren[(i, s)]
+            per_euro = [(indexatie(invoer, j), euro_prijs(r, i, g, j)) for j in betaaljaren(invoer, i, t)
+                        if j <= invoer.eind]
+            geldprijs = sum(index * prijs for index, prijs in per_euro)  # per euro of k(i)
+            if geldprijs == float("inf"):
+                continue  # no fund may pay for this cell
             kans = invoer.effecten[(i, g)]
-            afgeleide = invoer.doelgroepen[g] * factor * discontering(invoer, t + gegevens.vertraging)
-            afgeleide -= sum(oplossing.duals[rij] * coef / kans if kans else 0.0
-                             for rij, coef in in_plaatsingsregels.get(variabele.name, []))
-            if afgeleide > NUL:
-                kans_stap[g] = min(kans_stap.get(g, float("inf")), -dj / afgeleide)
-            prijs = sum(indexatie(invoer, j) * oplossing.duals.get(model.rijen.get(("kosten", r, i, g, j), ""), 0.0)
-                        for j in betaaljaren(invoer, i, t) if j <= invoer.eind)
-            if prijs < -NUL:
-                drempel = gegevens.kosten - dj / prijs
+            waarde_per_kans = (invoer.doelgroepen[g] * factoren[(i, s)]
+                               * discontering(invoer, t + gegevens.vertraging)
+                               - (plaatsingsregels.get(variabele.name, 0.0) / kans if kans else 0.0))
+            overig = (duals.get(model.rijen.get(("potentieel", r, g, t), ""), 0.0)
+                      + duals.get(model.rijen.get(("segment", r, i, g, t, s), ""), 0.0)
+                      + regelprijs.get(variabele.name, 0.0))
+            netto = kans * waarde_per_kans - overig - gegevens.kosten * geldprijs  # reduced worth at p, k
+            if waarde_per_kans > NUL:
+                kans_stap[g] = min(kans_stap.get(g, float("inf")), max(0.0, -netto) / waarde_per_kans)
+            if geldprijs > NUL:
+                drempel = (kans * waarde_per_kans - overig) / geldprijs
                 kosten_drempel = drempel if kosten_drempel is None else max(kosten_drempel, drempel)
         kansen = {
             g: (invoer.effecten[(instrument, g)],

@@ -355,6 +355,7 @@ class Controle:
         beleidsregels = self.controleer_beleidsregels(regios, fondsnamen, instrumentnamen, groepnamen)
         scenarios = self.controleer_scenarios(regios, fondsnamen, instrumentnamen, groepnamen, beleidsregels)
         huidige = self.controleer_huidige_verdeling(regios, instrumentnamen, groepnamen, effecten)
+        self.waarschuw_verdacht(fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
         return Invoer(
             start=self.start or 0, eind=self.eind or 0,
             disconteringsvoet=self.disconteringsvoet, kostenindexatie=self.kostenindexatie,
@@ -365,6 +366,28 @@ class Controle:
             beleidsregels=beleidsregels, scenarios=scenarios, huidige_verdeling=huidige,
             meldingen=self.meldingen,
         )
+
+    def waarschuw_verdacht(self, fondsen, instrumenten, doelgroepen, potentieel, effecten,
+                           financieringsregels) -> None:
+        """Legal but suspicious: notices, not errors."""
+        betalend = {regel.fonds for regel in financieringsregels if regel.max_aandeel > 0}
+        for fonds in fondsen:
+            if fonds not in betalend:
+                self.meldingen.append(
+                    f"Fonds '{fonds}' mag volgens het blad Financieringsregels nergens voor betalen; "
+                    "het budget blijft dus onbenut.")
+        geschikt = {instrument for instrument, _ in effecten}
+        for instrument in instrumenten:
+            if instrument not in geschikt:
+                self.meldingen.append(
+                    f"Instrument '{instrument}' heeft in het blad Effecten geen enkele doelgroep en wordt dus nooit "
+                    "ingezet.")
+        met_potentieel = {doelgroep for (_r, doelgroep, _t), aantal in potentieel.items() if aantal > 0}
+        for doelgroep in doelgroepen:
+            if doelgroep not in met_potentieel:
+                self.meldingen.append(
+                    f"Doelgroep '{doelgroep}' heeft in het blad Potentieel geen enkele persoon en krijgt dus geen "
+                    "deelnemers.")
 
     def controleer_instellingen(self) -> None:
         blad = "Instellingen"

@@ -208,3 +208,14 @@ def test_truncated_workbook(werkboek, tmp_path):
     with pytest.raises(BestandFout) as fout:
         budgetkoppeling.valideer(pad)
     assert "half.xlsx" in str(fout.value)
+
+
+def test_suspicious_but_legal_input_gives_notices(werkboek):
+    bladen = voorbeeld_rijen()
+    bladen["Fondsen"].append({"fonds": "Slapend", "soort": "overig"})
+    bladen["Instrumenten"].append({"instrument": "Wees", "kosten_per_deelnemer": 100, "duur_jaren": 1})
+    bladen["Doelgroepen"].append({"doelgroep": "Leeg"})
+    invoer = budgetkoppeling.valideer(werkboek(bladen))
+    assert any("Fonds 'Slapend'" in m and "nergens voor betalen" in m for m in invoer.meldingen)
+    assert any("Instrument 'Wees'" in m and "geen enkele doelgroep" in m for m in invoer.meldingen)
+    assert any("Doelgroep 'Leeg'" in m and "geen enkele persoon" in m for m in invoer.meldingen)
