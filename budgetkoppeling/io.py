@@ -96,7 +96,8 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
     for bladnaam, frame in gelezen.items():
         blad = bekend.get(normaliseer_naam(bladnaam))
         if blad is None:
-            invoer.meldingen.append(f"Blad '{bladnaam}' is geen invoerblad en wordt overgeslagen.")
+            if normaliseer_naam(bladnaam) != "uitleg":  # the template's own explanation
+                invoer.meldingen.append(f"Blad '{bladnaam}' is geen invoerblad en wordt overgeslagen.")
             continue
         if blad.naam in invoer.bladen:
             invoer.problemen.append(
@@ -250,3 +251,75 @@ def schrijf_invoer(doel: Path, bladen: dict[str, list[dict]], alle_kolommen: boo
     schrijf_atomisch(Path(doel), schrijf)
 
 
+
+
+@dataclass(frozen=True)
+class Keuze:
+    """Input help for one column of the template: a dropdown or a number check."""
+
+    lijst: list[str] | None = None  # fixed values
+    bron: str | None = None  # a sheet whose first column lists the allowed names
+    streng: bool = True  # False: the dropdown suggests, other text (alle, elk) is allowed
+    minimum: float | None = None
+    maximum: float | None = None
+    geheel: bool = False
+
+
+def schrijf_sjabloonwerkboek(doel: Path, bladen: dict[str, list[dict]], uitleg: list[str],
+                             hulp: dict[tuple[str, str], Keuze], regels: int = 1000) -> None:
+    """Write the input template: an ``Uitleg`` sheet, then every sheet of SPEC §4 as a native
+    table with a comment on each header (the schema's description) and input help."""
+    import xlsxwriter
+
+    def schrijf(pad: Path) -> None:
+        werkboek = xlsxwriter.Workbook(
+            str(pad), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        werkboek.set_properties({"created": _VASTE_DATUM, "author": "budgetkoppeling",
+                                 "title": "Invoer budgetkoppeling"})
+        titel = werkboek.add_format({"bold": True, "font_size": 14})
+        tekst = werkboek.add_format({"text_wrap": True, "valign": "top"})
+        blad = werkboek.add_worksheet("Uitleg")
+        blad.set_column(0, 0, 120, tekst)
+        for rij, regel in enumerate(uitleg):
+            blad.write_string(rij, 0, regel, titel if rij == 0 else tekst)
+        for gegevens in BLADEN:
+            rijen = bladen.get(gegevens.naam, [])
+            kolommen = list(gegevens.kolommen)
+            werkblad = werkboek.add_worksheet(gegevens.naam)
+            data = [[rij.get(k) for k in kolommen] for rij in rijen] or [[None] * len(kolommen)]
+            werkblad.add_table(0, 0, len(data), len(kolommen) - 1, {
+                "name": gegevens.naam, "style": "Table Style Light 9", "data": data,
+                "columns": [{"header": k} for k in kolommen],
+            })
+            for nummer, kolom in enumerate(kolommen):
+                schema = gegevens.kolommen[kolom]
+                werkblad.set_column(nummer, nummer, max(14, len(kolom) + 4))
+                uitleg_kolom = (schema.description or "") + (" (verplicht)" if schema.required else " (mag leeg)")
+                werkblad.write_comment(0, nummer, uitleg_kolom, {"x_scale": 2, "y_scale": 1.2})
+                keuze = hulp.get((gegevens.naam, kolom))
+                if keuze is not None:
+                    werkblad.data_validation(1, nummer, regels, nummer, _validatie(keuze, kolom, uitleg_kolom))
+            werkblad.freeze_panes(1, 0)
+        werkboek.close()
+
+    schrijf_atomisch(Path(doel), schrijf)
+
+
+def _validatie(keuze: Keuze, kolom: str, uitleg: str) -> dict:
+    melding = {"input_title": kolom[:32], "input_message": uitleg[:255]}
+    if keuze.lijst is not None:
+        return {"validate": "list", "source": keuze.lijst, "show_error": keuze.streng, **melding,
+                "error_title": "Ongeldige waarde", "error_message": ("Kies een van: " + ", ".join(keuze.lijst))[:255]}
+    if keuze.bron is not None:
+        return {"validate": "list", "source": f"={keuze.bron}!$A$2:$A$1001", "show_error": keuze.streng, **melding,
+                "error_title": "Onbekende naam", "error_message": f"Kies een naam uit het blad {keuze.bron}."}
+    soort = "integer" if keuze.geheel else "decimal"
+    if keuze.minimum is not None and keuze.maximum is not None:
+        regel = {"criteria": "between", "minimum": keuze.minimum, "maximum": keuze.maximum}
+        soortnaam = "geheel getal" if keuze.geheel else "getal"
+        fout = f"Vul een {soortnaam} van {keuze.minimum:g} tot en met {keuze.maximum:g} in."
+    else:
+        regel = {"criteria": ">=", "value": keuze.minimum or 0}
+        fout = f"Vul een {'geheel ' if keuze.geheel else ''}getal van {keuze.minimum or 0:g} of meer in."
+    return {"validate": soort, **regel, **melding, "error_title": "Ongeldig getal", "error_message": fout}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .io import schrijf_invoer
-from .schemas import BLADEN
+from .io import Keuze, schrijf_sjabloonwerkboek
+from .schemas import AANPASSINGEN, FONDS_SOORTEN, GROOTHEDEN, INSTELLINGEN, JA_NEE, OPERATOREN
+
+_BRONNEN = {"fonds": "Fondsen", "regio": "Regios", "instrument": "Instrumenten", "doelgroep": "Doelgroepen"}
 
 VOORBEELD_REGIO = "Voorbeeldregio"
 
@@ -86,9 +88,89 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
     }
 
 
+UITLEG = [
+    "Budgetkoppeling: invoerwerkboek",
+    "Dit werkboek beschrijft uw fondsen, instrumenten, doelgroepen en regels. Budgetkoppeling berekent daaruit "
+    "de verdeling van het geld die de meeste mensen aan het werk helpt, zonder de regels van een fonds te breken.",
+    "",
+    "Zo werkt het:",
+    "1. Vul de bladen in, van links naar rechts. Elke kolomkop heeft een opmerking die zegt wat er in moet; "
+    "keuzelijsten helpen bij namen uit andere bladen en bij vaste waarden (ja/nee, soort, operator).",
+    "2. Controleer het werkboek:   budgetkoppeling valideer invoer.xlsx   "
+    "(alle fouten tegelijk, met blad, rij en kolom).",
+    "3. Bereken het plan:   budgetkoppeling optimaliseer invoer.xlsx -o plan.xlsx",
+    "4. Vergelijk scenario's voor de raad:   budgetkoppeling vergelijk invoer.xlsx -o vergelijking.xlsx",
+    "5. Toets de huidige verdeling:   budgetkoppeling evalueer invoer.xlsx -o evaluatie.xlsx",
+    "",
+    "De bladen:",
+    "Instellingen: planperiode (eerste en laatste jaar), disconteringsvoet, kostenindexatie, "
+    "doorloop na de planperiode.",
+    "Regios: de regio's (of gemeenten) waarvoor u plant.",
+    "Fondsen: de geldpotten, hun soort, of ze landelijk zijn, hoeveel naar het volgende jaar mag en het vervaljaar.",
+    "Budgetten: het budget per fonds, regio en jaar (leeg regio bij een landelijk fonds). Twee regels voor "
+    "hetzelfde fonds, regio en jaar worden opgeteld.",
+    "Verplichtingen: geld dat al is toegezegd, bijvoorbeeld lopende loonkostensubsidies.",
+    "Instrumenten: kosten per deelnemer per jaar, looptijd en jaren tot plaatsing.",
+    "Doelgroepen: de groepen en hun gewicht in de doelstelling.",
+    "Potentieel: hoeveel mensen per regio, doelgroep en jaar een traject kunnen starten.",
+    "Effecten: welk instrument bij welke doelgroep past, en de kans op werk.",
+    "Financieringsregels: welk fonds wat mag betalen, en welk deel van de kosten ten hoogste (cofinanciering).",
+    "Afnemende_meeropbrengst: de eerste deelnemers hebben de meeste kans; segmenten met een dalende factor.",
+    "Beleidsregels: grenzen aan deelnemers, uitgaven of plaatsingen (alle = samen, elk = per waarde).",
+    "Scenarios: aanpassingen voor de vergelijking (budget, kosten, plaatsingskans, potentieel, regels).",
+    "Huidige_verdeling: de verdeling zoals die nu met de hand is gemaakt, om te toetsen met evalueer.",
+    "",
+    "Dit blad Uitleg wordt bij het inlezen overgeslagen. Tekst mag ook als getal: 2026, 0,35 en 0.35 werken allemaal.",
+]
+
+_BEDRAG = Keuze(minimum=0)
+_AANDEEL = Keuze(minimum=0, maximum=1)
+_JAAR = Keuze(minimum=2000, maximum=2100, geheel=True)
+HULP: dict[tuple[str, str], Keuze] = {
+    ("Instellingen", "sleutel"): Keuze(lijst=list(INSTELLINGEN)),
+    ("Fondsen", "soort"): Keuze(lijst=FONDS_SOORTEN),
+    ("Fondsen", "landelijk"): Keuze(lijst=JA_NEE),
+    ("Fondsen", "overheveling"): _AANDEEL,
+    ("Fondsen", "vervaljaar"): _JAAR,
+    ("Instrumenten", "kosten_per_deelnemer"): _BEDRAG,
+    ("Instrumenten", "duur_jaren"): Keuze(minimum=1, maximum=50, geheel=True),
+    ("Instrumenten", "vertraging_jaren"): Keuze(minimum=0, maximum=50, geheel=True),
+    ("Doelgroepen", "gewicht"): _BEDRAG,
+    ("Effecten", "plaatsingskans"): _AANDEEL,
+    ("Financieringsregels", "max_aandeel"): _AANDEEL,
+    ("Afnemende_meeropbrengst", "segment"): Keuze(minimum=1, maximum=100, geheel=True),
+    ("Afnemende_meeropbrengst", "aandeel_potentieel"): _AANDEEL,
+    ("Afnemende_meeropbrengst", "factor"): _BEDRAG,
+    ("Beleidsregels", "grootheid"): Keuze(lijst=GROOTHEDEN),
+    ("Beleidsregels", "operator"): Keuze(lijst=OPERATOREN),
+    ("Beleidsregels", "actief"): Keuze(lijst=JA_NEE),
+    ("Scenarios", "aanpassing"): Keuze(lijst=AANPASSINGEN),
+    ("Scenarios", "regel"): Keuze(bron="Beleidsregels", streng=False),
+    ("Huidige_verdeling", "deelnemers"): _BEDRAG,
+}
+for _blad in ("Budgetten", "Verplichtingen"):
+    HULP[(_blad, "fonds")] = Keuze(bron="Fondsen")
+    HULP[(_blad, "regio")] = Keuze(bron="Regios")
+    HULP[(_blad, "jaar")] = _JAAR
+    HULP[(_blad, "bedrag")] = _BEDRAG
+for _blad, _kolommen in {
+    "Potentieel": ("regio", "doelgroep"), "Effecten": ("instrument", "doelgroep"),
+    "Huidige_verdeling": ("regio", "instrument", "doelgroep"), "Financieringsregels": ("fonds",),
+}.items():
+    for _kolom in _kolommen:
+        HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom])
+for _blad in ("Potentieel", "Huidige_verdeling"):
+    HULP[(_blad, "jaar")] = _JAAR
+HULP[("Potentieel", "aantal")] = _BEDRAG
+for _blad, _kolommen in {
+    "Financieringsregels": ("instrument", "doelgroep"), "Afnemende_meeropbrengst": ("instrument",),
+    "Beleidsregels": ("regio", "fonds", "instrument", "doelgroep"),
+    "Scenarios": ("fonds", "regio", "instrument", "doelgroep"),
+}.items():
+    for _kolom in _kolommen:  # a name from the list, or alle / elk: suggest, do not refuse
+        HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom], streng=False)
+
+
 def schrijf_sjabloon(doel: Path, leeg: bool = False) -> None:
-    """Write the template; ``leeg`` gives the headers of every column without rows."""
-    if leeg:
-        schrijf_invoer(doel, {blad.naam: [] for blad in BLADEN}, alle_kolommen=True)
-    else:
-        schrijf_invoer(doel, voorbeeld_rijen(), alle_kolommen=True)
+    """Write the template: Uitleg first, every sheet as a table with input help; example rows unless ``leeg``."""
+    schrijf_sjabloonwerkboek(doel, {} if leeg else voorbeeld_rijen(), UITLEG, HULP)

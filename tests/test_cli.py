@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -33,13 +34,20 @@ def sjabloon(tmp_path) -> Path:
     return pad
 
 
-def test_help_lists_every_verb_with_an_example():
+def test_every_command_has_dutch_help_with_an_example_and_is_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     uitvoer = run("--help").output
-    for verb in ("voorbeeld", "sjabloon", "valideer", "optimaliseer"):
+    assert set(main.commands) == {"voorbeeld", "sjabloon", "valideer", "optimaliseer", "vergelijk", "evalueer"}
+    for verb, commando in main.commands.items():
         assert verb in uitvoer
         hulp = run(verb, "--help")
         assert hulp.exit_code == 0
         assert "Voorbeeld:" in hulp.output
+        assert f"budgetkoppeling {verb}" in readme, verb
+        for optie in commando.params:
+            if isinstance(optie, click.Option) and optie.name != "help":
+                assert optie.help, (verb, optie.name)
+                assert optie.opts[0] in hulp.output
 
 
 def test_sjabloon_writes_a_valid_workbook_and_refuses_to_overwrite(sjabloon):
