@@ -280,9 +280,14 @@ def schrijf_sjabloonwerkboek(doel: Path, bladen: dict[str, list[dict]], uitleg: 
         titel = werkboek.add_format({"bold": True, "font_size": 14})
         tekst = werkboek.add_format({"text_wrap": True, "valign": "top"})
         blad = werkboek.add_worksheet("Uitleg")
-        blad.set_column(0, 0, 120, tekst)
+        blad.set_column(0, 0, 110, tekst)
+        blad.set_landscape()
+        blad.set_paper(9)  # A4
+        blad.fit_to_pages(1, 0)
         for rij, regel in enumerate(uitleg):
             blad.write_string(rij, 0, regel, titel if rij == 0 else tekst)
+            if len(regel) > 100:  # wrapped text: spreadsheet programs do not always grow the row
+                blad.set_row(rij, 15 * (len(regel) // 100 + 1))
         for gegevens in BLADEN:
             rijen = bladen.get(gegevens.naam, [])
             kolommen = list(gegevens.kolommen)

@@ -489,7 +489,7 @@ def _staafgrafiek(werkboek, blad: str, titel: str, y_as: str, y_formaat: str, ri
     grafiek.set_x_axis({"name": "Scenario (donker: basis)", "num_font": {"rotation": -30} if aantal > 4 else {}})
     grafiek.set_y_axis({"name": y_as, "num_format": y_formaat, "min": 0, "major_gridlines": {"visible": True}})
     grafiek.set_legend({"none": True})
-    grafiek.set_size({"width": 720, "height": 380})
+    grafiek.set_size({"width": 720, "height": 460})
     return grafiek
 
 
@@ -603,7 +603,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path) -> None:
     # charts, on Vergelijking under the tables
     laatste = 1 + len(namen)
     eerste_grafiek = jaar_rij + len(jaren) + 4
-    plaatsen = [eerste_grafiek, eerste_grafiek + 21, eerste_grafiek + 42, eerste_grafiek + 63]
+    plaatsen = [eerste_grafiek, eerste_grafiek + 25, eerste_grafiek + 50, eerste_grafiek + 75]
     blad.insert_chart(plaatsen[0], 0, _staafgrafiek(
         werkboek, "Vergelijking", "Verwachte plaatsingen per scenario", "Plaatsingen", "#,##0",
         2 + KPIS.index("plaatsingen"), 2, laatste, 1))
@@ -618,7 +618,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path) -> None:
     stapel.set_x_axis({"name": "Scenario", "num_font": {"rotation": -30} if len(namen) > 4 else {}})
     stapel.set_y_axis({"name": "Euro", "num_format": "[$€-413] #,##0"})
     stapel.set_legend({"position": "bottom"})
-    stapel.set_size({"width": 720, "height": 380})
+    stapel.set_size({"width": 720, "height": 460})
     blad.insert_chart(plaatsen[1], 0, stapel)
     lijnen = werkboek.add_chart({"type": "line"})
     for kolom in range(2, 2 + len(namen)):
@@ -633,7 +633,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path) -> None:
     lijnen.set_x_axis({"name": "Jaar van plaatsing"})
     lijnen.set_y_axis({"name": "Plaatsingen", "num_format": "#,##0"})
     lijnen.set_legend({"position": "bottom"})
-    lijnen.set_size({"width": 720, "height": 380})
+    lijnen.set_size({"width": 720, "height": 460})
     blad.insert_chart(plaatsen[2], 0, lijnen)
     blad.insert_chart(plaatsen[3], 0, _staafgrafiek(
         werkboek, "Vergelijking", "Kosten per plaatsing per scenario", "Euro per plaatsing",

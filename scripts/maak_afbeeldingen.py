@@ -1,0 +1,89 @@
+"""Regenerate the pictures of the user guide (docs/handleiding.md) from the tool's real output.
+
+Usage: python scripts/maak_afbeeldingen.py [doelmap]      (default: docs/afbeeldingen)
+
+Runs the commands of the guide on the template's example region and on the national
+example, saves the terminal output as SVG (rich), and renders pages of the written
+workbooks with LibreOffice (soffice) -> PDF -> PNG (pdftoppm, from poppler-utils).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+MAP = Path(__file__).resolve().parent.parent
+VOORBEELD = MAP / "inputs" / "voorbeeld_nederland.xlsx"
+
+
+def terminal(doel: Path, titel: str, *argumenten: str, cwd: Path) -> None:
+    """Run ``budgetkoppeling ARGUMENTEN`` and save what a user sees as an SVG picture."""
+    omgeving = {**os.environ, "COLUMNS": "110", "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    proces = subprocess.run([sys.executable, "-m", "budgetkoppeling", *argumenten], cwd=cwd, env=omgeving,
+                            capture_output=True, text=True, check=False)
+    scherm = Console(record=True, width=110, file=open(os.devnull, "w"))  # noqa: SIM115
+    scherm.print(Text(f"$ budgetkoppeling {' '.join(argumenten)}", style="bold"))
+    # stdout holds the tables; stderr the progress bars (left out) and, on failure, the messages
+    scherm.print(Text.from_ansi(proces.stdout + (proces.stderr if proces.returncode else "")))
+    scherm.save_svg(str(doel), title=titel)
+
+
+def pagina(werkboek: Path, pagina_nummer: int, doel: Path, werkmap: Path) -> None:
+    """Render one printed page of a workbook to PNG, as LibreOffice prints it."""
+    pdf = werkmap / (werkboek.stem + ".pdf")
+    if not pdf.exists():
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(werkmap), str(werkboek)],
+                       check=True, capture_output=True, timeout=300)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(pagina_nummer), "-l", str(pagina_nummer),
+                    "-singlefile", str(pdf), str(doel.with_suffix(""))], check=True)
+
+
+def main() -> None:
+    doel = Path(sys.argv[1]) if len(sys.argv) > 1 else MAP / "docs" / "afbeeldingen"
+    for programma in ("soffice", "pdftoppm"):
+        if shutil.which(programma) is None:
+            sys.exit(f"{programma} ontbreekt: installeer LibreOffice en poppler-utils (Debian-pakketten).")
+    doel.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tijdelijk:
+        werk = Path(tijdelijk)
+        shutil.copy(VOORBEELD, werk / "nederland.xlsx")
+        terminal(doel / "1_sjabloon.svg", "sjabloon", "sjabloon", "mijn_regio.xlsx", cwd=werk)
+        pagina(werk / "mijn_regio.xlsx", 1, doel / "1_sjabloon_uitleg.png", werk)
+        terminal(doel / "2_valideer.svg", "valideer", "valideer", "mijn_regio.xlsx", cwd=werk)
+        fout = werk / "fout.xlsx"
+        _maak_fouten(werk / "mijn_regio.xlsx", fout)
+        terminal(doel / "2_valideer_fouten.svg", "valideer met fouten", "valideer", "fout.xlsx", cwd=werk)
+        terminal(doel / "3_optimaliseer.svg", "optimaliseer", "optimaliseer", "mijn_regio.xlsx", "-o", "plan.xlsx",
+                 cwd=werk)
+        pagina(werk / "plan.xlsx", 1, doel / "3_plan_samenvatting.png", werk)
+        terminal(doel / "4_vergelijk.svg", "vergelijk", "vergelijk", "nederland.xlsx", "-o", "vergelijking.xlsx",
+                 cwd=werk)
+        pagina(werk / "vergelijking.xlsx", 1, doel / "4_vergelijking_tabel.png", werk)
+        pagina(werk / "vergelijking.xlsx", 2, doel / "4_vergelijking_grafieken.png", werk)
+        terminal(doel / "5_evalueer.svg", "evalueer", "evalueer", "nederland.xlsx", "-o", "evaluatie.xlsx", cwd=werk)
+        pagina(werk / "evaluatie.xlsx", 1, doel / "5_evaluatie.png", werk)
+    print(f"Afbeeldingen geschreven naar {doel}")
+
+
+def _maak_fouten(bron: Path, doel: Path) -> None:
+    """The template with three typical typing errors, for the picture of valideer's messages."""
+    from budgetkoppeling.io import schrijf_invoer
+    from budgetkoppeling.sjabloon import voorbeeld_rijen
+
+    bladen = voorbeeld_rijen()
+    bladen["Budgetten"][1]["bedrag"] = "twee miljoen"
+    bladen["Effecten"][0]["plaatsingskans"] = 35
+    bladen["Potentieel"][2]["doelgroep"] = "Bijstand"
+    schrijf_invoer(doel, bladen)
+    del bron
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The user guide: every picture it shows exists and is made by the script from the real output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MAP = Path(__file__).resolve().parent.parent
+GIDS = MAP / "docs" / "handleiding.md"
+
+
+def test_guide_covers_the_workflow_and_its_pictures_exist():
+    tekst = GIDS.read_text(encoding="utf-8")
+    for opdracht in ("sjabloon", "valideer", "optimaliseer", "vergelijk", "evalueer"):
+        assert f"budgetkoppeling {opdracht}" in tekst
+    afbeeldingen = re.findall(r"\]\((afbeeldingen/[^)]+)\)", tekst)
+    assert len(afbeeldingen) >= 10
+    for afbeelding in afbeeldingen:
+        assert (GIDS.parent / afbeelding).is_file(), afbeelding
+    aanwezig = {p.name for p in (GIDS.parent / "afbeeldingen").iterdir()}
+    assert aanwezig == {Path(a).name for a in afbeeldingen}
+    assert "docs/handleiding.md" in (MAP / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None,
+                    reason="LibreOffice and poppler-utils are not installed; .ci/run installs them")
+def test_picture_script_regenerates_every_picture(tmp_path):
+    subprocess.run([sys.executable, str(MAP / "scripts" / "maak_afbeeldingen.py"), str(tmp_path)], check=True,
+                   capture_output=True, timeout=900)
+    gemaakt = {p.name for p in tmp_path.iterdir()}
+    assert gemaakt == {p.name for p in (GIDS.parent / "afbeeldingen").iterdir()}
+    for svg in tmp_path.glob("*.svg"):
+        assert "budgetkoppeling" in svg.read_text(encoding="utf-8")
+    for png in tmp_path.glob("*.png"):
+        assert png.read_bytes().startswith(b"\x89PNG")
