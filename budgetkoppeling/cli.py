@@ -239,9 +239,13 @@ def valideer(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> None:
         raise
     for melding in gecontroleerd.meldingen:
         uitvoer.scherm.print(f"Let op: {melding}", markup=False)
+    from .tekst import aantal
+
     uitvoer.scherm.print(
-        f"De invoer is in orde: {len(gecontroleerd.regios)} regio's, {len(gecontroleerd.fondsen)} fondsen, "
-        f"{len(gecontroleerd.instrumenten)} instrumenten, {len(gecontroleerd.doelgroepen)} doelgroepen, "
+        f"De invoer is in orde: {aantal(len(gecontroleerd.regios), 'regio', 'regio’s')}, "
+        f"{aantal(len(gecontroleerd.fondsen), 'fonds', 'fondsen')}, "
+        f"{aantal(len(gecontroleerd.instrumenten), 'instrument', 'instrumenten')}, "
+        f"{aantal(len(gecontroleerd.doelgroepen), 'doelgroep', 'doelgroepen')}, "
         f"planperiode {gecontroleerd.start}-{gecontroleerd.eind}.",
         markup=False,
     )

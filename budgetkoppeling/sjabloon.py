@@ -84,6 +84,10 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
         "Huidige_verdeling": [
             {"regio": VOORBEELD_REGIO, "instrument": "loonkostensubsidie", "doelgroep": "bijstand",
              "jaar": 2026, "deelnemers": 50},
+        ] + [
+            {"regio": VOORBEELD_REGIO, "instrument": "jobcoaching", "doelgroep": "arbeidsbeperking",
+             "jaar": t, "deelnemers": 25}
+            for t in jaren
         ],
     }
 

@@ -15,6 +15,11 @@ def kort(waarde: str, lengte: int = 60) -> str:
     return waarde if len(waarde) <= lengte else waarde[: lengte - 1] + "…"
 
 
+def aantal(getal_: int, enkelvoud: str, meervoud: str) -> str:
+    """'1 regio', '35 regio’s'."""
+    return f"{getal_} {enkelvoud if getal_ == 1 else meervoud}"
+
+
 def euro(bedrag: float) -> str:
     """EUR 1234567.5 as '€ 1.234.568' (Dutch thousands separator, whole euros)."""
     return "€ " + f"{bedrag:,.0f}".replace(",", ".")
