@@ -326,8 +326,12 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     _plaats(werkboek, "Beleidsregels", plan.beleidsregels, {"grens": "#,##0.00", "bereikt": "#,##0.00"},
             titel, scenario)
     toelichting_ws = _plaats(werkboek, "Toelichting", plan.toelichting, {}, titel, scenario)
-    toelichting_ws.set_column(0, 0, 24)
-    toelichting_ws.set_column(1, 1, 140, werkboek.add_format({"text_wrap": True, "valign": "top"}))
+    toelichting_ws.set_column(0, 0, 26)
+    toelichting_ws.set_column(1, 1, 110)
+    omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
+    for rij, zin in enumerate(plan.toelichting["toelichting"], start=1):  # a memo prints as readable lines
+        toelichting_ws.write_string(rij, 1, zin, omloop)
+        toelichting_ws.set_row(rij, 15 * (len(zin) // 100 + 1), werkboek.add_format({"valign": "top"}))
     _plaats(werkboek, "Info", plan.info, {}, titel, scenario)
     werkboek.close()
 
