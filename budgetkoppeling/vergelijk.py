@@ -46,17 +46,24 @@ class Vergelijking:
     parallel: bool
 
 
-def los_scenario_op(invoer: Invoer, oplosser: str | None) -> Uitkomst:
-    """Solve one (already adjusted) input and reduce the plan to its figures. Runs in a worker."""
-    from .model import bouw
+def los_scenario_op(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
+    """Solve one (already adjusted) input and reduce the plan to its figures. Runs in a worker.
+
+    ``opties`` go to :func:`~budgetkoppeling.model.bouw` (the evaluation's extra limits).
+    """
+    from .model import bouw, doelstelling_termen
     from .report import Plan
     from .solve import los_op
 
     try:
-        oplossing = los_op(bouw(invoer), oplosser or invoer.oplosser)
+        oplossing = los_op(bouw(invoer, **opties), oplosser or invoer.oplosser)
     except GeenOplossing as fout:
         return Uitkomst(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
     plan = Plan(oplossing, Path(""), 0.0)
+    cijfers = plan.kerncijfers
+    if "min_doel" in opties:  # the solver minimised spending; report the objective, not that
+        cijfers["gewogen_plaatsingen"] = sum(
+            coef * (variabele.varValue or 0.0) for variabele, coef in doelstelling_termen(oplossing.model))
 
     def som(frame, sleutel: str, waarde: str) -> dict:
         totalen: dict = defaultdict(float)
@@ -65,7 +72,7 @@ def los_scenario_op(invoer: Invoer, oplosser: str | None) -> Uitkomst:
         return dict(totalen)
 
     return Uitkomst(
-        scenario=invoer.scenario, status="optimaal", kerncijfers=plan.kerncijfers,
+        scenario=invoer.scenario, status="optimaal", kerncijfers=cijfers,
         per_fonds=som(plan.fondsen, "fonds", "besteed"),
         per_regio=som(plan.allocatie, "regio", "plaatsingen"),
         per_instrument=som(plan.allocatie, "instrument", "deelnemers"),
@@ -199,8 +206,8 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
         tekorten = fout.tekorten
     melding("Optimum berekenen")
     optimum = los_scenario_op(invoer, oplosser)
-    zelfde_geld = _los_met(invoer, oplosser, max_uitgaven=huidig["uitgaven"])
-    zelfde_plaatsingen = _los_met(invoer, oplosser, min_doel=huidig["gewogen_plaatsingen"])
+    zelfde_geld = los_scenario_op(invoer, oplosser, max_uitgaven=huidig["uitgaven"])
+    zelfde_plaatsingen = los_scenario_op(invoer, oplosser, min_doel=huidig["gewogen_plaatsingen"])
     evaluatie = Evaluatie(invoer, not tekorten, tekorten, huidig, allocatie, optimum, zelfde_geld,
                           zelfde_plaatsingen)
     if uitvoer is not None:
@@ -209,28 +216,3 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
 
         schrijf_evaluatie(evaluatie, Path(uitvoer), Path(pad))
     return evaluatie
-
-
-def _los_met(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
-    """The optimum with an extra evaluation constraint, reduced to its figures."""
-    from .model import bouw
-    from .report import Plan
-    from .solve import los_op
-
-    try:
-        oplossing = los_op(bouw(invoer, **opties), oplosser or invoer.oplosser)
-    except GeenOplossing as fout:
-        return Uitkomst(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
-    plan = Plan(oplossing, Path(""), 0.0)
-    cijfers = plan.kerncijfers
-    if "min_doel" in opties:  # the solver minimised spending; report the objective, not that
-        cijfers["gewogen_plaatsingen"] = sum(
-            coef * oplossing.x[sleutel] for sleutel, coef in _doelcoefficienten(oplossing.model).items())
-    return Uitkomst(invoer.scenario, "optimaal", kerncijfers=cijfers, oplosser=oplossing.oplosser_versie)
-
-
-def _doelcoefficienten(model) -> dict:
-    from .model import doelstelling_termen
-
-    naar_sleutel = {v.name: k for k, v in model.x.items()}
-    return {naar_sleutel[v.name]: coef for v, coef in doelstelling_termen(model)}

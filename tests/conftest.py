@@ -30,6 +30,22 @@ def basis(jaren=(2026,), **instellingen) -> dict[str, list[dict]]:
     return copy.deepcopy(rijen)
 
 
+def regel(**velden) -> dict:
+    """A Beleidsregels row: every filter `alle` unless given."""
+    return {"regel": "r", "regio": "alle", "fonds": "alle", "instrument": "alle", "doelgroep": "alle",
+            "jaar": "alle", "actief": "ja", **velden}
+
+
+def twee_instrumenten(kans_j: float = 0.2, kosten_j: float = 1000, budget: float = 10_000) -> dict:
+    """:func:`basis` plus a second instrument J (chance ``kans_j``) and ``budget`` euros in 2026."""
+    bladen = basis()
+    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": kosten_j, "duur_jaren": 1,
+                                   "vertraging_jaren": 0})
+    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": kans_j})
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": budget}]
+    return bladen
+
+
 @pytest.fixture
 def werkboek(tmp_path):
     """Write sheets (a dict of rows) to a fresh .xlsx in tmp_path and return its path."""

@@ -12,7 +12,7 @@ import budgetkoppeling
 from budgetkoppeling.errors import GeenOplossing
 
 from .checker import controleer, doelwaarde
-from .conftest import basis
+from .conftest import basis, regel, twee_instrumenten
 
 OPLOSSERS = ["highs", "cbc"]
 
@@ -239,20 +239,6 @@ def test_gewicht_of_groups(werkboek, tmp_path, oplosser):
     plan = los_op(werkboek, tmp_path, bladen, oplosser)
     assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(3 * 0.5 * 2 + 2 * 0.9)
     assert plan.kerncijfers["plaatsingen"] == pytest.approx(1.5 + 1.8)
-
-
-def regel(**velden):
-    return {"regel": "r", "regio": "alle", "fonds": "alle", "instrument": "alle", "doelgroep": "alle",
-            "jaar": "alle", "actief": "ja", **velden}
-
-
-def twee_instrumenten():
-    bladen = basis()
-    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
-                                   "vertraging_jaren": 0})
-    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": 0.2})
-    bladen["Budgetten"] = [budget("P", 10_000)]
-    return bladen
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)

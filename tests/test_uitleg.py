@@ -18,7 +18,7 @@ from budgetkoppeling.report import Plan
 from budgetkoppeling.solve import los_op
 from budgetkoppeling.uitleg import drempels, schaduwprijzen
 
-from .conftest import basis
+from .conftest import basis, regel, twee_instrumenten
 from .test_eigenschappen import werkboeken
 
 
@@ -93,15 +93,6 @@ def test_shadow_price_includes_the_carry_over_cap(werkboek):
 # ----------------------------------------------------------------------------- thresholds
 
 
-def twee_instrumenten(kans_j=0.3, kosten_j=1000):
-    bladen = basis()
-    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": kosten_j, "duur_jaren": 1,
-                                   "vertraging_jaren": 0})
-    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": kans_j})
-    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 10_000}]
-    return bladen
-
-
 def gebruikt(werkboek, bladen, instrument) -> float:
     plan = budgetkoppeling.optimaliseer(werkboek(bladen))
     return float(plan.allocatie.filter(plan.allocatie["instrument"] == instrument)["deelnemers"].sum())
@@ -110,7 +101,7 @@ def gebruikt(werkboek, bladen, instrument) -> float:
 @pytest.mark.parametrize("oplosser", ["highs", "cbc"])
 def test_thresholds_of_an_unused_instrument(werkboek, oplosser):
     # I: chance 0.5 for EUR 1,000. J (0.3) would need a chance above 0.5, or a cost below EUR 600.
-    invoer = budgetkoppeling.valideer(werkboek(twee_instrumenten()))
+    invoer = budgetkoppeling.valideer(werkboek(twee_instrumenten(kans_j=0.3)))
     (drempel,) = drempels(oplossen(invoer, oplosser))
     assert drempel.instrument == "J"
     assert drempel.kansen["G"] == (0.3, pytest.approx(0.5))
@@ -123,8 +114,8 @@ def test_crossing_the_chance_threshold_brings_the_instrument_in(werkboek):
 
 
 def test_crossing_the_cost_threshold_brings_the_instrument_in(werkboek):
-    assert gebruikt(werkboek, twee_instrumenten(kosten_j=600 * 0.999), "J") > 0
-    assert gebruikt(werkboek, twee_instrumenten(kosten_j=600 * 1.001), "J") == 0
+    assert gebruikt(werkboek, twee_instrumenten(kans_j=0.3, kosten_j=600 * 0.999), "J") > 0
+    assert gebruikt(werkboek, twee_instrumenten(kans_j=0.3, kosten_j=600 * 1.001), "J") == 0
 
 
 def test_threshold_on_the_national_example(tmp_path):
@@ -142,11 +133,6 @@ def test_threshold_on_the_national_example(tmp_path):
 
 
 # ----------------------------------------------------------------------------- infeasibility
-
-
-def regel(**velden):
-    return {"regel": "r", "regio": "alle", "fonds": "alle", "instrument": "alle", "doelgroep": "alle",
-            "jaar": "alle", "actief": "ja", **velden}
 
 
 def test_precheck_commitments_above_budget(werkboek):
@@ -224,7 +210,7 @@ def toelichting(werkboek, bladen, **opties) -> str:
 
 
 def test_memo_on_a_binding_budget(werkboek):
-    tekst = toelichting(werkboek, twee_instrumenten())
+    tekst = toelichting(werkboek, twee_instrumenten(kans_j=0.3))
     assert "Het plan plaatst naar verwachting 5 mensen in werk, met 10 deelnemers en € 10.000" in tekst
     assert "P is in 2026 volledig besteed." in tekst
     assert "De meeste extra plaatsingen per extra euro levert P in A in 2026: 50 gewogen plaatsingen" in tekst
@@ -269,7 +255,7 @@ def test_memo_generic_reason(werkboek):
 
 
 def test_memo_on_rules(werkboek):
-    bladen = twee_instrumenten()
+    bladen = twee_instrumenten(kans_j=0.3)
     bladen["Budgetten"][0]["bedrag"] = 50_000
     bladen["Regios"].append({"regio": "B"})
     bladen["Potentieel"].append({"regio": "B", "doelgroep": "G", "jaar": 2026, "aantal": 100})
@@ -313,14 +299,14 @@ def test_memo_on_unused_instruments_that_tie_or_never_enter(werkboek):
 
 
 def test_memo_with_whole_participants(werkboek):
-    tekst = toelichting(werkboek, twee_instrumenten(), geheel=True)
+    tekst = toelichting(werkboek, twee_instrumenten(kans_j=0.3), geheel=True)
     assert "Het plan rekent met hele deelnemers." in tekst
 
 
 def test_schaduwprijzen_sheet(werkboek, tmp_path):
     import openpyxl
 
-    bladen = twee_instrumenten()
+    bladen = twee_instrumenten(kans_j=0.3)
     bladen["Beleidsregels"] = [regel(regel="plafond", instrument="I", grootheid="deelnemers", operator="<=",
                                      waarde=4)]
     pad = werkboek(bladen)

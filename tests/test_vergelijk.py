@@ -16,7 +16,7 @@ from budgetkoppeling.report import KPIS
 from budgetkoppeling.sjabloon import voorbeeld_rijen
 from budgetkoppeling.vergelijk import evalueer, hand_plan_cijfers, vergelijk
 
-from .conftest import basis
+from .conftest import twee_instrumenten
 
 SCENARIOS = [
     {"scenario": "bezuiniging", "aanpassing": "budget", "fonds": "Participatiebudget", "jaar": "2027-2028",
@@ -115,15 +115,6 @@ def test_workbooks_open_in_libreoffice(scenario_werkboek, tmp_path):
 def hand(bladen: dict, *cellen: tuple) -> dict:
     bladen["Huidige_verdeling"] = [
         {"regio": r, "instrument": i, "doelgroep": g, "jaar": t, "deelnemers": n} for r, i, g, t, n in cellen]
-    return bladen
-
-
-def twee_instrumenten(budget: float = 10_000) -> dict:
-    bladen = basis()
-    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
-                                   "vertraging_jaren": 0})
-    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": 0.2})
-    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": budget}]
     return bladen
 
 
