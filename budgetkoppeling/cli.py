@@ -24,8 +24,10 @@ class Uitvoer:
 
         self.stil = stil
         self.als_json = als_json
-        self.scherm = Console(stderr=als_json, quiet=stil or als_json, highlight=False, soft_wrap=True)
-        self.fouten = Console(stderr=True, highlight=False, soft_wrap=True)
+        # markup and emoji codes off: names from a workbook ('[/]', ':smile:') are printed as typed
+        self.scherm = Console(stderr=als_json, quiet=stil or als_json, highlight=False, soft_wrap=True,
+                              markup=False, emoji=False)
+        self.fouten = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
     def json(self, gegevens: dict) -> None:
         if self.als_json:
@@ -36,7 +38,7 @@ class Uitvoer:
 
         if self.stil or self.als_json:
             return None, None
-        balk = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        balk = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                         console=self.fouten, transient=True)
         taak = balk.add_task("Starten", total=None)
         return balk, (lambda stap: balk.update(taak, description=stap))
@@ -77,7 +79,7 @@ def standaard_opties(functie):
 
 def _meld_fout(uitvoer: Uitvoer, fout: BudgetkoppelingFout) -> None:
     if isinstance(fout, InvoerFout):
-        uitvoer.fouten.print(fout.tekst(), markup=False)
+        uitvoer.fouten.print(fout.tekst(ten_hoogste=50))
         uitvoer.json({
             "status": "ongeldige_invoer",
             "problemen": [
@@ -175,7 +177,7 @@ def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None,
     info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
     uitvoer.json({
         "status": "optimaal", "scenario": scenario, "uitvoer": str(doel),
-        "oplosser": info["oplosser"], "looptijd_seconden": float(info["looptijd_seconden"]),
+        "oplosser": info["oplosser"], "looptijd_seconden": round(plan.looptijd, 2),
         "kerncijfers": plan.kerncijfers, "onbenut_per_fonds": plan.onbenut_per_fonds(),
     })
     for melding in plan.oplossing.model.invoer.meldingen:
@@ -209,7 +211,7 @@ def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
         fondsen.add_row(fonds, euro(bedrag))
     uitvoer.scherm.print(fondsen)
     uitvoer.scherm.print(
-        f"Oplosser {info['oplosser_versie']}, {info['looptijd_seconden']} s. Plan geschreven naar {doel}.",
+        f"Oplosser {info['oplosser_versie']}, {plan.looptijd:.2f} s. Plan geschreven naar {doel}.",
         markup=False,
     )
 
@@ -303,8 +305,8 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=uitvoer.fouten, transient=True) as balk:
+        with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=uitvoer.fouten, transient=True) as balk:
             taak = balk.add_task("Scenario's doorrekenen", total=None)
 
             def voortgang(scenario: str, klaar: int, totaal: int) -> None:

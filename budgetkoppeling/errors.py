@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .tekst import kort
+from .tekst import getal, kort
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,23 @@ class InvoerFout(BudgetkoppelingFout):
 
     exit_code = 3
 
-    def __init__(self, problemen: list[Probleem]):
+    def __init__(self, problemen: list[Probleem], meldingen: list[str] | None = None):
         self.problemen = list(problemen)
+        self.meldingen = list(meldingen or [])  # notices that may explain a problem (a column without header)
         super().__init__(self.tekst())
 
-    def tekst(self) -> str:
+    def tekst(self, ten_hoogste: int | None = None) -> str:
+        """Every problem, one per line; with ``ten_hoogste`` only that many, and how to see the rest."""
         aantal = len(self.problemen)
-        kop = "1 probleem" if aantal == 1 else f"{aantal} problemen"
-        regels = [f"De invoer bevat {kop}:"] + [f"- {p.tekst()}" for p in self.problemen]
+        kop = "1 probleem" if aantal == 1 else f"{getal(aantal)} problemen"
+        getoond = self.problemen if ten_hoogste is None else self.problemen[:ten_hoogste]
+        regels = [f"De invoer bevat {kop}:"] + [f"- {p.tekst()}" for p in getoond]
+        if len(getoond) < aantal:
+            regels.append(
+                f"... en nog {getal(aantal - len(getoond))} problemen. Alle problemen staan in het foutenrapport van "
+                "'budgetkoppeling valideer INVOER.xlsx --rapport fouten.xlsx'."
+            )
+        regels += [f"Let op: {melding}" for melding in self.meldingen]
         return "\n".join(regels)
 
 

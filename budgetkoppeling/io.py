@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
+import glob
 import hashlib
+import io
 import os
+import re
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import polars as pl
 
@@ -35,6 +41,7 @@ class RuweInvoer:
     meldingen: list[str] = field(default_factory=list)
     problemen: list[Probleem] = field(default_factory=list)
     sha256: str = ""
+    gemeld: set[tuple[str, int, str]] = field(default_factory=set)  # cells a problem above is about
 
 
 def normaliseer_naam(naam: str) -> str:
@@ -65,7 +72,7 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
     try:
         inhoud = pad.read_bytes()
     except OSError as fout:
-        raise BestandFout(f"Bestand '{pad}' kan niet gelezen worden: {fout.strerror}.") from fout
+        raise BestandFout(f"Bestand '{pad}' kan niet gelezen worden: {reden(fout)}.") from fout
     soort = _soort_bestand(inhoud)
     if soort is not None:
         raise BestandFout(f"Bestand '{pad.name}' kan niet gelezen worden: {soort}.")
@@ -82,8 +89,10 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
                 raise_if_empty=False,
             )
     except Exception as fout:  # calamine raises many kinds for broken files
-        if inhoud.startswith(b"\xd0\xcf\x11\xe0"):
-            reden = "het is een oud .xls-bestand of een met wachtwoord beveiligd werkboek"
+        if "EncryptionInfo".encode("utf-16-le") in inhoud[:1 << 20]:
+            reden = "het werkboek is met een wachtwoord beveiligd"
+        elif inhoud.startswith(b"\xd0\xcf\x11\xe0"):
+            reden = "het is een beschadigd of onvolledig oud .xls-bestand"
         else:
             reden = "het is beschadigd of onvolledig, of geen Excel-werkboek"
         raise BestandFout(
@@ -92,6 +101,7 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
         ) from fout
 
     invoer = RuweInvoer(bladen={}, sha256=hashlib.sha256(inhoud).hexdigest())
+    bijzonder = _formules_en_foutwaarden(inhoud)
     bekend = {normaliseer_naam(blad.naam): blad for blad in BLADEN}
     for bladnaam, frame in gelezen.items():
         blad = bekend.get(normaliseer_naam(bladnaam))
@@ -105,24 +115,33 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
             )
             continue
         invoer.bladen[blad.naam] = _lees_blad(blad.naam, bladnaam, frame, invoer)
+        _meld_bijzondere_cellen(blad.naam, frame, bijzonder.get(bladnaam, {}), invoer)
     return invoer
+
+
+_DUBBELE_KOP = re.compile(r"^(.*)_\d+$")  # calamine names a repeated header 'naam_1', 'naam_2'
 
 
 def _lees_blad(naam: str, bladnaam: str, frame: pl.DataFrame, invoer: RuweInvoer) -> pl.DataFrame:
     kolommen = dict(next(blad for blad in BLADEN if blad.naam == naam).kolommen)
     gekozen: dict[str, pl.Series] = {}
-    for kolomnaam in frame.columns:
+    for positie, kolomnaam in enumerate(frame.columns):
         canoniek = normaliseer_naam(kolomnaam)
         reeks = frame.get_column(kolomnaam).cast(pl.String, strict=False).str.strip_chars()
         reeks = pl.Series(canoniek, reeks).replace("", None)
+        herhaald = _DUBBELE_KOP.match(canoniek)
         if canoniek in kolommen and canoniek not in gekozen:
             gekozen[canoniek] = reeks
-        elif canoniek.startswith("__unnamed__") and reeks.null_count() == len(reeks):
-            continue
-        elif canoniek in gekozen:
-            invoer.problemen.append(
-                Probleem(naam, 1, str(kolomnaam).strip(), None, "deze kolom komt twee keer voor")
-            )
+        elif canoniek.startswith("__unnamed__"):
+            if reeks.null_count() < len(reeks):
+                invoer.meldingen.append(
+                    f"Blad '{bladnaam}': kolom {_kolomletter(positie)} heeft geen kop maar wel gegevens; "
+                    "deze kolom wordt overgeslagen."
+                )
+        elif canoniek in gekozen or (herhaald and herhaald.group(1) in gekozen):
+            dubbel = herhaald.group(1) if canoniek not in gekozen else canoniek
+            melding = f"deze kolom komt twee keer voor (ook in kolom {_kolomletter(positie)})"
+            invoer.problemen.append(Probleem(naam, 1, dubbel, None, melding))
         else:
             invoer.meldingen.append(
                 f"Blad '{bladnaam}': kolom '{str(kolomnaam).strip()}' is onbekend en wordt overgeslagen."
@@ -137,11 +156,103 @@ def _lees_blad(naam: str, bladnaam: str, frame: pl.DataFrame, invoer: RuweInvoer
     return resultaat
 
 
+def _kolomletter(positie: int) -> str:
+    """0 -> 'A', 26 -> 'AA'."""
+    letters = ""
+    positie += 1
+    while positie:
+        positie, rest = divmod(positie - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _kolomnummer(letters: str) -> int:
+    """'A' -> 0, 'AA' -> 26."""
+    nummer = 0
+    for letter in letters:
+        nummer = nummer * 26 + ord(letter) - ord("A") + 1
+    return nummer - 1
+
+
+_CEL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
+_WAARDE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+
+
+def _formules_en_foutwaarden(inhoud: bytes) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
+    """Cells calamine reads as empty though the user typed something: error values such as
+    ``#REF!`` and formulas saved without a computed value (by generators other than Excel).
+
+    Returns per sheet name {(Excel row, 0-based column offset in the used range): (kind, text)}.
+    Only .xlsx files are looked into; anything unreadable here is left to calamine.
+    """
+    if not inhoud.startswith(b"PK"):
+        return {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(inhoud)) as archief:
+            paden = _bladpaden(archief)
+            gevonden = {}
+            for bladnaam, pad in paden.items():
+                data = archief.read(pad)
+                if b't="e"' not in data and b"<f" not in data:
+                    continue
+                cellen = {}
+                eerste_kolom = None
+                for letters, rij, attributen, binnen in _CEL.findall(data):
+                    kolom = _kolomnummer(letters.decode())
+                    eerste_kolom = kolom if eerste_kolom is None else min(eerste_kolom, kolom)
+                    waarde = _WAARDE.search(binnen or b"")
+                    if b't="e"' in attributen:
+                        cellen[(int(rij), kolom)] = ("fout", (waarde.group(1) if waarde else b"#N/B").decode())
+                    elif binnen and b"<f" in binnen and (waarde is None or not waarde.group(1)):
+                        cellen[(int(rij), kolom)] = ("formule", "")
+                if cellen:
+                    gevonden[bladnaam] = {(r, k - (eerste_kolom or 0)): v for (r, k), v in cellen.items()}
+            return gevonden
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ElementTree.ParseError):
+        return {}
+
+
+def _bladpaden(archief: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part inside an .xlsx archive."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    boek = ElementTree.fromstring(archief.read("xl/workbook.xml"))
+    relaties = ElementTree.fromstring(archief.read("xl/_rels/workbook.xml.rels"))
+    doelen = {rel.get("Id"): rel.get("Target", "") for rel in relaties.findall("p:Relationship", ns)}
+    paden = {}
+    for blad in boek.iterfind("m:sheets/m:sheet", ns):
+        doel = doelen.get(blad.get(f"{{{ns['r']}}}id"), "")
+        paden[blad.get("name")] = doel.lstrip("/") if doel.startswith("/") else f"xl/{doel}"
+    return paden
+
+
+def _meld_bijzondere_cellen(naam: str, frame: pl.DataFrame,
+                            cellen: dict[tuple[int, int], tuple[str, str]], invoer: RuweInvoer) -> None:
+    kolommen = dict(next(blad for blad in BLADEN if blad.naam == naam).kolommen)
+    for (rij, positie), (soort, tekst) in sorted(cellen.items()):
+        if rij < 2 or positie >= len(frame.columns):
+            continue
+        kolom = normaliseer_naam(frame.columns[positie])
+        if kolom not in kolommen:
+            continue
+        if soort == "fout":
+            melding = f"de cel bevat de foutwaarde {tekst} van een formule; herstel de formule of typ de waarde in"
+            waarde = tekst
+        else:
+            melding = ("de cel bevat een formule zonder berekende waarde (het programma dat het werkboek maakte, "
+                       "heeft niet gerekend); open het werkboek in Excel of LibreOffice en sla het opnieuw op")
+            waarde = None
+        invoer.problemen.append(Probleem(naam, rij, kolom, waarde, melding))
+        invoer.gemeld.add((naam, rij, kolom))
+
+
 def schrijf_atomisch(doel: Path, schrijf: Callable[[Path], None], invoer: Path | None = None) -> None:
     """Write ``doel`` through ``schrijf(tijdelijk_pad)`` and rename it into place.
 
-    A crash leaves either the old file or none, never a half-written one; the
-    output may not be the input.
+    A crash, even SIGKILL or a power cut, leaves either the old file or none, never a
+    half-written one: the temporary file beside it is flushed to disk before the rename.
+    Temporary files of killed earlier runs are removed first. The output may not be the input.
     """
     doel = Path(doel)
     if invoer is not None and _zelfde_bestand(doel, Path(invoer)):
@@ -151,21 +262,87 @@ def schrijf_atomisch(doel: Path, schrijf: Callable[[Path], None], invoer: Path |
     map_ = doel.parent if str(doel.parent) else Path(".")
     if not map_.is_dir():
         raise BestandFout(f"De map '{map_}' voor het uitvoerbestand bestaat niet.")
+    _ruim_achtergebleven_op(doel)
     try:
-        handvat, tijdelijk = tempfile.mkstemp(prefix=f".{doel.name}.", suffix=".tmp", dir=map_)
+        handvat, tijdelijk = tempfile.mkstemp(prefix=f".{doel.name}.{os.getpid()}.", suffix=".tmp", dir=map_)
     except OSError as fout:
-        raise BestandFout(f"Kan niet schrijven in de map '{map_}': {fout.strerror}.") from fout
+        raise BestandFout(f"Kan niet schrijven in de map '{map_}': {reden(fout)}.") from fout
     os.close(handvat)
     tijdelijk_pad = Path(tijdelijk)
     try:
         schrijf(tijdelijk_pad)
         os.chmod(tijdelijk_pad, _bestandsrechten(doel))
+        with open(tijdelijk_pad, "rb+") as bestand:
+            os.fsync(bestand.fileno())
         os.replace(tijdelijk_pad, doel)
-    except OSError as fout:
-        raise BestandFout(f"Kan '{doel}' niet schrijven: {fout.strerror or fout}.") from fout
+        _fsync_map(map_)
+    except Exception as fout:
+        oorzaak = _os_fout(fout)
+        if oorzaak is None:
+            raise
+        raise BestandFout(f"Kan '{doel}' niet schrijven: {reden(oorzaak)}.") from fout
     finally:
         with contextlib.suppress(FileNotFoundError):
             tijdelijk_pad.unlink()
+
+
+def _os_fout(fout: BaseException) -> OSError | None:
+    """The operating-system error behind ``fout`` (xlsxwriter wraps it in FileCreateError)."""
+    while fout is not None:
+        if isinstance(fout, OSError):
+            return fout
+        argumenten = getattr(fout, "args", ())
+        fout = argumenten[0] if argumenten and isinstance(argumenten[0], OSError) else fout.__cause__
+    return None
+
+
+_REDENEN = {
+    errno.ENOSPC: "de schijf is vol; maak ruimte vrij of kies een andere map met -o",
+    errno.EDQUOT: "uw schijfruimte (quotum) is op; maak ruimte vrij of kies een andere map met -o",
+    errno.EFBIG: "het bestand wordt groter dan deze schijf of dit account toestaat",
+    errno.EACCES: "u hebt geen schrijfrechten in deze map; kies een andere map met -o",
+    errno.EPERM: "u hebt geen schrijfrechten in deze map; kies een andere map met -o",
+    errno.EROFS: "de map staat op een schijf die alleen gelezen kan worden; kies een andere map met -o",
+    errno.ENAMETOOLONG: "de bestandsnaam is te lang",
+    errno.EIO: "de schijf of het netwerk gaf een leesfout of schrijffout",
+}
+
+
+def reden(fout: OSError) -> str:
+    """An operating-system error in Dutch, for a finance officer."""
+    return _REDENEN.get(fout.errno, fout.strerror or str(fout))
+
+
+def _ruim_achtergebleven_op(doel: Path) -> None:
+    """Remove ``.naam.PID.xxxx.tmp`` files beside ``doel`` whose writing process no longer runs."""
+    for oud in doel.parent.glob(f".{glob.escape(doel.name)}.*.tmp"):
+        stukken = oud.name[len(doel.name) + 2:].split(".")
+        if stukken and stukken[0].isdigit() and not _proces_leeft(int(stukken[0])):
+            with contextlib.suppress(OSError):
+                oud.unlink()
+
+
+def _proces_leeft(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
+
+
+def _fsync_map(map_: Path) -> None:
+    """Make the rename itself durable (POSIX); not possible on every platform or file system."""
+    try:
+        handvat = os.open(map_, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):  # network shares cannot sync a directory; the rename stands
+            os.fsync(handvat)
+    finally:
+        os.close(handvat)
 
 
 def _bestandsrechten(doel: Path) -> int:
@@ -206,19 +383,32 @@ def stille_stdout() -> Iterator[None]:
         os.close(leeg)
 
 
+def nieuw_xlsx(pad: Path, opties: dict):
+    """An xlsxwriter workbook built in memory; ``close()`` writes the finished file to ``pad`` in
+    one call. Nothing goes to the system's temporary folder (a killed run leaves nothing there),
+    and a failed write (a full disk) leaves no half-closed archive behind."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+
+    class InGeheugen(xlsxwriter.Workbook):
+        def close(self) -> None:
+            super().close()
+            Path(pad).write_bytes(buffer.getvalue())
+
+    return InGeheugen(buffer, {**opties, "in_memory": True})
+
+
 def schrijf_invoer(doel: Path, bladen: dict[str, list[dict]], alle_kolommen: bool = False) -> None:
     """Write an input workbook of SPEC §4 from rows (used by the example, template and tests).
 
     Sheets appear in the order of SPEC §4; a sheet's columns are those of its schema
     that occur in any row, in schema order.
     """
-    import xlsxwriter
 
     def schrijf(pad: Path) -> None:
-        werkboek = xlsxwriter.Workbook(
-            str(pad), {"strings_to_formulas": False, "strings_to_urls": False,
-                       "strings_to_numbers": False},
-        )
+        werkboek = nieuw_xlsx(pad, {"strings_to_formulas": False, "strings_to_urls": False,
+                                    "strings_to_numbers": False})
         werkboek.set_properties({"created": _VASTE_DATUM, "author": "budgetkoppeling"})
         kop = werkboek.add_format({"bold": True})
         for blad in BLADEN:
@@ -269,12 +459,10 @@ def schrijf_sjabloonwerkboek(doel: Path, bladen: dict[str, list[dict]], uitleg: 
                              hulp: dict[tuple[str, str], Keuze], regels: int = 1000) -> None:
     """Write the input template: an ``Uitleg`` sheet, then every sheet of SPEC §4 as a native
     table with a comment on each header (the schema's description) and input help."""
-    import xlsxwriter
 
     def schrijf(pad: Path) -> None:
-        werkboek = xlsxwriter.Workbook(
-            str(pad), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-        )
+        werkboek = nieuw_xlsx(pad, {"strings_to_formulas": False, "strings_to_urls": False,
+                                    "strings_to_numbers": False})
         werkboek.set_properties({"created": _VASTE_DATUM, "author": "budgetkoppeling",
                                  "title": "Invoer budgetkoppeling"})
         titel = werkboek.add_format({"bold": True, "font_size": 14})

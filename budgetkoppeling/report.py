@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from . import __version__
-from .io import schrijf_atomisch
+from .io import nieuw_xlsx, schrijf_atomisch
 from .model import betaaljaren, indexatie, regel_termen
 from .solve import Oplossing
 
@@ -166,7 +166,8 @@ def _deelnemers_per_cel(oplossing: Oplossing) -> dict[tuple, float]:
     return cellen
 
 
-def info(oplossing: Oplossing, invoerpad: Path, looptijd: float) -> pl.DataFrame:
+def info(oplossing: Oplossing, invoerpad: Path) -> pl.DataFrame:
+    """What the plan was made from and with; no run time, so that equal runs write equal files."""
     rijen = [
         ("versie", f"budgetkoppeling {__version__}"),
         ("invoerbestand", Path(invoerpad).name),
@@ -177,7 +178,6 @@ def info(oplossing: Oplossing, invoerpad: Path, looptijd: float) -> pl.DataFrame
         ("oplosser_versie", oplossing.oplosser_versie),
         ("status", oplossing.status),
         ("model", "geheel (MIP, hele personen)" if oplossing.model.probleem.isMIP() else "lineair (LP)"),
-        ("looptijd_seconden", f"{looptijd:.2f}"),
     ]
     return pl.DataFrame(rijen, schema={"sleutel": pl.String, "waarde": pl.String}, orient="row")
 
@@ -199,7 +199,8 @@ class Plan:
         self.fondsen = fondsen(oplossing)
         self.beleidsregels = beleidsregels(oplossing)
         self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen)
-        self.info = info(oplossing, invoerpad, looptijd)
+        self.info = info(oplossing, invoerpad)
+        self.looptijd = looptijd  # seconds, for the terminal and --json
         self._uitleg: tuple | None = None
 
     def _bereken_uitleg(self) -> tuple:
@@ -239,13 +240,9 @@ def schrijf_plan(plan: Plan, doel: Path, invoerpad: Path | None = None) -> None:
 
 
 def _nieuw_werkboek(pad: Path):
-    import xlsxwriter
 
-    werkboek = xlsxwriter.Workbook(
-        str(pad),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-         "nan_inf_to_errors": True},
-    )
+    werkboek = nieuw_xlsx(pad, {"strings_to_formulas": False, "strings_to_urls": False,
+                                "strings_to_numbers": False, "nan_inf_to_errors": True})
     werkboek.set_properties({
         "title": "budgetkoppeling", "author": "budgetkoppeling", "created": VASTE_DATUM,
         "comments": "Gemaakt met budgetkoppeling",

@@ -119,15 +119,25 @@ def valideer(ruw: RuweInvoer) -> Invoer:
         rijen, blad_problemen = valideer_blad(blad.naam, frame)
         problemen += blad_problemen
         getypt[blad.naam] = rijen
+        if not rijen and blad.naam in ("Regios", "Fondsen", "Instrumenten", "Doelgroepen"):  # the name lists
+            problemen.append(Probleem(blad.naam, None, None, None,
+                                      "het blad heeft geen rijen; vul minstens één regel in"))
     if any(blad.verplicht and blad.naam not in getypt for blad in BLADEN):
-        raise InvoerFout(problemen)
+        raise InvoerFout(_een_melding_per_cel(problemen, ruw), ruw.meldingen)
     controle = Controle(getypt, problemen)
     invoer = controle.bouw()
     if controle.problemen:
-        raise InvoerFout(sorted_problemen(controle.problemen))
+        raise InvoerFout(sorted_problemen(_een_melding_per_cel(controle.problemen, ruw)), ruw.meldingen)
     invoer.meldingen = list(ruw.meldingen) + invoer.meldingen
     invoer.sha256 = ruw.sha256
     return invoer
+
+
+def _een_melding_per_cel(problemen: list[Probleem], ruw: RuweInvoer) -> list[Probleem]:
+    """Drop the follow-up problems ('mag niet leeg zijn') of cells whose real cause reading found:
+    an error value or a formula without a computed value."""
+    oorzaken = set(ruw.problemen)
+    return [p for p in problemen if p in oorzaken or (p.blad, p.rij, p.kolom) not in ruw.gemeld]
 
 
 def sorted_problemen(problemen: list[Probleem]) -> list[Probleem]:
@@ -166,13 +176,30 @@ def valideer_blad(naam: str, frame: pl.DataFrame) -> tuple[list[dict], list[Prob
         for index in fout:
             rij = rijnummers[index]
             gemeld.add((rij, kolom))
-            soort = "een geheel getal" if schema.dtype.type == pl.Int64 else "een (eindig) getal"
-            problemen.append(Probleem(naam, rij, kolom, tekst[index], f"moet {soort} zijn"))
+            problemen.append(Probleem(naam, rij, kolom, tekst[index],
+                                      _waarom_geen_getal(tekst[index], schema.dtype.type, kolom)))
         kolommen.append(omgezet)
     getypt = pl.DataFrame(kolommen) if kolommen else pl.DataFrame()
     problemen += _pandera_problemen(naam, blad.model, getypt, rijnummers, gemeld, frame)
     rijen = getypt.with_columns(pl.Series(RIJ, rijnummers, dtype=pl.Int64)).to_dicts()
     return rijen, problemen
+
+
+GROOTSTE_GETAL = 1e12  # a trillion euros or persons: anything larger is a typing error
+_DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?$")
+
+
+def _waarom_geen_getal(tekst: str, dtype: type, kolom: str) -> str:
+    if _DATUM.match(tekst):
+        if kolom in ("jaar", "vervaljaar"):
+            return "is een datum; vul een jaartal in (een geheel getal, bijvoorbeeld 2026)"
+        return "is een datum; vul een getal in"
+    getal = pl.Series([tekst.replace(",", ".") if _DECIMALE_KOMMA.match(tekst) else tekst]).cast(
+        pl.Float64, strict=False)[0]
+    if getal is not None and math.isfinite(getal) and abs(getal) > GROOTSTE_GETAL:
+        return "is te groot (ten hoogste 1.000.000.000.000)"
+    soort = "een geheel getal" if dtype == pl.Int64 else "een (eindig) getal"
+    return f"moet {soort} zijn"
 
 
 def _is_keuzelijst(schema: pa.Column) -> bool:
@@ -191,11 +218,11 @@ def _zet_om(tekst: pl.Series, dtype: type, keuzelijst: bool) -> tuple[pl.Series,
     getal = genormaliseerd.cast(pl.Float64, strict=False)
     fout = [
         index for index, (oud, nieuw) in enumerate(zip(tekst, getal))
-        if oud is not None and (nieuw is None or not math.isfinite(nieuw))
+        if oud is not None and (nieuw is None or not math.isfinite(nieuw) or abs(nieuw) > GROOTSTE_GETAL)
     ]
     if dtype == pl.Int64:
         heel = [
-            None if w is None or not math.isfinite(w) or w != math.floor(w) or abs(w) > 1e15
+            None if w is None or not math.isfinite(w) or w != math.floor(w) or abs(w) > GROOTSTE_GETAL
             else int(w)
             for w in getal
         ]
@@ -327,7 +354,7 @@ class Controle:
             if normaliseer:
                 sleutel = normaliseer(sleutel)
             if sleutel in gezien:
-                self.fout(blad, rij, None,
+                self.fout(blad, rij, kolommen[0],
                           f"dubbele regel: dezelfde {', '.join(kolommen)} staat al in rij {gezien[sleutel]}",
                           " / ".join("" if k is None else str(k) for k in sleutel))
             else:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -57,3 +60,23 @@ def werkboek(tmp_path):
         return pad
 
     return maak
+
+
+def naar_pdf_met_libreoffice(paden: list[Path], map_: Path) -> list[Path]:
+    """Convert workbooks with LibreOffice headless, as a user's spreadsheet program would open them.
+
+    Without LibreOffice the test is skipped, except where ``BUDGETKOPPELING_VEREIS_LIBREOFFICE``
+    is set (``.ci/run`` installs LibreOffice and sets it): there a missing program fails the test.
+    """
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("BUDGETKOPPELING_VEREIS_LIBREOFFICE"):
+            pytest.fail("LibreOffice (soffice) ontbreekt, maar .ci/run vereist het")
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it so CI runs this test")
+    profiel = map_ / "lo-profiel"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profiel}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(map_), *map(str, paden)], check=True, capture_output=True, timeout=600)
+    pdfs = [map_ / f"{pad.stem}.pdf" for pad in paden]
+    for pdf in pdfs:
+        assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), pdf
+    return pdfs

@@ -1,0 +1,69 @@
+"""Every workbook of the corpus (tests/corpus.py) through the CLI: the right exit code, a Dutch
+message naming sheet, row and column (or the file), no traceback, the input untouched, and no
+output or temporary file left behind unless the run succeeded."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from budgetkoppeling.cli import main
+
+from .corpus import GEVALLEN, Geval
+from .uitvoercontrole import controleer_geen_formules_of_links
+
+OPTIMALISEER_OK = {"geen_oplossing": 4}
+
+
+def draai(*args) -> tuple[int, str]:
+    resultaat = CliRunner().invoke(main, [str(a) for a in args])
+    if resultaat.exception is not None and not isinstance(resultaat.exception, SystemExit):
+        raise AssertionError(f"onverwachte fout: {resultaat.exception!r}\n{resultaat.output}")
+    return resultaat.exit_code, resultaat.output
+
+
+def inhoud_van(map_: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(map_.iterdir())}
+
+
+def test_the_corpus_is_large_and_covers_every_category():
+    per_categorie = Counter(g.categorie for g in GEVALLEN)
+    assert len(GEVALLEN) >= 60
+    assert len({g.naam for g in GEVALLEN}) == len(GEVALLEN)
+    assert set(per_categorie) >= {"bestand", "structuur", "waarden", "instellingen", "fondsen", "formules",
+                                  "namen", "dubbel", "tekst", "groot", "geen_oplossing"}
+    assert {g.verwacht for g in GEVALLEN} == {0, 3, 4}
+
+
+@pytest.mark.parametrize("geval", GEVALLEN, ids=lambda g: g.naam)
+def test_corpus_case(geval: Geval, tmp_path, monkeypatch):
+    invoer_map = tmp_path / "invoer"
+    invoer_map.mkdir()
+    invoer = invoer_map / geval.bestandsnaam
+    geval.maak(invoer)
+    uit = tmp_path / "uit"
+    uit.mkdir()
+    monkeypatch.chdir(uit)
+    voor = inhoud_van(invoer_map)
+
+    code, melding = draai("optimaliseer", invoer, "-o", uit / "plan.xlsx")
+    assert code == geval.verwacht, melding
+    assert "Traceback" not in melding
+    for woord in geval.woorden:
+        assert woord.casefold() in melding.casefold(), (woord, melding)
+    assert inhoud_van(invoer_map) == voor, "het invoerbestand is veranderd"
+    if code == 0:
+        assert sorted(p.name for p in uit.iterdir()) == ["plan.xlsx"]
+        controleer_geen_formules_of_links(uit / "plan.xlsx")
+    else:
+        assert list(uit.iterdir()) == [], "na een fout blijft er niets achter"
+
+    verwacht_valideer = 3 if geval.verwacht == 3 else 0
+    code, melding = draai("valideer", invoer)
+    assert code == verwacht_valideer, melding
+    assert inhoud_van(invoer_map) == voor
+    assert list(uit.iterdir()) == ([] if geval.verwacht else [uit / "plan.xlsx"])

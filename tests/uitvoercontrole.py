@@ -1,0 +1,55 @@
+"""Checks on the XML inside written workbooks: user text stays text, never a formula or a link."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def teksten(pad: Path) -> set[str]:
+    """Every string a workbook holds in its cells (shared and inline strings)."""
+    gevonden: set[str] = set()
+    with zipfile.ZipFile(pad) as archief:
+        for naam in archief.namelist():
+            if naam == "xl/sharedStrings.xml" or naam.startswith("xl/worksheets/sheet"):
+                boom = ElementTree.fromstring(archief.read(naam))
+                for si in boom.iter(f"{{{NS['m']}}}si"):
+                    gevonden.add("".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t")))
+                for is_ in boom.iter(f"{{{NS['m']}}}is"):
+                    gevonden.add("".join(t.text or "" for t in is_.iter(f"{{{NS['m']}}}t")))
+    return gevonden
+
+
+def controleer_geen_formules_of_links(pad: Path) -> None:
+    """No cell formula, no hyperlink, no external link and no user-defined name in ``pad``."""
+    with zipfile.ZipFile(pad) as archief:
+        namen = archief.namelist()
+        assert not [n for n in namen if "externalLink" in n], namen
+        for naam in namen:
+            data = archief.read(naam)
+            if naam.startswith("xl/worksheets/sheet"):
+                assert not re.search(rb"<f[ >/]", data), f"formule in {naam}"
+                assert b"<hyperlink" not in data, f"link in {naam}"
+            if naam.endswith(".rels"):
+                assert b"relationships/hyperlink" not in data, f"link in {naam}"
+                assert b'TargetMode="External"' not in data, f"externe verwijzing in {naam}"
+            if naam == "xl/workbook.xml":
+                for gedefinieerd in re.findall(rb'<definedName name="([^"]*)"', data):
+                    assert gedefinieerd.startswith(b"_xlnm."), gedefinieerd
+
+
+def is_volledig_plan(pad: Path) -> bool:
+    """Whether ``pad`` is a complete plan workbook: every zip member intact and the sheets readable."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(pad) as archief:
+            if archief.testzip() is not None:
+                return False
+        return "Allocatie" in openpyxl.load_workbook(pad, read_only=True).sheetnames
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
