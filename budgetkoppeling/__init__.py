@@ -7,6 +7,7 @@ that ``budgetkoppeling --help`` starts fast.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,8 +48,14 @@ def optimaliseer(
     from .scenarios import pas_toe
     from .solve import los_op
 
-    melding = voortgang or (lambda stap: None)
     begin = time.perf_counter()
+    fasen: list[tuple[str, float, float]] = []
+
+    def melding(stap: str) -> None:
+        fasen.append((stap, time.perf_counter(), _piekgeheugen_mb()))
+        if voortgang is not None:
+            voortgang(stap)
+
     melding("Invoer lezen en controleren")
     invoer = pas_toe(valideer(pad), scenario)
     melding("Model opbouwen")
@@ -62,7 +69,21 @@ def optimaliseer(
     if uitvoer is not None:
         melding("Werkboek schrijven")
         schrijf_plan(plan, Path(uitvoer), invoerpad=Path(pad))
+    fasen.append(("klaar", time.perf_counter(), _piekgeheugen_mb()))
+    plan.looptijd = time.perf_counter() - begin
+    plan.fasen = [{"fase": stap, "seconden": round(eind - start, 3), "piekgeheugen_mb": round(piek, 1)}
+                  for (stap, start, _), (_, eind, piek) in zip(fasen, fasen[1:])]
     return plan
+
+
+def _piekgeheugen_mb() -> float:
+    """The process's peak resident memory so far (0 where the platform cannot tell)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    piek = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return piek / 1024 / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, kB on Linux
 
 
 def maak_sjabloon(doel: Path, leeg: bool = False) -> None:

@@ -179,6 +179,7 @@ def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None,
         "status": "optimaal", "scenario": scenario, "uitvoer": str(doel),
         "oplosser": info["oplosser"], "looptijd_seconden": round(plan.looptijd, 2),
         "kerncijfers": plan.kerncijfers, "onbenut_per_fonds": plan.onbenut_per_fonds(),
+        "doelwaarde": plan.oplossing.doelwaarde, "fasen": plan.fasen,
     })
     for melding in plan.oplossing.model.invoer.meldingen:
         uitvoer.scherm.print(f"Let op: {melding}", markup=False)

@@ -92,6 +92,7 @@ class Model:
     budgetrijen: dict[tuple[str, str | None, int], str] = field(default_factory=dict)
     rijen: dict[tuple, str] = field(default_factory=dict)  # (familie, *index) -> constraint name
     max_aandeel: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    index: dict[tuple, dict] = field(default_factory=dict)  # keys of x and y per filter value, for rules
 
     def voeg_toe(self, familie: str, naam: str, termen: list[tuple[pulp.LpVariable, float]],
                  zin: int, rechts: float, sleutel: tuple | None = None) -> pulp.LpConstraint:
@@ -137,13 +138,6 @@ def max_aandeel(invoer: Invoer, fonds: str, instrument: str, doelgroep: str) -> 
         elif specifiek == beste[0]:
             beste = (specifiek, min(beste[1], regel.max_aandeel))
     return None if beste is None else beste[1]
-
-
-def fonds_beschikbaar(invoer: Invoer, fonds: str, regio: str) -> bool:
-    """A regional fund serves only regions that have a budget row for it."""
-    if invoer.fondsen[fonds].landelijk:
-        return True
-    return any(f == fonds and r == regio for (f, r, _t) in invoer.budget)
 
 
 def betaaljaren(invoer: Invoer, instrument: str, startjaar: int) -> range:
@@ -232,13 +226,16 @@ def add_variabelen(model: Model, geheel: bool) -> None:
             model.k[(regio, instrument, doelgroep, jaar)] = model.probleem.add_variable(
                 f"k_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}", lowBound=0,
             )
+    aandelen = {(f, i, g): max_aandeel(invoer, f, i, g) for f in invoer.fondsen for (i, g) in invoer.effecten}
+    met_budget = {(f, r) for (f, r, _t) in invoer.budget}
     for fonds in invoer.fondsen:
+        vervaljaar = invoer.fondsen[fonds].vervaljaar
+        landelijk = invoer.fondsen[fonds].landelijk
         for regio, instrument, doelgroep, jaar in model.k:
-            aandeel = max_aandeel(invoer, fonds, instrument, doelgroep)
-            vervaljaar = invoer.fondsen[fonds].vervaljaar
+            aandeel = aandelen[(fonds, instrument, doelgroep)]
             if not aandeel or (vervaljaar is not None and jaar > vervaljaar):
                 continue
-            if not fonds_beschikbaar(invoer, fonds, regio):
+            if not landelijk and (fonds, regio) not in met_budget:  # a regional fund serves regions with a budget row
                 continue
             model.max_aandeel[(fonds, instrument, doelgroep)] = aandeel
             model.y[(fonds, regio, instrument, doelgroep, jaar)] = model.probleem.add_variable(
@@ -268,21 +265,21 @@ def _per_cel(model: Model) -> dict[tuple[str, str, str, int], list[pulp.LpVariab
 
 
 def add_segment(model: Model) -> None:
-    """segment: x[r,i,g,t,s] <= aandeel(i,s) * Potentieel[r,g,t]."""
-    invoer, naam = model.invoer, model.sleutels
+    """segment: x[r,i,g,t,s] <= aandeel(i,s) * Potentieel[r,g,t], as the upper bound of x.
+
+    A bound, not a row: the same limit at a fraction of the memory and build time (half of
+    all rows of a large model would be these). None when the instrument has one segment of
+    share 1: then ``potentieel`` is the same limit.
+    """
+    invoer = model.invoer
     aandelen = {
         (instrument, segment.nummer): segment.aandeel
         for instrument, segmenten in invoer.segmenten.items() for segment in segmenten
     }
     for (regio, instrument, doelgroep, jaar, segment), variabele in model.x.items():
         if len(invoer.segmenten[instrument]) == 1 and aandelen[(instrument, segment)] >= 1:
-            continue  # the same as potentieel for this pair: no row of its own
-        grens = aandelen[(instrument, segment)] * invoer.potentieel[(regio, doelgroep, jaar)]
-        model.voeg_toe(
-            "segment",
-            f"segment_{naam('r', regio)}_{naam('i', instrument)}_{naam('g', doelgroep)}_{jaar}_{segment}",
-            [(variabele, 1.0)], pulp.LpConstraintLE, grens, sleutel=(regio, instrument, doelgroep, jaar, segment),
-        )
+            continue
+        variabele.upBound = aandelen[(instrument, segment)] * invoer.potentieel[(regio, doelgroep, jaar)]
 
 
 def add_potentieel(model: Model, elastisch: bool = False) -> None:
@@ -444,15 +441,17 @@ def regel_termen(model: Model, regel: Beleidsregel, waarden: dict[str, str]) -> 
 
     if regel.grootheid == "uitgaven":
         return [
-            (v, 1.0) for (f, r, i, g, t), v in model.y.items()
-            if past("fonds", f) and past("regio", r) and past("instrument", i)
-            and past("doelgroep", g) and past("jaar", t)
+            (model.y[sleutel], 1.0) for sleutel in _kandidaten(model, "y", filters)
+            if all(past(kolom, waarde) for kolom, waarde in zip(("fonds", "regio", "instrument", "doelgroep", "jaar"),
+                                                                 sleutel))
         ]
     factoren = {
         (i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten
     }
     termen = []
-    for (r, i, g, t, s), v in model.x.items():
+    for sleutel in _kandidaten(model, "x", filters, plaatsingen=regel.grootheid == "plaatsingen"):
+        r, i, g, t, s = sleutel
+        v = model.x[sleutel]
         if not (past("regio", r) and past("instrument", i) and past("doelgroep", g)):
             continue
         if regel.grootheid == "deelnemers":
@@ -461,6 +460,27 @@ def regel_termen(model: Model, regel: Beleidsregel, waarden: dict[str, str]) -> 
         elif past("jaar", t + invoer.instrumenten[i].vertraging):
             termen.append((v, invoer.effecten[(i, g)] * factoren[(i, s)]))
     return termen
+
+
+def _kandidaten(model: Model, soort: str, filters: dict, plaatsingen: bool = False) -> list[tuple]:
+    """The keys of ``model.x`` or ``model.y`` that may match a rule: those of its most selective
+    named filter (an index built once per model), or all keys when it names none."""
+    sleutel_index = (soort, plaatsingen)
+    if sleutel_index not in model.index:
+        kolommen = ("fonds", "regio", "instrument", "doelgroep", "jaar") if soort == "y" else (
+            "regio", "instrument", "doelgroep", "jaar")
+        index: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        for sleutel in (model.y if soort == "y" else model.x):
+            for kolom, waarde in zip(kolommen, sleutel):
+                if kolom == "jaar" and plaatsingen:  # a placement counts in the year it happens
+                    waarde = waarde + model.invoer.instrumenten[sleutel[1]].vertraging
+                index[(kolom, str(waarde))].append(sleutel)
+        model.index[sleutel_index] = index
+    index = model.index[sleutel_index]
+    lijsten = [index.get((kolom, waarde), []) for kolom, waarde in filters.items() if waarde is not None]
+    if not lijsten:
+        return list(model.y if soort == "y" else model.x)
+    return min(lijsten, key=len)
 
 
 def add_beleidsregel(model: Model, elastisch: bool = False) -> None:

@@ -201,6 +201,7 @@ class Plan:
         self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen)
         self.info = info(oplossing, invoerpad)
         self.looptijd = looptijd  # seconds, for the terminal and --json
+        self.fasen: list[dict] = []  # time and peak memory per stage (optimaliseer), for --json and bench/
         self._uitleg: tuple | None = None
 
     def _bereken_uitleg(self) -> tuple:

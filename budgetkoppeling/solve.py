@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pulp
 
@@ -31,10 +33,9 @@ class Oplossing:
     k: dict = field(default_factory=dict)
     y: dict = field(default_factory=dict)
     c: dict = field(default_factory=dict)
-    # d(objective)/d(right-hand side) per constraint, and reduced costs per variable name,
-    # in one sign convention whatever the solver (a maximisation: a binding <= row has dual >= 0)
+    # d(objective)/d(right-hand side) per constraint name, in one sign convention whatever
+    # the solver (a maximisation: a binding <= row has dual >= 0)
     duals: dict[str, float] = field(default_factory=dict)
-    dj: dict[str, float] = field(default_factory=dict)
     duals_uit_relaxatie: bool = False  # with --geheel: the LP with the whole participants fixed
 
 
@@ -46,12 +47,6 @@ def kies_oplosser(model: Model, gevraagd: str) -> str:
     return "highs"
 
 
-def _oplosser(naam: str, mip: bool):
-    if naam == "highs":
-        return pulp.HiGHS(msg=False, mip=mip)
-    return pulp.PULP_CBC_CMD(msg=False, mip=mip, _skip_v4_deprecation=True)
-
-
 def oplosser_versie(naam: str) -> str:
     if naam == "highs":
         import highspy
@@ -61,9 +56,162 @@ def oplosser_versie(naam: str) -> str:
 
 
 def _los_op(model: Model, naam: str) -> int:
-    oplosser = _oplosser(naam, mip=model.probleem.isMIP())
+    if naam == "highs":
+        return _los_op_met_highs(model.probleem)
+    return _los_op_met_cbc(model.probleem)
+
+
+def _matrix(probleem: pulp.LpProblem, minimaliseer: bool = False):
+    """The PuLP problem as one HiGHS model (rows as a sparse matrix), built in one pass.
+
+    ``minimaliseer`` negates a maximisation's objective (for solvers fed through a file).
+    Returns the variables and rows in the order of the matrix, and the ``HighsLp``.
+    """
+    import highspy
+    import numpy as np
+
+    variabelen = probleem.variables()
+    kolom = {id(v): j for j, v in enumerate(variabelen)}
+    rijen = list(probleem.constraints())
+    start = np.zeros(len(rijen) + 1, dtype=np.int64)
+    index = array("i")
+    waarde = array("d")
+    onder = np.empty(len(rijen))
+    boven = np.empty(len(rijen))
+    oneindig = highspy.kHighsInf
+    for r, rij in enumerate(rijen):
+        index.extend([kolom[id(v)] for v in rij])
+        waarde.extend(rij.values())
+        start[r + 1] = len(index)
+        rechts = -rij.constant
+        onder[r] = rechts if rij.sense != pulp.LpConstraintLE else -oneindig
+        boven[r] = rechts if rij.sense != pulp.LpConstraintGE else oneindig
+    maximaliseer = probleem.sense == pulp.LpMaximize
+    doel = np.zeros(len(variabelen))
+    for v, a in probleem.objective.items():
+        doel[kolom[id(v)]] = -a if maximaliseer and minimaliseer else a
+
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(variabelen), len(rijen)
+    lp.sense_ = highspy.ObjSense.kMaximize if maximaliseer and not minimaliseer else highspy.ObjSense.kMinimize
+    lp.col_cost_ = doel
+    lp.col_lower_ = np.array([-oneindig if v.lowBound is None else v.lowBound for v in variabelen])
+    lp.col_upper_ = np.array([oneindig if v.upBound is None else v.upBound for v in variabelen])
+    lp.row_lower_, lp.row_upper_ = onder, boven
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+    lp.a_matrix_.start_ = start
+    lp.a_matrix_.index_ = np.frombuffer(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.frombuffer(waarde, dtype=np.float64)
+    if probleem.isMIP():
+        soort = {pulp.LpInteger: highspy.HighsVarType.kInteger}
+        lp.integrality_ = [soort.get(v.cat, highspy.HighsVarType.kContinuous) for v in variabelen]
+    return variabelen, rijen, lp
+
+
+def _zet_oplossing(probleem, variabelen, rijen, waarden, duals, status: int) -> int:
+    """Write values and duals (d objective / d right-hand side) back onto PuLP's variables and rows."""
+    for v, x in zip(variabelen, waarden):
+        v.varValue = x
+    for rij, d in zip(rijen, duals):
+        rij.pi = d
+    probleem.status = status
+    return status
+
+
+def _los_op_met_highs(probleem: pulp.LpProblem) -> int:
+    """Hand the PuLP problem to HiGHS as one sparse matrix (PuLP's own interface adds it row by
+    row); HiGHS's dual simplex."""
+    import highspy
+
+    variabelen, rijen, lp = _matrix(probleem)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
     with stille_stdout():
-        return model.probleem.solve(oplosser)
+        h.passModel(lp)
+        del lp
+        h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:  # presolve could not tell: ask again
+        h.setOptionValue("presolve", "off")
+        with stille_stdout():
+            h.run()
+        status = h.getModelStatus()
+    uitkomst = {
+        highspy.HighsModelStatus.kOptimal: pulp.LpStatusOptimal,
+        highspy.HighsModelStatus.kModelEmpty: pulp.LpStatusOptimal,
+        highspy.HighsModelStatus.kInfeasible: pulp.LpStatusInfeasible,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible: pulp.LpStatusInfeasible,
+        highspy.HighsModelStatus.kUnbounded: pulp.LpStatusUnbounded,
+    }.get(status, pulp.LpStatusNotSolved)
+    if uitkomst != pulp.LpStatusOptimal:
+        probleem.status = uitkomst
+        return uitkomst
+    oplossing = h.getSolution()
+    return _zet_oplossing(probleem, variabelen, rijen, oplossing.col_value,
+                          oplossing.row_dual if oplossing.dual_valid else [None] * len(rijen), uitkomst)
+
+
+def _los_op_met_cbc(probleem: pulp.LpProblem) -> int:
+    """CBC (Clp for an LP) from PuLP's bundle, fed an MPS file that HiGHS writes from the matrix
+    (PuLP's own writer builds the file in Python); the solution is read back by position."""
+    import subprocess
+    import tempfile
+
+    import highspy
+
+    variabelen, rijen, lp = _matrix(probleem, minimaliseer=True)
+    if not variabelen:
+        return _zet_oplossing(probleem, [], [], [], [], pulp.LpStatusOptimal)
+    with tempfile.TemporaryDirectory(prefix="budgetkoppeling-") as map_:
+        mps, oplossing = Path(map_) / "model.mps", Path(map_) / "model.sol"
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        with stille_stdout():
+            h.passModel(lp)
+            h.writeModel(str(mps))
+        del h, lp
+        opdracht = [pulp.PULP_CBC_CMD(_skip_v4_deprecation=True).path, str(mps),
+                    "-solve" if probleem.isMIP() else "-initialSolve", "-printingOptions", "all",
+                    "-solution", str(oplossing)]
+        subprocess.run(opdracht, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        if not oplossing.exists():
+            raise BudgetkoppelingFout("De oplosser CBC gaf geen oplossing terug.")
+        with oplossing.open() as bestand:
+            kop = bestand.readline()
+            if kop.startswith("Optimal"):
+                status = pulp.LpStatusOptimal
+            elif "nfeasible" in kop:
+                status = pulp.LpStatusInfeasible
+            elif kop.startswith("Unbounded"):
+                status = pulp.LpStatusUnbounded
+            else:
+                status = pulp.LpStatusNotSolved
+            if status != pulp.LpStatusOptimal:
+                probleem.status = status
+                return status
+            duals, waarden = _lees_cbc_oplossing(bestand, len(rijen), len(variabelen))
+    if probleem.sense == pulp.LpMaximize:  # the file holds the minimisation of -doel
+        duals = -duals
+    return _zet_oplossing(probleem, variabelen, rijen, waarden, duals, status)
+
+
+def _lees_cbc_oplossing(bestand, rijen: int, kolommen: int):
+    """CBC's solution file after its first line: one line per row ('index name activity dual'),
+    then one per column ('index name value reduced-cost'); '**' marks a value out of bounds."""
+    import numpy as np
+
+    duals = np.empty(rijen)
+    waarden = np.empty(kolommen)
+    for nummer, regel in enumerate(bestand):
+        velden = regel.split()
+        if velden[0] == "**":
+            velden = velden[1:]
+        if nummer < rijen:
+            duals[nummer] = float(velden[3])
+        else:
+            waarden[nummer - rijen] = float(velden[2])
+    return duals, waarden
 
 
 def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
@@ -91,7 +239,7 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
             variabele.lowBound = variabele.upBound = waarde
         if pulp.LpStatus[_los_op(model, naam)] != "Optimal":
             raise BudgetkoppelingFout("Het herberekenen van de schaduwprijzen bij hele deelnemers mislukte.")
-    duals, dj = _dualen(model, naam)
+    duals = _dualen(model)
 
     def waarden(variabelen: dict) -> dict:
         # all variables are >= 0: a tiny negative or positive value is solver noise
@@ -101,16 +249,14 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam),
         doelwaarde=doelwaarde, seconden=seconden,
         x=waarden(model.x), k=waarden(model.k), y=waarden(model.y), c=waarden(model.c),
-        duals=duals, dj=dj, duals_uit_relaxatie=relaxatie,
+        duals=duals, duals_uit_relaxatie=relaxatie,
     )
 
 
-def _dualen(model: Model, naam: str) -> tuple[dict[str, float], dict[str, float]]:
-    """Duals and reduced costs in CBC's convention: HiGHS reports them negated for a maximisation."""
-    teken = -1.0 if naam == "highs" and model.probleem.sense == pulp.LpMaximize else 1.0
-    duals = {constraint.name: teken * (constraint.pi or 0.0) for constraint in model.probleem.constraints()}
-    dj = {variabele.name: teken * (variabele.dj or 0.0) for variabele in model.probleem.variables()}
-    return duals, dj
+def _dualen(model: Model) -> dict[str, float]:
+    """Duals by row name: d(objective)/d(right-hand side), in one convention for HiGHS and CBC
+    (a maximisation: a binding <= row has dual >= 0)."""
+    return {constraint.name: constraint.pi or 0.0 for constraint in model.probleem.constraints()}
 
 
 def _schoon(waarde: float | None) -> float:
@@ -170,7 +316,7 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
 
 def _betrokken(elastisch: Model, naam: str, tekorten: list[dict]) -> list[str]:
     """The limits that hold the shortfall up: rows of the elastic model with a non-zero dual."""
-    duals, _ = _dualen(elastisch, naam)
+    duals = _dualen(elastisch)
     per_naam = {rijnaam: sleutel for sleutel, rijnaam in elastisch.rijen.items()}
     regels = {regel.naam: regel for regel in elastisch.regels}
     genoemd = {t.get("regel") for t in tekorten}

@@ -85,7 +85,7 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     """Thresholds for every instrument that the plan does not use, from the duals of the limits.
 
     A participant in cell (r,i,g,t,s) is worth ``gewicht x p x factor x discount`` and costs
-    what the limits it uses are worth: its potential and segment, the rules it counts in,
+    what the limits it uses are worth: its potential, the rules it counts in,
     and for every payment year the cheapest mix of eligible funds (each up to its
     ``max_aandeel``) priced at their budget duals. The cell would enter the plan once its
     worth exceeds its price; raising p(i,g) or lowering k(i) moves the two. (The
@@ -143,8 +143,8 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
             waarde_per_kans = (invoer.doelgroepen[g] * factoren[(i, s)]
                                * discontering(invoer, t + gegevens.vertraging)
                                - (plaatsingsregels.get(variabele.name, 0.0) / kans if kans else 0.0))
+            # the segment bound is slack for an unused instrument (x = 0), so its dual is 0
             overig = (duals.get(model.rijen.get(("potentieel", r, g, t), ""), 0.0)
-                      + duals.get(model.rijen.get(("segment", r, i, g, t, s), ""), 0.0)
                       + regelprijs.get(variabele.name, 0.0))
             netto = kans * waarde_per_kans - overig - gegevens.kosten * geldprijs  # reduced worth at p, k
             if waarde_per_kans > NUL:
@@ -171,6 +171,8 @@ def procent(waarde: float) -> str:
 
 def opsomming(items: list[str]) -> str:
     items = [str(i) for i in items]
+    if not items:
+        return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
@@ -218,8 +220,9 @@ def _fondszinnen(oplossing: Oplossing, fondsen: pl.DataFrame) -> list[tuple[str,
         onbenut = float(rijen["onbenut"].sum())
         if onbenut > 0.5:
             jaren = [j for j, _b, o in per_jaar.iter_rows() if o > 0.5]
+            waar = f"in {jaren_tekst(jaren)}" if jaren else "kleine bedragen, verspreid over de jaren"
             reden = _reden_onbenut(oplossing, fonds)
-            zinnen.append((fonds, f"Van {fonds} blijft {euro(onbenut)} onbenut (in {jaren_tekst(jaren)}). {reden}"))
+            zinnen.append((fonds, f"Van {fonds} blijft {euro(onbenut)} onbenut ({waar}). {reden}"))
     del model
     return zinnen
 

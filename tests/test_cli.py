@@ -105,9 +105,11 @@ def test_schrijf_lp_uses_the_constraint_names(sjabloon, tmp_path):
     lp = tmp_path / "model.lp"
     assert run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx", "--schrijf-lp", lp).exit_code == 0
     tekst = lp.read_text()
-    for familie in ("segment_", "potentieel_", "looptijd_", "kosten_", "financiering_", "cofinanciering_",
+    for familie in ("potentieel_", "looptijd_", "kosten_", "financiering_", "cofinanciering_",
                     "budget_", "overheveling_", "beleidsregel_"):
         assert f"\n{familie}" in tekst, familie
+    grenzen = tekst.split("\nBounds\n", 1)[1]  # segment: the upper bound of x
+    assert any(regel.strip().startswith("x_") and " <= " in regel for regel in grenzen.splitlines())
 
 
 def test_geheel_gives_whole_participants(sjabloon, tmp_path):
@@ -227,3 +229,16 @@ def test_output_gets_normal_file_permissions(sjabloon, tmp_path):
     masker = os.umask(0)
     os.umask(masker)
     assert plan.stat().st_mode & 0o777 == 0o666 & ~masker
+
+
+@pytest.mark.parametrize("args", [["--help"], ["optimaliseer", "--help"],
+                                  ["valideer", str(Path(__file__).resolve().parent.parent / "inputs"
+                                                   / "voorbeeld_nederland.xlsx")]])
+def test_help_and_valideer_do_not_import_the_solver_stack(args):
+    code = ("import sys; from budgetkoppeling.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+            "geladen = sorted(m for m in ('pulp', 'highspy', 'xlsxwriter', 'scipy') if m in sys.modules)\n"
+            "print('GELADEN', geladen, file=sys.stderr)")
+    resultaat = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    assert resultaat.returncode == 0, resultaat.stderr
+    assert "GELADEN []" in resultaat.stderr

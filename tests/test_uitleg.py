@@ -321,3 +321,12 @@ def test_schaduwprijzen_sheet(werkboek, tmp_path):
     budgetkoppeling.optimaliseer(pad, tmp_path / "geheel.xlsx", geheel=True)
     rijen = list(openpyxl.load_workbook(tmp_path / "geheel.xlsx")["Schaduwprijzen"].iter_rows(values_only=True))
     assert any(r[0] and str(r[0]).startswith("Hele deelnemers") for r in rijen)
+
+
+def test_lists_of_years_read_as_dutch_also_when_empty():
+    from budgetkoppeling.uitleg import jaren_tekst, opsomming
+
+    assert opsomming([]) == ""
+    assert jaren_tekst([2027]) == "2027"
+    assert jaren_tekst([2026, 2028]) == "2026 en 2028"
+    assert jaren_tekst([2028, 2026, 2027]) == "2026 tot en met 2028"

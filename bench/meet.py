@@ -1,0 +1,170 @@
+"""The performance benchmark: budgetkoppeling end to end against the raw solvers, in one run.
+
+    python bench/meet.py [--groottes voorbeeld,35,400] [--oplosser auto] [--uit bench/resultaat.md]
+
+For each size it measures, each in a fresh process (time with perf_counter, peak memory with
+wait4's ru_maxrss):
+- ``budgetkoppeling optimaliseer --json``: end to end, with the time and peak memory of each stage;
+- the raw reference (bench/ruw.py): the same LP built as one sparse matrix with polars/numpy
+  and passed to highspy in one call (HiGHS dual simplex), build and solve timed apart;
+  it also writes the LP as MPS;
+- HiGHS interior point (with crossover) and CBC's LP solver Clp on that MPS file.
+The fastest raw solver's time is raw build + its solve; its memory the larger of the raw
+builder's and the solver's. Ratios are ours / fastest. Objectives must agree to 1e-6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MAP = Path(__file__).resolve().parent
+WORTEL = MAP.parent
+sys.path.insert(0, str(WORTEL))
+
+from bench.genereer import genereer  # noqa: E402
+
+CBC = None
+
+
+def cbc_pad() -> str:
+    from pulp.apis.coin_api import PULP_CBC_CMD
+
+    return PULP_CBC_CMD().path
+
+
+def draai(opdracht: list[str], tijdslimiet: float = 7200) -> tuple[float, float, str]:
+    """Run ``opdracht``; return wall seconds, peak memory in MB and stdout."""
+    begin = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as uit:
+        proces = subprocess.Popen(opdracht, stdout=uit, stderr=subprocess.STDOUT, text=True)
+        _, status, gebruik = os.wait4(proces.pid, 0)
+        seconden = time.perf_counter() - begin
+        proces.returncode = os.waitstatus_to_exitcode(status)
+        uit.seek(0)
+        tekst = uit.read()
+    if proces.returncode != 0:
+        raise RuntimeError(f"{' '.join(opdracht)} gaf {proces.returncode}:\n{tekst[-3000:]}")
+    return seconden, gebruik.ru_maxrss / 1024, tekst
+
+
+HIGHS_MPS = """
+import json, sys, time, highspy
+h = highspy.Highs(); h.setOptionValue("output_flag", False)
+h.readModel(sys.argv[1])
+h.setOptionValue("solver", sys.argv[2])
+begin = time.perf_counter(); h.run(); seconden = time.perf_counter() - begin
+print(json.dumps({"seconden": seconden, "status": h.modelStatusToString(h.getModelStatus()),
+                  "doel": h.getInfo().objective_function_value}))
+"""
+
+
+def meet(naam: str, invoer: Path, map_: Path, oplosser: str) -> dict:
+    py = sys.executable
+    resultaat: dict = {"grootte": naam}
+    plan = map_ / f"{naam}_plan.xlsx"
+    seconden, piek, tekst = draai([py, "-m", "budgetkoppeling", "optimaliseer", str(invoer), "-o", str(plan),
+                                   "--json", "--oplosser", oplosser])
+    gegevens = json.loads(tekst[tekst.index("{"):])
+    resultaat["ons"] = {"seconden": seconden, "piek_mb": piek, "doel": gegevens["doelwaarde"],
+                        "oplosser": gegevens["oplosser"], "fasen": gegevens["fasen"]}
+
+    mps = map_ / f"{naam}.mps"
+    seconden, piek, tekst = draai([py, str(MAP / "ruw.py"), str(invoer), "--mps", str(mps), "--json"])
+    ruw = json.loads(tekst[tekst.index("{"):])
+    ruw.update(totaal_seconden=seconden, piek_mb=piek)
+    resultaat["ruw"] = ruw
+    oplossers = {"HiGHS simplex": {"seconden": ruw["oplossen"], "piek_mb": piek, "doel": ruw["doel"]}}
+
+    seconden, piek, tekst = draai([py, "-c", HIGHS_MPS, str(mps), "ipm"])
+    ipm = json.loads(tekst.strip().splitlines()[-1])
+    oplossers["HiGHS interior point"] = {"seconden": ipm["seconden"], "piek_mb": piek, "doel": ipm["doel"]}
+
+    oplossing = map_ / f"{naam}.sol"
+    seconden, piek, tekst = draai([cbc_pad(), str(mps), "-max", "-initialSolve", "-solution", str(oplossing)])
+    eigen_tijd = re.search(r"iterations time ([0-9.]+)", tekst)
+    doel = float(oplossing.read_text().splitlines()[0].split()[-1])
+    oplossers["CBC/Clp"] = {"seconden": float(eigen_tijd.group(1)) if eigen_tijd else seconden, "piek_mb": piek,
+                            "doel": doel}
+    resultaat["oplossers"] = oplossers
+    return resultaat
+
+
+def tabel(resultaten: list[dict]) -> str:
+    regels = [
+        "| grootte | kolommen × rijen | ons: tijd (s) | ons: geheugen (MB) | ruw opbouwen (s) | HiGHS simplex (s) "
+        "| HiGHS IPM (s) | Clp (s) | snelste ruw: tijd / geheugen | tijd ons/ruw | geheugen ons/ruw |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in resultaten:
+        ruw, ons = r["ruw"], r["ons"]
+        snelste_naam, snelste = min(r["oplossers"].items(), key=lambda kv: kv[1]["seconden"])
+        tijd = ruw["opbouwen"] + snelste["seconden"]
+        geheugen = max(snelste["piek_mb"], ruw["piek_mb"]) if snelste_naam == "HiGHS simplex" else max(
+            snelste["piek_mb"], ruw["opbouw_piek_mb"])
+        o = {naam: f"{v['seconden']:.1f}" for naam, v in r["oplossers"].items()}
+        regels.append(
+            f"| {r['grootte']} | {ruw['kolommen']:,} × {ruw['rijen']:,} | {ons['seconden']:.1f} | {ons['piek_mb']:.0f} "
+            f"| {ruw['opbouwen']:.1f} | {o['HiGHS simplex']} | {o['HiGHS interior point']} "
+            f"| {o['CBC/Clp']} | {snelste_naam}: {tijd:.1f} s / {geheugen:.0f} MB "
+            f"| {ons['seconden'] / tijd:.2f} | {ons['piek_mb'] / geheugen:.2f} |")
+    return "\n".join(regels)
+
+
+def fasentabel(resultaten: list[dict]) -> str:
+    regels = ["| grootte | oplosser | " + " | ".join(f["fase"] for f in resultaten[0]["ons"]["fasen"]) + " |",
+              "|---|---|" + "---|" * len(resultaten[0]["ons"]["fasen"])]
+    for r in resultaten:
+        cellen = [f"{f['seconden']:.1f} s, {f['piekgeheugen_mb']:.0f} MB" for f in r["ons"]["fasen"]]
+        regels.append(f"| {r['grootte']} | {r['ons']['oplosser']} | " + " | ".join(cellen) + " |")
+    return "\n".join(regels)
+
+
+def controleer_doelen(resultaten: list[dict]) -> list[str]:
+    fouten = []
+    for r in resultaten:
+        referentie = r["ruw"]["doel"]
+        for naam, doel in [("ons", r["ons"]["doel"])] + [(k, v["doel"]) for k, v in r["oplossers"].items()]:
+            if abs(doel - referentie) > 1e-6 * max(1.0, abs(referentie)):
+                fouten.append(f"{r['grootte']}: {naam} {doel} != ruw {referentie}")
+    return fouten
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--groottes", default="voorbeeld,35,400",
+                        help="'voorbeeld' (the national example) and numbers of planning units")
+    parser.add_argument("--oplosser", default="auto")
+    parser.add_argument("--uit", type=Path, help="also write the tables (Markdown) and the raw figures (JSON)")
+    args = parser.parse_args()
+    resultaten = []
+    with tempfile.TemporaryDirectory() as tijdelijk:
+        map_ = Path(tijdelijk)
+        for grootte in args.groottes.split(","):
+            if grootte == "voorbeeld":
+                invoer = WORTEL / "inputs" / "voorbeeld_nederland.xlsx"
+            else:
+                invoer = genereer(map_ / f"eenheden_{grootte}.xlsx", eenheden=int(grootte))
+                grootte = f"{grootte} × 15 × 5 × 6 × 3"
+            print(f"meten: {grootte} ...", file=sys.stderr, flush=True)
+            resultaten.append(meet(grootte.split(" ")[0], invoer, map_, args.oplosser))
+            resultaten[-1]["grootte"] = grootte
+    uitvoer = "\n\n".join([tabel(resultaten), fasentabel(resultaten)])
+    fouten = controleer_doelen(resultaten)
+    uitvoer += "\n\nDoelwaarden gelijk (1e-6 relatief): " + ("ja" if not fouten else "NEE: " + "; ".join(fouten))
+    print(uitvoer)
+    if args.uit:
+        args.uit.write_text(uitvoer + "\n", encoding="utf-8")
+        args.uit.with_suffix(".json").write_text(json.dumps(resultaten, indent=2), encoding="utf-8")
+    return 1 if fouten else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
