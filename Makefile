@@ -1,6 +1,6 @@
 # Convenience targets for developers; the README's two commands need none of them.
 
-.PHONY: test fuzz corpus
+.PHONY: test fuzz corpus bench
 
 test:
 	python3 run.py test
@@ -13,3 +13,8 @@ fuzz:
 corpus:
 	python3 run.py test --co -q tests/test_corpus.py > /dev/null
 	.venv/bin/python -m tests.corpus outputs/corpus
+
+# The performance table of the README (about 25 minutes on 2 cores; see bench/README.md).
+bench:
+	python3 run.py voorbeeld --stil
+	.venv/bin/python bench/meet.py --uit bench/resultaat.md

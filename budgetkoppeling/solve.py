@@ -14,8 +14,9 @@ from .io import stille_stdout
 from .model import Model, bouw
 from .tekst import euro, euro_precies, getal
 
-# `auto` picks HiGHS for small models and Clp (through PuLP's CBC) for large LPs,
-# where bench measurements (issue 6) show Clp well ahead of HiGHS' default simplex.
+# `auto` picks HiGHS's dual simplex for small models and Clp (CBC's LP solver) for large LPs,
+# as bench/meet.py measured (bench/resultaat.md): HiGHS fastest at 28,000 and 83,000
+# variables, Clp at 934,000 (HiGHS interior point second, dual simplex last).
 GROTE_MODEL_VARIABELEN = 100_000
 
 
