@@ -65,7 +65,7 @@ def optimaliseer(
     melding("Model oplossen")
     oplossing = los_op(model, oplosser or invoer.oplosser)
     melding("Plan samenstellen")
-    plan = Plan(oplossing, Path(pad), time.perf_counter() - begin)
+    plan = Plan(oplossing, Path(pad))
     if uitvoer is not None:
         melding("Werkboek schrijven")
         schrijf_plan(plan, Path(uitvoer), invoerpad=Path(pad))

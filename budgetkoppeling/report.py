@@ -192,7 +192,7 @@ def kerncijfers(samenvatting_: pl.DataFrame) -> dict[str, float]:
 class Plan:
     """The frames of a plan workbook, ready to print or write."""
 
-    def __init__(self, oplossing: Oplossing, invoerpad: Path, looptijd: float):
+    def __init__(self, oplossing: Oplossing, invoerpad: Path):
         self.oplossing = oplossing
         self.allocatie = allocatie(oplossing)
         self.financiering = financiering(oplossing)
@@ -200,8 +200,8 @@ class Plan:
         self.beleidsregels = beleidsregels(oplossing)
         self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen)
         self.info = info(oplossing, invoerpad)
-        self.looptijd = looptijd  # seconds, for the terminal and --json
-        self.fasen: list[dict] = []  # time and peak memory per stage (optimaliseer), for --json and bench/
+        self.looptijd = 0.0  # seconds end to end, and time and peak memory per stage (set by optimaliseer)
+        self.fasen: list[dict] = []
         self._uitleg: tuple | None = None
 
     def _bereken_uitleg(self) -> tuple:

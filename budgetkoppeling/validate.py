@@ -194,8 +194,10 @@ def _waarom_geen_getal(tekst: str, dtype: type, kolom: str) -> str:
         if kolom in ("jaar", "vervaljaar"):
             return "is een datum; vul een jaartal in (een geheel getal, bijvoorbeeld 2026)"
         return "is een datum; vul een getal in"
-    getal = pl.Series([tekst.replace(",", ".") if _DECIMALE_KOMMA.match(tekst) else tekst]).cast(
-        pl.Float64, strict=False)[0]
+    try:
+        getal = float(tekst.replace(",", ".") if _DECIMALE_KOMMA.match(tekst) else tekst)
+    except ValueError:
+        getal = None
     if getal is not None and math.isfinite(getal) and abs(getal) > GROOTSTE_GETAL:
         return "is te groot (ten hoogste 1.000.000.000.000)"
     soort = "een geheel getal" if dtype == pl.Int64 else "een (eindig) getal"

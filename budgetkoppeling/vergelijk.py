@@ -59,7 +59,7 @@ def los_scenario_op(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
         oplossing = los_op(bouw(invoer, **opties), oplosser or invoer.oplosser)
     except GeenOplossing as fout:
         return Uitkomst(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
-    plan = Plan(oplossing, Path(""), 0.0)
+    plan = Plan(oplossing, Path(""))
     cijfers = plan.kerncijfers
     if "min_doel" in opties:  # the solver minimised spending; report the objective, not that
         cijfers["gewogen_plaatsingen"] = sum(
@@ -199,7 +199,7 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
         oplossing = los_op(model, oplosser or invoer.oplosser)
         if model.onmogelijk:
             raise diagnose(model, kies_oplosser(model, oplosser or invoer.oplosser))
-        plan = Plan(oplossing, Path(pad), 0.0)
+        plan = Plan(oplossing, Path(pad))
         huidig["gewogen_plaatsingen"] = oplossing.doelwaarde
         huidig["uitgaven"] = plan.kerncijfers["uitgaven"]
     except GeenOplossing as fout:

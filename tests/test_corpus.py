@@ -4,30 +4,12 @@ output or temporary file left behind unless the run succeeded."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from budgetkoppeling.cli import main
 
 from .corpus import GEVALLEN, Geval
-from .uitvoercontrole import controleer_geen_formules_of_links
-
-OPTIMALISEER_OK = {"geen_oplossing": 4}
-
-
-def draai(*args) -> tuple[int, str]:
-    resultaat = CliRunner().invoke(main, [str(a) for a in args])
-    if resultaat.exception is not None and not isinstance(resultaat.exception, SystemExit):
-        raise AssertionError(f"onverwachte fout: {resultaat.exception!r}\n{resultaat.output}")
-    return resultaat.exit_code, resultaat.output
-
-
-def inhoud_van(map_: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(map_.iterdir())}
+from .uitvoercontrole import controleer_geen_formules_of_links, draai, map_inhoud
 
 
 def test_the_corpus_is_large_and_covers_every_category():
@@ -48,14 +30,14 @@ def test_corpus_case(geval: Geval, tmp_path, monkeypatch):
     uit = tmp_path / "uit"
     uit.mkdir()
     monkeypatch.chdir(uit)
-    voor = inhoud_van(invoer_map)
+    voor = map_inhoud(invoer_map)
 
     code, melding = draai("optimaliseer", invoer, "-o", uit / "plan.xlsx")
     assert code == geval.verwacht, melding
     assert "Traceback" not in melding
     for woord in geval.woorden:
         assert woord.casefold() in melding.casefold(), (woord, melding)
-    assert inhoud_van(invoer_map) == voor, "het invoerbestand is veranderd"
+    assert map_inhoud(invoer_map) == voor, "het invoerbestand is veranderd"
     if code == 0:
         assert sorted(p.name for p in uit.iterdir()) == ["plan.xlsx"]
         controleer_geen_formules_of_links(uit / "plan.xlsx")
@@ -65,5 +47,5 @@ def test_corpus_case(geval: Geval, tmp_path, monkeypatch):
     verwacht_valideer = 3 if geval.verwacht == 3 else 0
     code, melding = draai("valideer", invoer)
     assert code == verwacht_valideer, melding
-    assert inhoud_van(invoer_map) == voor
+    assert map_inhoud(invoer_map) == voor
     assert list(uit.iterdir()) == ([] if geval.verwacht else [uit / "plan.xlsx"])

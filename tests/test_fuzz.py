@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -23,6 +22,7 @@ from budgetkoppeling.cli import main
 
 from .checker import controleer
 from .corpus import Tabel, als_tabel, basis, schrijf_xlsx
+from .uitvoercontrole import map_inhoud
 
 GROOT = "BUDGETKOPPELING_FUZZ" in os.environ  # make fuzz: many random examples; CI: a fixed, small set
 VOORBEELDEN = int(os.environ.get("BUDGETKOPPELING_FUZZ", "40"))
@@ -82,10 +82,6 @@ def pas_toe(tabel: Tabel, stap: tuple) -> None:
         regels.insert(1 + stap[2] % len(regels), nieuw)
     elif soort == "rij_weg" and len(regels) > 1:
         del regels[1 + stap[2] % (len(regels) - 1)]
-
-
-def map_inhoud(map_: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(map_.iterdir())}
 
 
 @settings(max_examples=VOORBEELDEN, deadline=None, suppress_health_check=[HealthCheck.too_slow],

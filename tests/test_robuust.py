@@ -16,25 +16,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 import budgetkoppeling
-from budgetkoppeling.cli import main
 
 from .conftest import naar_pdf_met_libreoffice
 from .corpus import VIJANDIG, _vijandig, als_tabel, basis, schrijf_xlsx
-from .uitvoercontrole import controleer_geen_formules_of_links, is_volledig_plan, teksten
+from .uitvoercontrole import controleer_geen_formules_of_links, draai, is_volledig_plan, teksten
 
 LINKS = {"regio": "https://voorbeeld.invalid/regio?a=1", "fonds": "mailto:fonds@voorbeeld.nl",
          "instrument": "www.voorbeeld.nl", "doelgroep": "file:///etc/passwd"}
 DDE = "=cmd|' /C calc'!A0"
-
-
-def draai(*args) -> tuple[int, str]:
-    resultaat = CliRunner().invoke(main, [str(a) for a in args])
-    if resultaat.exception is not None and not isinstance(resultaat.exception, SystemExit):
-        raise AssertionError(f"onverwachte fout: {resultaat.exception!r}\n{resultaat.output}")
-    return resultaat.exit_code, resultaat.output
 
 
 def vijandig_werkboek(pad: Path, namen: dict[str, str]) -> Path:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import xlsxwriter
 
 import budgetkoppeling
 from budgetkoppeling.errors import BestandFout, InvoerFout
 from budgetkoppeling.sjabloon import voorbeeld_rijen
+
+from .corpus import schrijf_xlsx  # raw tables, exactly as a spreadsheet program would hold them
 
 
 def problemen(werkboek, bladen) -> list:
@@ -121,7 +122,7 @@ def test_missing_sheet_and_missing_column(tmp_path):
     for rij in bladen["Budgetten"]:
         del rij["bedrag"]
     pad = tmp_path / "mist.xlsx"
-    _schrijf_ruw(pad, {naam: [list(data[0])] + [list(r.values()) for r in data]
+    schrijf_xlsx(pad, {naam: [list(data[0])] + [list(r.values()) for r in data]
                        for naam, data in bladen.items() if data})
     with pytest.raises(InvoerFout) as fout:
         budgetkoppeling.valideer(pad)
@@ -143,17 +144,6 @@ def test_missing_and_contradictory_settings(werkboek):
     assert any("onbekende instelling" in t for t in teksten)
 
 
-def _schrijf_ruw(pad, bladen: dict[str, list[list]]):
-    werkboek = xlsxwriter.Workbook(str(pad), {"strings_to_numbers": False})
-    for naam, rijen in bladen.items():
-        blad = werkboek.add_worksheet(naam)
-        for r, rij in enumerate(rijen):
-            for k, waarde in enumerate(rij):
-                if waarde is not None:
-                    blad.write(r, k, waarde)
-    werkboek.close()
-
-
 def test_names_in_other_case_with_spaces_numbers_as_text_and_unknown_sheets(werkboek, tmp_path):
     """Sheet and column names match case-insensitively; '2026' typed as text and 0,5 with a comma work."""
     bladen = voorbeeld_rijen()
@@ -167,7 +157,7 @@ def test_names_in_other_case_with_spaces_numbers_as_text_and_unknown_sheets(werk
     rijen["  EFFECTEN "][1][2] = "0,35"
     rijen["Toelichting"] = [["vrije tekst"], ["mag"]]
     pad = tmp_path / "raar.xlsx"
-    _schrijf_ruw(pad, rijen)
+    schrijf_xlsx(pad, rijen)
     invoer = budgetkoppeling.valideer(pad)
     assert invoer.effecten[("jobcoaching", "arbeidsbeperking")] == 0.35
     assert invoer.potentieel[("Voorbeeldregio", "bijstand", 2027)] == 600
@@ -178,7 +168,7 @@ def test_unknown_column_is_a_notice(werkboek, tmp_path):
     bladen = voorbeeld_rijen()
     bladen["Regios"][0]["opmerking"] = "extra"
     pad = tmp_path / "extra.xlsx"
-    _schrijf_ruw(pad, {naam: [list(data[0])] + [list(r.values()) for r in data]
+    schrijf_xlsx(pad, {naam: [list(data[0])] + [list(r.values()) for r in data]
                        for naam, data in bladen.items() if data})
     invoer = budgetkoppeling.valideer(pad)
     assert any("opmerking" in m and "onbekend" in m for m in invoer.meldingen)

@@ -1,11 +1,31 @@
-"""Checks on the XML inside written workbooks: user text stays text, never a formula or a link."""
+"""Checks on what a run leaves: the CLI's exit and message, the files in a folder, and the XML
+inside written workbooks (user text stays text, never a formula or a link)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
+
+
+def draai(*args) -> tuple[int, str]:
+    """Run the CLI in-process; an exception other than the exit itself fails the test."""
+    from click.testing import CliRunner
+
+    from budgetkoppeling.cli import main
+
+    resultaat = CliRunner().invoke(main, [str(a) for a in args])
+    if resultaat.exception is not None and not isinstance(resultaat.exception, SystemExit):
+        raise AssertionError(f"onverwachte fout: {resultaat.exception!r}\n{resultaat.output}")
+    return resultaat.exit_code, resultaat.output
+
+
+def map_inhoud(map_: Path) -> dict[str, str]:
+    """Every file in ``map_`` with the SHA-256 of its bytes."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(map_.iterdir())}
+
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
