@@ -15,7 +15,7 @@ import polars as pl
 
 from . import __version__
 from .io import nieuw_xlsx, schrijf_atomisch
-from .model import betaaljaren, indexatie, regel_termen
+from .model import betaaljaren, indexatie
 from .solve import Oplossing
 
 NUL = 1e-9  # values below this are solver noise, not a participant or a euro
@@ -117,11 +117,11 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
 def beleidsregels(oplossing: Oplossing) -> pl.DataFrame:
     """Each active rule (each `elk` expansion): its limit, the value reached, whether it binds."""
     model = oplossing.model
-    waarden = {**{v.name: w for v, w in zip(model.x.values(), oplossing.x.values())},
-               **{v.name: w for v, w in zip(model.y.values(), oplossing.y.values())}}
+    waarden = {**{id(v): w for v, w in zip(model.x.values(), oplossing.x.values())},
+               **{id(v): w for v, w in zip(model.y.values(), oplossing.y.values())}}
     rijen = []
     for regel in model.regels:
-        bereikt = sum(coef * waarden[v.name] for v, coef in regel_termen(model, regel.regel, regel.waarden))
+        bereikt = sum(coef * waarden[id(v)] for v, coef in regel.termen)
         grens = regel.regel.waarde
         rijen.append({
             "regel": regel.omschrijving, "grootheid": regel.regel.grootheid,
@@ -177,7 +177,7 @@ def info(oplossing: Oplossing, invoerpad: Path) -> pl.DataFrame:
         ("oplosser", oplossing.oplosser),
         ("oplosser_versie", oplossing.oplosser_versie),
         ("status", oplossing.status),
-        ("model", "geheel (MIP, hele personen)" if oplossing.model.probleem.isMIP() else "lineair (LP)"),
+        ("model", "geheel (MIP, hele personen)" if oplossing.model.geheel else "lineair (LP)"),
     ]
     return pl.DataFrame(rijen, schema={"sleutel": pl.String, "waarde": pl.String}, orient="row")
 
@@ -290,7 +290,7 @@ def _pagina(werkblad, titel: str, scenario: str) -> None:
 def _schrijf_plan(plan: Plan, pad: Path) -> None:
     werkboek = _nieuw_werkboek(pad)
     scenario = plan.oplossing.model.invoer.scenario
-    geheel = plan.oplossing.model.probleem.isMIP()
+    geheel = plan.oplossing.model.geheel
     personen = HELE_PERSONEN if geheel else PERSONEN
     titel = "Budgetkoppeling: plan"
 

@@ -44,7 +44,7 @@ class Oplossing:
 def kies_oplosser(model: Model, gevraagd: str) -> str:
     if gevraagd != "auto":
         return gevraagd
-    if len(model.probleem.variables()) >= GROTE_MODEL_VARIABELEN and not model.probleem.isMIP():
+    if len(model.variabelen) >= GROTE_MODEL_VARIABELEN and not model.geheel:
         return "cbc"
     return "highs"
 
@@ -59,20 +59,20 @@ def oplosser_versie(naam: str) -> str:
 
 def _los_op(model: Model, naam: str) -> int:
     if naam == "highs":
-        return _los_op_met_highs(model.probleem)
-    return _los_op_met_cbc(model.probleem)
+        return _los_op_met_highs(model.probleem, model.variabelen)
+    return _los_op_met_cbc(model.probleem, model.variabelen)
 
 
-def _matrix(probleem: pulp.LpProblem, minimaliseer: bool = False):
+def _matrix(probleem: pulp.LpProblem, variabelen: list[pulp.LpVariable], minimaliseer: bool = False):
     """The PuLP problem as one HiGHS model (rows as a sparse matrix), built in one pass.
 
-    ``minimaliseer`` negates a maximisation's objective (for solvers fed through a file).
-    Returns the variables and rows in the order of the matrix, and the ``HighsLp``.
+    ``variabelen`` are the columns in order (the model's list: PuLP's ``variables()`` walks and
+    sorts every row). ``minimaliseer`` negates a maximisation's objective (for solvers fed
+    through a file). Returns the rows in the order of the matrix, and the ``HighsLp``.
     """
     import highspy
     import numpy as np
 
-    variabelen = probleem.variables()
     kolom = {id(v): j for j, v in enumerate(variabelen)}
     rijen = list(probleem.constraints())
     start = np.zeros(len(rijen) + 1, dtype=np.int64)
@@ -105,10 +105,15 @@ def _matrix(probleem: pulp.LpProblem, minimaliseer: bool = False):
     lp.a_matrix_.start_ = start
     lp.a_matrix_.index_ = np.frombuffer(index, dtype=np.int32)
     lp.a_matrix_.value_ = np.frombuffer(waarde, dtype=np.float64)
-    if probleem.isMIP():
+    if _geheel(variabelen):
         soort = {pulp.LpInteger: highspy.HighsVarType.kInteger}
         lp.integrality_ = [soort.get(v.cat, highspy.HighsVarType.kContinuous) for v in variabelen]
-    return variabelen, rijen, lp
+    return rijen, lp
+
+
+def _geheel(variabelen: list[pulp.LpVariable]) -> bool:
+    """Whether any column is integer (false again once ``los_op`` fixed a MIP's whole participants)."""
+    return any(v.cat == pulp.LpInteger for v in variabelen)
 
 
 def _zet_oplossing(probleem, variabelen, rijen, waarden, duals, status: int) -> int:
@@ -121,12 +126,12 @@ def _zet_oplossing(probleem, variabelen, rijen, waarden, duals, status: int) -> 
     return status
 
 
-def _los_op_met_highs(probleem: pulp.LpProblem) -> int:
+def _los_op_met_highs(probleem: pulp.LpProblem, variabelen: list[pulp.LpVariable]) -> int:
     """Hand the PuLP problem to HiGHS as one sparse matrix (PuLP's own interface adds it row by
     row); HiGHS's dual simplex."""
     import highspy
 
-    variabelen, rijen, lp = _matrix(probleem)
+    rijen, lp = _matrix(probleem, variabelen)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     with stille_stdout():
@@ -154,7 +159,7 @@ def _los_op_met_highs(probleem: pulp.LpProblem) -> int:
                           oplossing.row_dual if oplossing.dual_valid else [None] * len(rijen), uitkomst)
 
 
-def _los_op_met_cbc(probleem: pulp.LpProblem) -> int:
+def _los_op_met_cbc(probleem: pulp.LpProblem, variabelen: list[pulp.LpVariable]) -> int:
     """CBC (Clp for an LP) from PuLP's bundle, fed an MPS file that HiGHS writes from the matrix
     (PuLP's own writer builds the file in Python); the solution is read back by position."""
     import subprocess
@@ -162,7 +167,7 @@ def _los_op_met_cbc(probleem: pulp.LpProblem) -> int:
 
     import highspy
 
-    variabelen, rijen, lp = _matrix(probleem, minimaliseer=True)
+    rijen, lp = _matrix(probleem, variabelen, minimaliseer=True)
     if not variabelen:
         return _zet_oplossing(probleem, [], [], [], [], pulp.LpStatusOptimal)
     with tempfile.TemporaryDirectory(prefix="budgetkoppeling-") as map_:
@@ -175,7 +180,7 @@ def _los_op_met_cbc(probleem: pulp.LpProblem) -> int:
         del h, lp
         # tolerances 1e-9 instead of 1e-7: measured (bench/README.md) both exact to 1e-6 and faster
         opdracht = [pulp.PULP_CBC_CMD(_skip_v4_deprecation=True).path, str(mps), *CLP_OPTIES,
-                    "-solve" if probleem.isMIP() else "-initialSolve", "-printingOptions", "all",
+                    "-solve" if _geheel(variabelen) else "-initialSolve", "-printingOptions", "all",
                     "-solution", str(oplossing)]
         subprocess.run(opdracht, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         if not oplossing.exists():
@@ -234,7 +239,7 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
             f"De oplosser {naam} gaf geen optimale oplossing (status: {status_naam})."
         )
     doelwaarde = pulp.value(model.probleem.objective) or 0.0
-    relaxatie = model.probleem.isMIP()
+    relaxatie = model.geheel
     if relaxatie:  # duals come from the LP with the whole participants fixed
         for variabele in model.x.values():
             waarde = round(variabele.varValue or 0.0)
@@ -294,7 +299,7 @@ def voorcontrole(model: Model) -> GeenOplossing | None:
 def diagnose(model: Model, naam: str) -> GeenOplossing:
     """Re-solve with penalised shortfall on every budget and rule and name what falls short,
     and which other budgets and rules take part in the conflict (non-zero duals)."""
-    elastisch = bouw(model.invoer, geheel=model.probleem.isMIP(), elastisch=True, vast=model.vast)
+    elastisch = bouw(model.invoer, geheel=model.geheel, elastisch=True, vast=model.vast)
     status = _los_op(elastisch, naam)
     if pulp.LpStatus[status] != "Optimal":
         return GeenOplossing("Er is geen plan mogelijk, en de oorzaak kon niet worden bepaald.")
@@ -307,7 +312,7 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
     for tekort in tekorten:  # plain data for JSON
         if "regel" in tekort and not isinstance(tekort["regel"], str):
             tekort["regel"] = tekort["regel"].omschrijving
-    betrokken = [] if elastisch.probleem.isMIP() else _betrokken(elastisch, naam, tekorten)
+    betrokken = [] if elastisch.geheel else _betrokken(elastisch, naam, tekorten)
     melding = (
         "Er is geen plan dat aan alle budgetten en beleidsregels voldoet. "
         "Het kleinste tekort dat het oplost:\n" + "\n".join(f"- {t['tekst']}" for t in tekorten)

@@ -7,12 +7,13 @@ has a dual >= 0 and a variable at zero has a reduced cost <= 0).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 import polars as pl
 
-from .model import betaaljaren, discontering, indexatie, regel_termen
+from .model import betaaljaren, discontering, indexatie
 from .solve import Oplossing
 from .tekst import euro, getal, nl
 
@@ -98,17 +99,18 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     for (_r, i, _g, _t, _s), waarde in oplossing.x.items():
         gebruikt[i] += waarde
     factoren = {(i, s.nummer): s.factor for i, ss in invoer.segmenten.items() for s in ss}
-    regelprijs: dict[str, float] = defaultdict(float)  # variable name -> sum of rule duals x coefficient
+    regelprijs: dict[int, float] = defaultdict(float)  # id(variable) -> sum of rule duals x coefficient
     for regel in model.regels:
         if regel.naam in duals and regel.regel.grootheid in ("deelnemers", "uitgaven"):
-            for variabele, coefficient in regel_termen(model, regel.regel, regel.waarden):
-                regelprijs[variabele.name] += duals[regel.naam] * coefficient
-    plaatsingsregels: dict[str, float] = defaultdict(float)  # x name -> sum of rule duals x factor
+            for variabele, coefficient in regel.termen:
+                regelprijs[id(variabele)] += duals[regel.naam] * coefficient
+    plaatsingsregels: dict[int, float] = defaultdict(float)  # id(x) -> sum of rule duals x factor
     for regel in model.regels:
         if regel.naam in duals and regel.regel.grootheid == "plaatsingen":
-            for variabele, coefficient in regel_termen(model, regel.regel, regel.waarden):
-                plaatsingsregels[variabele.name] += duals[regel.naam] * coefficient
+            for variabele, coefficient in regel.termen:
+                plaatsingsregels[id(variabele)] += duals[regel.naam] * coefficient
 
+    @functools.cache  # every segment and start year of a cell asks again
     def euro_prijs(r: str, i: str, g: str, jaar: int) -> float:
         """The least shadow cost of one euro of cell cost in ``jaar``: cheapest funds first."""
         aanbod = []
@@ -117,7 +119,7 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
             if y is None:
                 continue
             rij = model.budgetrijen.get((fonds, None if invoer.fondsen[fonds].landelijk else r, jaar))
-            aanbod.append((duals.get(rij, 0.0) + regelprijs.get(y.name, 0.0), model.max_aandeel[(fonds, i, g)]))
+            aanbod.append((duals.get(rij, 0.0) + regelprijs.get(id(y), 0.0), model.max_aandeel[(fonds, i, g)]))
         prijs, rest = 0.0, 1.0
         for fondsprijs, aandeel in sorted(aanbod):
             deel = min(rest, aandeel)
@@ -142,10 +144,10 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
             kans = invoer.effecten[(i, g)]
             waarde_per_kans = (invoer.doelgroepen[g] * factoren[(i, s)]
                                * discontering(invoer, t + gegevens.vertraging)
-                               - (plaatsingsregels.get(variabele.name, 0.0) / kans if kans else 0.0))
+                               - (plaatsingsregels.get(id(variabele), 0.0) / kans if kans else 0.0))
             # the segment bound is slack for an unused instrument (x = 0), so its dual is 0
             overig = (duals.get(model.rijen.get(("potentieel", r, g, t), ""), 0.0)
-                      + regelprijs.get(variabele.name, 0.0))
+                      + regelprijs.get(id(variabele), 0.0))
             netto = kans * waarde_per_kans - overig - gegevens.kosten * geldprijs  # reduced worth at p, k
             if waarde_per_kans > NUL:
                 kans_stap[g] = min(kans_stap.get(g, float("inf")), max(0.0, -netto) / waarde_per_kans)

@@ -117,9 +117,13 @@ def test_geheel_gives_whole_participants(sjabloon, tmp_path):
     assert run("optimaliseer", sjabloon, "-o", plan, "--geheel", "--oplosser", "highs").exit_code == 0
     import openpyxl
 
-    blad = openpyxl.load_workbook(plan)["Allocatie"]
+    werkboek = openpyxl.load_workbook(plan)
+    blad = werkboek["Allocatie"]
     aantallen = [rij[4] for rij in blad.iter_rows(min_row=2, values_only=True) if rij[4] is not None]
     assert aantallen and all(abs(a - round(a)) < 1e-6 for a in aantallen)
+    assert blad["E2"].number_format == "#,##0"  # whole persons shown whole
+    info = dict(rij[:2] for rij in werkboek["Info"].iter_rows(min_row=2, values_only=True))
+    assert info["model"] == "geheel (MIP, hele personen)"  # said "lineair (LP)" before: the fixed LP re-solve
     assert controleer(sjabloon, plan) == []
 
 
