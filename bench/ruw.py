@@ -102,6 +102,12 @@ def bouw_ruw(inv: Invoer) -> RuwLP:
     # segment: the upper bound of x, unless one segment of share 1 (then potentieel is the limit)
     grens = (pl.when((pl.col("nseg") == 1) & (pl.col("aandeel") >= 1)).then(ONEINDIG)
              .otherwise(pl.col("aandeel") * pl.col("aantal")))
+    # the columns of k[r,i,g,t'] before those of x, as the product (bench/README.md: Clp is faster)
+    k = (x.select("r", "i", "g", "t", "duur")
+         .with_columns(tb=pl.int_ranges(pl.col("t"), pl.col("t") + pl.col("duur")))
+         .explode("tb", empty_as_null=True).filter(pl.col("tb") <= inv.eind)
+         .select("r", "i", "g", "tb").unique().sort(["r", "i", "g", "tb"]))
+    k = k.with_columns(kol=pl.Series(b.kolom(k.height)))
     x = x.with_columns(kol=pl.Series(b.kolom(x.height, doel.to_numpy(), x.select(grens).to_series().to_numpy())))
 
     # potentieel
@@ -118,11 +124,10 @@ def bouw_ruw(inv: Invoer) -> RuwLP:
             rijen = b.rij(int(lang["cel"].max()) + 1, 0.0, 0.0)
             b.term(rijen[lang["cel"].to_numpy()], lang["kol"].to_numpy(), 1.0)
 
-    # k[r,i,g,t'] and kosten
+    # kosten
     betaald = (x.with_columns(tb=pl.int_ranges(pl.col("t"), pl.col("t") + pl.col("duur")))
                .explode("tb", empty_as_null=True).filter(pl.col("tb") <= inv.eind))
-    k = betaald.select("r", "i", "g", "tb").unique().sort(["r", "i", "g", "tb"])
-    k = k.with_columns(kol=pl.Series(b.kolom(k.height)), rij=pl.Series(b.rij(k.height, 0.0, 0.0)))
+    k = k.with_columns(rij=pl.Series(b.rij(k.height, 0.0, 0.0)))
     b.term(k["rij"].to_numpy(), k["kol"].to_numpy(), 1.0)
     betaald = betaald.join(k.select("r", "i", "g", "tb", pl.col("rij").alias("krij")), on=["r", "i", "g", "tb"])
     tarief = betaald["kosten"] * (1 + inv.kostenindexatie) ** (betaald["tb"] - inv.start).cast(pl.Float64)

@@ -95,14 +95,12 @@ class Model:
     max_aandeel: dict[tuple[str, str, str], float] = field(default_factory=dict)
     index: dict[tuple, dict] = field(default_factory=dict)  # keys of x and y per filter value, rule terms
     geheel: bool = False  # whole participants (MIP); stays True while the duals come from the fixed LP
-    variabelen: list[pulp.LpVariable] = field(default_factory=list)  # every column, in creation order
 
-    def variabele(self, naam: str, **grenzen) -> pulp.LpVariable:
-        """A new column of the problem; PuLP's ``variables()`` walks and sorts every row, so the
-        model keeps its own list (the solver's column order)."""
-        variabele = self.probleem.add_variable(naam, **grenzen)
-        self.variabelen.append(variabele)
-        return variabele
+    def kolommen(self) -> list[pulp.LpVariable]:
+        """Every variable, in the solver's column order (PuLP's ``variables()`` walks and sorts every
+        row). k before x: Clp needs 17-27% fewer iterations then (bench/README.md; HiGHS is indifferent)."""
+        kolommen = [*self.k.values(), *self.x.values(), *self.y.values(), *self.c.values(), *self.tekort.values()]
+        return kolommen if self.nulvariabele is None else [*kolommen, self.nulvariabele]
 
     def voeg_toe(self, familie: str, naam: str, termen: list[tuple[pulp.LpVariable, float]],
                  zin: int, rechts: float, sleutel: tuple | None = None) -> pulp.LpConstraint:
@@ -206,7 +204,7 @@ def bouw(
 def _controleer_unieke_namen(model: Model) -> None:
     """PuLP's ``checkDuplicateVars`` on the model's own column list: two user names can still
     meet in one column name (``a_b`` + ``c`` and ``a`` + ``b_c``)."""
-    namen = Counter(v.name for v in model.variabelen)
+    namen = Counter(v.name for v in model.kolommen())
     dubbel = sorted(naam for naam, aantal in namen.items() if aantal > 1)
     if dubbel:
         raise pulp.PulpError(f"Repeated variable names: {dubbel[:5]}")
@@ -214,7 +212,7 @@ def _controleer_unieke_namen(model: Model) -> None:
 
 def _tekort(model: Model, rijnaam: str, info: dict) -> pulp.LpVariable:
     """A shortfall variable of the elastic model, with what it stands for."""
-    variabele = model.variabele(f"tekort_{rijnaam}", lowBound=0)
+    variabele = model.probleem.add_variable(f"tekort_{rijnaam}", lowBound=0)
     model.tekort[rijnaam] = variabele
     model.tekort_info[rijnaam] = info
     return variabele
@@ -242,7 +240,7 @@ def add_variabelen(model: Model, geheel: bool) -> None:
                     if segment.aandeel <= 0:
                         continue
                     sleutel = (regio, instrument, doelgroep, jaar, segment.nummer)
-                    model.x[sleutel] = model.variabele(
+                    model.x[sleutel] = model.probleem.add_variable(
                         f"x_{celnaam(regio, instrument, doelgroep)}_{jaar}_{segment.nummer}", lowBound=0,
                         cat=categorie,
                     )
@@ -251,7 +249,7 @@ def add_variabelen(model: Model, geheel: bool) -> None:
         for jaar in betaaljaren(invoer, instrument, start):
             if jaar > invoer.eind or (regio, instrument, doelgroep, jaar) in model.k:
                 continue
-            model.k[(regio, instrument, doelgroep, jaar)] = model.variabele(
+            model.k[(regio, instrument, doelgroep, jaar)] = model.probleem.add_variable(
                 f"k_{celnaam(regio, instrument, doelgroep)}_{jaar}", lowBound=0,
             )
     aandelen = {(f, i, g): max_aandeel(invoer, f, i, g) for f in invoer.fondsen for (i, g) in invoer.effecten}
@@ -266,7 +264,7 @@ def add_variabelen(model: Model, geheel: bool) -> None:
             if not landelijk and (fonds, regio) not in met_budget:  # a regional fund serves regions with a budget row
                 continue
             model.max_aandeel[(fonds, instrument, doelgroep)] = aandeel
-            model.y[(fonds, regio, instrument, doelgroep, jaar)] = model.variabele(
+            model.y[(fonds, regio, instrument, doelgroep, jaar)] = model.probleem.add_variable(
                 f"y_{naam('f', fonds)}_{celnaam(regio, instrument, doelgroep)}_{jaar}", lowBound=0,
             )
     # carry-over for every pot that can spend, also in a year without budget (its cap is
@@ -279,7 +277,7 @@ def add_variabelen(model: Model, geheel: bool) -> None:
         if gegevens.overheveling <= 0:
             continue
         for jaar in range(invoer.start, laatste):
-            model.c[(fonds, regio, jaar)] = model.variabele(
+            model.c[(fonds, regio, jaar)] = model.probleem.add_variable(
                 f"c_{naam('f', fonds)}_{naam('r', regio)}_{jaar}", lowBound=0,
             )
 
@@ -424,7 +422,7 @@ def add_budget(model: Model, elastisch: bool = False) -> None:
 def _nul(model: Model) -> pulp.LpVariable:
     """A variable fixed at 0, to keep a row without variables (and so impossible) in the model."""
     if model.nulvariabele is None:
-        model.nulvariabele = model.variabele("nul", lowBound=0, upBound=0)
+        model.nulvariabele = model.probleem.add_variable("nul", lowBound=0, upBound=0)
     return model.nulvariabele
 
 

@@ -44,7 +44,7 @@ class Oplossing:
 def kies_oplosser(model: Model, gevraagd: str) -> str:
     if gevraagd != "auto":
         return gevraagd
-    if len(model.variabelen) >= GROTE_MODEL_VARIABELEN and not model.geheel:
+    if len(model.kolommen()) >= GROTE_MODEL_VARIABELEN and not model.geheel:
         return "cbc"
     return "highs"
 
@@ -59,16 +59,16 @@ def oplosser_versie(naam: str) -> str:
 
 def _los_op(model: Model, naam: str) -> int:
     if naam == "highs":
-        return _los_op_met_highs(model.probleem, model.variabelen)
-    return _los_op_met_cbc(model.probleem, model.variabelen)
+        return _los_op_met_highs(model.probleem, model.kolommen())
+    return _los_op_met_cbc(model.probleem, model.kolommen())
 
 
 def _matrix(probleem: pulp.LpProblem, variabelen: list[pulp.LpVariable], minimaliseer: bool = False):
     """The PuLP problem as one HiGHS model (rows as a sparse matrix), built in one pass.
 
-    ``variabelen`` are the columns in order (the model's list: PuLP's ``variables()`` walks and
-    sorts every row). ``minimaliseer`` negates a maximisation's objective (for solvers fed
-    through a file). Returns the rows in the order of the matrix, and the ``HighsLp``.
+    ``variabelen`` are the columns in order (``Model.kolommen``). ``minimaliseer`` negates a
+    maximisation's objective (for solvers fed through a file). Returns the rows in the order of
+    the matrix, and the ``HighsLp``.
     """
     import highspy
     import numpy as np
