@@ -14,10 +14,11 @@ from .io import stille_stdout
 from .model import Model, bouw
 from .tekst import euro, euro_precies, getal
 
-# `auto` picks HiGHS's dual simplex for small models and Clp (CBC's LP solver) for large LPs,
-# as bench/meet.py measured (bench/resultaat.md): HiGHS fastest at 28,000 and 83,000
-# variables (Clp equal at 83,000), Clp at 934,000 (77 s; HiGHS interior point 162 s, dual simplex 241 s).
-GROTE_MODEL_VARIABELEN = 100_000
+# `auto` picks HiGHS's dual simplex for small models and Clp (CBC's LP solver) for large LPs, as
+# measured end to end (bench/README.md): HiGHS faster at 83,000 and 149,000 variables (solve stage
+# 1.2 s against 1.6 s, 2.7 s against 4.4 s: Clp also pays for the MPS file), equal at 342,000
+# (8.7 s and 8.8 s), Clp at 934,000 (Clp 38 s; HiGHS dual simplex 181 s, interior point 146 s).
+GROTE_MODEL_VARIABELEN = 300_000
 CLP_OPTIES = ("-primalTolerance", "1e-9", "-dualTolerance", "1e-9")
 
 
