@@ -177,8 +177,9 @@ def _los_op_met_cbc(probleem: pulp.LpProblem, variabelen: list[pulp.LpVariable])
         h.setOptionValue("output_flag", False)
         with stille_stdout():
             h.passModel(lp)
+            del lp  # HiGHS holds its own copy: free ours before the file is written
             h.writeModel(str(mps))
-        del h, lp
+        del h
         # tolerances 1e-9 instead of 1e-7: measured (bench/README.md) both exact to 1e-6 and faster
         opdracht = [pulp.PULP_CBC_CMD(_skip_v4_deprecation=True).path, str(mps), *CLP_OPTIES,
                     "-solve" if _geheel(variabelen) else "-initialSolve", "-printingOptions", "all",

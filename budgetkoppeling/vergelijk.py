@@ -81,6 +81,20 @@ def los_scenario_op(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
     )
 
 
+def _start_werker() -> None:
+    """A worker's start-up: import what solving a scenario needs."""
+    from . import model, report, solve  # noqa: F401
+
+
+def _werkers(aantal: int) -> concurrent.futures.ProcessPoolExecutor:
+    """A pool of ``aantal`` worker processes, started now (spawned, not forked: see above)."""
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=aantal, mp_context=multiprocessing.get_context("spawn"), initializer=_start_werker)
+    for _ in range(aantal):  # the pool starts a process per task that finds no idle one
+        pool.submit(int)
+    return pool
+
+
 def vergelijk(
     pad: Path,
     uitvoer: Path | None = None,
@@ -95,27 +109,33 @@ def vergelijk(
     ``voortgang(scenario, klaar, totaal)`` is called as scenarios finish.
     """
     begin = time.perf_counter()
-    invoer = lees_en_valideer(Path(pad))
-    namen = ["basis"] + [n for n in (scenarios or scenario_namen(invoer)[1:]) if n != "basis"]
-    namen = list(dict.fromkeys(namen))
-    aangepast = [pas_toe(invoer, naam) for naam in namen]  # raises InvoerFout before any solving
-    melding = voortgang or (lambda scenario, klaar, totaal: None)
-    uitkomsten: dict[str, Uitkomst] = {}
-    werkers = min(len(aangepast), os.cpu_count() or 1, 2) if parallel else 1
-    if werkers > 1:
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=werkers, mp_context=context) as pool:
+    werkers = min(os.cpu_count() or 1, 2) if parallel else 1
+    # start the workers first: they import the solver stack while this process reads the input
+    pool = _werkers(werkers) if werkers > 1 else None
+    klaar = False
+    try:
+        invoer = lees_en_valideer(Path(pad))
+        namen = ["basis"] + [n for n in (scenarios or scenario_namen(invoer)[1:]) if n != "basis"]
+        namen = list(dict.fromkeys(namen))
+        aangepast = [pas_toe(invoer, naam) for naam in namen]  # raises InvoerFout before any solving
+        melding = voortgang or (lambda scenario, klaar, totaal: None)
+        uitkomsten: dict[str, Uitkomst] = {}
+        if pool is not None and len(aangepast) > 1:
             taken = {pool.submit(los_scenario_op, inv, oplosser): inv.scenario for inv in aangepast}
             for taak in concurrent.futures.as_completed(taken):
                 uitkomst = taak.result()
                 uitkomsten[uitkomst.scenario] = uitkomst
                 melding(uitkomst.scenario, len(uitkomsten), len(aangepast))
-    else:
-        for inv in aangepast:
-            uitkomsten[inv.scenario] = los_scenario_op(inv, oplosser)
-            melding(inv.scenario, len(uitkomsten), len(aangepast))
+        else:
+            for inv in aangepast:
+                uitkomsten[inv.scenario] = los_scenario_op(inv, oplosser)
+                melding(inv.scenario, len(uitkomsten), len(aangepast))
+        klaar = True
+    finally:
+        if pool is not None:  # after an error, or unused: not waited for (its workers stop when idle)
+            pool.shutdown(wait=klaar and len(aangepast) > 1, cancel_futures=True)
     vergelijking = Vergelijking(invoer, [uitkomsten[n] for n in namen], time.perf_counter() - begin,
-                                werkers > 1)
+                                pool is not None and len(aangepast) > 1)
     if uitvoer is not None:
         from .report import schrijf_vergelijking
 
