@@ -96,7 +96,7 @@ def bouw_ruw(inv: Invoer) -> RuwLP:
 
     # x[r,i,g,t,s]
     x = (effecten.join(potentieel, on="g").join(segmenten, on="i").join(instr, on="i")
-         .sort(["r", "i", "g", "t", "s"]))  # region-major, as the product (bench/README.md: Clp is faster)
+         .sort(["r", "i", "g", "t", "s"]))  # region-major, as the product
     doel = (x["gewicht"] * x["p"] * x["factor"]
             * (1 + inv.disconteringsvoet) ** -(x["t"] + x["vertraging"] - inv.start).cast(pl.Float64))
     # segment: the upper bound of x, unless one segment of share 1 (then potentieel is the limit)

@@ -222,8 +222,8 @@ def add_variabelen(model: Model, geheel: bool) -> None:
     """x[r,i,g,t,s] where the pair is allowed and potential exists; k, y, c where they can be non-zero."""
     invoer, naam = model.invoer, model.sleutels
     categorie = pulp.LpInteger if geheel else pulp.LpContinuous
-    # region-major: the solver's columns in this order, each region's cells together (measured
-    # in bench/README.md: Clp needs a third fewer iterations than with instrument-major columns)
+    # region-major, each region's cells together (the order within x made no difference to the
+    # solvers, bench/README.md; the order of the kinds does: Model.kolommen)
     cel: dict[tuple[str, str, str], str] = {}  # (r, i, g) -> its part of the names
 
     def celnaam(regio: str, instrument: str, doelgroep: str) -> str:
