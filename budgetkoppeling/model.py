@@ -29,7 +29,12 @@ LANDELIJK = None  # the region key of a landelijk fund's budget
 
 
 class Sleutels:
-    """Safe LP names for user names: PuLP rewrites ``-+[] `` and LP files limit length."""
+    """Safe LP names for user names: PuLP rewrites ``-+[] `` and LP files limit length.
+
+    A key holds letters, digits and ``.`` but never ``_``, which joins the keys of a name: so
+    region 'Zuid Holland' with instrument 'X' and region 'Zuid' with instrument 'Holland X'
+    give different names (``Zuid.Holland_X`` and ``Zuid_Holland.X``).
+    """
 
     def __init__(self) -> None:
         self._naar: dict[tuple[str, str], str] = {}
@@ -40,11 +45,11 @@ class Sleutels:
             return "landelijk"
         sleutel = (soort, str(naam))
         if sleutel not in self._naar:
-            basis = re.sub(r"[^0-9A-Za-z]+", "_", str(naam)).strip("_")[:24] or soort
+            basis = re.sub(r"[^0-9A-Za-z]+", ".", str(naam)).strip(".")[:24].rstrip(".") or soort
             kandidaat, volgnummer = basis, 1
             while (soort, kandidaat) in self._gebruikt:
                 volgnummer += 1
-                kandidaat = f"{basis}_{volgnummer}"
+                kandidaat = f"{basis}.{volgnummer}"
             self._gebruikt.add((soort, kandidaat))
             self._naar[sleutel] = kandidaat
         return self._naar[sleutel]

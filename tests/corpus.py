@@ -660,6 +660,19 @@ def namen_met_opmaakcodes(pad):  # rich's markup and emoji codes, a tab, quotes 
 
 
 @geval("tekst", 0)
+def namen_die_samen_gelijk_klinken(pad):
+    """Regions 'Zuid Holland' and 'Zuid', instruments 'X' and 'Holland X': with '_' inside the
+    safe keys both cells were called x_Zuid_Holland_X_... (exit 1 before)."""
+    def twee_regios(rijen):
+        _hernoem(rijen, "regio", VOORBEELD_REGIO, "Zuid Holland")
+        _hernoem(rijen, "instrument", "jobcoaching", "X")
+        _hernoem(rijen, "instrument", "loonkostensubsidie", "Holland X")
+        for regels in rijen.values():
+            regels += [{**rij, "regio": "Zuid"} for rij in regels if rij.get("regio") == "Zuid Holland"]
+    met(twee_regios)(pad)
+
+
+@geval("tekst", 0)
 def omschrijvingen_als_formule(pad):
     met(lambda r: [rij.update(omschrijving="=1+1") for rij in r["Instrumenten"]])(pad)
 
