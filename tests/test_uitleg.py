@@ -32,12 +32,12 @@ def met_budget(invoer, sleutel, delta):
     return nieuw
 
 
-def controleer_schaduwprijs(invoer, sleutel, dual_per_euro, delta, oplosser="highs"):
+def controleer_schaduwprijs(invoer, sleutel, dual_per_euro, delta):
     """The dual lies between the right and left derivatives; equals them where the basis holds.
 
-    The derivatives come from HiGHS re-solves (objective accurate to about 1e-9). CBC's duals
-    come through its solution file with about 7 significant digits, so for CBC the margin is
-    1e-5 relative instead of 1e-6.
+    The derivatives come from HiGHS re-solves (objective accurate to about 1e-9); the duals of
+    both solvers arrive in full precision (CBC's through its binary solution file), so the
+    margin is 1e-6 relative for both.
     """
     midden = oplossen(invoer).doelwaarde
     rechts = (oplossen(met_budget(invoer, sleutel, delta)).doelwaarde - midden) / delta
@@ -45,7 +45,7 @@ def controleer_schaduwprijs(invoer, sleutel, dual_per_euro, delta, oplosser="hig
         links = (midden - oplossen(met_budget(invoer, sleutel, -delta)).doelwaarde) / delta
     else:
         links = float("inf")
-    relatief = 1e-5 if oplosser == "cbc" else 1e-6
+    relatief = 1e-6
     absoluut = 1e-11
     marge = relatief * abs(rechts) + absoluut
     assert rechts - marge <= dual_per_euro <= links + marge, (sleutel, rechts, dual_per_euro, links)
@@ -66,7 +66,7 @@ def test_shadow_prices_match_finite_differences(bladen):
         prijzen = schaduwprijzen(oplossing)
         for fonds, regio, jaar, per_100k in prijzen.head(2).iter_rows():
             sleutel = (fonds, None if regio == "landelijk" and invoer.fondsen[fonds].landelijk else regio, jaar)
-            controleer_schaduwprijs(invoer, sleutel, per_100k / 100_000, 50.0, oplosser)
+            controleer_schaduwprijs(invoer, sleutel, per_100k / 100_000, 50.0)
 
 
 def test_shadow_prices_of_the_national_example():

@@ -99,3 +99,11 @@ def test_council_scenarios_on_the_example(tmp_path):
     assert doel["Extra sectorgeld 5 mln"] > basis
     assert doel["Jobcoaching 20% beter"] > basis
     assert doel["Banenafspraak 4.000 per jaar"] < basis
+
+
+def test_example_with_cbc_passes_the_checker(tmp_path):
+    """Budgets of hundreds of millions: CBC's text solution (8 significant digits) lost euros per
+    cell, so funds paid more than a cell cost; its binary solution keeps every digit."""
+    plan = tmp_path / "plan_cbc.xlsx"
+    budgetkoppeling.optimaliseer(budgetkoppeling.VOORBEELD, plan, oplosser="cbc")
+    assert controleer(budgetkoppeling.VOORBEELD, plan) == []
