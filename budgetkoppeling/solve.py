@@ -202,6 +202,8 @@ def _los_op_met_cbc(probleem: pulp.LpProblem, variabelen: list[pulp.LpVariable])
         if status != pulp.LpStatusOptimal:
             probleem.status = status
             return status
+        if not getallen.exists():
+            raise BudgetkoppelingFout("De oplosser CBC gaf geen oplossing terug.")
         duals, waarden = _lees_cbc_oplossing(getallen, len(rijen), len(variabelen))
     if probleem.sense == pulp.LpMaximize:  # the file holds the minimisation of -doel
         duals = -duals
