@@ -153,6 +153,11 @@ def max_aandeel(invoer: Invoer, fonds: str, instrument: str, doelgroep: str) -> 
     return None if beste is None else beste[1]
 
 
+def segment_factoren(invoer: Invoer) -> dict[tuple[str, int], float]:
+    """The diminishing-returns factor of every (instrument, segment)."""
+    return {(i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten}
+
+
 def betaaljaren(invoer: Invoer, instrument: str, startjaar: int) -> range:
     return range(startjaar, startjaar + invoer.instrumenten[instrument].duur)
 
@@ -207,8 +212,8 @@ def bouw(
 
 
 def _controleer_unieke_namen(model: Model) -> None:
-    """PuLP's ``checkDuplicateVars`` on the model's own column list: two user names can still
-    meet in one column name (``a_b`` + ``c`` and ``a`` + ``b_c``)."""
+    """PuLP's ``checkDuplicateVars`` on the model's own column list: a safety net, as
+    :class:`Sleutels` keeps the names of different columns apart."""
     namen = Counter(v.name for v in model.kolommen())
     dubbel = sorted(naam for naam, aantal in namen.items() if aantal > 1)
     if dubbel:
@@ -491,7 +496,7 @@ def _regelgroepen(model: Model, regel: Beleidsregel) -> dict[tuple[str, ...], li
     vast = {kolom: waarde for kolom, waarde in regel.filters.items() if waarde not in (None, ELK)}
     elk = [positie[kolom] for kolom in _elk_kolommen(regel)]
     vaste_posities = [(positie[kolom], waarde) for kolom, waarde in vast.items()]
-    factoren = {(i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten}
+    factoren = segment_factoren(invoer)
     variabelen = model.y if soort == "y" else model.x
     groepen: dict[tuple[str, ...], list] = defaultdict(list)
     for sleutel in _kandidaten(model, soort, vast, plaatsingen):
@@ -588,9 +593,7 @@ def add_vast(model: Model) -> None:
 def doelstelling_termen(model: Model) -> list[tuple[pulp.LpVariable, float]]:
     """The objective's (variable, coefficient) list; see :func:`add_doelstelling`."""
     invoer = model.invoer
-    factoren = {
-        (i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten
-    }
+    factoren = segment_factoren(invoer)
     termen = []
     for (_r, i, g, t, s), variabele in model.x.items():
         coefficient = (

@@ -15,7 +15,7 @@ import polars as pl
 
 from . import __version__
 from .io import nieuw_xlsx, schrijf_atomisch
-from .model import betaaljaren, indexatie
+from .model import betaaljaren, indexatie, segment_factoren
 from .solve import Oplossing
 
 NUL = 1e-9  # values below this are solver noise, not a participant or a euro
@@ -39,7 +39,7 @@ def _regio_volgorde(oplossing: Oplossing) -> dict[str, int]:
 def allocatie(oplossing: Oplossing) -> pl.DataFrame:
     """One row per (regio, instrument, doelgroep, startjaar) with deelnemers > 0."""
     invoer = oplossing.model.invoer
-    factoren = {(i, s.nummer): s.factor for i, ss in invoer.segmenten.items() for s in ss}
+    factoren = segment_factoren(invoer)
     deelnemers: dict[tuple, float] = defaultdict(float)
     plaatsingen: dict[tuple, float] = defaultdict(float)
     for (r, i, g, t, s), waarde in oplossing.x.items():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .model import betaaljaren, discontering, indexatie
+from .model import betaaljaren, discontering, indexatie, segment_factoren
 from .solve import Oplossing
 from .tekst import euro, getal, nl
 
@@ -98,7 +98,7 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     gebruikt: dict[str, float] = defaultdict(float)
     for (_r, i, _g, _t, _s), waarde in oplossing.x.items():
         gebruikt[i] += waarde
-    factoren = {(i, s.nummer): s.factor for i, ss in invoer.segmenten.items() for s in ss}
+    factoren = segment_factoren(invoer)
     regelprijs: dict[int, float] = defaultdict(float)  # id(variable) -> sum of rule duals x coefficient
     for regel in model.regels:
         if regel.naam in duals and regel.regel.grootheid in ("deelnemers", "uitgaven"):
