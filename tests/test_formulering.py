@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pulp
+import pytest
 
 import budgetkoppeling
 from budgetkoppeling import model
@@ -34,3 +35,45 @@ def test_every_constraint_of_the_example_is_named_after_its_family():
     assert set(gebouwd.constraints) == set(FAMILIES) - {"segment"}  # segment: the upper bound of x
     assert sum(v.upBound is not None for v in gebouwd.x.values()) > 0
     assert gebouwd.probleem.sense == pulp.LpMaximize
+
+
+def test_the_matrix_handed_to_the_solvers_is_the_pulp_problem():
+    """Every term of every row lands in its own variable's column, with its coefficient and the
+    row's bounds; the objective negated only for a solver fed the minimisation."""
+    import numpy as np
+
+    from budgetkoppeling.solve import _matrix
+
+    gebouwd = bouw(budgetkoppeling.valideer(budgetkoppeling.VOORBEELD))
+    kolommen = gebouwd.kolommen()
+    kolom_van = {v.name: j for j, v in enumerate(kolommen)}
+    for minimaliseer, teken in ((False, 1.0), (True, -1.0)):
+        rijen, lp = _matrix(gebouwd.probleem, kolommen, minimaliseer=minimaliseer)
+        start, index, waarde = (np.asarray(a) for a in (lp.a_matrix_.start_, lp.a_matrix_.index_,
+                                                         lp.a_matrix_.value_))
+        assert len(rijen) == gebouwd.probleem.numConstraints() == lp.num_row_
+        for r in range(0, len(rijen), 7):
+            verwacht = sorted((kolom_van[v.name], a) for v, a in rijen[r].items())
+            gevonden = sorted(zip(index[start[r]:start[r + 1]].tolist(), waarde[start[r]:start[r + 1]].tolist()))
+            assert gevonden == verwacht, rijen[r].name
+            grens = -rijen[r].constant
+            assert (lp.row_lower_[r] == grens) == (rijen[r].sense != pulp.LpConstraintLE)
+            assert (lp.row_upper_[r] == grens) == (rijen[r].sense != pulp.LpConstraintGE)
+        doel = np.zeros(len(kolommen))
+        for v, a in gebouwd.probleem.objective.items():
+            doel[kolom_van[v.name]] = teken * a
+        assert np.array_equal(np.asarray(lp.col_cost_), doel)
+
+
+def test_a_row_with_a_variable_outside_the_columns_is_refused():
+    from budgetkoppeling.solve import _matrix
+
+    probleem = pulp.LpProblem("klein", pulp.LpMaximize)
+    a, b = probleem.add_variable("a", lowBound=0), probleem.add_variable("b", lowBound=0)
+    probleem += pulp.LpAffineExpression([(a, 1.0), (b, 2.0)])
+    probleem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(a, 1.0), (b, 1.0)]), pulp.LpConstraintLE,
+                                             rhs=4.0), name="som")
+    rijen, lp = _matrix(probleem, [b, a])
+    assert list(lp.a_matrix_.index_) == [1, 0] and list(lp.col_cost_) == [2.0, 1.0]
+    with pytest.raises(ValueError, match="geen kolom"):
+        _matrix(probleem, [a])
