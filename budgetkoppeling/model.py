@@ -114,7 +114,7 @@ class Model:
         ``sleutel`` (the row's index) makes the row findable as ``rijen[(familie, *sleutel)]``.
         """
         uitdrukking = pulp.LpAffineExpression(termen)
-        constraint = pulp.LpConstraint(uitdrukking, sense=zin, rhs=rechts, name=naam)
+        constraint = pulp.LpConstraint(uitdrukking, sense=zin, rhs=rechts)  # named once, by addConstraint
         self.probleem.addConstraint(constraint, name=naam)
         self.constraints[familie].append(naam)
         if sleutel is not None:
