@@ -127,14 +127,18 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
             rest -= deel
         return prijs if rest <= 1e-9 else float("inf")
 
+    cellen_per_instrument: dict[str, list] = defaultdict(list)  # one pass over x, not one per unused instrument
+    for sleutel, variabele in model.x.items():
+        if gebruikt.get(sleutel[1], 0.0) <= NUL:
+            cellen_per_instrument[sleutel[1]].append((sleutel, variabele))
     uitkomst = []
     for instrument, gegevens in invoer.instrumenten.items():
         if gebruikt.get(instrument, 0.0) > NUL:
             continue
         kans_stap: dict[str, float] = {}
         kosten_drempel: float | None = None
-        for (r, i, g, t, s), variabele in model.x.items():
-            if i != instrument or ("looptijd", r, i, g, t) in model.rijen:
+        for (r, i, g, t, s), variabele in cellen_per_instrument.get(instrument, ()):
+            if ("looptijd", r, i, g, t) in model.rijen:
                 continue
             per_euro = [(indexatie(invoer, j), euro_prijs(r, i, g, j)) for j in betaaljaren(invoer, i, t)
                         if j <= invoer.eind]
