@@ -49,16 +49,16 @@ def test_the_matrix_handed_to_the_solvers_is_the_pulp_problem():
     kolom_van = {v.name: j for j, v in enumerate(kolommen)}
     for minimaliseer, teken in ((False, 1.0), (True, -1.0)):
         rijen, lp = _matrix(gebouwd.probleem, kolommen, minimaliseer=minimaliseer)
-        start, index, waarde = (np.asarray(a) for a in (lp.a_matrix_.start_, lp.a_matrix_.index_,
-                                                         lp.a_matrix_.value_))
+        start, index, waarde, onder, boven = (np.asarray(a).tolist() for a in (
+            lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_, lp.row_lower_, lp.row_upper_))
         assert len(rijen) == gebouwd.probleem.numConstraints() == lp.num_row_
-        for r in range(0, len(rijen), 7):
+        for r in range(len(rijen)):
             verwacht = sorted((kolom_van[v.name], a) for v, a in rijen[r].items())
-            gevonden = sorted(zip(index[start[r]:start[r + 1]].tolist(), waarde[start[r]:start[r + 1]].tolist()))
+            gevonden = sorted(zip(index[start[r]:start[r + 1]], waarde[start[r]:start[r + 1]]))
             assert gevonden == verwacht, rijen[r].name
             grens = -rijen[r].constant
-            assert (lp.row_lower_[r] == grens) == (rijen[r].sense != pulp.LpConstraintLE)
-            assert (lp.row_upper_[r] == grens) == (rijen[r].sense != pulp.LpConstraintGE)
+            assert (onder[r] == grens) == (rijen[r].sense != pulp.LpConstraintLE)
+            assert (boven[r] == grens) == (rijen[r].sense != pulp.LpConstraintGE)
         doel = np.zeros(len(kolommen))
         for v, a in gebouwd.probleem.objective.items():
             doel[kolom_van[v.name]] = teken * a
