@@ -130,8 +130,8 @@ def _kolomzoeker(variabelen: list[pulp.LpVariable]):
     gesorteerd = ids[volgorde]
 
     def kolom(gezocht):
-        plek = np.minimum(np.searchsorted(gesorteerd, gezocht), max(len(gesorteerd) - 1, 0))
-        if len(gezocht) and (not len(gesorteerd) or not np.array_equal(gesorteerd[plek], gezocht)):
+        plek = np.searchsorted(gesorteerd, gezocht)
+        if not (plek < len(gesorteerd)).all() or not np.array_equal(gesorteerd[plek], gezocht):
             raise ValueError("een variabele in het model is geen kolom van de matrix")
         return volgorde[plek].astype(np.int32)
 
