@@ -103,4 +103,4 @@ def foutrapport(problemen, doel: Path, invoer: Path | None = None) -> None:
 def _schrijf_lp(model, doel: Path, invoer: Path) -> None:
     from .io import schrijf_atomisch
 
-    schrijf_atomisch(doel, lambda pad: model.probleem.writeLP(str(pad)), invoer=invoer)
+    schrijf_atomisch(doel, lambda pad: model.als_pulp().writeLP(str(pad)), invoer=invoer)

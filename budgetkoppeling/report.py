@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from . import __version__
+from .invoer import betaaljaren, indexatie, segment_factoren
 from .io import nieuw_xlsx, schrijf_atomisch
-from .model import betaaljaren, indexatie, segment_factoren
-from .solve import Oplossing
+from .solve import Oplossing, rij_activiteit
 
 NUL = 1e-9  # values below this are solver noise, not a participant or a euro
 EURO = "[$€-413] #,##0.00"
@@ -116,12 +116,9 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
 
 def beleidsregels(oplossing: Oplossing) -> pl.DataFrame:
     """Each active rule (each `elk` expansion): its limit, the value reached, whether it binds."""
-    model = oplossing.model
-    waarden = {**{id(v): w for v, w in zip(model.x.values(), oplossing.x.values())},
-               **{id(v): w for v, w in zip(model.y.values(), oplossing.y.values())}}
     rijen = []
-    for regel in model.regels:
-        bereikt = sum(coef * waarden[id(v)] for v, coef in regel.termen)
+    for regel in oplossing.model.regels:
+        bereikt = rij_activiteit(oplossing, regel.kolom, regel.coef)
         grens = regel.regel.waarde
         rijen.append({
             "regel": regel.omschrijving, "grootheid": regel.regel.grootheid,

@@ -11,9 +11,11 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
-from .model import betaaljaren, discontering, indexatie, segment_factoren
+from .invoer import betaaljaren, discontering, indexatie, segment_factoren
+from .model import LANDELIJK
 from .solve import Oplossing
 from .tekst import euro, getal, nl
 
@@ -28,17 +30,22 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
     price is the dual of the ``budget`` row plus overheveling(f) times the dual of the
     ``overheveling`` row.
     """
-    model = oplossing.model
-    rijen = []
-    for (fonds, regio, jaar), rijnaam in model.budgetrijen.items():
-        prijs = oplossing.duals.get(rijnaam, 0.0)
-        overheveling = model.rijen.get(("overheveling", fonds, regio, jaar))
-        if overheveling is not None:
-            prijs += model.invoer.fondsen[fonds].overheveling * oplossing.duals.get(overheveling, 0.0)
-        rijen.append({"fonds": fonds, "regio": regio or "landelijk", "jaar": jaar,
-                      "extra_plaatsingen_per_100k": _schoon(prijs * PER)})
-    frame = pl.DataFrame(rijen, schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64,
-                                        "extra_plaatsingen_per_100k": pl.Float64})
+    invoer = oplossing.model.invoer
+    sleutels = ["fonds", "regio", "jaar"]
+    budget = oplossing.dual("budget")
+    if budget.height == 0:
+        budget = pl.DataFrame(schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "dual": pl.Float64})
+    overheveling = oplossing.dual("overheveling")
+    if overheveling.height:
+        aandeel = {f: gegevens.overheveling for f, gegevens in invoer.fondsen.items()}
+        budget = budget.join(overheveling.rename({"dual": "_over"}), on=sleutels, how="left").with_columns(
+            dual=pl.col("dual") + pl.col("fonds").replace_strict(aandeel, return_dtype=pl.Float64)
+            * pl.col("_over").fill_null(0.0))
+    frame = budget.select(
+        "fonds", pl.when(pl.col("regio") == LANDELIJK).then(pl.lit("landelijk")).otherwise(pl.col("regio"))
+        .alias("regio"), "jaar",
+        pl.when(pl.col("dual").abs() * PER < 1e-12).then(0.0).otherwise(pl.col("dual") * PER)
+        .alias("extra_plaatsingen_per_100k"))
     return frame.sort(["extra_plaatsingen_per_100k", "fonds", "regio", "jaar"], descending=[True, False, False, False])
 
 
@@ -50,9 +57,9 @@ def regelprijzen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> pl.DataFr
     bindend = dict(zip(beleidsregels["regel"], beleidsregels["bindend"]))
     rijen = []
     for regel in oplossing.model.regels:
-        if bindend.get(regel.omschrijving) != "ja" or regel.naam not in oplossing.duals:
+        if bindend.get(regel.omschrijving) != "ja" or regel.rij is None:
             continue
-        dual = oplossing.duals[regel.naam]
+        dual = float(oplossing.rijduals[regel.rij])
         operator = regel.regel.operator
         winst = {"<=": dual, ">=": -dual, "=": abs(dual)}[operator]
         if operator == "=":
@@ -94,32 +101,33 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     it is degenerate.)
     """
     model, invoer = oplossing.model, oplossing.model.invoer
-    duals = oplossing.duals
     gebruikt: dict[str, float] = defaultdict(float)
     for (_r, i, _g, _t, _s), waarde in oplossing.x.items():
         gebruikt[i] += waarde
     factoren = segment_factoren(invoer)
-    regelprijs: dict[int, float] = defaultdict(float)  # id(variable) -> sum of rule duals x coefficient
+    # per column: the rules' duals times the column's coefficient in them
+    regelprijs = np.zeros(model.aantal_kolommen)  # rules on participants and spending
+    plaatsingsregels = np.zeros(model.aantal_kolommen)  # rules on placements
     for regel in model.regels:
-        if regel.naam in duals and regel.regel.grootheid in ("deelnemers", "uitgaven"):
-            for variabele, coefficient in regel.termen:
-                regelprijs[id(variabele)] += duals[regel.naam] * coefficient
-    plaatsingsregels: dict[int, float] = defaultdict(float)  # id(x) -> sum of rule duals x factor
-    for regel in model.regels:
-        if regel.naam in duals and regel.regel.grootheid == "plaatsingen":
-            for variabele, coefficient in regel.termen:
-                plaatsingsregels[id(variabele)] += duals[regel.naam] * coefficient
+        if regel.rij is not None:
+            doel = plaatsingsregels if regel.regel.grootheid == "plaatsingen" else regelprijs
+            np.add.at(doel, regel.kolom, oplossing.rijduals[regel.rij] * regel.coef)
+    budgetprijs = {(f, r or None, t): d for f, r, t, d in oplossing.dual("budget").iter_rows()} \
+        if "budget" in model.families else {}
+    potentieelprijs = {(r, g, t): d for r, g, t, d in oplossing.dual("potentieel").iter_rows()} \
+        if "potentieel" in model.families else {}
+    looptijd = set(model.families["looptijd"].sleutels.iter_rows()) if "looptijd" in model.families else set()
+    y_kolommen = model.variabelen["y"].index
+    fondsen_per_cel: dict[tuple, list[tuple[str, float, bool]]] = defaultdict(list)
+    for f, r, i, g, t, aandeel, landelijk in model.cellen_y.iter_rows():
+        fondsen_per_cel[(r, i, g, t)].append((f, aandeel, landelijk))
 
     @functools.cache  # every segment and start year of a cell asks again
     def euro_prijs(r: str, i: str, g: str, jaar: int) -> float:
         """The least shadow cost of one euro of cell cost in ``jaar``: cheapest funds first."""
-        aanbod = []
-        for fonds in invoer.fondsen:
-            y = model.y.get((fonds, r, i, g, jaar))
-            if y is None:
-                continue
-            rij = model.budgetrijen.get((fonds, None if invoer.fondsen[fonds].landelijk else r, jaar))
-            aanbod.append((duals.get(rij, 0.0) + regelprijs.get(id(y), 0.0), model.max_aandeel[(fonds, i, g)]))
+        aanbod = [(budgetprijs.get((f, None if landelijk else r, jaar), 0.0)
+                   + regelprijs[y_kolommen[(f, r, i, g, jaar)]], aandeel)
+                  for f, aandeel, landelijk in fondsen_per_cel.get((r, i, g, jaar), ())]
         prijs, rest = 0.0, 1.0
         for fondsprijs, aandeel in sorted(aanbod):
             deel = min(rest, aandeel)
@@ -128,17 +136,17 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
         return prijs if rest <= 1e-9 else float("inf")
 
     cellen_per_instrument: dict[str, list] = defaultdict(list)  # one pass over x, not one per unused instrument
-    for sleutel, variabele in model.x.items():
+    for sleutel, kolom in model.variabelen["x"].index.items():
         if gebruikt.get(sleutel[1], 0.0) <= NUL:
-            cellen_per_instrument[sleutel[1]].append((sleutel, variabele))
+            cellen_per_instrument[sleutel[1]].append((sleutel, kolom))
     uitkomst = []
     for instrument, gegevens in invoer.instrumenten.items():
         if gebruikt.get(instrument, 0.0) > NUL:
             continue
         kans_stap: dict[str, float] = {}
         kosten_drempel: float | None = None
-        for (r, i, g, t, s), variabele in cellen_per_instrument.get(instrument, ()):
-            if ("looptijd", r, i, g, t) in model.rijen:
+        for (r, i, g, t, s), kolom in cellen_per_instrument.get(instrument, ()):
+            if (r, i, g, t) in looptijd:
                 continue
             per_euro = [(indexatie(invoer, j), euro_prijs(r, i, g, j)) for j in betaaljaren(invoer, i, t)
                         if j <= invoer.eind]
@@ -148,10 +156,9 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
             kans = invoer.effecten[(i, g)]
             waarde_per_kans = (invoer.doelgroepen[g] * factoren[(i, s)]
                                * discontering(invoer, t + gegevens.vertraging)
-                               - (plaatsingsregels.get(id(variabele), 0.0) / kans if kans else 0.0))
+                               - (plaatsingsregels[kolom] / kans if kans else 0.0))
             # the segment bound is slack for an unused instrument (x = 0), so its dual is 0
-            overig = (duals.get(model.rijen.get(("potentieel", r, g, t), ""), 0.0)
-                      + regelprijs.get(id(variabele), 0.0))
+            overig = potentieelprijs.get((r, g, t), 0.0) + regelprijs[kolom]
             netto = kans * waarde_per_kans - overig - gegevens.kosten * geldprijs  # reduced worth at p, k
             if waarde_per_kans > NUL:
                 kans_stap[g] = min(kans_stap.get(g, float("inf")), max(0.0, -netto) / waarde_per_kans)
@@ -240,19 +247,19 @@ def _reden_onbenut(oplossing: Oplossing, fonds: str) -> str:
     if not cellen:
         return ("Reden: geen enkel instrument of doelgroep mag uit dit fonds worden betaald in de regio's en jaren "
                 "waarvoor het budget heeft (blad Financieringsregels, of het vervaljaar).")
-    aandelen = {model.max_aandeel[(fonds, i, g)] for (_f, _r, i, g, _t), _w in cellen}
+    max_aandeel = {(f, i, g): a for f, _r, i, g, _t, a, _l in model.cellen_y.iter_rows() if f == fonds}
+    aandelen = {max_aandeel[(fonds, i, g)] for (_f, _r, i, g, _t), _w in cellen}
     aan_de_grens = all(
-        waarde >= model.max_aandeel[(fonds, i, g)] * oplossing.k[(r, i, g, t)] - 1e-6
+        waarde >= max_aandeel[(fonds, i, g)] * oplossing.k[(r, i, g, t)] - 1e-6
         for (_f, r, i, g, t), waarde in cellen if oplossing.k[(r, i, g, t)] > 1e-6
     )
     if max(aandelen) < 1 and aan_de_grens:
         return (f"Reden: dit fonds betaalt ten hoogste {procent(max(aandelen))} van de kosten, en er is niet genoeg "
                 "ander geld om de rest te betalen (cofinanciering).")
     groepen = {g for (_f, _r, _i, g, _t), _w in cellen}
-    potentieel_op = [
-        naam for sleutel, naam in model.rijen.items()
-        if sleutel[0] == "potentieel" and sleutel[2] in groepen and oplossing.duals.get(naam, 0.0) > NUL
-    ]
+    potentieel_op = oplossing.dual("potentieel").filter(
+        pl.col("doelgroep").is_in(sorted(groepen)) & (pl.col("dual") > NUL)).height if "potentieel" in model.families \
+        else 0
     if potentieel_op:
         return ("Reden: het potentieel van de doelgroepen waarvoor dit fonds mag betalen is (grotendeels) op; "
                 "meer geld levert daar geen extra deelnemers op.")
@@ -273,14 +280,12 @@ def _beste_euro(oplossing: Oplossing) -> list[tuple[str, str]]:
 
 
 def _potentieelzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
-    model = oplossing.model
     totaal, op = defaultdict(int), defaultdict(int)
-    for (familie, *sleutel), naam in model.rijen.items():
-        if familie != "potentieel":
-            continue
-        _r, g, _t = sleutel
+    if "potentieel" not in oplossing.model.families:
+        return []
+    for _r, g, _t, dual in oplossing.dual("potentieel").iter_rows():
         totaal[g] += 1
-        if oplossing.duals.get(naam, 0.0) > NUL:
+        if dual > NUL:
             op[g] += 1
     return [
         ("potentieel", f"Het potentieel van de doelgroep {g} is in {op[g]} van de {totaal[g]} combinaties van regio "

@@ -49,21 +49,21 @@ class Vergelijking:
 def los_scenario_op(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
     """Solve one (already adjusted) input and reduce the plan to its figures. Runs in a worker.
 
-    ``opties`` go to :func:`~budgetkoppeling.model.bouw` (the evaluation's extra limits).
+    ``opties`` go to :func:`~budgetkoppeling.model.bouw_met_grens` (the evaluation's extra limits).
     """
-    from .model import bouw, doelstelling_termen
+    from .model import bouw, bouw_met_grens
     from .report import Plan
     from .solve import los_op
 
     try:
-        oplossing = los_op(bouw(invoer, **opties), oplosser or invoer.oplosser)
+        model = bouw_met_grens(invoer, **opties) if opties else bouw(invoer)
+        oplossing = los_op(model, oplosser or invoer.oplosser)
     except GeenOplossing as fout:
         return Uitkomst(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
     plan = Plan(oplossing, Path(""))
     cijfers = plan.kerncijfers
     if "min_doel" in opties:  # the solver minimised spending; report the objective, not that
-        cijfers["gewogen_plaatsingen"] = sum(
-            coef * (variabele.varValue or 0.0) for variabele, coef in doelstelling_termen(oplossing.model))
+        cijfers["gewogen_plaatsingen"] = float(oplossing.model.plaatsingsdoel @ oplossing.kolomwaarden)
 
     def som(frame, sleutel: str, waarde: str) -> dict:
         totalen: dict = defaultdict(float)
@@ -166,7 +166,7 @@ def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
     Each cell fills its segments in order (most promising first), as the model does;
     participants above the potential count at the last segment's factor.
     """
-    from .model import betaaljaren, discontering, indexatie
+    from .invoer import betaaljaren, discontering, indexatie
 
     rijen, totaal = [], defaultdict(float)
     for (regio, instrument, doelgroep, jaar), aantal in sorted(invoer.huidige_verdeling.items()):
@@ -199,10 +199,11 @@ def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
 def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = None,
              voortgang: Callable[[str], None] | None = None) -> Evaluatie:
     """Check whether the Huidige_verdeling can be financed, and set the optimum beside it."""
+    from .diagnose import diagnose
     from .errors import InvoerFout, Probleem
-    from .model import bouw
+    from .model import bouw_vast
     from .report import Plan
-    from .solve import diagnose, kies_oplosser, los_op
+    from .solve import kies_oplosser, los_op
 
     melding = voortgang or (lambda stap: None)
     melding("Invoer lezen en controleren")
@@ -213,7 +214,7 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
                                    "startjaar het aantal deelnemers in")])
     melding("Huidige verdeling doorrekenen")
     huidig, allocatie = hand_plan_cijfers(invoer)
-    model = bouw(invoer, vast=invoer.huidige_verdeling)
+    model = bouw_vast(invoer, invoer.huidige_verdeling)
     tekorten: list[dict] = []
     try:
         oplossing = los_op(model, oplosser or invoer.oplosser)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import polars as pl
 import pulp
 import pytest
 
@@ -28,52 +30,73 @@ def test_every_family_is_documented_and_built_by_its_own_function():
 def test_every_constraint_of_the_example_is_named_after_its_family():
     invoer = budgetkoppeling.valideer(budgetkoppeling.VOORBEELD)
     gebouwd = bouw(invoer)
-    namen = [naam for rijen in gebouwd.constraints.values() for naam in rijen]
-    assert len(namen) == len(set(namen)) == gebouwd.probleem.numConstraints()
-    assert all(naam.split("_", 1)[0] == familie
-               for familie, rijen in gebouwd.constraints.items() for naam in rijen)
-    assert set(gebouwd.constraints) == set(FAMILIES) - {"segment"}  # segment: the upper bound of x
-    assert sum(v.upBound is not None for v in gebouwd.x.values()) > 0
-    assert gebouwd.probleem.sense == pulp.LpMaximize
+    namen = gebouwd.rijnamen()
+    assert len(namen) == len(set(namen)) == gebouwd.aantal_rijen
+    for familie, rijen in gebouwd.families.items():
+        assert all(naam.split("_", 1)[0] == familie for naam in namen[rijen.start:rijen.start + rijen.aantal])
+    assert set(gebouwd.families) == set(FAMILIES) - {"segment"}  # segment: the upper bound of x
+    assert np.isfinite(gebouwd.variabelen["x"].boven).sum() > 0
+    assert list(gebouwd.variabelen) == ["k", "x", "y", "c"]  # k before x: the measured column order
+    kolomnamen = gebouwd.kolomnamen()
+    assert len(kolomnamen) == len(set(kolomnamen)) == gebouwd.aantal_kolommen
 
 
-def test_the_matrix_handed_to_the_solvers_is_the_pulp_problem():
-    """Every term of every row lands in its own variable's column, with its coefficient and the
-    row's bounds; the objective negated only for a solver fed the minimisation."""
-    import numpy as np
+def _pulp_als_arrays(probleem: pulp.LpProblem, kolomnamen: list[str]):
+    """PuLP's own reading of its problem, as (row name, sorted (column, coef), lower, upper) and bounds."""
+    kolom = {naam: j for j, naam in enumerate(kolomnamen)}
+    rijen = []
+    for rij in probleem.constraints():
+        naam = rij.name
+        grens = -rij.constant
+        onder = grens if rij.sense != pulp.LpConstraintLE else -np.inf
+        boven = grens if rij.sense != pulp.LpConstraintGE else np.inf
+        rijen.append((naam, sorted((kolom[v.name], a) for v, a in rij.items()), onder, boven))
+    return rijen
 
-    from budgetkoppeling.solve import _matrix
+
+def test_the_pulp_view_is_the_same_lp_as_the_arrays():
+    """Same matrix, row and column bounds, objective and names; and CBC through PuLP finds the
+    objective that HiGHS finds on the arrays."""
+    from budgetkoppeling.solve import los_op
 
     gebouwd = bouw(budgetkoppeling.valideer(budgetkoppeling.VOORBEELD))
-    kolommen = gebouwd.kolommen()
-    kolom_van = {v.name: j for j, v in enumerate(kolommen)}
-    for minimaliseer, teken in ((False, 1.0), (True, -1.0)):
-        rijen, lp = _matrix(gebouwd.probleem, kolommen, minimaliseer=minimaliseer)
-        start, index, waarde, onder, boven = (np.asarray(a).tolist() for a in (
-            lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_, lp.row_lower_, lp.row_upper_))
-        assert len(rijen) == gebouwd.probleem.numConstraints() == lp.num_row_
-        for r in range(len(rijen)):
-            verwacht = sorted((kolom_van[v.name], a) for v, a in rijen[r].items())
-            gevonden = sorted(zip(index[start[r]:start[r + 1]], waarde[start[r]:start[r + 1]]))
-            assert gevonden == verwacht, rijen[r].name
-            grens = -rijen[r].constant
-            assert (onder[r] == grens) == (rijen[r].sense != pulp.LpConstraintLE)
-            assert (boven[r] == grens) == (rijen[r].sense != pulp.LpConstraintGE)
-        doel = np.zeros(len(kolommen))
-        for v, a in gebouwd.probleem.objective.items():
-            doel[kolom_van[v.name]] = teken * a
-        assert np.array_equal(np.asarray(lp.col_cost_), doel)
+    probleem = gebouwd.als_pulp()
+    kolomnamen, rijnamen = gebouwd.kolomnamen(), gebouwd.rijnamen()
+    variabelen = probleem.variablesDict()
+    assert sorted(variabelen) == sorted(kolomnamen)
+    assert [rij.name for rij in probleem.constraints()] == rijnamen
+    matrix = gebouwd.matrix("csr")
+    onder, boven = gebouwd.rijgrenzen()
+    for r, (naam, termen, rij_onder, rij_boven) in enumerate(_pulp_als_arrays(probleem, kolomnamen)):
+        begin, eind = matrix.indptr[r], matrix.indptr[r + 1]
+        assert termen == sorted(zip(matrix.indices[begin:eind].tolist(), matrix.data[begin:eind].tolist())), naam
+        assert (rij_onder, rij_boven) == (onder[r], boven[r]), naam
+    kolom_onder, kolom_boven = gebouwd.kolomgrenzen()
+    for j, naam in enumerate(kolomnamen):
+        v = variabelen[naam]
+        assert (v.lowBound, v.upBound) == (kolom_onder[j], None if np.isinf(kolom_boven[j]) else kolom_boven[j])
+    doel = np.zeros(gebouwd.aantal_kolommen)
+    kolom = {naam: j for j, naam in enumerate(kolomnamen)}
+    for v, a in probleem.objective.items():
+        doel[kolom[v.name]] = a
+    assert np.array_equal(doel, gebouwd.doel)
+    assert probleem.sense == pulp.LpMaximize
+    assert probleem.solve(pulp.PULP_CBC_CMD(msg=False)) == pulp.LpStatusOptimal
+    assert pulp.value(probleem.objective) == pytest.approx(los_op(gebouwd, "highs").doelwaarde, rel=1e-6)
 
 
-def test_a_row_with_a_variable_outside_the_columns_is_refused():
-    from budgetkoppeling.solve import _matrix
+def test_a_repeated_term_is_added_up_in_the_matrix():
+    """Two terms on one (row, column) are one matrix entry with their sum, in every view."""
+    from budgetkoppeling.model import Model
 
-    probleem = pulp.LpProblem("klein", pulp.LpMaximize)
-    a, b = probleem.add_variable("a", lowBound=0), probleem.add_variable("b", lowBound=0)
-    probleem += pulp.LpAffineExpression([(a, 1.0), (b, 2.0)])
-    probleem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(a, 1.0), (b, 1.0)]), pulp.LpConstraintLE,
-                                             rhs=4.0), name="som")
-    rijen, lp = _matrix(probleem, [b, a])
-    assert list(lp.a_matrix_.index_) == [1, 0] and list(lp.col_cost_) == [2.0, 1.0]
-    with pytest.raises(ValueError, match="geen kolom"):
-        _matrix(probleem, [a])
+    model = Model(invoer=None)
+    model.add_variabelen("k", pl.DataFrame({"regio": ["a", "b"], "instrument": ["i", "i"], "doelgroep": ["g", "g"],
+                                            "jaar": [2026, 2026]}))
+    model.add_rijen("kosten", pl.DataFrame({"regio": ["a"], "instrument": ["i"], "doelgroep": ["g"], "jaar": [2026]}),
+                    -np.inf, 4.0, [0, 0, 0], [0, 1, 0], [1.0, 2.0, 0.5])
+    model.doel = np.array([1.0, 1.0])
+    matrix = model.matrix("csr")
+    assert matrix.indices.tolist() == [0, 1] and matrix.data.tolist() == [1.5, 2.0]
+    probleem = model.als_pulp()
+    assert {v.name: a for v, a in probleem.get_constraint_by_name("kosten_a_i_g_2026").items()} == {
+        "k_a_i_g_2026": 1.5, "k_b_i_g_2026": 2.0}

@@ -1,0 +1,153 @@
+"""Why no plan fits: the obvious conflicts before solving, and the smallest shortfall after.
+
+The diagnosis re-solves the elastic model (:func:`~budgetkoppeling.model.bouw_elastisch`: a
+penalised shortfall on every budget and rule) and reads the shortfalls and the duals per
+family, keyed by domain keys.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import GeenOplossing
+from .model import LANDELIJK, Model, bouw_elastisch
+from .tekst import euro, euro_precies, getal
+
+
+def voorcontrole(model: Model) -> GeenOplossing | None:
+    """The obvious conflicts, found without solving: commitments above a year's budget that no
+    carry-over can cover, and a minimum rule that no cell can meet."""
+    invoer = model.invoer
+    tekorten = []
+    for (fonds, regio, jaar), verplicht in sorted(invoer.verplichtingen.items(), key=lambda kv: str(kv[0])):
+        budget = invoer.budget.get((fonds, regio, jaar), 0.0)
+        kan_erbij = jaar > invoer.start and invoer.fondsen[fonds].overheveling > 0
+        if verplicht > budget + 1e-9 and not kan_erbij:
+            info = {"soort": "budget", "fonds": fonds, "regio": regio or "landelijk", "jaar": jaar}
+            tekorten.append({**info, "tekort": verplicht - budget, "tekst": tekort_tekst(info, verplicht - budget)})
+    for regel in model.lege_regels:
+        if regel.regel.operator in (">=", "=") and regel.regel.waarde > 0:
+            info = {"soort": "beleidsregel", "regel": regel.omschrijving, "richting": "min"}
+            tekorten.append({**info, "tekort": regel.regel.waarde, "tekst": (
+                f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "
+                f"{getal(regel.regel.waarde)}) kan niet worden gehaald: geen enkele combinatie van regio, instrument, "
+                "doelgroep en jaar valt onder de regel (of er is daar geen potentieel).")})
+    if not tekorten:
+        return None
+    return GeenOplossing(
+        "Er is geen plan dat aan alle budgetten en beleidsregels voldoet:\n"
+        + "\n".join(f"- {t['tekst']}" for t in tekorten), tekorten)
+
+
+def _tekort_info(model: Model, info: dict) -> dict:
+    """What a shortfall column stands for, in domain terms."""
+    familie = info["familie"]
+    if familie == "beleidsregel":
+        regel = next(r for r in model.regels if r.rij == model.families[familie].start + info["rij"])
+        return {"soort": "beleidsregel", "regel": regel, "richting": info["richting"]}
+    sleutels = model.families[familie].sleutels.row(info["rij"], named=True)
+    if familie == "budget":
+        return {"soort": "budget", "fonds": sleutels["fonds"],
+                "regio": "landelijk" if sleutels["regio"] == LANDELIJK else sleutels["regio"],
+                "jaar": sleutels["jaar"]}
+    return {"soort": familie, **sleutels}
+
+
+def diagnose(model: Model, naam: str) -> GeenOplossing:
+    """Re-solve with penalised shortfall on every budget and rule and name what falls short,
+    and which other budgets and rules take part in the conflict (non-zero duals)."""
+    from .solve import OPTIMAAL, _los_op
+
+    elastisch = bouw_elastisch(model.invoer, geheel=model.geheel, vast=model.vast)
+    uitkomst = _los_op(elastisch, naam)
+    if uitkomst.status != OPTIMAAL:
+        return GeenOplossing("Er is geen plan mogelijk, en de oorzaak kon niet worden bepaald.")
+    tekort = elastisch.variabelen.get("tekort")
+    tekorten = []
+    if tekort is not None:
+        waarden = uitkomst.waarden[tekort.start:tekort.start + tekort.aantal]
+        for info, waarde in zip(elastisch.tekort_info, waarden):
+            if waarde > 1e-6:
+                betekenis = _tekort_info(elastisch, info)
+                tekorten.append({**betekenis, "tekort": float(waarde), "tekst": tekort_tekst(betekenis, waarde)})
+    tekorten += [{**info, "tekst": tekort_tekst(info, info["tekort"])} for info in elastisch.onmogelijk]
+    betrokken = [] if elastisch.geheel else _betrokken(elastisch, uitkomst.duals, tekorten)
+    for t in tekorten:  # plain data for JSON
+        if "regel" in t and not isinstance(t["regel"], str):
+            t["regel"] = t["regel"].omschrijving
+    melding = (
+        "Er is geen plan dat aan alle budgetten en beleidsregels voldoet. "
+        "Het kleinste tekort dat het oplost:\n" + "\n".join(f"- {t['tekst']}" for t in tekorten)
+    )
+    if betrokken:
+        melding += "\nDaarbij spelen ook mee:\n" + "\n".join(f"- {b}" for b in betrokken)
+    return GeenOplossing(melding, tekorten, betrokken)
+
+
+def _actief(model: Model, duals: np.ndarray, familie: str):
+    """The keys (as dicts) of the rows of ``familie`` with a non-zero dual."""
+    rijen = model.families.get(familie)
+    if rijen is None:
+        return
+    eigen = duals[rijen.start:rijen.start + rijen.aantal]
+    for nummer in np.flatnonzero(np.abs(eigen) > 1e-9):
+        yield int(nummer), rijen.sleutels.row(int(nummer), named=True)
+
+
+def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> list[str]:
+    """The limits that hold the shortfall up: rows of the elastic model with a non-zero dual."""
+    genoemd = {t["regel"].omschrijving if hasattr(t.get("regel"), "omschrijving") else t.get("regel")
+               for t in tekorten}
+    budgetten = {(t.get("fonds"), t.get("regio"), t.get("jaar")) for t in tekorten if t["soort"] == "budget"}
+    zinnen: dict[str, None] = {}
+    regels = {regel.rij: regel for regel in elastisch.regels if regel.rij is not None}
+    start = elastisch.families["beleidsregel"].start if "beleidsregel" in elastisch.families else 0
+    for nummer, _sleutels in _actief(elastisch, duals, "beleidsregel"):
+        regel = regels[start + nummer]
+        if regel.omschrijving not in genoemd:
+            zinnen[f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "
+                   f"{getal(regel.regel.waarde)})."] = None
+    aandelen = {}
+    if "cofinanciering" in elastisch.families:
+        from .invoer import max_aandeel
+
+        for _nummer, s in _actief(elastisch, duals, "cofinanciering"):
+            sleutel = (s["fonds"], s["instrument"], s["doelgroep"])
+            if sleutel not in aandelen:
+                aandelen[sleutel] = max_aandeel(elastisch.invoer, *sleutel)
+            zinnen[f"Fonds '{s['fonds']}' betaalt ten hoogste {getal(round(100 * aandelen[sleutel], 1))}% van de "
+                   f"kosten van {s['instrument']} voor {s['doelgroep']} (cofinanciering); de rest moet uit een ander "
+                   "fonds komen."] = None
+    for _nummer, s in _actief(elastisch, duals, "potentieel"):
+        zinnen[f"Het potentieel van {s['doelgroep']} in {s['regio']} is te klein."] = None
+    for _nummer, s in _actief(elastisch, duals, "budget"):
+        regio = "landelijk" if s["regio"] == LANDELIJK else s["regio"]
+        if (s["fonds"], regio, s["jaar"]) not in budgetten:
+            zinnen[f"Het budget van fonds '{s['fonds']}' ({regio}, {s['jaar']}) is volledig nodig."] = None
+    return list(zinnen)[:12]
+
+
+def tekort_tekst(info: dict, waarde: float) -> str:
+    """One Dutch sentence for a shortfall of the elastic model."""
+    soort = info["soort"]
+    if soort == "budget":
+        return (f"Fonds '{info['fonds']}', regio '{info['regio']}', jaar {info['jaar']}: er ontbreekt "
+                f"{euro_precies(waarde)} (verplichtingen en vereiste uitgaven zijn hoger dan het budget).")
+    if soort == "beleidsregel":
+        regel = info["regel"]
+        eenheid = {"deelnemers": "deelnemers", "uitgaven": "euro", "plaatsingen": "plaatsingen"}[
+            regel.regel.grootheid]
+        hoe = "haalt het minimum niet" if info["richting"] == "min" else "komt boven het maximum"
+        return (f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "
+                f"{getal(regel.regel.waarde)}) {hoe}: het verschil is {getal(waarde)} {eenheid}.")
+    cel = f"regio '{info['regio']}', doelgroep '{info['doelgroep']}', jaar {info['jaar']}"
+    if soort == "potentieel":
+        if "instrument" in info:
+            return (f"Instrument '{info['instrument']}', {cel}: {getal(waarde)} deelnemers, "
+                    "maar er is geen potentieel voor deze doelgroep in dat jaar.")
+        return f"Potentieel, {cel}: {getal(waarde)} deelnemers meer dan het potentieel."
+    if soort == "looptijd":
+        return (f"Instrument '{info['instrument']}', {cel}: {getal(waarde)} deelnemers starten een traject "
+                "dat na de planperiode doorloopt, wat niet is toegestaan (doorloop_na_planperiode = nee).")
+    return (f"Instrument '{info['instrument']}', {cel}: {euro(waarde)} aan kosten mag door geen enkel "
+            "fonds worden betaald (Financieringsregels, vervaljaar of budget in de regio).")

@@ -1,0 +1,67 @@
+"""The parameter formulas of SPEC §5, written once beside the clean input.
+
+The model, the reports, the explanations and the evaluation of a hand-made plan all ask
+the same questions of a validated :class:`~budgetkoppeling.validate.Invoer`: what a
+cohort costs in each payment year, how much a placement is discounted, which share of
+a cell a fund may pay. They ask them here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .validate import Invoer
+
+
+def discontering(invoer: Invoer, plaatsingsjaar: int) -> float:
+    """1 / (1 + disconteringsvoet)^(plaatsingsjaar - start)."""
+    return (1 + invoer.disconteringsvoet) ** -(plaatsingsjaar - invoer.start)
+
+
+def indexatie(invoer: Invoer, jaar: int) -> float:
+    """(1 + kostenindexatie)^(jaar - start): the cost index of a payment year."""
+    return (1 + invoer.kostenindexatie) ** (jaar - invoer.start)
+
+
+def betaaljaren(invoer: Invoer, instrument: str, startjaar: int) -> range:
+    """The years in which a cohort starting in ``startjaar`` is paid for (also past the plan)."""
+    return range(startjaar, startjaar + invoer.instrumenten[instrument].duur)
+
+
+def cohortkosten(invoer: Invoer, instrument: str, startjaar: int) -> list[tuple[int, float]]:
+    """(payment year, euros per participant) of a cohort: k(i) (1 + kostenindexatie)^(jaar - start)."""
+    tarief = invoer.instrumenten[instrument].kosten
+    return [(jaar, tarief * indexatie(invoer, jaar)) for jaar in betaaljaren(invoer, instrument, startjaar)]
+
+
+def max_aandeel(invoer: Invoer, fonds: str, instrument: str, doelgroep: str) -> float | None:
+    """The share of a cell's cost fund f may pay: the most specific rule wins.
+
+    Both named beats one named beats none named; among equally specific rules (one
+    on the instrument, one on the group) the smaller share holds. None: no rule.
+    """
+    beste: tuple[int, float] | None = None
+    for regel in invoer.financieringsregels:
+        if regel.fonds != fonds:
+            continue
+        if regel.instrument not in (None, instrument) or regel.doelgroep not in (None, doelgroep):
+            continue
+        specifiek = (regel.instrument is not None) + (regel.doelgroep is not None)
+        if beste is None or specifiek > beste[0]:
+            beste = (specifiek, regel.max_aandeel)
+        elif specifiek == beste[0]:
+            beste = (specifiek, min(beste[1], regel.max_aandeel))
+    return None if beste is None else beste[1]
+
+
+def segment_factoren(invoer: Invoer) -> dict[tuple[str, int], float]:
+    """The diminishing-returns factor of every (instrument, segment)."""
+    return {(i, s.nummer): s.factor for i, segmenten in invoer.segmenten.items() for s in segmenten}
+
+
+def plaatsingswaarde(invoer: Invoer, instrument: str, doelgroep: str, startjaar: int, segment: int) -> float:
+    """The objective's coefficient of one participant: gewicht(g) p(i,g) factor(i,s) discount."""
+    factor = {s.nummer: s.factor for s in invoer.segmenten[instrument]}[segment]
+    return (invoer.doelgroepen[doelgroep] * invoer.effecten[(instrument, doelgroep)] * factor
+            * discontering(invoer, startjaar + invoer.instrumenten[instrument].vertraging))
