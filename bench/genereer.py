@@ -25,7 +25,11 @@ from budgetkoppeling.io import schrijf_invoer  # noqa: E402
 START = 2026
 
 
-def rijen(eenheden: int, instrumenten: int, doelgroepen: int, jaren: int, segmenten: int) -> dict[str, list[dict]]:
+def rijen(eenheden: int, instrumenten: int, doelgroepen: int, jaren: int, segmenten: int,
+          veel_regels: bool = False) -> dict[str, list[dict]]:
+    """A generated workbook. ``veel_regels``: a structure unlike the default one, for the benchmark:
+    trajectories may not run past the plan, and a capacity, spending and placement rule per region,
+    instrument or group and year (about 60 rules per unit)."""
     kans = random.Random(20261123)
     jaarlijst = list(range(START, START + jaren))
     regios = [f"Gemeente {n:03d}" for n in range(1, eenheden + 1)]
@@ -78,13 +82,26 @@ def rijen(eenheden: int, instrumenten: int, doelgroepen: int, jaren: int, segmen
         {"regel": "banenafspraak", "regio": "alle", "fonds": "alle", "instrument": "alle", "doelgroep": groepen[0],
          "jaar": "elk", "grootheid": "deelnemers", "operator": ">=", "waarde": 20 * eenheden},
     ]
+    if veel_regels:
+        beleidsregels += [
+            {"regel": f"capaciteit {i}", "regio": "elk", "fonds": "alle", "instrument": i, "doelgroep": "alle",
+             "jaar": "elk", "grootheid": "deelnemers", "operator": "<=", "waarde": 60 + 10 * n}
+            for n, i in enumerate(instr[1:6])
+        ] + [
+            {"regel": f"minimum {i}", "regio": "elk", "fonds": "alle", "instrument": i, "doelgroep": "alle",
+             "jaar": "elk", "grootheid": "uitgaven", "operator": ">=", "waarde": 20_000}
+            for i in instr[6:8]
+        ] + [
+            {"regel": "plaatsingen per groep", "regio": "elk", "fonds": "alle", "instrument": "alle",
+             "doelgroep": "elk", "jaar": "alle", "grootheid": "plaatsingen", "operator": ">=", "waarde": 5},
+        ]
     return {
         "Instellingen": [
             {"sleutel": "planperiode_start", "waarde": str(START)},
             {"sleutel": "planperiode_eind", "waarde": str(jaarlijst[-1])},
             {"sleutel": "disconteringsvoet", "waarde": "0.03"},
             {"sleutel": "kostenindexatie", "waarde": "0.02"},
-            {"sleutel": "doorloop_na_planperiode", "waarde": "ja"},
+            {"sleutel": "doorloop_na_planperiode", "waarde": "nee" if veel_regels else "ja"},
         ],
         "Regios": [{"regio": r} for r in regios],
         "Fondsen": fondsen,
@@ -100,8 +117,8 @@ def rijen(eenheden: int, instrumenten: int, doelgroepen: int, jaren: int, segmen
 
 
 def genereer(doel: Path, eenheden: int = 400, instrumenten: int = 15, doelgroepen: int = 5, jaren: int = 6,
-             segmenten: int = 3) -> Path:
-    schrijf_invoer(doel, rijen(eenheden, instrumenten, doelgroepen, jaren, segmenten))
+             segmenten: int = 3, veel_regels: bool = False) -> Path:
+    schrijf_invoer(doel, rijen(eenheden, instrumenten, doelgroepen, jaren, segmenten, veel_regels))
     return doel
 
 
@@ -113,8 +130,9 @@ def main() -> None:
     parser.add_argument("--doelgroepen", type=int, default=5)
     parser.add_argument("--jaren", type=int, default=6)
     parser.add_argument("--segmenten", type=int, default=3)
+    parser.add_argument("--veel-regels", action="store_true", help="the other structure: many rules, no run-on")
     a = parser.parse_args()
-    genereer(a.uit, a.eenheden, a.instrumenten, a.doelgroepen, a.jaren, a.segmenten)
+    genereer(a.uit, a.eenheden, a.instrumenten, a.doelgroepen, a.jaren, a.segmenten, a.veel_regels)
     print(f"Geschreven: {a.uit}")
 
 

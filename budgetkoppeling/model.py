@@ -36,6 +36,7 @@ FAMILIES = (
 )
 LANDELIJK = ""  # the region key of a landelijk fund's budget in the frames (None in tuple keys)
 ONEINDIG = np.inf
+FINANCIERINGSTEKORT_GEWICHT = 1000.0  # the diagnosis's penalty on a euro that no fund may pay
 
 # how each block and family renders a name from its keys: (column, kind of safe key or None for a number)
 CEL = (("regio", "r"), ("instrument", "i"), ("doelgroep", "g"))
@@ -379,7 +380,10 @@ def bouw_elastisch(invoer: Invoer, geheel: bool = False,
     model.doel = np.zeros(model.aantal_kolommen)
     tekort = model.variabelen.get("tekort")
     if tekort is not None:
-        model.doel[tekort.kolommen] = 1.0
+        # a cost that no fund may pay is the last resort: where a fund may pay, the shortfall lands on
+        # the budget that is overdrawn (a hand plan above the budget blames the budget, not the rules)
+        gewicht = np.where(tekort.sleutels["familie"].to_numpy() == "financiering", FINANCIERINGSTEKORT_GEWICHT, 1.0)
+        model.doel[tekort.kolommen] = gewicht
     _plaatsingsdoel(model)
     return model
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from . import __version__
-from .invoer import betaaljaren, indexatie, segment_factoren
+from .invoer import cohortkosten
 from .io import nieuw_xlsx, schrijf_atomisch
+from .model import LANDELIJK
 from .solve import Oplossing, rij_activiteit
 
 NUL = 1e-9  # values below this are solver noise, not a participant or a euro
@@ -32,86 +33,97 @@ def _geld(bedrag: float) -> float:
     return 0.0 if abs(bedrag) < 1e-4 else bedrag
 
 
-def _regio_volgorde(oplossing: Oplossing) -> dict[str, int]:
-    return {regio: nummer for nummer, regio in enumerate(oplossing.model.invoer.regios)}
+CEL = ["regio", "instrument", "doelgroep", "startjaar"]
+
+
+def _cohortfactor(oplossing: Oplossing) -> pl.DataFrame:
+    """(instrument, startjaar): the cost of one participant over the whole trajectory, and the part
+    paid after the plan period."""
+    invoer = oplossing.model.invoer
+    rijen = []
+    for instrument in invoer.instrumenten:
+        for start in invoer.jaren:
+            kosten = cohortkosten(invoer, instrument, start)
+            rijen.append((instrument, start, sum(k for _j, k in kosten), sum(k for j, k in kosten if j > invoer.eind)))
+    return pl.DataFrame(rijen, schema={"instrument": pl.String, "startjaar": pl.Int64, "per_deelnemer": pl.Float64,
+                                       "na_periode_per_deelnemer": pl.Float64}, orient="row")
+
+
+def _cellen(oplossing: Oplossing) -> pl.DataFrame:
+    """Participants, placements and costs per (regio, instrument, doelgroep, startjaar), every cell."""
+    model = oplossing.model
+    x = oplossing.waarde("x").with_columns(
+        plaatsingen=pl.Series(model.cellen_x["kans"].to_numpy() * model.cellen_x["factor"].to_numpy())
+        * pl.col("waarde"), vertraging=model.cellen_x["vertraging"]).rename({"jaar": "startjaar"})
+    cellen = x.group_by(CEL, maintain_order=True).agg(
+        deelnemers=pl.col("waarde").sum(), plaatsingen=pl.col("plaatsingen").sum(),
+        plaatsingsjaar=pl.col("startjaar").first() + pl.col("vertraging").first())
+    return cellen.join(_cohortfactor(oplossing), on=["instrument", "startjaar"], how="left", maintain_order="left")
+
+
+def _regio_volgorde_frame(oplossing: Oplossing) -> pl.DataFrame:
+    regios = oplossing.model.invoer.regios
+    return pl.DataFrame({"regio": regios, "_r": list(range(len(regios)))}, schema={"regio": pl.String, "_r": pl.Int64})
 
 
 def allocatie(oplossing: Oplossing) -> pl.DataFrame:
     """One row per (regio, instrument, doelgroep, startjaar) with deelnemers > 0."""
-    invoer = oplossing.model.invoer
-    factoren = segment_factoren(invoer)
-    deelnemers: dict[tuple, float] = defaultdict(float)
-    plaatsingen: dict[tuple, float] = defaultdict(float)
-    for (r, i, g, t, s), waarde in oplossing.x.items():
-        deelnemers[(r, i, g, t)] += waarde
-        plaatsingen[(r, i, g, t)] += invoer.effecten[(i, g)] * factoren[(i, s)] * waarde
-    volgorde = _regio_volgorde(oplossing)
-    rijen = []
-    for (r, i, g, t), aantal in sorted(deelnemers.items(), key=lambda kv: (volgorde[kv[0][0]], kv[0][1:])):
-        if aantal <= NUL:
-            continue
-        kosten = sum(
-            invoer.instrumenten[i].kosten * indexatie(invoer, jaar) * aantal
-            for jaar in betaaljaren(invoer, i, t)
-        )
-        rijen.append({
-            "regio": r, "instrument": i, "doelgroep": g, "startjaar": t, "deelnemers": aantal,
-            "kosten": kosten, "plaatsingen": plaatsingen[(r, i, g, t)],
-            "plaatsingsjaar": t + invoer.instrumenten[i].vertraging,
-        })
-    return pl.DataFrame(rijen, schema={
-        "regio": pl.String, "instrument": pl.String, "doelgroep": pl.String, "startjaar": pl.Int64,
-        "deelnemers": pl.Float64, "kosten": pl.Float64, "plaatsingen": pl.Float64,
-        "plaatsingsjaar": pl.Int64,
-    })
+    cellen = _cellen(oplossing).filter(pl.col("deelnemers") > NUL)
+    return (cellen.with_columns(kosten=pl.col("per_deelnemer") * pl.col("deelnemers"))
+            .join(_regio_volgorde_frame(oplossing), on="regio").sort("_r", "instrument", "doelgroep", "startjaar")
+            .select(*CEL, "deelnemers", "kosten", "plaatsingen", pl.col("plaatsingsjaar").cast(pl.Int64)))
 
 
 def financiering(oplossing: Oplossing) -> pl.DataFrame:
     """One row per y > 0: which fund pays how much of which cell in which year."""
-    volgorde = _regio_volgorde(oplossing)
-    fondsen = {f: n for n, f in enumerate(oplossing.model.invoer.fondsen)}
-    rijen = [
-        {"fonds": f, "regio": r, "instrument": i, "doelgroep": g, "jaar": t, "bedrag": bedrag}
-        for (f, r, i, g, t), bedrag in sorted(
-            oplossing.y.items(), key=lambda kv: (fondsen[kv[0][0]], volgorde[kv[0][1]], kv[0][2:]))
-        if bedrag > NUL
-    ]
-    return pl.DataFrame(rijen, schema={
-        "fonds": pl.String, "regio": pl.String, "instrument": pl.String, "doelgroep": pl.String,
-        "jaar": pl.Int64, "bedrag": pl.Float64,
-    })
+    fondsen = list(oplossing.model.invoer.fondsen)
+    volgorde = pl.DataFrame({"fonds": fondsen, "_f": list(range(len(fondsen)))},
+                            schema={"fonds": pl.String, "_f": pl.Int64})
+    return (oplossing.waarde("y").filter(pl.col("waarde") > NUL)
+            .join(volgorde, on="fonds").join(_regio_volgorde_frame(oplossing), on="regio")
+            .sort("_f", "_r", "instrument", "doelgroep", "jaar")
+            .select("fonds", "regio", "instrument", "doelgroep", "jaar", pl.col("waarde").alias("bedrag")))
 
 
 def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     """Per fund, region (`landelijk` for a national pot) and year: budget, use and what is left."""
     invoer = oplossing.model.invoer
-    besteed: dict[tuple, float] = defaultdict(float)
-    for (f, r, _i, _g, t), bedrag in oplossing.y.items():
-        besteed[(f, None if invoer.fondsen[f].landelijk else r, t)] += bedrag
-    sleutels = set(invoer.budget) | set(invoer.verplichtingen) | set(besteed)
-    per_pot = {(f, r) for f, r, _t in sleutels}
-    volgorde = _regio_volgorde(oplossing)
+    sleutels = ["fonds", "regio", "jaar"]
+    landelijk = {f: gegevens.landelijk for f, gegevens in invoer.fondsen.items()}
+    besteed = (oplossing.waarde("y")
+               .with_columns(regio=pl.when(pl.col("fonds").replace_strict(landelijk, return_dtype=pl.Boolean))
+                             .then(pl.lit(LANDELIJK)).otherwise(pl.col("regio")))
+               .group_by(sleutels).agg(besteed=pl.col("waarde").sum()))
+
+    def bedragen(waarden: dict, naam: str) -> pl.DataFrame:
+        frame = pl.DataFrame([(f, r or LANDELIJK, t, w) for (f, r, t), w in waarden.items()],
+                             schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, naam: pl.Float64},
+                             orient="row")
+        return frame.group_by(sleutels).agg(pl.col(naam).sum())
+
+    c = oplossing.waarde("c")
+    uit = c.rename({"waarde": "overheveling_uit"})
+    erin = c.with_columns(jaar=pl.col("jaar") + 1).rename({"waarde": "overheveling_in"})
+    budget, verplicht = bedragen(invoer.budget, "budget"), bedragen(invoer.verplichtingen, "verplichtingen")
+    potten = pl.concat([f.select("fonds", "regio") for f in (besteed, budget, verplicht)]).unique()
+    jaren = pl.DataFrame({"jaar": invoer.jaren}, schema={"jaar": pl.Int64})
+    frame = potten.join(jaren, how="cross")
+    for deel in (budget, verplicht, erin, besteed, uit):
+        frame = frame.join(deel, on=sleutels, how="left")
+    getallen = ["budget", "verplichtingen", "overheveling_in", "besteed", "overheveling_uit"]
+    frame = frame.with_columns(pl.col(getallen).fill_null(0.0))
+    frame = frame.filter(pl.any_horizontal(pl.col(k).abs() > NUL for k in getallen))
+    onbenut = (pl.col("budget") + pl.col("overheveling_in") - pl.col("verplichtingen") - pl.col("besteed")
+               - pl.col("overheveling_uit"))
     fondsvolgorde = {f: n for n, f in enumerate(invoer.fondsen)}
-    rijen = []
-    for f, r in sorted(per_pot, key=lambda p: (fondsvolgorde[p[0]], -1 if p[1] is None else volgorde[p[1]])):
-        for t in invoer.jaren:
-            budget = invoer.budget.get((f, r, t), 0.0)
-            verplicht = invoer.verplichtingen.get((f, r, t), 0.0)
-            erin = oplossing.c.get((f, r, t - 1), 0.0)
-            eruit = oplossing.c.get((f, r, t), 0.0)
-            uit = besteed.get((f, r, t), 0.0)
-            if not any(abs(w) > NUL for w in (budget, verplicht, erin, eruit, uit)):
-                continue
-            rijen.append({
-                "fonds": f, "regio": "landelijk" if r is None else r, "jaar": t, "budget": budget,
-                "verplichtingen": verplicht, "overheveling_in": erin, "besteed": uit,
-                "overheveling_uit": eruit, "onbenut": _geld(budget + erin - verplicht - uit - eruit),
-            })
-    return pl.DataFrame(rijen, schema={
-        "fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "budget": pl.Float64,
-        "verplichtingen": pl.Float64, "overheveling_in": pl.Float64, "besteed": pl.Float64,
-        "overheveling_uit": pl.Float64, "onbenut": pl.Float64,
-    })
+    regiovolgorde = {r: n for n, r in enumerate(invoer.regios)} | {LANDELIJK: -1}
+    return (frame.with_columns(onbenut=pl.when(onbenut.abs() < 1e-4).then(0.0).otherwise(onbenut),
+                               _f=pl.col("fonds").replace_strict(fondsvolgorde, return_dtype=pl.Int64),
+                               _r=pl.col("regio").replace_strict(regiovolgorde, return_dtype=pl.Int64))
+            .sort("_f", "_r", "jaar")
+            .select("fonds", pl.when(pl.col("regio") == LANDELIJK).then(pl.lit("landelijk"))
+                    .otherwise(pl.col("regio")).alias("regio"), "jaar", *getallen[:2], "overheveling_in", "besteed",
+                    "overheveling_uit", "onbenut"))
 
 
 def beleidsregels(oplossing: Oplossing) -> pl.DataFrame:
@@ -136,11 +148,8 @@ def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.Da
     invoer = oplossing.model.invoer
     plaatsingen = float(allocatie_["plaatsingen"].sum())
     uitgaven = float(fondsen_["besteed"].sum())
-    na_periode = sum(
-        invoer.instrumenten[i].kosten * indexatie(invoer, jaar) * aantal
-        for (r, i, g, t), aantal in _deelnemers_per_cel(oplossing).items()
-        for jaar in betaaljaren(invoer, i, t) if jaar > invoer.eind
-    )
+    cellen = _cellen(oplossing)
+    na_periode = float((cellen["na_periode_per_deelnemer"] * cellen["deelnemers"]).sum())
     rijen = [
         ("plaatsingen", plaatsingen, "personen (verwacht)"),
         ("gewogen_plaatsingen", oplossing.doelwaarde, "gewogen plaatsingen (doelstelling)"),
@@ -154,13 +163,6 @@ def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.Da
     ]
     return pl.DataFrame(rijen, schema={"kpi": pl.String, "waarde": pl.Float64, "eenheid": pl.String},
                         orient="row")
-
-
-def _deelnemers_per_cel(oplossing: Oplossing) -> dict[tuple, float]:
-    cellen: dict[tuple, float] = defaultdict(float)
-    for (r, i, g, t, _s), waarde in oplossing.x.items():
-        cellen[(r, i, g, t)] += waarde
-    return cellen
 
 
 def info(oplossing: Oplossing, invoerpad: Path) -> pl.DataFrame:

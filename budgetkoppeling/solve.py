@@ -19,9 +19,6 @@ from .errors import BudgetkoppelingFout
 from .io import stille_stdout
 from .model import LANDELIJK, Model
 
-# `auto` picks HiGHS's dual simplex for small models and Clp for large LPs, as measured end to end
-# (bench/README.md).
-GROTE_MODEL_VARIABELEN = 300_000
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7
 OPTIMAAL, ONMOGELIJK, ONBEGRENSD, ONBEKEND = "optimaal", "onmogelijk", "onbegrensd", "onbekend"
 
@@ -78,11 +75,11 @@ class Oplossing:
 
 
 def kies_oplosser(model: Model, gevraagd: str) -> str:
+    """``auto``: Clp in process for an LP, HiGHS for a MIP (measured over the structures of
+    bench/meet.py: see bench/README.md)."""
     if gevraagd != "auto":
         return gevraagd
-    if model.aantal_kolommen >= GROTE_MODEL_VARIABELEN and not model.geheel:
-        return "cbc"
-    return "highs"
+    return "highs" if model.geheel else "cbc"
 
 
 def oplosser_versie(naam: str, geheel: bool = False) -> str:
@@ -266,3 +263,163 @@ def _duals_bij_vaste_deelnemers(model: Model, waarden: np.ndarray, naam: str) ->
 def rij_activiteit(oplossing: Oplossing, kolommen: np.ndarray, coef: np.ndarray) -> float:
     """sum(coef * value) over ``kolommen``: what a rule or row reaches in the plan."""
     return float(np.dot(oplossing.kolomwaarden[kolommen], coef)) if len(kolommen) else 0.0
+
+
+class Herberekening:
+    """A model loaded once into HiGHS or Clp, then changed in place and re-solved warm.
+
+    :meth:`pas_aan` takes a model of the same shape (the same blocks, keys and matrix pattern,
+    e.g. the same input with other budgets, costs, chances or rule limits), hands the solver only
+    the costs, bounds and coefficients that differ, and :meth:`los_op` re-solves from the previous
+    basis. A model of another shape raises ``ValueError``: build and load it anew.
+    """
+
+    def __init__(self, model: Model, oplosser: str = "auto"):
+        if model.geheel:
+            raise ValueError("herberekenen in place is er alleen voor het lineaire model")
+        self.oplosser = "cbc" if oplosser in ("auto", "cbc") else oplosser
+        self.model = model
+        self._matrix = model.matrix("csc")
+        self._doel = model.doel.copy()
+        self._kolommen = model.kolomgrenzen()
+        self._rijen = model.rijgrenzen()
+        if self.oplosser == "highs":
+            self._laad_highs()
+        else:
+            self._laad_clp()
+        self.opgelost = False
+
+    # -------------------------------------------------------------- loading
+
+    def _laad_highs(self) -> None:
+        import highspy
+
+        oneindig = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.model.aantal_kolommen, self.model.aantal_rijen
+        lp.sense_ = highspy.ObjSense.kMaximize if self.model.zin == "max" else highspy.ObjSense.kMinimize
+        lp.col_cost_ = self._doel
+        lp.col_lower_, lp.col_upper_ = (np.clip(g, -oneindig, oneindig) for g in self._kolommen)
+        lp.row_lower_, lp.row_upper_ = (np.clip(g, -oneindig, oneindig) for g in self._rijen)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
+            self._matrix.indptr, self._matrix.indices, self._matrix.data)
+        self._highs = highspy.Highs()
+        self._highs.setOptionValue("output_flag", False)
+        # HiGHS's default 1e-7 let a warm re-solve stop 1.5e-6 below the optimum (the example's
+        # scenarios in a row; cf. ERGO-Code/HiGHS#3194); 1e-9 as for Clp
+        self._highs.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
+        self._highs.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
+        with stille_stdout():
+            self._highs.passModel(lp)
+
+    def _laad_clp(self) -> None:
+        from cylp.cy import CyClpSimplex
+
+        self._teken = -1.0 if self.model.zin == "max" else 1.0
+        self._clp = CyClpSimplex()
+        self._oneindig = self._clp.getCoinInfinity()
+        self._clp.loadProblem(self._clp_matrix(), *self._eindig(*self._kolommen),
+                              np.ascontiguousarray(self._teken * self._doel), *self._eindig(*self._rijen))
+        self._clp.logLevel = 0
+        self._clp.primalTolerance = CLP_TOLERANTIE
+        self._clp.dualTolerance = CLP_TOLERANTIE
+        self._clp.setPerturbation(50)
+
+    def _clp_matrix(self, matrix=None):
+        from cylp.cy.CyCoinPackedMatrix import CyCoinPackedMatrix
+
+        coo = (self._matrix if matrix is None else matrix).tocoo()
+        return CyCoinPackedMatrix(True, coo.row.astype(np.int32), coo.col.astype(np.int32),
+                                  coo.data.astype(np.float64))
+
+    def _eindig(self, onder: np.ndarray, boven: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (np.clip(onder, -self._oneindig, self._oneindig).astype(np.float64),
+                np.clip(boven, -self._oneindig, self._oneindig).astype(np.float64))
+
+    # -------------------------------------------------------------- changing in place
+
+    def pas_aan(self, model: Model) -> int:
+        """Make the loaded problem ``model``; returns how many numbers changed."""
+        if (model.aantal_kolommen, model.aantal_rijen, model.zin) != (
+                self.model.aantal_kolommen, self.model.aantal_rijen, self.model.zin) or any(
+                not nieuw.sleutels.equals(oud.sleutels) for nieuw, oud in zip(
+                    [*model.variabelen.values(), *model.families.values()],
+                    [*self.model.variabelen.values(), *self.model.families.values()])):
+            raise ValueError("het model heeft een andere vorm")
+        matrix = model.matrix("csc")
+        if not (np.array_equal(matrix.indptr, self._matrix.indptr)
+                and np.array_equal(matrix.indices, self._matrix.indices)):
+            raise ValueError("de matrix heeft een ander patroon")
+        doel = model.doel
+        kolommen, rijen = model.kolomgrenzen(), model.rijgrenzen()
+        veranderd_doel = np.flatnonzero(doel != self._doel)
+        veranderd_kolom = np.flatnonzero((kolommen[0] != self._kolommen[0]) | (kolommen[1] != self._kolommen[1]))
+        veranderd_rij = np.flatnonzero((rijen[0] != self._rijen[0]) | (rijen[1] != self._rijen[1]))
+        veranderd_coef = np.flatnonzero(matrix.data != self._matrix.data)
+        if self.oplosser == "highs":
+            import highspy
+
+            h = self._highs
+
+            def grenzen(onder, boven):
+                return (np.where(np.isinf(onder), -highspy.kHighsInf, onder),
+                        np.where(np.isinf(boven), highspy.kHighsInf, boven))
+
+            if len(veranderd_doel):
+                h.changeColsCost(len(veranderd_doel), veranderd_doel.astype(np.int32), doel[veranderd_doel])
+            if len(veranderd_kolom):
+                h.changeColsBounds(len(veranderd_kolom), veranderd_kolom.astype(np.int32),
+                                   *grenzen(kolommen[0][veranderd_kolom], kolommen[1][veranderd_kolom]))
+            if len(veranderd_rij):
+                h.changeRowsBounds(len(veranderd_rij), veranderd_rij.astype(np.int32),
+                                   *grenzen(rijen[0][veranderd_rij], rijen[1][veranderd_rij]))
+            if len(veranderd_coef):
+                kolom_van = np.repeat(np.arange(len(matrix.indptr) - 1), np.diff(matrix.indptr))
+                for plek in veranderd_coef:
+                    h.changeCoeff(int(matrix.indices[plek]), int(kolom_van[plek]), float(matrix.data[plek]))
+        else:  # cylp's array setters only assign pointers: load anew (Clp copies) and keep the basis
+            basis = self._clp.getBasisStatus() if self.opgelost else None
+            self._clp.loadProblem(self._clp_matrix(matrix), *self._eindig(*kolommen),
+                                  np.ascontiguousarray(self._teken * doel), *self._eindig(*rijen))
+            if basis is not None:
+                self._clp.setBasisStatus(*basis)
+        self.model, self._matrix, self._doel, self._kolommen, self._rijen = model, matrix, doel.copy(), kolommen, rijen
+        return len(veranderd_doel) + len(veranderd_kolom) + len(veranderd_rij) + len(veranderd_coef)
+
+    # -------------------------------------------------------------- solving
+
+    def los_op(self) -> Uitkomst:
+        """Solve, warm from the previous basis after the first time."""
+        if self.oplosser == "highs":
+            import highspy
+
+            with stille_stdout():
+                self._highs.run()
+            if self._highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return Uitkomst(ONMOGELIJK if self._highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible
+                                else ONBEKEND)
+            oplossing = self._highs.getSolution()
+            self.opgelost = True
+            return Uitkomst(OPTIMAAL, np.asarray(oplossing.col_value), np.asarray(oplossing.row_dual))
+        s = self._clp
+        with stille_stdout():
+            if not self.opgelost:
+                s.initialSolve()
+            else:
+                s.dual()  # from the basis in place (a changed bound or budget leaves it dual feasible)
+                if s.getStatusCode() != 0:
+                    s.primal()
+                if s.getStatusCode() != 0:  # a basis that fits the changed model too badly: cold
+                    s.initialSolve()
+        if s.getStatusCode() != 0:
+            return Uitkomst({1: ONMOGELIJK, 2: ONBEGRENSD}.get(s.getStatusCode(), ONBEKEND))
+        self.opgelost = True
+        return Uitkomst(OPTIMAAL, np.array(s.primalVariableSolution, dtype=np.float64),
+                        self._teken * np.array(s.dualConstraintSolution, dtype=np.float64))
+
+    @property
+    def iteraties(self) -> int:
+        return int(self._highs.getInfo().simplex_iteration_count) if self.oplosser == "highs" else \
+            int(self._clp.iteration)

@@ -101,9 +101,8 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     it is degenerate.)
     """
     model, invoer = oplossing.model, oplossing.model.invoer
-    gebruikt: dict[str, float] = defaultdict(float)
-    for (_r, i, _g, _t, _s), waarde in oplossing.x.items():
-        gebruikt[i] += waarde
+    gebruikt = dict(oplossing.waarde("x").group_by("instrument").agg(pl.col("waarde").sum()).iter_rows())
+    ongebruikt = [i for i in invoer.instrumenten if gebruikt.get(i, 0.0) <= NUL]
     factoren = segment_factoren(invoer)
     # per column: the rules' duals times the column's coefficient in them
     regelprijs = np.zeros(model.aantal_kolommen)  # rules on participants and spending
@@ -117,17 +116,18 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     potentieelprijs = {(r, g, t): d for r, g, t, d in oplossing.dual("potentieel").iter_rows()} \
         if "potentieel" in model.families else {}
     looptijd = set(model.families["looptijd"].sleutels.iter_rows()) if "looptijd" in model.families else set()
-    y_kolommen = model.variabelen["y"].index
-    fondsen_per_cel: dict[tuple, list[tuple[str, float, bool]]] = defaultdict(list)
-    for f, r, i, g, t, aandeel, landelijk in model.cellen_y.iter_rows():
-        fondsen_per_cel[(r, i, g, t)].append((f, aandeel, landelijk))
+    fondsen_per_cel: dict[tuple, list[tuple[str, float, bool, int]]] = defaultdict(list)  # unused instruments only
+    y = model.variabelen["y"]
+    cellen_y = model.cellen_y.with_columns(_kolom=pl.int_range(pl.len(), dtype=pl.Int64) + y.start)
+    for f, r, i, g, t, aandeel, landelijk, kolom in cellen_y.filter(pl.col("instrument").is_in(ongebruikt)).iter_rows():
+        fondsen_per_cel[(r, i, g, t)].append((f, aandeel, landelijk, kolom))
 
     @functools.cache  # every segment and start year of a cell asks again
     def euro_prijs(r: str, i: str, g: str, jaar: int) -> float:
         """The least shadow cost of one euro of cell cost in ``jaar``: cheapest funds first."""
         aanbod = [(budgetprijs.get((f, None if landelijk else r, jaar), 0.0)
-                   + regelprijs[y_kolommen[(f, r, i, g, jaar)]], aandeel)
-                  for f, aandeel, landelijk in fondsen_per_cel.get((r, i, g, jaar), ())]
+                   + regelprijs[kolom], aandeel)
+                  for f, aandeel, landelijk, kolom in fondsen_per_cel.get((r, i, g, jaar), ())]
         prijs, rest = 0.0, 1.0
         for fondsprijs, aandeel in sorted(aanbod):
             deel = min(rest, aandeel)
@@ -136,9 +136,10 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
         return prijs if rest <= 1e-9 else float("inf")
 
     cellen_per_instrument: dict[str, list] = defaultdict(list)  # one pass over x, not one per unused instrument
-    for sleutel, kolom in model.variabelen["x"].index.items():
-        if gebruikt.get(sleutel[1], 0.0) <= NUL:
-            cellen_per_instrument[sleutel[1]].append((sleutel, kolom))
+    x = model.variabelen["x"]
+    x_cellen = x.sleutels.with_columns(_kolom=pl.int_range(pl.len(), dtype=pl.Int64) + x.start)
+    for *sleutel, kolom in x_cellen.filter(pl.col("instrument").is_in(ongebruikt)).iter_rows():
+        cellen_per_instrument[sleutel[1]].append((tuple(sleutel), kolom))
     uitkomst = []
     for instrument, gegevens in invoer.instrumenten.items():
         if gebruikt.get(instrument, 0.0) > NUL:
@@ -243,20 +244,20 @@ def _fondszinnen(oplossing: Oplossing, fondsen: pl.DataFrame) -> list[tuple[str,
 def _reden_onbenut(oplossing: Oplossing, fonds: str) -> str:
     """Why money of a fund stays unused: the first reason that applies."""
     model, invoer = oplossing.model, oplossing.model.invoer
-    cellen = [(sleutel, waarde) for sleutel, waarde in oplossing.y.items() if sleutel[0] == fonds]
-    if not cellen:
+    cel = ["regio", "instrument", "doelgroep", "jaar"]
+    y = oplossing.waarde("y").filter(pl.col("fonds") == fonds)
+    if y.height == 0:
         return ("Reden: geen enkel instrument of doelgroep mag uit dit fonds worden betaald in de regio's en jaren "
                 "waarvoor het budget heeft (blad Financieringsregels, of het vervaljaar).")
-    max_aandeel = {(f, i, g): a for f, _r, i, g, _t, a, _l in model.cellen_y.iter_rows() if f == fonds}
-    aandelen = {max_aandeel[(fonds, i, g)] for (_f, _r, i, g, _t), _w in cellen}
-    aan_de_grens = all(
-        waarde >= max_aandeel[(fonds, i, g)] * oplossing.k[(r, i, g, t)] - 1e-6
-        for (_f, r, i, g, t), waarde in cellen if oplossing.k[(r, i, g, t)] > 1e-6
-    )
+    y = y.with_columns(max_aandeel=model.cellen_y.filter(pl.col("fonds") == fonds)["max_aandeel"]).join(
+        oplossing.waarde("k").rename({"waarde": "kosten"}), on=cel, how="left")
+    aandelen = set(y["max_aandeel"].to_list())
+    betaald = y.filter(pl.col("kosten") > 1e-6)
+    aan_de_grens = bool((betaald["waarde"] >= betaald["max_aandeel"] * betaald["kosten"] - 1e-6).all())
     if max(aandelen) < 1 and aan_de_grens:
         return (f"Reden: dit fonds betaalt ten hoogste {procent(max(aandelen))} van de kosten, en er is niet genoeg "
                 "ander geld om de rest te betalen (cofinanciering).")
-    groepen = {g for (_f, _r, _i, g, _t), _w in cellen}
+    groepen = set(y["doelgroep"].to_list())
     potentieel_op = oplossing.dual("potentieel").filter(
         pl.col("doelgroep").is_in(sorted(groepen)) & (pl.col("dual") > NUL)).height if "potentieel" in model.families \
         else 0

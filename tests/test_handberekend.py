@@ -42,7 +42,7 @@ def test_budget_limits_participants(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_verplichtingen_reduce_the_budget(werkboek, tmp_path, oplosser):
+def test_budget_verplichtingen_reduce_the_room(werkboek, tmp_path, oplosser):
     bladen = basis()
     bladen["Budgetten"] = [budget("P", 10_000)]
     bladen["Verplichtingen"] = [budget("P", 4_000)]
@@ -61,7 +61,7 @@ def test_potentieel_caps_participants(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_esf_cap_forces_split_with_participatiebudget(werkboek, tmp_path, oplosser):
+def test_cofinanciering_esf_cap_forces_split_with_participatiebudget(werkboek, tmp_path, oplosser):
     # ESF pays at most 40%: P's 6,000 must cover the other 60% -> cost 10,000 -> 10 people.
     bladen = basis()
     bladen["Fondsen"].append({"fonds": "E", "soort": "esf", "overheveling": 0})
@@ -75,7 +75,7 @@ def test_esf_cap_forces_split_with_participatiebudget(werkboek, tmp_path, oploss
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_two_year_instrument_pays_in_both_years(werkboek, tmp_path, oplosser):
+def test_kosten_two_year_instrument_pays_in_both_years(werkboek, tmp_path, oplosser):
     # Start in 2026 only (doorloop nee); 2027's cost must fit 2027's budget too.
     bladen = basis(jaren=(2026, 2027))
     bladen["Instrumenten"] = [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 2, "vertraging_jaren": 2}]
@@ -89,7 +89,7 @@ def test_two_year_instrument_pays_in_both_years(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_doorloop_ja_reports_costs_after_the_plan(werkboek, tmp_path, oplosser):
+def test_looptijd_doorloop_ja_reports_costs_after_the_plan(werkboek, tmp_path, oplosser):
     bladen = basis(jaren=(2026,), doorloop_na_planperiode="ja")
     bladen["Instrumenten"] = [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 2, "vertraging_jaren": 2}]
     bladen["Budgetten"] = [budget("P", 10_000)]
@@ -108,7 +108,7 @@ def test_looptijd_forbids_trajectories_past_the_plan(werkboek, tmp_path, oplosse
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_carry_over_of_twenty_percent(werkboek, tmp_path, oplosser):
+def test_overheveling_of_twenty_percent(werkboek, tmp_path, oplosser):
     # Nobody can start in 2026; 20% of 2026's 10,000 moves to 2027 -> 2 people.
     bladen = basis(jaren=(2026, 2027))
     bladen["Fondsen"] = [{"fonds": "P", "soort": "participatiebudget", "overheveling": 0.2}]
@@ -123,7 +123,7 @@ def test_carry_over_of_twenty_percent(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_money_is_lost_after_vervaljaar(werkboek, tmp_path, oplosser):
+def test_overheveling_money_is_lost_after_vervaljaar(werkboek, tmp_path, oplosser):
     # E expires in 2026 and may not carry over; only P's 1,000 in 2027 can pay.
     bladen = basis(jaren=(2026, 2027))
     bladen["Fondsen"].append({"fonds": "E", "soort": "esf", "overheveling": 0.5, "vervaljaar": 2026})
@@ -136,7 +136,7 @@ def test_money_is_lost_after_vervaljaar(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_landelijk_pot_shared_by_two_regions(werkboek, tmp_path, oplosser):
+def test_budget_landelijk_pot_shared_by_two_regions(werkboek, tmp_path, oplosser):
     bladen = basis()
     bladen["Regios"] = [{"regio": "A"}, {"regio": "B"}]
     bladen["Fondsen"] = [{"fonds": "L", "soort": "sector", "landelijk": "ja"}]
@@ -153,7 +153,7 @@ def test_landelijk_pot_shared_by_two_regions(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_landelijk_pot_is_one_budget_for_all_regions(werkboek, tmp_path, oplosser):
+def test_budget_landelijk_pot_is_one_budget_for_all_regions(werkboek, tmp_path, oplosser):
     bladen = basis()
     bladen["Regios"] = [{"regio": "A"}, {"regio": "B"}]
     bladen["Fondsen"] = [{"fonds": "L", "soort": "sector", "landelijk": "ja"}]
@@ -165,7 +165,7 @@ def test_landelijk_pot_is_one_budget_for_all_regions(werkboek, tmp_path, oplosse
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_kostenindexatie(werkboek, tmp_path, oplosser):
+def test_kosten_indexatie(werkboek, tmp_path, oplosser):
     # 2027 costs 1,000 x 1.1 = 1,100: 11,000 pays for 10 people.
     bladen = basis(jaren=(2026, 2027), kostenindexatie=0.1)
     bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2027, "aantal": 100}]
@@ -175,7 +175,7 @@ def test_kostenindexatie(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_disconteringsvoet(werkboek, tmp_path, oplosser):
+def test_doelstelling_disconteringsvoet(werkboek, tmp_path, oplosser):
     # Placed one year later: 10 people x 0.5 / 1.25 = 4 weighted placements.
     bladen = basis(disconteringsvoet=0.25)
     bladen["Instrumenten"] = [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 1, "vertraging_jaren": 1}]
@@ -186,7 +186,7 @@ def test_disconteringsvoet(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_discounting_prefers_earlier_placements(werkboek, tmp_path, oplosser):
+def test_doelstelling_discounting_prefers_earlier_placements(werkboek, tmp_path, oplosser):
     # Same money in one year; a slow instrument (placed a year later) loses to a fast one.
     bladen = basis(disconteringsvoet=0.1)
     bladen["Instrumenten"].append({"instrument": "Traag", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
@@ -199,7 +199,7 @@ def test_discounting_prefers_earlier_placements(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_segments_diminishing_returns(werkboek, tmp_path, oplosser):
+def test_segment_diminishing_returns(werkboek, tmp_path, oplosser):
     bladen = basis()
     bladen["Afnemende_meeropbrengst"] = [
         {"instrument": "alle", "segment": 1, "aandeel_potentieel": 0.5, "factor": 1},
@@ -211,7 +211,7 @@ def test_segments_diminishing_returns(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_segments_send_the_rest_to_the_next_instrument(werkboek, tmp_path, oplosser):
+def test_segment_sends_the_rest_to_the_next_instrument(werkboek, tmp_path, oplosser):
     # I's second segment is worth 0.5 x 0.2 = 0.1 per person; J gives 0.3: J takes the rest.
     bladen = basis()
     bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
@@ -229,7 +229,7 @@ def test_segments_send_the_rest_to_the_next_instrument(werkboek, tmp_path, oplos
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_gewicht_of_groups(werkboek, tmp_path, oplosser):
+def test_doelstelling_gewicht_of_groups(werkboek, tmp_path, oplosser):
     bladen = basis()
     bladen["Doelgroepen"] = [{"doelgroep": "G", "gewicht": 2}, {"doelgroep": "H", "gewicht": 1}]
     bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2026, "aantal": 3},
@@ -271,7 +271,7 @@ def test_beleidsregel_fonds_filter_on_uitgaven(werkboek, tmp_path, oplosser):
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
 @pytest.mark.parametrize("filterwaarde, verwacht", [("alle", 12), ("elk", 16)])
-def test_alle_versus_elk(werkboek, tmp_path, oplosser, filterwaarde, verwacht):
+def test_beleidsregel_alle_versus_elk(werkboek, tmp_path, oplosser, filterwaarde, verwacht):
     bladen = basis()
     bladen["Regios"] = [{"regio": "A"}, {"regio": "B"}]
     bladen["Potentieel"] = [{"regio": r, "doelgroep": "G", "jaar": 2026, "aantal": 100} for r in "AB"]
@@ -284,7 +284,7 @@ def test_alle_versus_elk(werkboek, tmp_path, oplosser, filterwaarde, verwacht):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_elk_jaar_in_placement_year(werkboek, tmp_path, oplosser):
+def test_beleidsregel_elk_jaar_in_placement_year(werkboek, tmp_path, oplosser):
     # Placements counted by year of placement: a cap of 1 placement in each plan year.
     bladen = basis(jaren=(2026, 2027))
     bladen["Budgetten"] = [budget("P", 10_000, 2026), budget("P", 10_000, 2027)]
@@ -294,7 +294,7 @@ def test_elk_jaar_in_placement_year(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_inactive_rule_is_ignored(werkboek, tmp_path, oplosser):
+def test_beleidsregel_inactive_rule_is_ignored(werkboek, tmp_path, oplosser):
     bladen = twee_instrumenten()
     bladen["Beleidsregels"] = [regel(grootheid="deelnemers", operator="<=", waarde=1, actief="nee")]
     plan = los_op(werkboek, tmp_path, bladen, oplosser)
@@ -303,7 +303,7 @@ def test_inactive_rule_is_ignored(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_most_specific_financing_rule_wins(werkboek, tmp_path, oplosser):
+def test_financiering_most_specific_rule_wins(werkboek, tmp_path, oplosser):
     # E pays 40% of everything but nothing of J (a named rule beats alle).
     bladen = twee_instrumenten()
     bladen["Effecten"][1]["plaatsingskans"] = 0.6
@@ -327,7 +327,7 @@ def test_geheel_gives_whole_people(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_commitments_above_budget_name_fund_region_year_and_shortfall(werkboek, oplosser):
+def test_budget_commitments_above_budget_name_fund_region_year_and_shortfall(werkboek, oplosser):
     bladen = basis(jaren=(2026, 2027))
     bladen["Budgetten"] = [budget("P", 10_000, 2026), budget("P", 10_000, 2027)]
     bladen["Verplichtingen"] = [budget("P", 12_500, 2027)]
@@ -341,7 +341,7 @@ def test_commitments_above_budget_name_fund_region_year_and_shortfall(werkboek, 
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_minimum_rule_without_money_names_the_rule(werkboek, oplosser):
+def test_beleidsregel_minimum_without_money_names_the_rule(werkboek, oplosser):
     bladen = basis()
     bladen["Budgetten"] = [budget("P", 10_000)]
     bladen["Beleidsregels"] = [regel(regel="banenafspraak", grootheid="plaatsingen", operator=">=", waarde=8)]

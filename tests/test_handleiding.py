@@ -40,3 +40,17 @@ def test_picture_script_regenerates_every_picture(tmp_path):
         assert "budgetkoppeling" in svg.read_text(encoding="utf-8")
     for png in tmp_path.glob("*.png"):
         assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_guides_pulp_example_runs_and_its_own_rule_holds(capsys):
+    """The analyst's example of section 6: the PuLP view, one constraint of their own, solved by PuLP."""
+    tekst = GIDS.read_text(encoding="utf-8")
+    code = re.search(r"## 6\..*?```python\n(.*?)```", tekst, flags=re.DOTALL).group(1)
+    namen: dict = {}
+    exec(compile(code, "handleiding.md", "exec"), namen)  # noqa: S102 (our own guide)
+    status, doel = capsys.readouterr().out.split()
+    assert status == "Optimal"
+    assert float(doel) <= 286_670.3188720174 + 1e-6
+    probleem = namen["probleem"]
+    assert sum(v.varValue for v in namen["jobcoaching"]) <= 500 + 1e-6
+    assert probleem.get_constraint_by_name("eigen_jobcoaching_Groningen_2026") is not None

@@ -1,0 +1,130 @@
+"""One golden LP file per constraint family: a tiny input each, written through the PuLP view.
+
+The LP file shows a family exactly as the formulation writes it: its rows named
+``<familie>_<keys>``, its coefficients and right-hand sides. A change in the model that
+changes any of them fails here and shows the difference; after a deliberate change,
+``BUDGETKOPPELING_GOLDEN=schrijf python3 run.py test tests/test_golden.py`` rewrites the files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import budgetkoppeling
+from budgetkoppeling.model import FAMILIES, bouw
+
+from .conftest import basis, regel
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+HANDBEREKEND = Path(__file__).resolve().parent / "test_handberekend.py"
+
+
+def _budget(fonds, bedrag, jaar=2026, regio="A"):
+    return {"fonds": fonds, "regio": regio, "jaar": jaar, "bedrag": bedrag}
+
+
+def _segment():
+    bladen = basis()
+    bladen["Budgetten"] = [_budget("P", 50_000)]
+    bladen["Afnemende_meeropbrengst"] = [
+        {"instrument": "alle", "segment": 1, "aandeel_potentieel": 0.6, "factor": 1},
+        {"instrument": "alle", "segment": 2, "aandeel_potentieel": 0.4, "factor": 0.5}]
+    return bladen
+
+
+def _potentieel():
+    bladen = basis()
+    bladen["Budgetten"] = [_budget("P", 50_000)]
+    return bladen
+
+
+def _looptijd():
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Instrumenten"][0]["duur_jaren"] = 2
+    bladen["Budgetten"] = [_budget("P", 50_000, t) for t in (2026, 2027)]
+    return bladen
+
+
+def _kosten():
+    bladen = basis(jaren=(2026, 2027), kostenindexatie=0.1, doorloop_na_planperiode="ja")
+    bladen["Instrumenten"][0]["duur_jaren"] = 2
+    bladen["Budgetten"] = [_budget("P", 50_000, t) for t in (2026, 2027)]
+    return bladen
+
+
+def _financiering():
+    bladen = basis()
+    bladen["Fondsen"].append({"fonds": "Q", "soort": "overig"})
+    bladen["Financieringsregels"].append({"fonds": "Q"})
+    bladen["Budgetten"] = [_budget("P", 20_000), _budget("Q", 10_000)]
+    return bladen
+
+
+def _cofinanciering():
+    bladen = basis()
+    bladen["Fondsen"].append({"fonds": "E", "soort": "esf"})
+    bladen["Financieringsregels"].append({"fonds": "E", "max_aandeel": 0.4})
+    bladen["Budgetten"] = [_budget("P", 20_000), _budget("E", 30_000)]
+    return bladen
+
+
+def _budget_familie():
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Regios"].append({"regio": "B"})
+    bladen["Potentieel"] += [{"regio": "B", "doelgroep": "G", "jaar": t, "aantal": 50} for t in (2026, 2027)]
+    bladen["Fondsen"].append({"fonds": "L", "soort": "sector", "landelijk": "ja"})
+    bladen["Financieringsregels"].append({"fonds": "L"})
+    bladen["Budgetten"] = [_budget("P", 20_000, t) for t in (2026, 2027)] + [
+        {"fonds": "L", "jaar": 2026, "bedrag": 15_000}]
+    bladen["Verplichtingen"] = [_budget("P", 4_000)]
+    return bladen
+
+
+def _overheveling():
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Fondsen"][0]["overheveling"] = 0.2
+    bladen["Budgetten"] = [_budget("P", 30_000, 2026), _budget("P", 10_000, 2027)]
+    return bladen
+
+
+def _beleidsregel():
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Budgetten"] = [_budget("P", 50_000, t) for t in (2026, 2027)]
+    bladen["Beleidsregels"] = [
+        regel(regel="maximum", jaar="elk", grootheid="deelnemers", operator="<=", waarde=30),
+        regel(regel="plaatsingen", grootheid="plaatsingen", operator=">=", waarde=10),
+        regel(regel="uitgaven", fonds="P", grootheid="uitgaven", operator="=", waarde=40_000)]
+    return bladen
+
+
+GEVALLEN = {
+    "segment": _segment, "potentieel": _potentieel, "looptijd": _looptijd, "kosten": _kosten,
+    "financiering": _financiering, "cofinanciering": _cofinanciering, "budget": _budget_familie,
+    "overheveling": _overheveling, "beleidsregel": _beleidsregel,
+}
+
+
+def test_every_family_has_a_golden_case_and_a_hand_computed_test():
+    assert set(GEVALLEN) == set(FAMILIES)
+    handberekend = set(re.findall(r"^def test_([a-z]+)_", HANDBEREKEND.read_text(encoding="utf-8"), re.MULTILINE))
+    assert set(FAMILIES) <= handberekend, set(FAMILIES) - handberekend
+
+
+@pytest.mark.parametrize("familie", list(GEVALLEN))
+def test_golden_lp_file(familie, werkboek, tmp_path):
+    invoer = budgetkoppeling.valideer(werkboek(GEVALLEN[familie]()))
+    pad = tmp_path / f"{familie}.lp"
+    bouw(invoer).als_pulp().writeLP(str(pad))
+    tekst = pad.read_text(encoding="utf-8")
+    if familie == "segment":  # a bound of x, not a row
+        assert re.search(r"^ x_A_I_G_2026_1 <= 60$", tekst, re.MULTILINE), tekst
+    else:
+        assert re.search(rf"^{familie}_\w+:", tekst, re.MULTILINE), tekst
+    golden = GOLDEN / f"{familie}.lp"
+    if os.environ.get("BUDGETKOPPELING_GOLDEN") == "schrijf":
+        golden.write_text(tekst, encoding="utf-8")
+    assert tekst == golden.read_text(encoding="utf-8")

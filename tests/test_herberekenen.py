@@ -1,0 +1,47 @@
+"""Re-solving in place: a loaded model changed to a scenario and solved warm gives the cold optimum."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import budgetkoppeling
+from budgetkoppeling.model import bouw
+from budgetkoppeling.scenarios import pas_toe, scenario_namen
+from budgetkoppeling.solve import OPTIMAAL, Herberekening, los_op
+from tests.conftest import twee_instrumenten
+
+
+@pytest.fixture(scope="module")
+def voorbeeld():
+    return budgetkoppeling.valideer(budgetkoppeling.VOORBEELD)
+
+
+@pytest.mark.parametrize("oplosser", ["highs", "cbc"])
+def test_every_scenario_of_the_example_re_solved_in_place_gives_the_cold_optimum(voorbeeld, oplosser):
+    basis = bouw(voorbeeld)
+    herberekening = Herberekening(basis, oplosser)
+    eerste = herberekening.los_op()
+    assert eerste.status == OPTIMAAL
+    assert basis.doel @ eerste.waarden == pytest.approx(los_op(basis, oplosser).doelwaarde, rel=1e-9)
+    koud_iteraties = herberekening.iteraties
+    for naam in scenario_namen(voorbeeld)[1:]:
+        model = bouw(pas_toe(voorbeeld, naam))
+        assert herberekening.pas_aan(model) > 0, naam  # every scenario changes some number
+        warm = herberekening.los_op()
+        assert warm.status == OPTIMAAL, naam
+        koud = los_op(bouw(pas_toe(voorbeeld, naam)), oplosser)
+        assert model.doel @ warm.waarden == pytest.approx(koud.doelwaarde, rel=1e-6), naam
+        # the warm plan satisfies the scenario's own rows and bounds
+        activiteit = model.matrix("csr") @ warm.waarden
+        onder, boven = model.rijgrenzen()
+        schaal = np.maximum(1.0, np.abs(np.where(np.isfinite(boven), boven, onder)))
+        assert np.all(activiteit <= boven + 1e-6 * schaal) and np.all(activiteit >= onder - 1e-6 * schaal), naam
+    assert koud_iteraties > 0
+
+
+def test_a_model_of_another_shape_is_refused(voorbeeld, werkboek):
+    herberekening = Herberekening(bouw(voorbeeld), "highs")
+    ander = budgetkoppeling.valideer(werkboek(twee_instrumenten()))
+    with pytest.raises(ValueError, match="andere vorm"):
+        herberekening.pas_aan(bouw(ander))
