@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
     from .report import Plan
     from .validate import Invoer
 
-VOORBEELD = Path(__file__).resolve().parent.parent / "inputs" / "voorbeeld_nederland.xlsx"
+# shipped inside the package (a wheel has no inputs/ folder); inputs/ holds the same file for the checkout
+VOORBEELD = Path(str(resources.files(__name__) / "data" / "voorbeeld_nederland.xlsx"))
 
 
 def valideer(pad: Path) -> Invoer:

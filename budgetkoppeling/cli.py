@@ -122,7 +122,7 @@ def _standaard_uitvoer(naam: str) -> Path:
 @click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
               help="Het plan-werkboek (standaard outputs/plan_nederland.xlsx).")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
-              help="Welke oplosser: auto (standaard), highs of cbc.")
+              help="Welke oplosser: auto (standaard), highs of cbc (COIN-OR: Clp, met --geheel CBC).")
 @click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (trager: een geheeltallig model).")
 @standaard_opties
 def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, uitvoer: Uitvoer) -> None:
@@ -144,7 +144,8 @@ def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, uitvo
 @click.option("--scenario", default="basis", show_default=True,
               help="Reken dit scenario uit het blad Scenarios door.")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
-              help="Welke oplosser: auto, highs of cbc (standaard: de instelling in het werkboek, anders auto).")
+              help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp; standaard: de instelling in het werkboek, "
+                   "anders auto).")
 @click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (een geheeltallig model).")
 @click.option("--schrijf-lp", "schrijf_lp", type=UITVOER, default=None,
               help="Schrijf ook het model als LP-bestand, met de namen van de beperkingen.")
@@ -284,7 +285,8 @@ def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) 
 @click.option("--scenario", "scenarios", multiple=True,
               help="Vergelijk alleen dit scenario met de basis (mag vaker); standaard alle scenario's.")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
-              help="Welke oplosser: auto, highs of cbc (standaard: de instelling in het werkboek, anders auto).")
+              help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp; standaard: de instelling in het werkboek, "
+                   "anders auto).")
 @click.option("--serieel", is_flag=True, help="Reken de scenario's na elkaar door in plaats van tegelijk.")
 @standaard_opties
 def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...], oplosser: str | None,
@@ -350,7 +352,7 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
 @click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
               help="Het evaluatiewerkboek (standaard outputs/<naam>_evaluatie.xlsx).")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
-              help="Welke oplosser: auto, highs of cbc.")
+              help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp).")
 @standaard_opties
 def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, uitvoer: Uitvoer) -> None:
     """Toets de huidige verdeling (blad Huidige_verdeling) en zet het optimum ernaast.

@@ -90,13 +90,13 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
             )
     except Exception as fout:  # calamine raises many kinds for broken files
         if "EncryptionInfo".encode("utf-16-le") in inhoud[:1 << 20]:
-            reden = "het werkboek is met een wachtwoord beveiligd"
+            oorzaak = "het werkboek is met een wachtwoord beveiligd"
         elif inhoud.startswith(b"\xd0\xcf\x11\xe0"):
-            reden = "het is een beschadigd of onvolledig oud .xls-bestand"
+            oorzaak = "het is een beschadigd of onvolledig oud .xls-bestand"
         else:
-            reden = "het is beschadigd of onvolledig, of geen Excel-werkboek"
+            oorzaak = "het is beschadigd of onvolledig, of geen Excel-werkboek"
         raise BestandFout(
-            f"Bestand '{pad.name}' kan niet gelezen worden: {reden}. "
+            f"Bestand '{pad.name}' kan niet gelezen worden: {oorzaak}. "
             "Sla het opnieuw op als Excel-werkboek (.xlsx) zonder wachtwoord."
         ) from fout
 

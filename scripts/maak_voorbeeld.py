@@ -1,4 +1,5 @@
-"""Regenerate inputs/voorbeeld_nederland.xlsx from models/voorbeeld_nederland.toml.
+"""Regenerate inputs/voorbeeld_nederland.xlsx (and its copy in the package, budgetkoppeling/data/) from
+models/voorbeeld_nederland.toml.
 
 Usage: python scripts/maak_voorbeeld.py [doel.xlsx]
 
@@ -18,6 +19,7 @@ from budgetkoppeling.io import schrijf_invoer
 MAP = Path(__file__).resolve().parent.parent
 PARAMETERS = MAP / "models" / "voorbeeld_nederland.toml"
 DOEL = MAP / "inputs" / "voorbeeld_nederland.xlsx"
+PAKKET = MAP / "budgetkoppeling" / "data" / "voorbeeld_nederland.xlsx"  # what `voorbeeld` reads, also installed
 
 
 def lijst(waarde) -> list:
@@ -147,6 +149,9 @@ def main() -> None:
         parameters = tomllib.load(bestand)
     schrijf_invoer(doel, bladen(parameters))
     print(f"Geschreven: {doel}")
+    if len(sys.argv) == 1:
+        PAKKET.write_bytes(doel.read_bytes())
+        print(f"Geschreven: {PAKKET}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ def test_example_is_generated_from_the_parameter_library(tmp_path):
     assert doel.read_bytes() == budgetkoppeling.VOORBEELD.read_bytes(), (
         "inputs/voorbeeld_nederland.xlsx differs from what models/voorbeeld_nederland.toml gives: "
         "run python scripts/maak_voorbeeld.py")
+    assert (MAP / "inputs" / "voorbeeld_nederland.xlsx").read_bytes() == budgetkoppeling.VOORBEELD.read_bytes()
 
 
 def test_every_parameter_states_a_source_or_assumption():
