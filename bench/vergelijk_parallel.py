@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import budgetkoppeling
-from budgetkoppeling.vergelijk import vergelijk
+from budgetkoppeling.vergelijking import vergelijk
 
 
 def main() -> None:

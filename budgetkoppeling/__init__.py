@@ -13,11 +13,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from .versie import __version__
+
+__all__ = ["VOORBEELD", "__version__", "evalueer", "foutrapport", "maak_sjabloon", "optimaliseer", "valideer",
+           "vergelijk"]
 
 if TYPE_CHECKING:
+    from .evaluatie import Evaluatie
     from .report import Plan
     from .validate import Invoer
+    from .vergelijking import Vergelijking
 
 # shipped inside the package (a wheel has no inputs/ folder); inputs/ holds the same file for the checkout
 VOORBEELD = Path(str(resources.files(__name__) / "data" / "voorbeeld_nederland.xlsx"))
@@ -76,6 +81,22 @@ def optimaliseer(
     plan.fasen = [{"fase": stap, "seconden": round(eind - start, 3), "piekgeheugen_mb": round(piek, 1)}
                   for (stap, start, _), (_, eind, piek) in zip(fasen, fasen[1:])]
     return plan
+
+
+def vergelijk(pad: Path, uitvoer: Path | None = None, scenarios: list[str] | None = None, **opties) -> Vergelijking:
+    """Solve ``basis`` and each scenario and (with ``uitvoer``) write the comparison workbook; see
+    :func:`budgetkoppeling.vergelijking.vergelijk` for the options."""
+    from .vergelijking import vergelijk as _vergelijk
+
+    return _vergelijk(Path(pad), uitvoer, scenarios, **opties)
+
+
+def evalueer(pad: Path, uitvoer: Path | None = None, **opties) -> Evaluatie:
+    """Check the hand-made plan of Huidige_verdeling and set the optima beside it; see
+    :func:`budgetkoppeling.evaluatie.evalueer`."""
+    from .evaluatie import evalueer as _evalueer
+
+    return _evalueer(Path(pad), uitvoer, **opties)
 
 
 def _piekgeheugen_mb() -> float:

@@ -300,7 +300,7 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
       budgetkoppeling vergelijk invoer.xlsx -o vergelijking.xlsx
       budgetkoppeling vergelijk invoer.xlsx -o vergelijking.xlsx --scenario bezuiniging
     """
-    from .vergelijk import vergelijk as vergelijk_api
+    from .vergelijking import vergelijk as vergelijk_api
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_vergelijking.xlsx")
     if uitvoer.stil or uitvoer.als_json:
@@ -364,7 +364,7 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, uitvoe
     Voorbeeld:
       budgetkoppeling evalueer invoer.xlsx -o evaluatie.xlsx
     """
-    from .vergelijk import evalueer as evalueer_api
+    from .evaluatie import evalueer as evalueer_api
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_evaluatie.xlsx")
     balk, voortgang = uitvoer.voortgang()

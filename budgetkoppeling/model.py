@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -116,11 +115,6 @@ class Variabelen:
     def kolommen(self) -> np.ndarray:
         return np.arange(self.start, self.start + self.aantal, dtype=np.int64)
 
-    @cached_property
-    def index(self) -> dict[tuple, int]:
-        """Domain key (a tuple in the frame's column order) -> column number."""
-        return {sleutel: self.start + n for n, sleutel in enumerate(self.sleutels.iter_rows())}
-
 
 @dataclass
 class Rijen:
@@ -142,12 +136,6 @@ class Rijen:
     @property
     def aantal(self) -> int:
         return self.sleutels.height
-
-    @cached_property
-    def index(self) -> dict[tuple, int]:
-        """Domain key -> global row number."""
-        kolommen = [k for k in self.sleutels.columns if not k.startswith("_")]
-        return {sleutel: self.start + n for n, sleutel in enumerate(self.sleutels.select(kolommen).iter_rows())}
 
 
 @dataclass
@@ -291,12 +279,6 @@ class Model:
         matrix.sum_duplicates()
         matrix.sort_indices()
         return matrix
-
-    def familie_van_rij(self, rij: int) -> tuple[str, int]:
-        for blok in self.families.values():
-            if blok.start <= rij < blok.start + blok.aantal:
-                return blok.naam, rij - blok.start
-        raise IndexError(rij)
 
     # -------------------------------------------------------------- names, rendered when needed
 

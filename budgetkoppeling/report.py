@@ -13,11 +13,11 @@ from pathlib import Path
 
 import polars as pl
 
-from . import __version__
 from .invoer import cohortkosten
 from .io import nieuw_xlsx, schrijf_atomisch
 from .model import LANDELIJK
 from .solve import Oplossing, rij_activiteit
+from .versie import __version__
 
 NUL = 1e-9  # values below this are solver noise, not a participant or a euro
 EURO = "[$€-413] #,##0.00"

@@ -91,9 +91,9 @@ def oplosser_versie(naam: str, geheel: bool = False) -> str:
         import pulp
 
         return f"CBC (PuLP {pulp.__version__})"
-    from importlib.metadata import version
+    import cylp  # its own attribute: the package metadata may lie in a folder the user cannot read
 
-    return f"Clp (cylp {version('cylp')})"
+    return f"Clp (cylp {cylp.__version__})"
 
 
 @dataclass

@@ -246,3 +246,17 @@ def test_help_and_valideer_do_not_import_the_solver_stack(args):
     resultaat = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
     assert resultaat.returncode == 0, resultaat.stderr
     assert "GELADEN []" in resultaat.stderr
+
+
+def test_the_public_api_exports_every_commands_function():
+    """A library user reaches every command without the CLI (sqlite-utils' habit)."""
+    import budgetkoppeling
+
+    assert set(budgetkoppeling.__all__) >= {"valideer", "optimaliseer", "maak_sjabloon", "foutrapport", "vergelijk",
+                                            "evalueer", "VOORBEELD"}
+    vergelijking = budgetkoppeling.vergelijk(budgetkoppeling.VOORBEELD, None, ["Jobcoaching 20% beter"],
+                                             parallel=False)
+    assert [u.scenario for u in vergelijking.uitkomsten] == ["basis", "Jobcoaching 20% beter"]
+    basis, beter = (u.kerncijfers["gewogen_plaatsingen"] for u in vergelijking.uitkomsten)
+    assert basis == pytest.approx(budgetkoppeling.optimaliseer(budgetkoppeling.VOORBEELD).oplossing.doelwaarde)
+    assert beter > basis

@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 import budgetkoppeling
 from budgetkoppeling.cli import main
+from budgetkoppeling.evaluatie import evalueer, hand_plan_cijfers
 from budgetkoppeling.report import KPIS
 from budgetkoppeling.sjabloon import voorbeeld_rijen
-from budgetkoppeling.vergelijk import evalueer, hand_plan_cijfers, vergelijk
+from budgetkoppeling.vergelijking import vergelijk
 
 from .conftest import twee_instrumenten
 

@@ -89,7 +89,7 @@ def test_example_plan_has_every_sheet_and_two_charts(plan):
 
 def test_council_scenarios_on_the_example(tmp_path):
     """The five council questions all solve, and each moves the optimum the way it must."""
-    from budgetkoppeling.vergelijk import vergelijk
+    from budgetkoppeling.vergelijking import vergelijk
 
     resultaat = vergelijk(budgetkoppeling.VOORBEELD, tmp_path / "vergelijking.xlsx")
     doel = {u.scenario: u.kerncijfers["gewogen_plaatsingen"] for u in resultaat.uitkomsten}

@@ -1,0 +1,105 @@
+"""Evaluation of a hand-made plan (``evalueer``): can it be financed, and the optima beside it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GeenOplossing
+from .validate import Invoer, lees_en_valideer
+from .vergelijking import Uitkomst, los_scenario_op
+
+
+@dataclass
+class Evaluatie:
+    """A hand-made plan beside the optimum."""
+
+    invoer: Invoer
+    uitvoerbaar: bool
+    tekorten: list[dict]
+    huidig: dict[str, float]  # kerncijfers of the hand plan
+    huidige_allocatie: list[dict]
+    optimum: Uitkomst  # the whole budget
+    zelfde_geld: Uitkomst  # the most weighted placements for at most the hand plan's spending
+    zelfde_plaatsingen: Uitkomst  # the least spending for at least its weighted placements
+
+
+def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
+    """Cost and expected placements of the Huidige_verdeling, computed directly from the sheet.
+
+    Each cell fills its segments in order (most promising first), as the model does;
+    participants above the potential count at the last segment's factor.
+    """
+    from .invoer import betaaljaren, discontering, indexatie
+
+    rijen, totaal = [], defaultdict(float)
+    for (regio, instrument, doelgroep, jaar), aantal in sorted(invoer.huidige_verdeling.items()):
+        potentieel = invoer.potentieel.get((regio, doelgroep, jaar), 0.0)
+        rest, gewogen_aantal = aantal, 0.0
+        segmenten = invoer.segmenten[instrument]
+        for nummer, segment in enumerate(segmenten):
+            deel = rest if nummer == len(segmenten) - 1 else min(rest, segment.aandeel * potentieel)
+            gewogen_aantal += deel * segment.factor
+            rest -= deel
+        plaatsingen = invoer.effecten[(instrument, doelgroep)] * gewogen_aantal
+        gegevens = invoer.instrumenten[instrument]
+        kosten = [gegevens.kosten * indexatie(invoer, j) * aantal for j in betaaljaren(invoer, instrument, jaar)]
+        binnen = sum(k for j, k in zip(betaaljaren(invoer, instrument, jaar), kosten) if j <= invoer.eind)
+        rijen.append({"regio": regio, "instrument": instrument, "doelgroep": doelgroep, "startjaar": jaar,
+                      "deelnemers": aantal, "kosten": sum(kosten), "plaatsingen": plaatsingen,
+                      "plaatsingsjaar": jaar + gegevens.vertraging})
+        totaal["plaatsingen"] += plaatsingen
+        totaal["gewogen_plaatsingen"] += (invoer.doelgroepen[doelgroep] * plaatsingen
+                                          * discontering(invoer, jaar + gegevens.vertraging))
+        totaal["deelnemers"] += aantal
+        totaal["uitgaven"] += binnen
+        totaal["verplichtingen_na_planperiode"] += sum(kosten) - binnen
+    cijfers = {k: totaal[k] for k in ("plaatsingen", "gewogen_plaatsingen", "deelnemers", "uitgaven",
+                                      "verplichtingen_na_planperiode")}
+    cijfers["kosten_per_plaatsing"] = cijfers["uitgaven"] / cijfers["plaatsingen"] if cijfers["plaatsingen"] else 0.0
+    return cijfers, rijen
+
+
+def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = None,
+             voortgang: Callable[[str], None] | None = None) -> Evaluatie:
+    """Check whether the Huidige_verdeling can be financed, and set the optimum beside it."""
+    from .diagnose import diagnose
+    from .errors import InvoerFout, Probleem
+    from .model import bouw_vast
+    from .report import Plan
+    from .solve import kies_oplosser, los_op
+
+    melding = voortgang or (lambda stap: None)
+    melding("Invoer lezen en controleren")
+    invoer = lees_en_valideer(Path(pad))
+    if not invoer.huidige_verdeling:
+        raise InvoerFout([Probleem("Huidige_verdeling", None, None, None,
+                                   "blad ontbreekt of is leeg: vul per regio, instrument, doelgroep en "
+                                   "startjaar het aantal deelnemers in")])
+    melding("Huidige verdeling doorrekenen")
+    huidig, allocatie = hand_plan_cijfers(invoer)
+    model = bouw_vast(invoer, invoer.huidige_verdeling)
+    tekorten: list[dict] = []
+    try:
+        oplossing = los_op(model, oplosser or invoer.oplosser)
+        if model.onmogelijk:
+            raise diagnose(model, kies_oplosser(model, oplosser or invoer.oplosser))
+        plan = Plan(oplossing, Path(pad))
+        huidig["gewogen_plaatsingen"] = oplossing.doelwaarde
+        huidig["uitgaven"] = plan.kerncijfers["uitgaven"]
+    except GeenOplossing as fout:
+        tekorten = fout.tekorten
+    melding("Optimum berekenen")
+    optimum = los_scenario_op(invoer, oplosser)
+    zelfde_geld = los_scenario_op(invoer, oplosser, max_uitgaven=huidig["uitgaven"])
+    zelfde_plaatsingen = los_scenario_op(invoer, oplosser, min_doel=huidig["gewogen_plaatsingen"])
+    evaluatie = Evaluatie(invoer, not tekorten, tekorten, huidig, allocatie, optimum, zelfde_geld,
+                          zelfde_plaatsingen)
+    if uitvoer is not None:
+        melding("Werkboek schrijven")
+        from .report import schrijf_evaluatie
+
+        schrijf_evaluatie(evaluatie, Path(uitvoer), Path(pad))
+    return evaluatie
