@@ -124,7 +124,9 @@ UITLEG = [
     "Scenarios: aanpassingen voor de vergelijking (budget, kosten, plaatsingskans, potentieel, regels).",
     "Huidige_verdeling: de verdeling zoals die nu met de hand is gemaakt, om te toetsen met evalueer.",
     "",
-    "Dit blad Uitleg wordt bij het inlezen overgeslagen. Tekst mag ook als getal: 2026, 0,35 en 0.35 werken allemaal.",
+    "Dit blad Uitleg wordt bij het inlezen overgeslagen. Getallen typt u het best als getal in de cel.",
+    "Als tekst werken ook 0,35, 1.250.000, 1.250.000,50 en € 1.250.000 (punten voor duizendtallen, komma voor "
+    "decimalen), en 40% in een kolom met een aandeel. Tekst als 900.000 wordt geweigerd: dat kan 900 of 900000 zijn.",
 ]
 
 _BEDRAG = Keuze(minimum=0)

@@ -151,6 +151,39 @@ def sorted_problemen(problemen: list[Probleem]) -> list[Probleem]:
 # --------------------------------------------------------------------------- one sheet
 
 _DECIMALE_KOMMA = re.compile(r"^-?\d+,\d+$")
+_NEDERLANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.250.000 or 1.250,50
+_EEN_PUNT_DRIE_CIJFERS = re.compile(r"^-?\d{1,3}\.\d{3}$")  # 900.000: 900 or 900000?
+AANDEEL_KOLOMMEN = {"max_aandeel", "overheveling", "plaatsingskans", "aandeel_potentieel", "factor",
+                    "disconteringsvoet", "kostenindexatie", "max_verschuiving", "laag", "hoog"}
+
+
+def lees_getal(tekst: str, kolom: str) -> tuple[str | None, float, str | None]:
+    """A number as a Dutch finance officer types it: (text for the cast, factor, or the reason it is refused).
+
+    A cell that holds a number arrives as its shortest text ('900000', '14.5', '0.35'), a cell
+    typed as text as typed. Accepted: a decimal comma ('0,35'), Dutch notation with thousands
+    dots ('1.250.000', '1.250.000,50'), a euro sign and spaces ('€ 1.250.000,00'), and '%' in a
+    share column ('40%' is 0,4). Refused: text with one dot and three digits that end in 0
+    ('900.000', '14.500'): a number cell never shows trailing zeros, so it was typed, and it may
+    mean 900 or 900.000.
+    """
+    waarde = tekst.strip().replace("\u00a0", "").replace(" ", "")
+    teken = waarde.startswith("€") or waarde.endswith("€")
+    waarde = waarde.strip("€")
+    factor = 1.0
+    if waarde.endswith("%"):
+        if kolom not in AANDEEL_KOLOMMEN:
+            return None, 1.0, "een percentage past alleen in een kolom met een aandeel; vul een getal in"
+        waarde, factor = waarde[:-1], 0.01
+    if _DECIMALE_KOMMA.match(waarde):
+        return waarde.replace(",", "."), factor, None
+    if _EEN_PUNT_DRIE_CIJFERS.match(waarde) and (waarde.endswith("0") or teken):
+        heel, _punt, rest = waarde.partition(".")
+        return None, 1.0, (f"is dubbelzinnig: {heel},{rest} of {heel}{rest}? Typ het als getal in de cel, of "
+                           f"zonder punt ({heel}{rest}) of met een komma ({heel},{rest})")
+    if _NEDERLANDS.match(waarde) and (waarde.count(".") > 1 or "," in waarde or teken):
+        return waarde.replace(".", "").replace(",", "."), factor, None
+    return waarde, factor, None
 
 
 def valideer_blad(naam: str, frame: pl.DataFrame) -> tuple[list[dict], list[Probleem]]:
@@ -194,13 +227,18 @@ def _waarom_geen_getal(tekst: str, dtype: type, kolom: str) -> str:
         if kolom in ("jaar", "vervaljaar"):
             return "is een datum; vul een jaartal in (een geheel getal, bijvoorbeeld 2026)"
         return "is een datum; vul een getal in"
+    genormaliseerd, factor, reden = lees_getal(tekst, kolom)
+    if reden is not None:
+        return reden
     try:
-        getal = float(tekst.replace(",", ".") if _DECIMALE_KOMMA.match(tekst) else tekst)
-    except ValueError:
+        getal = float(genormaliseerd) * factor
+    except (TypeError, ValueError):
         getal = None
+    if getal is not None and not math.isfinite(getal):
+        return "is geen gewoon getal (oneindig of 'NaN'); vul een bedrag of aantal in"
     if getal is not None and math.isfinite(getal) and abs(getal) > GROOTSTE_GETAL:
         return "is te groot (ten hoogste 1.000.000.000.000)"
-    soort = "een geheel getal" if dtype == pl.Int64 else "een (eindig) getal"
+    soort = "een geheel getal" if dtype == pl.Int64 else "een getal"
     return f"moet {soort} zijn"
 
 
@@ -209,15 +247,13 @@ def _is_keuzelijst(schema: pa.Column) -> bool:
 
 
 def _zet_om(tekst: pl.Series, dtype: type, keuzelijst: bool) -> tuple[pl.Series, list[int]]:
-    """Text to ``dtype``; returns the series and the indexes of cells that did not convert."""
+    """Text to ``dtype`` (numbers as :func:`lees_getal` reads them); returns the series and the indexes
+    of cells that did not convert."""
     if dtype == pl.String:
         return (tekst.str.to_lowercase() if keuzelijst else tekst), []
-    genormaliseerd = pl.Series(
-        tekst.name,
-        [w.replace(",", ".") if w is not None and _DECIMALE_KOMMA.match(w) else w for w in tekst],
-        dtype=pl.String,
-    )
-    getal = genormaliseerd.cast(pl.Float64, strict=False)
+    gelezen = [(None, 1.0, None) if w is None else lees_getal(w, tekst.name) for w in tekst]
+    genormaliseerd = pl.Series(tekst.name, [g[0] for g in gelezen], dtype=pl.String)
+    getal = genormaliseerd.cast(pl.Float64, strict=False) * pl.Series([g[1] for g in gelezen], dtype=pl.Float64)
     fout = [
         index for index, (oud, nieuw) in enumerate(zip(tekst, getal))
         if oud is not None and (nieuw is None or not math.isfinite(nieuw) or abs(nieuw) > GROOTSTE_GETAL)
