@@ -52,6 +52,8 @@ NAAMDELEN = {
     "budget": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
     "overheveling": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
     "vast": (*CEL, ("jaar", None)),
+    "X": (*CEL, ("jaar", None)),
+    "geheel": (*CEL, ("jaar", None)),
 }
 
 
@@ -389,7 +391,9 @@ def bouw_met_grens(invoer: Invoer, max_uitgaven: float | None = None, min_doel: 
 def _basis(invoer: Invoer, geheel: bool = False, elastisch: bool = False,
            vast: dict[tuple[str, str, str, int], float] | None = None) -> Model:
     model = Model(invoer=invoer, geheel=geheel, vast=vast, elastisch=elastisch)
-    add_variabelen_plan(model, geheel)
+    add_variabelen_plan(model)
+    if geheel:
+        add_geheel(model)
     add_segment(model)
     add_potentieel(model)
     add_looptijd(model)
@@ -413,7 +417,7 @@ def _volgorde(namen: list, kolom: str) -> pl.DataFrame:
                         schema={kolom: pl.String, f"_{kolom}": pl.Int64})
 
 
-def add_variabelen_plan(model: Model, geheel: bool) -> None:
+def add_variabelen_plan(model: Model) -> None:
     """x[r,i,g,t,s] where the pair is allowed and potential exists; k, y, c where they can be non-zero."""
     invoer = model.invoer
     regios = _volgorde(invoer.regios, "regio")
@@ -451,8 +455,7 @@ def add_variabelen_plan(model: Model, geheel: bool) -> None:
          .sort("_regio", "_e", "jaar"))
     kolommen_k = ["regio", "instrument", "doelgroep", "jaar"]
     model.add_variabelen("k", k.select(kolommen_k))
-    model.add_variabelen("x", x.select(*kolommen_k, "segment"), boven=boven.to_series().to_numpy().copy(),
-                         geheel=geheel)
+    model.add_variabelen("x", x.select(*kolommen_k, "segment"), boven=boven.to_series().to_numpy().copy())
     model.cellen_x = x
 
     # y: a fund pays a cost cell where a rule lets it, up to its vervaljaar, and (regional fund) where
@@ -511,6 +514,23 @@ def _alle(aantal: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- families
+
+
+def add_geheel(model: Model) -> None:
+    """geheel (``--geheel`` only): X[r,i,g,t] = sum_s x[r,i,g,t,s] with X integer.
+
+    Whole persons per cell; the split over the segments (the shape of diminishing returns)
+    stays continuous, as a person is not split between segments.
+    """
+    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+    x = _met_kolom(model.variabelen["x"])
+    cellen = _rijnummers(x.select(sleutels).unique(maintain_order=True), sleutels)
+    blok = model.add_variabelen("X", cellen.select(sleutels), geheel=True)
+    termen = x.join(cellen, on=sleutels)
+    rij = _alle(cellen.height)
+    model.add_rijen("geheel", cellen.select(sleutels), 0.0, 0.0, np.concatenate([rij, _np(termen, "_rij")]),
+                    np.concatenate([blok.kolommen, _np(termen, "_kolom")]),
+                    np.concatenate([np.ones(cellen.height), -np.ones(termen.height)]))
 
 
 def add_segment(model: Model) -> None:

@@ -235,9 +235,8 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
         raise BudgetkoppelingFout(f"De oplosser {naam} gaf geen optimale oplossing (status: {uitkomst.status}).")
     waarden, duals = uitkomst.waarden, uitkomst.duals
     relaxatie = model.geheel
-    if relaxatie:  # duals come from the LP with the whole participants fixed
-        waarden = np.where(model.gehele_kolommen(), np.round(waarden), waarden)
-        duals = _duals_bij_vaste_deelnemers(model, waarden, naam)
+    if relaxatie:  # values and duals from the LP with the whole participants fixed
+        waarden, duals = _lp_bij_vaste_deelnemers(model, np.round(waarden), naam)
     return Oplossing(
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam, model.geheel),
         doelwaarde=float(model.doel @ waarden) if len(waarden) else 0.0, seconden=seconden,
@@ -245,19 +244,20 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
     )
 
 
-def _duals_bij_vaste_deelnemers(model: Model, waarden: np.ndarray, naam: str) -> np.ndarray:
-    """The duals of the LP with the whole participants fixed at ``waarden`` (the model is restored)."""
-    x = model.variabelen["x"]
-    oud = (x.onder.copy(), x.boven.copy())
-    bereik = slice(x.start, x.start + x.aantal)
-    x.onder, x.boven = waarden[bereik].copy(), waarden[bereik].copy()
+def _lp_bij_vaste_deelnemers(model: Model, waarden: np.ndarray, naam: str) -> tuple[np.ndarray, np.ndarray]:
+    """Values and duals of the LP with the integer columns fixed at ``waarden`` (the model is restored)."""
+    blokken = [blok for blok in model.variabelen.values() if blok.geheel]
+    oud = [(blok.onder.copy(), blok.boven.copy()) for blok in blokken]
+    for blok in blokken:
+        blok.onder = blok.boven = waarden[blok.start:blok.start + blok.aantal].copy()
     try:
         uitkomst = _los_op(model, "highs" if naam == "highs" else "cbc", geheel=False)
     finally:
-        x.onder, x.boven = oud
+        for blok, (onder, boven) in zip(blokken, oud):
+            blok.onder, blok.boven = onder, boven
     if uitkomst.status != OPTIMAAL:
         raise BudgetkoppelingFout("Het herberekenen van de schaduwprijzen bij hele deelnemers mislukte.")
-    return uitkomst.duals
+    return uitkomst.waarden, uitkomst.duals
 
 
 def rij_activiteit(oplossing: Oplossing, kolommen: np.ndarray, coef: np.ndarray) -> float:

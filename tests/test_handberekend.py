@@ -327,6 +327,25 @@ def test_geheel_gives_whole_people(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_geheel_makes_each_cell_whole_not_each_segment(werkboek, tmp_path, oplosser):
+    """Segment 1 holds 30.5 people at factor 1, the rest factor 0.5; money for 60.5 participants.
+    Whole persons per cell: 60 = 30.5 + 29.5, placements 0.5 (30.5 + 0.5 x 29.5) = 22.625. Whole
+    per segment would give 30 + 30 and 22.5."""
+    bladen = basis()
+    bladen["Budgetten"] = [budget("P", 60_500)]
+    bladen["Afnemende_meeropbrengst"] = [
+        {"instrument": "alle", "segment": 1, "aandeel_potentieel": 0.305, "factor": 1},
+        {"instrument": "alle", "segment": 2, "aandeel_potentieel": 0.695, "factor": 0.5}]
+    lp = los_op(werkboek, tmp_path, bladen, oplosser)
+    mip = los_op(werkboek, tmp_path, bladen, oplosser, geheel=True)
+    assert lp.kerncijfers["deelnemers"] == pytest.approx(60.5)
+    assert lp.kerncijfers["gewogen_plaatsingen"] == pytest.approx(22.75)
+    assert mip.kerncijfers["deelnemers"] == pytest.approx(60)
+    assert mip.kerncijfers["gewogen_plaatsingen"] == pytest.approx(22.625)
+    assert mip.kerncijfers["plaatsingen"] == pytest.approx(22.625)  # the Samenvatting agrees with Allocatie
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
 def test_budget_commitments_above_budget_name_fund_region_year_and_shortfall(werkboek, oplosser):
     bladen = basis(jaren=(2026, 2027))
     bladen["Budgetten"] = [budget("P", 10_000, 2026), budget("P", 10_000, 2027)]
