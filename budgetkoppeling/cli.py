@@ -202,6 +202,7 @@ def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
     tabel.add_row("Uitgaven in de planperiode", euro(cijfers["uitgaven"]))
     tabel.add_row("Kosten per plaatsing", euro(cijfers["kosten_per_plaatsing"]))
     tabel.add_row("Budget totaal", euro(cijfers["budget_totaal"]))
+    tabel.add_row("Bestaande verplichtingen", euro(cijfers["bestaande_verplichtingen"]))
     tabel.add_row("Onbenut budget", euro(cijfers["onbenut_budget"]))
     if cijfers["verplichtingen_na_planperiode"] > 0:
         tabel.add_row("Kosten na de planperiode", euro(cijfers["verplichtingen_na_planperiode"]))
@@ -239,7 +240,8 @@ def valideer(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> None:
             from . import foutrapport
 
             foutrapport(fout.problemen, rapport, invoer=invoer)
-            uitvoer.fouten.print(f"Foutenrapport geschreven naar {rapport}.", markup=False)
+            if not uitvoer.stil:
+                uitvoer.fouten.print(f"Foutenrapport geschreven naar {rapport}.", markup=False)
         raise
     for melding in gecontroleerd.meldingen:
         uitvoer.scherm.print(f"Let op: {melding}", markup=False)

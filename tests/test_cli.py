@@ -71,6 +71,8 @@ def test_optimaliseer_writes_a_plan_that_passes_the_checker(sjabloon, tmp_path):
     resultaat = run("optimaliseer", sjabloon, "-o", plan)
     assert resultaat.exit_code == 0, resultaat.output
     assert "Verwachte plaatsingen" in resultaat.output
+    # budget = commitments + spending + unused: every line of that sum is on the screen
+    assert "Bestaande verplichtingen" in resultaat.output and "Onbenut budget" in resultaat.output
     assert controleer(sjabloon, plan) == []
     assert sha(sjabloon) == voor
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -164,6 +166,10 @@ def test_valideer_rapport(werkboek, tmp_path):
     rijen = list(openpyxl.load_workbook(rapport)["Problemen"].iter_rows(values_only=True))
     assert rijen[0] == ("blad", "rij", "kolom", "waarde", "melding")
     assert rijen[1][:3] == ("Budgetten", 2, "bedrag")
+    assert "Foutenrapport geschreven" in resultaat.output
+    stil = run("valideer", werkboek(bladen), "--rapport", tmp_path / "stil.xlsx", "--stil")
+    assert stil.exit_code == 3 and (tmp_path / "stil.xlsx").exists()
+    assert "Foutenrapport geschreven" not in stil.output  # --stil: only the problems themselves
 
 
 def test_infeasible_input_exit_4_names_the_shortfall(werkboek, tmp_path):
