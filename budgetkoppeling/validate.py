@@ -372,6 +372,14 @@ class Controle:
         melding = f"onbekende naam; staat niet in het blad '{bron}'"
         if hint is not None:
             melding += f" (bedoelt u '{kort(hint)}'? hoofdletters tellen mee)"
+        else:  # a typo: the closest names (difflib), also for an abbreviation like 'ESF' for 'ESF+'
+            import difflib
+
+            lijst = list(namen)
+            dichtbij = difflib.get_close_matches(waarde.casefold(), [n.casefold() for n in lijst], n=3, cutoff=0.6)
+            voorstellen = [next(n for n in lijst if n.casefold() == d) for d in dichtbij]
+            if voorstellen:
+                melding += " (bedoelt u " + " of ".join(f"'{kort(n)}'" for n in voorstellen) + "?)"
         self.fout(blad, rij, kolom, melding, waarde)
         return False
 

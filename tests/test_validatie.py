@@ -248,3 +248,11 @@ def test_a_percentage_is_a_share_and_only_there(werkboek):
     gevonden = problemen(werkboek, bladen)
     assert plaatsen(gevonden) == {("Budgetten", 2, "bedrag")}
     assert "percentage" in gevonden[0].tekst()
+
+
+@pytest.mark.parametrize("getypt, voorstel", [("Participatiebudet", "Participatiebudget"), ("ESF", "ESF+")])
+def test_a_typo_in_a_name_gets_the_closest_names(werkboek, getypt, voorstel):
+    bladen = voorbeeld_rijen()
+    bladen["Budgetten"][0]["fonds"] = getypt
+    (tekst,) = [p.tekst() for p in problemen(werkboek, bladen)]
+    assert "onbekende naam" in tekst and f"bedoelt u '{voorstel}'" in tekst, tekst
