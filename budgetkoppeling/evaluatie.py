@@ -32,7 +32,7 @@ def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
     Each cell fills its segments in order (most promising first), as the model does;
     participants above the potential count at the last segment's factor.
     """
-    from .invoer import betaaljaren, discontering, indexatie
+    from .invoer import cohortkosten, discontering
 
     rijen, totaal = [], defaultdict(float)
     for (regio, instrument, doelgroep, jaar), aantal in sorted(invoer.huidige_verdeling.items()):
@@ -45,8 +45,9 @@ def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
             rest -= deel
         plaatsingen = invoer.effecten[(instrument, doelgroep)] * gewogen_aantal
         gegevens = invoer.instrumenten[instrument]
-        kosten = [gegevens.kosten * indexatie(invoer, j) * aantal for j in betaaljaren(invoer, instrument, jaar)]
-        binnen = sum(k for j, k in zip(betaaljaren(invoer, instrument, jaar), kosten) if j <= invoer.eind)
+        per_jaar = [(j, tarief * aantal) for j, tarief in cohortkosten(invoer, instrument, jaar)]
+        kosten = [k for _j, k in per_jaar]
+        binnen = sum(k for j, k in per_jaar if j <= invoer.eind)
         rijen.append({"regio": regio, "instrument": instrument, "doelgroep": doelgroep, "startjaar": jaar,
                       "deelnemers": aantal, "kosten": sum(kosten), "plaatsingen": plaatsingen,
                       "plaatsingsjaar": jaar + gegevens.vertraging})

@@ -112,95 +112,110 @@ def _los_op(model: Model, naam: str, geheel: bool | None = None) -> Uitkomst:
     return _clp(model)
 
 
-def _highs(model: Model, geheel: bool) -> Uitkomst:
-    """HiGHS's dual simplex (branch and bound for a MIP) on the matrix, handed over in one piece."""
+def _highs_lp(model: Model, matrix, geheel: bool = False):
+    """The model as a ``HighsLp`` (``matrix``: its scipy CSR or CSC matrix), handed over in one piece."""
     import highspy
 
-    matrix = model.matrix("csr")
     oneindig = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = model.aantal_kolommen, model.aantal_rijen
     lp.sense_ = highspy.ObjSense.kMaximize if model.zin == "max" else highspy.ObjSense.kMinimize
     lp.col_cost_ = model.doel
-    onder, boven = model.kolomgrenzen()
-    lp.col_lower_, lp.col_upper_ = onder, np.where(np.isinf(boven), oneindig, boven)
-    rij_onder, rij_boven = model.rijgrenzen()
-    lp.row_lower_ = np.where(np.isinf(rij_onder), -oneindig, rij_onder)
-    lp.row_upper_ = np.where(np.isinf(rij_boven), oneindig, rij_boven)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.col_lower_, lp.col_upper_ = (np.clip(g, -oneindig, oneindig) for g in model.kolomgrenzen())
+    lp.row_lower_, lp.row_upper_ = (np.clip(g, -oneindig, oneindig) for g in model.rijgrenzen())
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise if matrix.format == "csr" else highspy.MatrixFormat.kColwise
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
-    del matrix
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
     if geheel:
-        soort = model.gehele_kolommen()
-        lp.integrality_ = [highspy.HighsVarType.kInteger if g else highspy.HighsVarType.kContinuous for g in soort]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    with stille_stdout():
-        h.passModel(lp)
-        del lp
-        h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:  # presolve could not tell: ask again
-        h.setOptionValue("presolve", "off")
-        with stille_stdout():
-            h.run()
-        status = h.getModelStatus()
+        lp.integrality_ = [highspy.HighsVarType.kInteger if g else highspy.HighsVarType.kContinuous
+                           for g in model.gehele_kolommen()]
+    return lp
+
+
+def _highs_uitkomst(h, model: Model, geheel: bool = False) -> Uitkomst:
+    """What a HiGHS run gave, in our status words; duals only for an LP."""
+    import highspy
+
     uitkomst = {
         highspy.HighsModelStatus.kOptimal: OPTIMAAL,
         highspy.HighsModelStatus.kModelEmpty: OPTIMAAL,
         highspy.HighsModelStatus.kInfeasible: ONMOGELIJK,
         highspy.HighsModelStatus.kUnboundedOrInfeasible: ONMOGELIJK,
         highspy.HighsModelStatus.kUnbounded: ONBEGRENSD,
-    }.get(status, ONBEKEND)
+    }.get(h.getModelStatus(), ONBEKEND)
     if uitkomst != OPTIMAAL:
         return Uitkomst(uitkomst)
     oplossing = h.getSolution()
-    waarden = np.asarray(oplossing.col_value, dtype=np.float64)
-    if model.aantal_kolommen == 0:
-        waarden = np.zeros(0)
+    waarden = np.asarray(oplossing.col_value, dtype=np.float64) if model.aantal_kolommen else np.zeros(0)
     duals = np.asarray(oplossing.row_dual, dtype=np.float64) if oplossing.dual_valid and not geheel \
         else np.zeros(model.aantal_rijen)
     return Uitkomst(OPTIMAAL, waarden, duals)
 
 
-def _clp(model: Model) -> Uitkomst:
-    """Clp in process (cylp) on the same arrays; the maximisation is handed over as min -doel."""
-    from cylp.cy import CyClpSimplex
+def _highs(model: Model, geheel: bool) -> Uitkomst:
+    """HiGHS's dual simplex (branch and bound for a MIP) on the matrix."""
+    import highspy
+
+    lp = _highs_lp(model, model.matrix("csr"), geheel)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    with stille_stdout():
+        h.passModel(lp)
+        del lp
+        h.run()
+    if h.getModelStatus() == highspy.HighsModelStatus.kUnboundedOrInfeasible:  # presolve could not tell: again
+        h.setOptionValue("presolve", "off")
+        with stille_stdout():
+            h.run()
+    return _highs_uitkomst(h, model, geheel)
+
+
+def _clp_matrix(matrix):
+    """A scipy matrix as cylp's CoinPackedMatrix (Clp copies it when it loads the problem)."""
     from cylp.cy.CyCoinPackedMatrix import CyCoinPackedMatrix
 
-    if model.aantal_kolommen == 0:
-        return Uitkomst(OPTIMAAL, np.zeros(0), np.zeros(model.aantal_rijen))
-    matrix = model.matrix("csc").tocoo()
-    gepakt = CyCoinPackedMatrix(True, matrix.row.astype(np.int32), matrix.col.astype(np.int32),
-                                matrix.data.astype(np.float64))
-    del matrix
+    coo = matrix.tocoo()
+    return CyCoinPackedMatrix(True, coo.row.astype(np.int32), coo.col.astype(np.int32), coo.data.astype(np.float64))
+
+
+def _clp_laad(simplex, model: Model, matrix) -> float:
+    """Load ``model`` (with its CSC ``matrix``) into ``simplex`` as min -doel for a maximisation, with
+    the product's settings; returns the objective's sign."""
     teken = -1.0 if model.zin == "max" else 1.0
-    simplex = CyClpSimplex()
     oneindig = simplex.getCoinInfinity()
-    onder, boven = model.kolomgrenzen()
-    rij_onder, rij_boven = model.rijgrenzen()
 
     def eindig(waarden: np.ndarray) -> np.ndarray:
         return np.clip(waarden, -oneindig, oneindig).astype(np.float64)
 
-    simplex.loadProblem(gepakt, eindig(onder), eindig(boven), np.ascontiguousarray(teken * model.doel),
+    (onder, boven), (rij_onder, rij_boven) = model.kolomgrenzen(), model.rijgrenzen()
+    simplex.loadProblem(_clp_matrix(matrix), eindig(onder), eindig(boven), np.ascontiguousarray(teken * model.doel),
                         eindig(rij_onder), eindig(rij_boven))
-    del gepakt
     simplex.logLevel = 0
     simplex.primalTolerance = CLP_TOLERANTIE
     simplex.dualTolerance = CLP_TOLERANTIE
     simplex.setPerturbation(50)  # what the cbc command does by default: a quarter fewer iterations here
-    with stille_stdout():
-        simplex.initialSolve()
+    return teken
+
+
+def _clp_uitkomst(simplex, teken: float) -> Uitkomst:
     code = simplex.getStatusCode()
     if code != 0:
         return Uitkomst({1: ONMOGELIJK, 2: ONBEGRENSD}.get(code, ONBEKEND))
-    waarden = np.array(simplex.primalVariableSolution, dtype=np.float64)
-    duals = teken * np.array(simplex.dualConstraintSolution, dtype=np.float64)
-    return Uitkomst(OPTIMAAL, waarden, duals)
+    return Uitkomst(OPTIMAAL, np.array(simplex.primalVariableSolution, dtype=np.float64),
+                    teken * np.array(simplex.dualConstraintSolution, dtype=np.float64))
+
+
+def _clp(model: Model) -> Uitkomst:
+    """Clp in process (cylp) on the same arrays."""
+    from cylp.cy import CyClpSimplex
+
+    if model.aantal_kolommen == 0:
+        return Uitkomst(OPTIMAAL, np.zeros(0), np.zeros(model.aantal_rijen))
+    simplex = CyClpSimplex()
+    teken = _clp_laad(simplex, model, model.matrix("csc"))
+    with stille_stdout():
+        simplex.initialSolve()
+    return _clp_uitkomst(simplex, teken)
 
 
 def _cbc_via_pulp(model: Model) -> Uitkomst:
@@ -284,59 +299,22 @@ class Herberekening:
         self._kolommen = model.kolomgrenzen()
         self._rijen = model.rijgrenzen()
         if self.oplosser == "highs":
-            self._laad_highs()
+            import highspy
+
+            self._highs = highspy.Highs()
+            self._highs.setOptionValue("output_flag", False)
+            # HiGHS's default 1e-7 let a warm re-solve stop 1.5e-6 below the optimum (the example's
+            # scenarios in a row; cf. ERGO-Code/HiGHS#3194); 1e-9 as for Clp
+            self._highs.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
+            self._highs.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
+            with stille_stdout():
+                self._highs.passModel(_highs_lp(model, self._matrix))
         else:
-            self._laad_clp()
+            from cylp.cy import CyClpSimplex
+
+            self._clp = CyClpSimplex()
+            self._teken = _clp_laad(self._clp, model, self._matrix)
         self.opgelost = False
-
-    # -------------------------------------------------------------- loading
-
-    def _laad_highs(self) -> None:
-        import highspy
-
-        oneindig = highspy.kHighsInf
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = self.model.aantal_kolommen, self.model.aantal_rijen
-        lp.sense_ = highspy.ObjSense.kMaximize if self.model.zin == "max" else highspy.ObjSense.kMinimize
-        lp.col_cost_ = self._doel
-        lp.col_lower_, lp.col_upper_ = (np.clip(g, -oneindig, oneindig) for g in self._kolommen)
-        lp.row_lower_, lp.row_upper_ = (np.clip(g, -oneindig, oneindig) for g in self._rijen)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
-            self._matrix.indptr, self._matrix.indices, self._matrix.data)
-        self._highs = highspy.Highs()
-        self._highs.setOptionValue("output_flag", False)
-        # HiGHS's default 1e-7 let a warm re-solve stop 1.5e-6 below the optimum (the example's
-        # scenarios in a row; cf. ERGO-Code/HiGHS#3194); 1e-9 as for Clp
-        self._highs.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
-        self._highs.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
-        with stille_stdout():
-            self._highs.passModel(lp)
-
-    def _laad_clp(self) -> None:
-        from cylp.cy import CyClpSimplex
-
-        self._teken = -1.0 if self.model.zin == "max" else 1.0
-        self._clp = CyClpSimplex()
-        self._oneindig = self._clp.getCoinInfinity()
-        self._clp.loadProblem(self._clp_matrix(), *self._eindig(*self._kolommen),
-                              np.ascontiguousarray(self._teken * self._doel), *self._eindig(*self._rijen))
-        self._clp.logLevel = 0
-        self._clp.primalTolerance = CLP_TOLERANTIE
-        self._clp.dualTolerance = CLP_TOLERANTIE
-        self._clp.setPerturbation(50)
-
-    def _clp_matrix(self, matrix=None):
-        from cylp.cy.CyCoinPackedMatrix import CyCoinPackedMatrix
-
-        coo = (self._matrix if matrix is None else matrix).tocoo()
-        return CyCoinPackedMatrix(True, coo.row.astype(np.int32), coo.col.astype(np.int32),
-                                  coo.data.astype(np.float64))
-
-    def _eindig(self, onder: np.ndarray, boven: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return (np.clip(onder, -self._oneindig, self._oneindig).astype(np.float64),
-                np.clip(boven, -self._oneindig, self._oneindig).astype(np.float64))
 
     # -------------------------------------------------------------- changing in place
 
@@ -381,8 +359,7 @@ class Herberekening:
                     h.changeCoeff(int(matrix.indices[plek]), int(kolom_van[plek]), float(matrix.data[plek]))
         else:  # cylp's array setters only assign pointers: load anew (Clp copies) and keep the basis
             basis = self._clp.getBasisStatus() if self.opgelost else None
-            self._clp.loadProblem(self._clp_matrix(matrix), *self._eindig(*kolommen),
-                                  np.ascontiguousarray(self._teken * doel), *self._eindig(*rijen))
+            _clp_laad(self._clp, model, matrix)
             if basis is not None:
                 self._clp.setBasisStatus(*basis)
         self.model, self._matrix, self._doel, self._kolommen, self._rijen = model, matrix, doel.copy(), kolommen, rijen
@@ -393,31 +370,23 @@ class Herberekening:
     def los_op(self) -> Uitkomst:
         """Solve, warm from the previous basis after the first time."""
         if self.oplosser == "highs":
-            import highspy
-
             with stille_stdout():
                 self._highs.run()
-            if self._highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                return Uitkomst(ONMOGELIJK if self._highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible
-                                else ONBEKEND)
-            oplossing = self._highs.getSolution()
-            self.opgelost = True
-            return Uitkomst(OPTIMAAL, np.asarray(oplossing.col_value), np.asarray(oplossing.row_dual))
-        s = self._clp
-        with stille_stdout():
-            if not self.opgelost:
-                s.initialSolve()
-            else:
-                s.dual()  # from the basis in place (a changed bound or budget leaves it dual feasible)
-                if s.getStatusCode() != 0:
-                    s.primal()
-                if s.getStatusCode() != 0:  # a basis that fits the changed model too badly: cold
+            uitkomst = _highs_uitkomst(self._highs, self.model)
+        else:
+            s = self._clp
+            with stille_stdout():
+                if not self.opgelost:
                     s.initialSolve()
-        if s.getStatusCode() != 0:
-            return Uitkomst({1: ONMOGELIJK, 2: ONBEGRENSD}.get(s.getStatusCode(), ONBEKEND))
-        self.opgelost = True
-        return Uitkomst(OPTIMAAL, np.array(s.primalVariableSolution, dtype=np.float64),
-                        self._teken * np.array(s.dualConstraintSolution, dtype=np.float64))
+                else:
+                    s.dual()  # from the basis in place (a changed bound or budget leaves it dual feasible)
+                    if s.getStatusCode() != 0:
+                        s.primal()
+                    if s.getStatusCode() != 0:  # a basis that fits the changed model too badly: cold
+                        s.initialSolve()
+            uitkomst = _clp_uitkomst(s, self._teken)
+        self.opgelost = self.opgelost or uitkomst.status == OPTIMAAL
+        return uitkomst
 
     @property
     def iteraties(self) -> int:
