@@ -24,6 +24,16 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
+GEBRUIK = """Budgetkoppeling opzetten en draaien, met alleen python3 geïnstalleerd.
+
+    python3 run.py voorbeeld [opties]    zet .venv op en rekent het landelijke voorbeeld door
+    python3 run.py test [pytest-opties]  zet .venv op met de testhulpmiddelen en draait alle tests
+    python3 run.py budgetkoppeling ...   elke budgetkoppeling-opdracht in de omgeving
+
+De virtuele omgeving staat in .venv naast dit bestand; ze wordt opnieuw geïnstalleerd
+als pyproject.toml verandert."""
+
+
 def installeer() -> None:
     stempel = VENV / ".geinstalleerd"
     sleutel = hashlib.sha256((MAP / "pyproject.toml").read_bytes()).hexdigest()
@@ -45,7 +55,7 @@ def installeer() -> None:
 
 def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in ("voorbeeld", "test", "budgetkoppeling"):
-        print(__doc__, file=sys.stderr)
+        print(GEBRUIK, file=sys.stderr)
         return 2
     installeer()
     taak, rest = sys.argv[1], sys.argv[2:]

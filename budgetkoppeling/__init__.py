@@ -7,6 +7,7 @@ that ``budgetkoppeling --help`` starts fast.
 
 from __future__ import annotations
 
+import datetime
 import sys
 import time
 from importlib import resources
@@ -20,7 +21,7 @@ __all__ = ["VOORBEELD", "__version__", "evalueer", "foutrapport", "maak_sjabloon
 
 if TYPE_CHECKING:
     from .evaluatie import Evaluatie
-    from .report import Plan
+    from .rapport import Plan
     from .validate import Invoer
     from .vergelijking import Vergelijking
 
@@ -44,14 +45,16 @@ def optimaliseer(
     geheel: bool = False,
     schrijf_lp: Path | None = None,
     voortgang=None,
+    datum: datetime.date | None = None,
 ) -> Plan:
     """Validate, build, solve and (with ``uitvoer``) write the plan workbook.
 
-    ``oplosser`` None takes the workbook's setting (default ``auto``).
+    ``oplosser`` None takes the workbook's setting (default ``auto``). ``datum`` is the
+    calculation date the workbook shows (default today).
     ``voortgang(stap)`` is called with a Dutch description before each stage.
     """
     from .model import bouw
-    from .report import Plan, schrijf_plan
+    from .rapport import Plan, schrijf_plan
     from .scenarios import pas_toe
     from .solve import los_op
 
@@ -72,7 +75,7 @@ def optimaliseer(
     melding("Model oplossen")
     oplossing = los_op(model, oplosser or invoer.oplosser)
     melding("Plan samenstellen")
-    plan = Plan(oplossing, Path(pad))
+    plan = Plan(oplossing, Path(pad), datum)
     if uitvoer is not None:
         melding("Werkboek schrijven")
         schrijf_plan(plan, Path(uitvoer), invoerpad=Path(pad))
@@ -118,12 +121,12 @@ def maak_sjabloon(doel: Path, leeg: bool = False) -> None:
 
 def foutrapport(problemen, doel: Path, invoer: Path | None = None) -> None:
     """Write the problems of an ``InvoerFout`` as a workbook (``valideer --rapport``)."""
-    from .report import schrijf_foutrapport
+    from .rapport import schrijf_foutrapport
 
     schrijf_foutrapport(problemen, Path(doel), invoerpad=invoer)
 
 
 def _schrijf_lp(model, doel: Path, invoer: Path) -> None:
-    from .io import schrijf_atomisch
+    from .bestanden import schrijf_atomisch
 
     schrijf_atomisch(doel, lambda pad: model.als_pulp().writeLP(str(pad)), invoer=invoer)

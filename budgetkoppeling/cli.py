@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import sys
@@ -11,6 +12,9 @@ import click
 
 from . import VOORBEELD, __version__
 from .errors import BudgetkoppelingFout, GeenOplossing, InvoerFout
+from .klik import Groep, installeer
+
+installeer()  # click's own messages in Dutch, before the first click type below is made
 
 INVOER = click.Path(exists=True, dir_okay=False, path_type=Path)
 UITVOER = click.Path(dir_okay=False, writable=False, path_type=Path)
@@ -97,8 +101,9 @@ def _meld_fout(uitvoer: Uitvoer, fout: BudgetkoppelingFout) -> None:
         uitvoer.json({"status": "fout", "melding": str(fout)})
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="budgetkoppeling", message="%(prog)s %(version)s")
+@click.group(cls=Groep, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="budgetkoppeling", message="%(prog)s %(version)s",
+                      help="Toon de versie en stop.")
 def main() -> None:
     """Budgetkoppeling: verdeel gebundelde re-integratiebudgetten zo dat zo veel mogelijk
     mensen aan het werk komen, binnen de regels van elk fonds.
@@ -110,6 +115,31 @@ def main() -> None:
       budgetkoppeling valideer mijn_regio.xlsx
       budgetkoppeling optimaliseer mijn_regio.xlsx -o plan.xlsx
     """
+
+
+class Datum(click.ParamType):
+    """A calendar date as a Dutch user writes it: 2026-12-01 or 1-12-2026."""
+
+    name = "datum"
+
+    def convert(self, waarde, param, ctx):
+        if isinstance(waarde, datetime.date):
+            return waarde
+        for vorm in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                return datetime.datetime.strptime(str(waarde).strip(), vorm).date()
+            except ValueError:
+                continue
+        self.fail(f"'{waarde}' is geen datum; schrijf JJJJ-MM-DD (2026-12-01) of DD-MM-JJJJ (01-12-2026).",
+                  param, ctx)
+
+
+def datum_optie(functie):
+    """--datum: the calculation date the workbook shows (Info, page header, document properties)."""
+    return click.option(
+        "--datum", type=Datum(), default=None, metavar="JJJJ-MM-DD",
+        help="De rekendatum in het werkboek (Info en paginakop); standaard vandaag. Met dezelfde datum "
+             "geeft dezelfde invoer een byte-gelijk werkboek.")(functie)
 
 
 def _standaard_uitvoer(naam: str) -> Path:
@@ -124,8 +154,9 @@ def _standaard_uitvoer(naam: str) -> Path:
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
               help="Welke oplosser: auto (standaard), highs of cbc (COIN-OR: Clp, met --geheel CBC).")
 @click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (trager: een geheeltallig model).")
+@datum_optie
 @standaard_opties
-def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, uitvoer: Uitvoer) -> None:
+def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, datum, uitvoer: Uitvoer) -> None:
     """Reken het meegeleverde landelijke voorbeeld door (35 arbeidsmarktregio's, 2026-2030).
 
     \b
@@ -134,14 +165,14 @@ def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, uitvo
       budgetkoppeling voorbeeld -o outputs/plan.xlsx
     """
     doel = uitvoerpad or _standaard_uitvoer("plan_nederland.xlsx")
-    _optimaliseer(VOORBEELD, doel, "basis", oplosser, geheel, None, uitvoer)
+    _optimaliseer(VOORBEELD, doel, "basis", oplosser, geheel, None, datum, uitvoer)
 
 
 @main.command()
 @click.argument("invoer", type=INVOER)
 @click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
               help="Het plan-werkboek (standaard outputs/<naam>_plan.xlsx).")
-@click.option("--scenario", default="basis", show_default=True,
+@click.option("--scenario", default="basis", show_default=True, metavar="NAAM",
               help="Reken dit scenario uit het blad Scenarios door.")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
               help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp; standaard: de instelling in het werkboek, "
@@ -149,9 +180,10 @@ def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, uitvo
 @click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (een geheeltallig model).")
 @click.option("--schrijf-lp", "schrijf_lp", type=UITVOER, default=None,
               help="Schrijf ook het model als LP-bestand, met de namen van de beperkingen.")
+@datum_optie
 @standaard_opties
 def optimaliseer(invoer: Path, uitvoerpad: Path | None, scenario: str, oplosser: str | None,
-                 geheel: bool, schrijf_lp: Path | None, uitvoer: Uitvoer) -> None:
+                 geheel: bool, schrijf_lp: Path | None, datum, uitvoer: Uitvoer) -> None:
     """Controleer de invoer, bereken het beste plan en schrijf het plan-werkboek.
 
     \b
@@ -160,21 +192,21 @@ def optimaliseer(invoer: Path, uitvoerpad: Path | None, scenario: str, oplosser:
       budgetkoppeling optimaliseer invoer.xlsx -o plan.xlsx --scenario krimp --geheel
     """
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_plan.xlsx")
-    _optimaliseer(invoer, doel, scenario, oplosser, geheel, schrijf_lp, uitvoer)
+    _optimaliseer(invoer, doel, scenario, oplosser, geheel, schrijf_lp, datum, uitvoer)
 
 
 def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None, geheel: bool,
-                  schrijf_lp: Path | None, uitvoer: Uitvoer) -> None:
+                  schrijf_lp: Path | None, datum: datetime.date | None, uitvoer: Uitvoer) -> None:
     from . import optimaliseer as optimaliseer_api
 
     balk, voortgang = uitvoer.voortgang()
     if balk is not None:
         with balk:
             plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
-                                    schrijf_lp=schrijf_lp, voortgang=voortgang)
+                                    schrijf_lp=schrijf_lp, voortgang=voortgang, datum=datum)
     else:
         plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
-                                schrijf_lp=schrijf_lp)
+                                schrijf_lp=schrijf_lp, datum=datum)
     info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
     uitvoer.json({
         "status": "optimaal", "scenario": scenario, "uitvoer": str(doel),
@@ -284,15 +316,16 @@ def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) 
 @click.argument("invoer", type=INVOER)
 @click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
               help="Het vergelijkingswerkboek (standaard outputs/<naam>_vergelijking.xlsx).")
-@click.option("--scenario", "scenarios", multiple=True,
+@click.option("--scenario", "scenarios", multiple=True, metavar="NAAM",
               help="Vergelijk alleen dit scenario met de basis (mag vaker); standaard alle scenario's.")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
               help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp; standaard: de instelling in het werkboek, "
                    "anders auto).")
 @click.option("--serieel", is_flag=True, help="Reken de scenario's na elkaar door in plaats van tegelijk.")
+@datum_optie
 @standaard_opties
 def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...], oplosser: str | None,
-              serieel: bool, uitvoer: Uitvoer) -> None:
+              serieel: bool, datum, uitvoer: Uitvoer) -> None:
     """Reken de basis en de scenario's uit het blad Scenarios door en zet ze naast elkaar.
 
     Een scenario zonder oplossing wordt gemeld (met de oorzaak) en houdt de andere niet tegen.
@@ -306,7 +339,8 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_vergelijking.xlsx")
     if uitvoer.stil or uitvoer.als_json:
-        resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser, parallel=not serieel)
+        resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser, parallel=not serieel,
+                                  datum=datum)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -318,7 +352,7 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
                 balk.update(taak, completed=klaar, total=totaal, description=f"Klaar: {scenario}")
 
             resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser,
-                                      parallel=not serieel, voortgang=voortgang)
+                                      parallel=not serieel, voortgang=voortgang, datum=datum)
     uitvoer.json({
         "status": "geschreven", "uitvoer": str(doel), "seconden": round(resultaat.seconden, 2),
         "parallel": resultaat.parallel,
@@ -355,8 +389,9 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
               help="Het evaluatiewerkboek (standaard outputs/<naam>_evaluatie.xlsx).")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
               help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp).")
+@datum_optie
 @standaard_opties
-def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, uitvoer: Uitvoer) -> None:
+def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum, uitvoer: Uitvoer) -> None:
     """Toets de huidige verdeling (blad Huidige_verdeling) en zet het optimum ernaast.
 
     Meldt of de verdeling binnen elk budget en elke beleidsregel past, en zo niet,
@@ -372,9 +407,9 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, uitvoe
     balk, voortgang = uitvoer.voortgang()
     if balk is not None:
         with balk:
-            resultaat = evalueer_api(invoer, doel, oplosser=oplosser, voortgang=voortgang)
+            resultaat = evalueer_api(invoer, doel, oplosser=oplosser, voortgang=voortgang, datum=datum)
     else:
-        resultaat = evalueer_api(invoer, doel, oplosser=oplosser)
+        resultaat = evalueer_api(invoer, doel, oplosser=oplosser, datum=datum)
     zelfde_geld = resultaat.zelfde_geld.kerncijfers
     zelfde_plaatsingen = resultaat.zelfde_plaatsingen.kerncijfers
     uitvoer.json({
@@ -393,6 +428,8 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, uitvoe
         tabel.add_column(kolom, justify="right")
     plannen = [resultaat.huidig, zelfde_geld, zelfde_plaatsingen, resultaat.optimum.kerncijfers]
     tabel.add_row("Verwachte plaatsingen", *[getal(round(p["plaatsingen"], 1)) if p else "-" for p in plannen])
+    tabel.add_row("Gewogen plaatsingen (doelstelling)",
+                  *[getal(round(p["gewogen_plaatsingen"], 1)) if p else "-" for p in plannen])
     tabel.add_row("Uitgaven", *[euro(p["uitgaven"]) if p else "-" for p in plannen])
     tabel.add_row("Kosten per plaatsing", *[euro(p["kosten_per_plaatsing"]) if p else "-" for p in plannen])
     uitvoer.scherm.print(tabel)

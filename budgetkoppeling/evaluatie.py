@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,12 +65,14 @@ def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
 
 
 def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = None,
-             voortgang: Callable[[str], None] | None = None) -> Evaluatie:
-    """Check whether the Huidige_verdeling can be financed, and set the optimum beside it."""
+             voortgang: Callable[[str], None] | None = None, datum: datetime.date | None = None) -> Evaluatie:
+    """Check whether the Huidige_verdeling can be financed, and set the optimum beside it.
+
+    ``datum`` is the calculation date the workbook shows (default today)."""
     from .diagnose import diagnose
     from .errors import InvoerFout, Probleem
     from .model import bouw_vast
-    from .report import Plan
+    from .rapport import Plan
     from .solve import kies_oplosser, los_op
 
     melding = voortgang or (lambda stap: None)
@@ -100,7 +103,7 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
                           zelfde_plaatsingen)
     if uitvoer is not None:
         melding("Werkboek schrijven")
-        from .report import schrijf_evaluatie
+        from .rapport import schrijf_evaluatie
 
-        schrijf_evaluatie(evaluatie, Path(uitvoer), Path(pad))
+        schrijf_evaluatie(evaluatie, Path(uitvoer), Path(pad), datum)
     return evaluatie

@@ -158,7 +158,8 @@ class Beleidsregels(Model):
     fonds: str | None = pa.Field(nullable=True, description="fonds, alle (ook leeg) of elk; alleen bij uitgaven")
     instrument: str | None = pa.Field(nullable=True, description="instrument, alle (ook leeg) of elk")
     doelgroep: str | None = pa.Field(nullable=True, description="doelgroep, alle (ook leeg) of elk")
-    jaar: str | None = pa.Field(nullable=True, description="jaar, alle (ook leeg) of elk (elk planjaar)")
+    jaar: str | None = pa.Field(nullable=True,
+                                description="jaar, reeks als 2026-2028 (samen), alle (ook leeg) of elk (per jaar)")
     grootheid: str = pa.Field(isin=GROOTHEDEN, description="deelnemers, uitgaven of plaatsingen")
     operator: str = pa.Field(isin=OPERATOREN, description="<=, >= of =")
     waarde: pl.Float64 = pa.Field(description="de grens (personen, euro of plaatsingen)")
@@ -180,7 +181,8 @@ class Scenarios(Model):
     jaar: str | None = pa.Field(nullable=True, description="jaar, reeks als 2028-2030, of alle (ook leeg)")
     regel: str | None = pa.Field(nullable=True, description="beleidsregel (bij regel_waarde en regel_actief)")
     factor: pl.Float64 | None = pa.Field(nullable=True, description="vermenigvuldig met")
-    waarde: pl.Float64 | None = pa.Field(nullable=True, description="zet op deze waarde")
+    waarde: pl.Float64 | None = pa.Field(nullable=True,
+                                         description="zet op deze waarde (bij regel_actief: ja of nee, of 1 of 0)")
 
     _eindig = eindig('factor', 'waarde')
 

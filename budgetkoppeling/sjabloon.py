@@ -120,8 +120,10 @@ UITLEG = [
     "Effecten: welk instrument bij welke doelgroep past, en de kans op werk.",
     "Financieringsregels: welk fonds wat mag betalen, en welk deel van de kosten ten hoogste (cofinanciering).",
     "Afnemende_meeropbrengst: de eerste deelnemers hebben de meeste kans; segmenten met een dalende factor.",
-    "Beleidsregels: grenzen aan deelnemers, uitgaven of plaatsingen (alle = samen, elk = per waarde).",
-    "Scenarios: aanpassingen voor de vergelijking (budget, kosten, plaatsingskans, potentieel, regels).",
+    "Beleidsregels: grenzen aan deelnemers, uitgaven of plaatsingen (alle = samen, elk = per waarde; bij jaar "
+    "ook een reeks als 2026-2028: de jaren samen).",
+    "Scenarios: aanpassingen voor de vergelijking (budget, kosten, plaatsingskans, potentieel, regels). Bij "
+    "regel_actief zet waarde de regel aan (ja of 1) of uit (nee of 0).",
     "Huidige_verdeling: de verdeling zoals die nu met de hand is gemaakt, om te toetsen met evalueer.",
     "",
     "Dit blad Uitleg wordt bij het inlezen overgeslagen. Getallen typt u het best als getal in de cel.",

@@ -15,8 +15,8 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
+from .bestanden import stille_stdout
 from .errors import BudgetkoppelingFout
-from .io import stille_stdout
 from .model import LANDELIJK, Model
 
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7

@@ -192,6 +192,8 @@ def valideer_blad(naam: str, frame: pl.DataFrame) -> tuple[list[dict], list[Prob
     Returns the typed rows (as dicts with the Excel row under ``RIJ``) and the problems.
     """
     blad = BLAD_PER_NAAM[naam]
+    if naam == "Scenarios":
+        frame = _ja_nee_bij_regel_actief(frame)
     problemen: list[Probleem] = []
     gemeld: set[tuple[int, str]] = set()
     rijnummers = frame.get_column(RIJ).to_list()
@@ -216,6 +218,17 @@ def valideer_blad(naam: str, frame: pl.DataFrame) -> tuple[list[dict], list[Prob
     problemen += _pandera_problemen(naam, blad.model, getypt, rijnummers, gemeld, frame)
     rijen = getypt.with_columns(pl.Series(RIJ, rijnummers, dtype=pl.Int64)).to_dicts()
     return rijen, problemen
+
+
+def _ja_nee_bij_regel_actief(frame: pl.DataFrame) -> pl.DataFrame:
+    """Scenarios: a rule switched on or off (regel_actief) may say ja/nee in waarde, as 1/0."""
+    if not {"aanpassing", "waarde"} <= set(frame.columns):
+        return frame
+    schakelaar = pl.col("aanpassing").str.strip_chars().str.to_lowercase() == "regel_actief"
+    woord = pl.col("waarde").str.strip_chars().str.to_lowercase()
+    return frame.with_columns(waarde=pl.when(schakelaar & (woord == "ja")).then(pl.lit("1"))
+                              .when(schakelaar & (woord == "nee")).then(pl.lit("0"))
+                              .otherwise(pl.col("waarde")))
 
 
 GROOTSTE_GETAL = 1e12  # a trillion euros or persons: anything larger is a typing error
@@ -696,17 +709,17 @@ class Controle:
                 goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True, elk=True)
                 filters[kolom] = _filterwaarde(rij[kolom])
             jaar = _filterwaarde(rij["jaar"])
+            reeks = None
             if jaar not in (None, ELK):
-                try:
-                    getal = float(jaar.replace(",", "."))
-                    if getal != math.floor(getal):
-                        raise ValueError
-                    jaar = str(int(getal))
-                except ValueError:
-                    self.fout(blad, rij, "jaar", "moet een jaar, alle of elk zijn", rij["jaar"])
+                reeks = _jaarreeks(jaar)
+                if reeks is None:
+                    self.fout(blad, rij, "jaar", "moet een jaar (2027), een reeks jaren (2026-2028), alle of elk "
+                                                 "zijn", rij["jaar"])
                     goed = False
-            if (jaar not in (None, ELK) and goed and rij["grootheid"] != "plaatsingen"
-                    and self.start is not None and not self.start <= int(jaar) <= self.eind):
+                else:  # one year as '2027', a range as '2026-2028': the rule sums over those years
+                    jaar = str(reeks[0]) if reeks[0] == reeks[1] else f"{reeks[0]}-{reeks[1]}"
+            if (reeks is not None and goed and rij["grootheid"] != "plaatsingen" and self.start is not None
+                    and not (self.start <= reeks[0] and reeks[1] <= self.eind)):
                 self.fout(blad, rij, "jaar", f"jaar ligt buiten de planperiode {self.start}-{self.eind}",
                           rij["jaar"])
                 goed = False
@@ -748,6 +761,10 @@ class Controle:
                     goed = False
             if (rij["factor"] is None) == (rij["waarde"] is None):
                 self.fout(blad, rij, "factor", "vul precies één van factor en waarde in")
+                goed = False
+            if rij["aanpassing"] == "regel_actief" and rij["waarde"] not in (None, 0.0, 1.0):
+                self.fout(blad, rij, "waarde", "bij regel_actief is de waarde ja (aan) of nee (uit), of 1 of 0",
+                          rij["waarde"])
                 goed = False
             if rij["scenario"] is not None and rij["scenario"].casefold() == "basis":
                 self.fout(blad, rij, "scenario", "'basis' is het uitgangspunt en kan niet worden aangepast",

@@ -9,6 +9,7 @@ parallel runs give identical workbooks.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime
 import multiprocessing
 import os
 import time
@@ -52,7 +53,7 @@ def los_scenario_op(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
     ``opties`` go to :func:`~budgetkoppeling.model.bouw_met_grens` (the evaluation's extra limits).
     """
     from .model import bouw, bouw_met_grens
-    from .report import Plan
+    from .rapport import Plan
     from .solve import los_op
 
     try:
@@ -83,7 +84,7 @@ def los_scenario_op(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
 
 def _start_werker() -> None:
     """A worker's start-up: import what solving a scenario needs."""
-    from . import model, report, solve  # noqa: F401
+    from . import model, rapport, solve  # noqa: F401
 
 
 def _werkers(aantal: int) -> concurrent.futures.ProcessPoolExecutor:
@@ -103,10 +104,12 @@ def vergelijk(
     oplosser: str | None = None,
     parallel: bool = True,
     voortgang: Callable[[str, int, int], None] | None = None,
+    datum: datetime.date | None = None,
 ) -> Vergelijking:
     """Solve ``basis`` and each scenario (all of the sheet by default); write the comparison workbook.
 
-    ``voortgang(scenario, klaar, totaal)`` is called as scenarios finish.
+    ``voortgang(scenario, klaar, totaal)`` is called as scenarios finish; ``datum`` is the
+    calculation date the workbook shows (default today).
     """
     begin = time.perf_counter()
     werkers = min(os.cpu_count() or 1, 2) if parallel else 1
@@ -137,7 +140,7 @@ def vergelijk(
     vergelijking = Vergelijking(invoer, [uitkomsten[n] for n in namen], time.perf_counter() - begin,
                                 pool is not None and len(aangepast) > 1)
     if uitvoer is not None:
-        from .report import schrijf_vergelijking
+        from .rapport import schrijf_vergelijking
 
-        schrijf_vergelijking(vergelijking, Path(uitvoer), Path(pad))
+        schrijf_vergelijking(vergelijking, Path(uitvoer), Path(pad), datum)
     return vergelijking

@@ -283,6 +283,11 @@ def _regelwaarde(inv: Invoer, regel: dict, combinatie: dict, X, P, financiering)
 
     def past(kolom, waarde):
         f = filt(kolom)
+        if kolom == "jaar" and f is not None and "-" in f.strip("-"):  # a range: 2026-2028
+            eerste, laatste = (int(float(j)) for j in f.replace(" ", "").split("-"))
+            return eerste <= int(waarde) <= laatste
+        if kolom == "jaar" and f is not None:
+            return int(float(f)) == int(waarde)
         return f is None or f == str(waarde)
 
     if regel["grootheid"] == "uitgaven":

@@ -204,6 +204,43 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("voorbeeld", "--oplosser", "gurobi").exit_code == 2
 
 
+ENGELS = ("Usage", "Options", "Commands", "Error", "Missing", "Invalid", "does not exist", "is not one of",
+          "Show this", "default:", "No such", "Try '", "Got unexpected", "Did you mean", "requires",
+          "[OPTIONS]", "COMMAND", "ARGS", "TEXT", "FILE", "INTEGER", "Show the version", "match the format")
+
+
+@pytest.mark.parametrize("args, woorden", [
+    ([], ["Gebruik:", "Opdrachten", "Opties"]),
+    (["--help"], ["Gebruik: budgetkoppeling [OPTIES] OPDRACHT [ARGUMENTEN]...", "Toon deze hulp en stop."]),
+    (["optimaliseer", "--help"], ["[standaard: basis]", "--scenario NAAM", "-o, --uitvoer BESTAND"]),
+    (["optimaliseer"], ["Fout: Ontbrekend argument 'INVOER'."]),
+    (["optimaliseer", "x.xlsx"], ["Fout: Ongeldige waarde voor 'INVOER': Bestand 'x.xlsx' bestaat niet."]),
+    (["voorbeeld", "--oplosser", "gurobi"], ["'gurobi' kan niet; kies uit 'auto', 'highs', 'cbc'"]),
+    (["voorbeeld", "--datum", "morgen"], ["'morgen' is geen datum; schrijf JJJJ-MM-DD"]),
+    (["optimalizeer"], ["Onbekende opdracht 'optimalizeer'", "Bedoelt u"]),
+    (["valideer", "--foo"], ["Onbekende optie '--foo'", "Typ 'budgetkoppeling valideer --help' voor hulp."]),
+    (["voorbeeld", "extra"], ["Onverwacht extra argument (extra)"]),
+    (["voorbeeld", "-o"], ["De optie '-o' heeft een waarde nodig."]),
+    (["sjabloon", "--help"], ["Alleen de kopjes"]),
+    (["--version"], ["budgetkoppeling 0."]),
+])
+def test_click_speaks_dutch(args, woorden, tmp_path):
+    resultaat = CliRunner().invoke(main, args, catch_exceptions=False, prog_name="budgetkoppeling")
+    uitvoer = resultaat.output
+    for woord in woorden:
+        assert woord in uitvoer, (args, uitvoer)
+    for engels in ENGELS:
+        assert engels not in uitvoer, (args, engels, uitvoer)
+    assert resultaat.exit_code in (0, 2)
+
+
+def test_run_py_without_arguments_speaks_dutch():
+    resultaat = subprocess.run([sys.executable, str(Path(__file__).parent.parent / "run.py")],
+                               capture_output=True, text=True, check=False)
+    assert resultaat.returncode == 2
+    assert "zet .venv op" in resultaat.stderr and "sets up" not in resultaat.stderr
+
+
 def test_output_equal_to_input_is_refused(sjabloon):
     voor = sha(sjabloon)
     resultaat = run("optimaliseer", sjabloon, "-o", sjabloon)

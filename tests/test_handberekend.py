@@ -294,6 +294,18 @@ def test_beleidsregel_elk_jaar_in_placement_year(werkboek, tmp_path, oplosser):
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_beleidsregel_year_range_sums_over_those_years(werkboek, tmp_path, oplosser):
+    # 2026-2028 with 100 potential and EUR 10,000 a year (10 participants a year). At most 12
+    # participants in 2026 and 2027 together; 2028 is free: 12 + 10 = 22 participants.
+    bladen = basis(jaren=(2026, 2027, 2028))
+    bladen["Budgetten"] = [budget("P", 10_000, t) for t in (2026, 2027, 2028)]
+    bladen["Beleidsregels"] = [regel(jaar="2026-2027", grootheid="deelnemers", operator="<=", waarde=12)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(22)
+    assert plan.beleidsregels["bereikt"].to_list() == [pytest.approx(12)]
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
 def test_beleidsregel_inactive_rule_is_ignored(werkboek, tmp_path, oplosser):
     bladen = twee_instrumenten()
     bladen["Beleidsregels"] = [regel(grootheid="deelnemers", operator="<=", waarde=1, actief="nee")]

@@ -96,6 +96,29 @@ def test_regel_waarde_and_regel_actief(werkboek):
     assert (na["jobcoach_capaciteit"].waarde, na["jobcoach_capaciteit"].actief) == (60, False)
 
 
+@pytest.mark.parametrize("uit, aan", [("nee", "ja"), ("NEE ", "Ja"), (0, 1)])
+def test_regel_actief_takes_ja_and_nee(werkboek, uit, aan):
+    invoer = invoer_met(werkboek, {"aanpassing": "regel_actief", "regel": "jobcoach_capaciteit", "waarde": uit})
+    assert not {r.regel: r for r in pas_toe(invoer, "s").beleidsregels}["jobcoach_capaciteit"].actief
+    bladen = voorbeeld_rijen()
+    for rij in bladen["Beleidsregels"]:
+        rij["actief"] = "nee"
+    bladen["Scenarios"] = [{"scenario": "s", "aanpassing": "regel_actief", "regel": "banenafspraak", "waarde": aan}]
+    weer = {r.regel: r for r in pas_toe(budgetkoppeling.valideer(werkboek(bladen)), "s").beleidsregels}
+    assert weer["banenafspraak"].actief and not weer["jobcoach_capaciteit"].actief
+
+
+@pytest.mark.parametrize("waarde", ["misschien", 2])
+def test_regel_actief_refuses_other_values_in_words_a_finance_officer_uses(werkboek, waarde):
+    with pytest.raises(InvoerFout) as fout:
+        invoer_met(werkboek, {"aanpassing": "regel_actief", "regel": "jobcoach_capaciteit", "waarde": waarde})
+    tekst = fout.value.tekst()
+    assert "Scenarios" in tekst and "waarde" in tekst
+    assert "eindig" not in tekst
+    if waarde == 2:
+        assert "ja (aan) of nee (uit)" in tekst
+
+
 def test_rows_apply_in_order(werkboek):
     invoer = invoer_met(
         werkboek,

@@ -14,7 +14,7 @@ import budgetkoppeling
 from budgetkoppeling.errors import GeenOplossing
 from budgetkoppeling.io import schrijf_invoer
 from budgetkoppeling.model import bouw
-from budgetkoppeling.report import Plan
+from budgetkoppeling.rapport import Plan
 from budgetkoppeling.solve import los_op
 from budgetkoppeling.uitleg import drempels, schaduwprijzen
 

@@ -68,6 +68,8 @@ def test_empty_rows_keep_excel_row_numbers(werkboek, tmp_path):
     ("Beleidsregels", {"regio": "Nergens"}, ("Beleidsregels", 2, "regio"), "Regios"),
     ("Beleidsregels", {"jaar": "volgend jaar"}, ("Beleidsregels", 2, "jaar"), "alle of elk"),
     ("Beleidsregels", {"jaar": 2035}, ("Beleidsregels", 2, "jaar"), "planperiode"),
+    ("Beleidsregels", {"jaar": "2027-2035"}, ("Beleidsregels", 2, "jaar"), "planperiode"),
+    ("Beleidsregels", {"jaar": "2028-2026"}, ("Beleidsregels", 2, "jaar"), "reeks jaren (2026-2028)"),
     ("Scenarios", {"factor": None}, ("Scenarios", 2, "factor"), "precies één"),
     ("Scenarios", {"jaar": "2030-2028"}, ("Scenarios", 2, "jaar"), "reeks"),
     ("Huidige_verdeling", {"instrument": "scholing", "doelgroep": "arbeidsbeperking"},

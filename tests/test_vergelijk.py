@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
 import budgetkoppeling
 from budgetkoppeling.cli import main
 from budgetkoppeling.evaluatie import evalueer, hand_plan_cijfers
-from budgetkoppeling.report import KPIS
+from budgetkoppeling.rapport import KPIS
 from budgetkoppeling.sjabloon import voorbeeld_rijen
 from budgetkoppeling.vergelijking import vergelijk
 
@@ -42,9 +43,15 @@ def test_comparison_equals_single_runs(scenario_werkboek, tmp_path):
     resultaat = vergelijk(scenario_werkboek, doel)
     assert [u.scenario for u in resultaat.uitkomsten] == ["basis", "bezuiniging", "betere jobcoach",
                                                            "geen banenafspraak", "onmogelijk"]
-    rijen = tabel(doel, "Vergelijking")
-    kop = rijen[1]
-    waarden = {rij[0]: dict(zip(kop[2:], rij[2:])) for rij in rijen[2:2 + len(KPIS)]}
+    frame = pl.read_excel(doel, sheet_name="Vergelijking")  # SPEC §6: the header is row 1
+    assert frame.columns[:6] == ["kpi", "basis", "bezuiniging", "betere jobcoach", "geen banenafspraak",
+                                 "onmogelijk"]
+    assert frame.columns[6] == "eenheid"
+    # below it the placements per year (SPEC §6: a second table after one empty row); the first
+    # table alone, numbers as numbers, by its name
+    tabel_ = pl.read_excel(doel, table_name="Vergelijking")
+    assert tabel_.columns == frame.columns and tabel_["kpi"].to_list() == list(KPIS)
+    waarden = {rij["kpi"]: rij for rij in tabel_.iter_rows(named=True)}
     for naam in ("basis", "bezuiniging", "betere jobcoach", "geen banenafspraak"):
         plan = budgetkoppeling.optimaliseer(scenario_werkboek, scenario=naam)
         for kpi in KPIS:
@@ -64,14 +71,14 @@ def test_per_sheets_and_differences(scenario_werkboek, tmp_path):
     assert len(werkboek["Vergelijking"]._charts) == 4
     basis_plan = budgetkoppeling.optimaliseer(scenario_werkboek)
     krimp = budgetkoppeling.optimaliseer(scenario_werkboek, scenario="bezuiniging")
-    verschil = {rij[0]: rij[2:] for rij in tabel(doel, "Verschil")[2:]}
+    verschil = {rij[0]: rij[1:3] for rij in tabel(doel, "Verschil")[1:]}
     absoluut, procent = verschil["plaatsingen"]
     assert absoluut == pytest.approx(krimp.kerncijfers["plaatsingen"] - basis_plan.kerncijfers["plaatsingen"])
     assert procent == pytest.approx(absoluut / basis_plan.kerncijfers["plaatsingen"])
-    per_fonds = {rij[0]: rij[1:] for rij in tabel(doel, "Per_fonds")[2:]}
+    per_fonds = {rij[0]: rij[1:] for rij in tabel(doel, "Per_fonds")[1:]}
     assert per_fonds["Participatiebudget"][0] == pytest.approx(
         float(basis_plan.fondsen.filter(basis_plan.fondsen["fonds"] == "Participatiebudget")["besteed"].sum()))
-    per_instrument = {rij[0]: rij[1:] for rij in tabel(doel, "Per_instrument")[2:]}
+    per_instrument = {rij[0]: rij[1:] for rij in tabel(doel, "Per_instrument")[1:] if rij[0] is not None}
     assert sum(v[1] for v in per_instrument.values()) == pytest.approx(krimp.kerncijfers["deelnemers"])
 
 
@@ -117,10 +124,10 @@ def test_feasible_hand_plan_against_the_optimum(werkboek, tmp_path, oplosser):
     assert resultaat.zelfde_plaatsingen.kerncijfers["uitgaven"] == pytest.approx(2_400)
     assert resultaat.zelfde_plaatsingen.kerncijfers["gewogen_plaatsingen"] == pytest.approx(1.2)
     assert resultaat.optimum.kerncijfers["plaatsingen"] == pytest.approx(5)
-    rijen = {rij[0]: rij[2:] for rij in tabel(tmp_path / "evaluatie.xlsx", "Evaluatie") if rij[0]}
+    rijen = {rij[0]: rij[1:] for rij in tabel(tmp_path / "evaluatie.xlsx", "Evaluatie") if rij[0]}
     assert rijen["extra_plaatsingen_zelfde_geld"][0] == pytest.approx(1.8)
     assert rijen["besparing_zelfde_plaatsingen"][0] == pytest.approx(3_600)
-    assert rijen["plaatsingen"] == (pytest.approx(1.2), pytest.approx(3), pytest.approx(1.2 / 0.5 * 0.5),
+    assert rijen["plaatsingen"][:4] == (pytest.approx(1.2), pytest.approx(3), pytest.approx(1.2 / 0.5 * 0.5),
                                     pytest.approx(5))
 
 

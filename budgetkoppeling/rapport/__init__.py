@@ -1,0 +1,13 @@
+"""The output workbooks of SPEC §6, the only package that writes output xlsx.
+
+``opmaak`` holds what every workbook shares (formats, tables, print layout, charts);
+one module per workbook: ``plan``, ``vergelijking``, ``evaluatie``, ``fouten``.
+"""
+
+from .evaluatie import schrijf_evaluatie
+from .fouten import schrijf_foutrapport
+from .plan import Plan, schrijf_plan
+from .vergelijking import KPI_EENHEID, KPIS, schrijf_vergelijking
+
+__all__ = ["KPIS", "KPI_EENHEID", "Plan", "schrijf_evaluatie", "schrijf_foutrapport", "schrijf_plan",
+           "schrijf_vergelijking"]

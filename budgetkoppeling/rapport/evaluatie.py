@@ -1,0 +1,157 @@
+"""The evaluation workbook (``evalueer``): the hand plan beside the optimum."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from pathlib import Path
+
+from ..bestanden import schrijf_atomisch
+from ..versie import __version__
+from .opmaak import BASIS_KLEUR, EURO, PLAATSINGEN, SCENARIO_KLEUR, nieuw_werkboek, pagina, tabel
+from .vergelijking import KPI_EENHEID
+
+EVALUATIE_KPIS = ("plaatsingen", "gewogen_plaatsingen", "deelnemers", "uitgaven", "kosten_per_plaatsing")
+EVALUATIE_KOLOMMEN = {
+    "huidige_verdeling": "de verdeling uit het blad Huidige_verdeling",
+    "optimum_zelfde_geld": "de meeste gewogen plaatsingen voor hoogstens hetzelfde geld",
+    "optimum_zelfde_plaatsingen": "evenveel gewogen plaatsingen voor zo min mogelijk geld",
+    "optimum_heel_budget": "het beste plan met het hele budget",
+}
+
+
+def schrijf_evaluatie(evaluatie, doel: Path, invoerpad: Path, datum: datetime.date | None = None) -> None:
+    """Write the evaluation workbook (``evalueer``) atomically to ``doel``."""
+    schrijf_atomisch(Path(doel), lambda pad: _schrijf_evaluatie(evaluatie, pad, invoerpad, datum),
+                     invoer=invoerpad)
+
+
+def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.date | None) -> None:
+    werkboek = nieuw_werkboek(pad, datum)
+    dag = werkboek.rekendatum
+    oordeel_kort = "uitvoerbaar" if evaluatie.uitvoerbaar else "NIET uitvoerbaar"
+
+    def titel(blad: str) -> str:
+        return f"Budgetkoppeling: evaluatie van de huidige verdeling ({oordeel_kort}) - {blad}"
+
+    euro_fmt = werkboek.add_format({"num_format": EURO})
+    getal_fmt = werkboek.add_format({"num_format": PLAATSINGEN})
+    kop = werkboek.add_format({"bold": True, "font_size": 12})
+    rood = werkboek.add_format({"bold": True, "font_size": 12, "font_color": "#C00000"})
+    kopregel = werkboek.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    plannen = [evaluatie.huidig, evaluatie.zelfde_geld.kerncijfers, evaluatie.zelfde_plaatsingen.kerncijfers,
+               evaluatie.optimum.kerncijfers]
+
+    # Evaluatie: the key figures of the four plans at A1, what the optimum does better below it
+    blad = werkboek.add_worksheet("Evaluatie")
+    rijen = [[kpi] + [plan.get(kpi) for plan in plannen] + [KPI_EENHEID[kpi][1], KPI_EENHEID[kpi][0]]
+             for kpi in EVALUATIE_KPIS]
+    verschil_rij = tabel(blad, 0, ["kpi", *EVALUATIE_KOLOMMEN, "eenheid", "omschrijving"], rijen,
+                         [None] + [getal_fmt] * 4 + [None, None], "Evaluatie", kopregel) + 1
+    for nummer, kpi in enumerate(EVALUATIE_KPIS):
+        if KPI_EENHEID[kpi][1].startswith("euro"):
+            for kolom, waarde in enumerate(rijen[nummer][1:5], start=1):
+                if waarde is not None:
+                    blad.write_number(1 + nummer, kolom, waarde, euro_fmt)
+    extra = (evaluatie.zelfde_geld.kerncijfers.get("plaatsingen", 0.0) - evaluatie.huidig["plaatsingen"]
+             if evaluatie.zelfde_geld.status == "optimaal" else None)
+    besparing = (evaluatie.huidig["uitgaven"] - evaluatie.zelfde_plaatsingen.kerncijfers.get("uitgaven", 0.0)
+                 if evaluatie.zelfde_plaatsingen.status == "optimaal" else None)
+    verschil = [
+        ["extra_plaatsingen_zelfde_geld", extra, "personen",
+         "Zoveel meer verwachte plaatsingen levert het optimum voor hoogstens hetzelfde geld"],
+        ["besparing_zelfde_plaatsingen", besparing, "euro",
+         "Zoveel minder kost het optimum voor evenveel gewogen plaatsingen"],
+    ]
+    uitleg_rij = tabel(blad, verschil_rij, ["verschil", "waarde", "eenheid", "omschrijving"], verschil,
+                       [None, getal_fmt, None, None], "Verschil_met_optimum", kopregel) + 1
+    if besparing is not None:
+        blad.write_number(verschil_rij + 2, 1, besparing, euro_fmt)
+    oordeel = ("De huidige verdeling is uitvoerbaar: elk budget en elke beleidsregel wordt gerespecteerd."
+               if evaluatie.uitvoerbaar else
+               "De huidige verdeling is NIET uitvoerbaar: zie het blad Tekorten.")
+    blad.write_string(uitleg_rij, 0, oordeel, kop if evaluatie.uitvoerbaar else rood)
+    for nummer, (kolom, uitleg) in enumerate(EVALUATIE_KOLOMMEN.items(), start=2):
+        blad.write_string(uitleg_rij + nummer, 0, kolom)
+        blad.write_string(uitleg_rij + nummer, 1, uitleg)
+    blad.set_row(0, 30)
+    blad.set_column(0, 0, 32)
+    blad.set_column(1, 4, 28)
+    blad.set_column(5, 5, 22)
+    blad.set_column(6, 6, 40)
+    blad.freeze_panes(1, 1)
+    pagina(blad, titel("kerncijfers"), "basis", dag)
+
+    tekorten = werkboek.add_worksheet("Tekorten")
+    koppen = ["soort", "fonds", "regio", "instrument", "doelgroep", "jaar", "regel", "tekort", "eenheid",
+              "toelichting"]
+    eenheden = {"budget": "euro", "financiering": "euro", "potentieel": "personen", "looptijd": "personen"}
+    data = []
+    for tekort in evaluatie.tekorten:
+        eenheid = eenheden.get(tekort["soort"], "")
+        if tekort["soort"] == "beleidsregel":
+            eenheid = "per regel: zie toelichting"
+        data.append([tekort.get("soort"), tekort.get("fonds"), tekort.get("regio"), tekort.get("instrument"),
+                     tekort.get("doelgroep"), tekort.get("jaar"), tekort.get("regel"), tekort["tekort"], eenheid,
+                     tekort["tekst"]])
+    tabel(tekorten, 0, koppen, data, [None] * 7 + [getal_fmt, None, None], "Tekorten", kopregel)
+    omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
+    for rij, regel in enumerate(data, start=1):  # euro amounts in euro, a memo column that wraps
+        if regel[8] == "euro":
+            tekorten.write_number(rij, 7, regel[7], euro_fmt)
+        tekorten.write_string(rij, 9, regel[9], omloop)
+        tekorten.set_row(rij, 15 * (len(regel[9]) // 70 + 1))
+    for kolom, kop_ in enumerate(koppen[:9]):  # names as long as they are, within reason
+        lengte = max([len(kop_)] + [len(str(regel[kolom])) for regel in data if regel[kolom] is not None])
+        tekorten.set_column(kolom, kolom, min(32, lengte + 2) if kolom != 7 else max(16, lengte + 4))
+    tekorten.set_column(9, 9, 75)
+    tekorten.freeze_panes(1, 0)
+    pagina(tekorten, titel("tekorten"), "basis", dag)
+
+    per_instrument = defaultdict(float)
+    for rij in evaluatie.huidige_allocatie:
+        per_instrument[rij["instrument"]] += rij["deelnemers"]
+    instrumenten = werkboek.add_worksheet("Per_instrument")
+    data = [[i, per_instrument.get(i, 0.0), evaluatie.optimum.per_instrument.get(i, 0.0)]
+            for i in evaluatie.invoer.instrumenten]
+    tabel(instrumenten, 0, ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum"], data,
+           [None, getal_fmt, getal_fmt], "Per_instrument", kopregel)
+    instrumenten.set_column(0, 0, 32)
+    instrumenten.set_column(1, 2, 30)
+    grafiek = werkboek.add_chart({"type": "bar"})
+    for kolom, naam in ((1, "Huidige verdeling"), (2, "Optimum")):
+        grafiek.add_series({"name": naam, "categories": ["Per_instrument", 1, 0, len(data), 0],
+                            "values": ["Per_instrument", 1, kolom, len(data), kolom],
+                            "fill": {"color": SCENARIO_KLEUR if kolom == 1 else BASIS_KLEUR}})
+    grafiek.set_title({"name": "Deelnemers per instrument: huidige verdeling en optimum"})
+    grafiek.set_x_axis({"name": "Deelnemers (planperiode)", "num_format": "#,##0", "min": 0})
+    grafiek.set_legend({"position": "bottom"})
+    grafiek.set_size({"width": 720, "height": 420})
+    instrumenten.insert_chart(len(data) + 3, 0, grafiek)
+    instrumenten.freeze_panes(1, 0)
+    pagina(instrumenten, titel("deelnemers per instrument"), "basis", dag)
+
+    allocatie = werkboek.add_worksheet("Huidige_allocatie")
+    koppen = ["regio", "instrument", "doelgroep", "startjaar", "deelnemers", "kosten", "plaatsingen",
+              "plaatsingsjaar"]
+    tabel(allocatie, 0, koppen, [[rij[k] for k in koppen] for rij in evaluatie.huidige_allocatie],
+           [None, None, None, None, getal_fmt, euro_fmt, getal_fmt, None], "Huidige_allocatie")
+    allocatie.set_column(0, 2, 26)
+    allocatie.set_column(3, 7, 16)
+    allocatie.freeze_panes(1, 0)
+    pagina(allocatie, titel("huidige allocatie"), "basis", dag)
+
+    info = werkboek.add_worksheet("Info")
+    tabel(info, 0, ["sleutel", "waarde"], [
+        ["versie", f"budgetkoppeling {__version__}"],
+        ["rekendatum", dag.isoformat()],
+        ["invoerbestand", Path(invoerpad).name],
+        ["invoer_sha256", evaluatie.invoer.sha256],
+        ["planperiode", f"{evaluatie.invoer.start}-{evaluatie.invoer.eind}"],
+        ["uitvoerbaar", "ja" if evaluatie.uitvoerbaar else "nee"],
+        ["oplosser", evaluatie.optimum.oplosser],
+    ], [None, None], "Info")
+    info.set_column(0, 0, 24)
+    info.set_column(1, 1, 80)
+    pagina(info, titel("herkomst"), "basis", dag)
+    werkboek.close()

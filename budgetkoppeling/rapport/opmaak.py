@@ -1,0 +1,139 @@
+"""What every output workbook shares: number formats, the workbook, tables, print layout, charts."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import polars as pl
+
+from ..bestanden import nieuw_xlsx
+
+NUL = 1e-9  # values below this are solver noise, not a participant or a euro
+EURO = "[$€-413] #,##0.00"
+PERSONEN = "#,##0.0"
+HELE_PERSONEN = "#,##0"
+PLAATSINGEN = "#,##0.0"
+JAAR = "0"
+BASIS_KLEUR = "#1F4E79"  # the base scenario in charts
+SCENARIO_KLEUR = "#9DC3E6"
+
+
+def rekendatum(datum: datetime.date | None) -> datetime.date:
+    """The date a workbook says it was calculated on: ``--datum`` if given, else today. The
+    document properties carry the same date, so that two runs on one day (or with one
+    ``--datum``) write byte-identical files."""
+    return datum or datetime.date.today()
+
+
+def datum_tekst(datum: datetime.date) -> str:
+    maanden = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december")
+    return f"{datum.day} {maanden[datum.month - 1]} {datum.year}"
+
+
+def _geld(bedrag: float) -> float:
+    """Rounding noise of the solver (far below a cent) is shown as zero."""
+    return 0.0 if abs(bedrag) < 1e-4 else bedrag
+
+
+def nieuw_werkboek(pad: Path, datum: datetime.date | None = None):
+    """An output workbook: strings never become formulas or links; ``werkboek.rekendatum`` is the
+    calculation date that the print headers and the document properties show."""
+    werkboek = nieuw_xlsx(pad, {"strings_to_formulas": False, "strings_to_urls": False,
+                                "strings_to_numbers": False, "nan_inf_to_errors": True})
+    werkboek.rekendatum = rekendatum(datum)
+    werkboek.set_properties({
+        "title": "budgetkoppeling", "author": "budgetkoppeling",
+        "created": datetime.datetime.combine(werkboek.rekendatum, datetime.time()),
+        "comments": "Gemaakt met budgetkoppeling",
+    })
+    return werkboek
+
+
+def plaats(werkboek, naam: str, frame: pl.DataFrame, formaten: dict[str, str], titel: str,
+            scenario: str, positie: str = "A1", tabelnaam: str | None = None) -> object:
+    werkblad = werkboek.get_worksheet_by_name(naam) or werkboek.add_worksheet(naam)
+    if frame.height == 0:  # an Excel table of the header and one empty row
+        werkblad.add_table(0, 0, 1, frame.width - 1, {
+            "name": tabelnaam or naam, "style": "Table Style Medium 2",
+            "columns": [{"header": kolom} for kolom in frame.columns],
+        })
+        for kolom, naam_ in enumerate(frame.columns):
+            werkblad.set_column(kolom, kolom, max(12, len(naam_) + 4))
+    else:
+        frame.write_excel(
+            workbook=werkboek, worksheet=werkblad, position=positie,
+            table_name=tabelnaam or naam, table_style="Table Style Medium 2",
+            column_formats={k: v for k, v in formaten.items() if k in frame.columns},
+            dtype_formats={pl.Int64: JAAR}, float_precision=2, autofit=True,
+            header_format={"bold": True},
+        )
+        for kolom, naam_ in enumerate(frame.columns):
+            breedte = max([len(naam_)] + [min(60, len(str(w))) for w in frame[naam_].head(500)])
+            werkblad.set_column(kolom, kolom, min(60, max(10, breedte + 4)))
+    werkblad.freeze_panes(1, 0)
+    pagina(werkblad, titel, scenario, werkboek.rekendatum)
+    return werkblad
+
+
+def pagina(werkblad, titel: str, scenario: str, datum: datetime.date) -> None:
+    """A4 landscape, one page wide, header row repeated; the page header names the workbook and
+    sheet (``titel``), the scenario and the calculation date, the footer the page."""
+    werkblad.set_landscape()
+    werkblad.set_paper(9)  # A4
+    werkblad.fit_to_pages(1, 0)
+    werkblad.repeat_rows(0)
+    veilig = lambda tekst: tekst.replace("&", "&&")  # noqa: E731 - header codes start with &
+    werkblad.set_header(f"&L{veilig(titel)}&CScenario: {veilig(scenario)[:60]}"
+                        f"&RBerekend op {datum_tekst(datum)}")
+    werkblad.set_footer("&CPagina &P van &N")
+
+
+def koppen(vaste: list[str], scenarios: list[str]) -> list[str]:
+    """Table headers must be unique: a scenario named like a fixed column gets a suffix."""
+    return vaste + [f"{s} (scenario)" if s in vaste else s for s in scenarios]
+
+
+def tabel(werkblad, rij: int, koppen: list[str], rijen: list[list], formaten: list, naam: str,
+           kopformaat=None) -> int:
+    """A native Excel table at ``rij``; returns the first row below it."""
+    kolommen = [{"header": kop, **({"format": f} if f is not None else {}),
+                 **({"header_format": kopformaat} if kopformaat is not None else {})}
+                for kop, f in zip(koppen, formaten)]
+    laatste = rij + max(1, len(rijen))
+    werkblad.add_table(rij, 0, laatste, len(koppen) - 1, {
+        "data": rijen or [[None] * len(koppen)], "columns": kolommen, "name": naam,
+        "style": "Table Style Medium 2",
+    })
+    return laatste + 1
+
+
+def staafgrafiek(werkboek, blad: str, titel: str, y_as: str, y_formaat: str, rij: int, eerste: int,
+                  laatste: int, kop_rij: int, basis_eerst: bool = True):
+    """A column chart of one table row over the scenario columns, the base bar in a dark colour."""
+    grafiek = werkboek.add_chart({"type": "column"})
+    aantal = laatste - eerste + 1
+    grafiek.add_series({
+        "name": titel,
+        "categories": [blad, kop_rij, eerste, kop_rij, laatste],
+        "values": [blad, rij, eerste, rij, laatste],
+        "fill": {"color": SCENARIO_KLEUR},
+        "points": [{"fill": {"color": BASIS_KLEUR}}] + [None] * (aantal - 1) if basis_eerst else None,
+        "data_labels": {"value": True, "num_format": y_formaat} if aantal <= 6 else {},
+    })
+    grafiek.set_title({"name": titel})
+    grafiek.set_x_axis({"name": "Scenario (donker: basis)", "num_font": {"rotation": -30} if aantal > 4 else {}})
+    grafiek.set_y_axis({"name": y_as, "num_format": y_formaat, "min": 0, "major_gridlines": {"visible": True}})
+    grafiek.set_legend({"none": True})
+    grafiek.set_size({"width": 720, "height": 460})
+    return grafiek
+
+
+def uniek(koppen: list[str]) -> list[str]:
+    gezien: dict[str, int] = {}
+    uniek = []
+    for kop in koppen:
+        gezien[kop] = gezien.get(kop, 0) + 1
+        uniek.append(kop if gezien[kop] == 1 else f"{kop} ({gezien[kop]})")
+    return uniek

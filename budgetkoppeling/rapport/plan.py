@@ -1,0 +1,378 @@
+"""The plan workbook (``optimaliseer``, ``voorbeeld``): one pure function per sheet returns a frame;
+:func:`schrijf_plan` places the frames as native Excel tables with charts."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import polars as pl
+
+from ..bestanden import schrijf_atomisch
+from ..invoer import cohortkosten
+from ..model import LANDELIJK
+from ..solve import Oplossing, rij_activiteit
+from ..versie import __version__
+from .opmaak import EURO, HELE_PERSONEN, NUL, PERSONEN, PLAATSINGEN, nieuw_werkboek, plaats, rekendatum, tabel
+
+CEL = ["regio", "instrument", "doelgroep", "startjaar"]
+
+
+def _cohortfactor(oplossing: Oplossing) -> pl.DataFrame:
+    """(instrument, startjaar): the cost of one participant over the whole trajectory, and the part
+    paid after the plan period."""
+    invoer = oplossing.model.invoer
+    rijen = []
+    for instrument in invoer.instrumenten:
+        for start in invoer.jaren:
+            kosten = cohortkosten(invoer, instrument, start)
+            rijen.append((instrument, start, sum(k for _j, k in kosten), sum(k for j, k in kosten if j > invoer.eind)))
+    return pl.DataFrame(rijen, schema={"instrument": pl.String, "startjaar": pl.Int64, "per_deelnemer": pl.Float64,
+                                       "na_periode_per_deelnemer": pl.Float64}, orient="row")
+
+
+def _cellen(oplossing: Oplossing) -> pl.DataFrame:
+    """Participants, placements and costs per (regio, instrument, doelgroep, startjaar), every cell."""
+    model = oplossing.model
+    x = oplossing.waarde("x").with_columns(
+        plaatsingen=pl.Series(model.cellen_x["kans"].to_numpy() * model.cellen_x["factor"].to_numpy())
+        * pl.col("waarde"), vertraging=model.cellen_x["vertraging"]).rename({"jaar": "startjaar"})
+    cellen = x.group_by(CEL, maintain_order=True).agg(
+        deelnemers=pl.col("waarde").sum(), plaatsingen=pl.col("plaatsingen").sum(),
+        plaatsingsjaar=pl.col("startjaar").first() + pl.col("vertraging").first())
+    return cellen.join(_cohortfactor(oplossing), on=["instrument", "startjaar"], how="left", maintain_order="left")
+
+
+def _regio_volgorde_frame(oplossing: Oplossing) -> pl.DataFrame:
+    regios = oplossing.model.invoer.regios
+    return pl.DataFrame({"regio": regios, "_r": list(range(len(regios)))}, schema={"regio": pl.String, "_r": pl.Int64})
+
+
+def allocatie(oplossing: Oplossing) -> pl.DataFrame:
+    """One row per (regio, instrument, doelgroep, startjaar) with deelnemers > 0."""
+    cellen = _cellen(oplossing).filter(pl.col("deelnemers") > NUL)
+    return (cellen.with_columns(kosten=pl.col("per_deelnemer") * pl.col("deelnemers"))
+            .join(_regio_volgorde_frame(oplossing), on="regio").sort("_r", "instrument", "doelgroep", "startjaar")
+            .select(*CEL, "deelnemers", "kosten", "plaatsingen", pl.col("plaatsingsjaar").cast(pl.Int64)))
+
+
+def financiering(oplossing: Oplossing) -> pl.DataFrame:
+    """One row per y > 0: which fund pays how much of which cell in which year."""
+    fondsen = list(oplossing.model.invoer.fondsen)
+    volgorde = pl.DataFrame({"fonds": fondsen, "_f": list(range(len(fondsen)))},
+                            schema={"fonds": pl.String, "_f": pl.Int64})
+    return (oplossing.waarde("y").filter(pl.col("waarde") > NUL)
+            .join(volgorde, on="fonds").join(_regio_volgorde_frame(oplossing), on="regio")
+            .sort("_f", "_r", "instrument", "doelgroep", "jaar")
+            .select("fonds", "regio", "instrument", "doelgroep", "jaar", pl.col("waarde").alias("bedrag")))
+
+
+def fondsen(oplossing: Oplossing) -> pl.DataFrame:
+    """Per fund, region (`landelijk` for a national pot) and year: budget, use and what is left."""
+    invoer = oplossing.model.invoer
+    sleutels = ["fonds", "regio", "jaar"]
+    landelijk = {f: gegevens.landelijk for f, gegevens in invoer.fondsen.items()}
+    besteed = (oplossing.waarde("y")
+               .with_columns(regio=pl.when(pl.col("fonds").replace_strict(landelijk, return_dtype=pl.Boolean))
+                             .then(pl.lit(LANDELIJK)).otherwise(pl.col("regio")))
+               .group_by(sleutels).agg(besteed=pl.col("waarde").sum()))
+
+    def bedragen(waarden: dict, naam: str) -> pl.DataFrame:
+        frame = pl.DataFrame([(f, r or LANDELIJK, t, w) for (f, r, t), w in waarden.items()],
+                             schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, naam: pl.Float64},
+                             orient="row")
+        return frame.group_by(sleutels).agg(pl.col(naam).sum())
+
+    c = oplossing.waarde("c")
+    uit = c.rename({"waarde": "overheveling_uit"})
+    erin = c.with_columns(jaar=pl.col("jaar") + 1).rename({"waarde": "overheveling_in"})
+    budget, verplicht = bedragen(invoer.budget, "budget"), bedragen(invoer.verplichtingen, "verplichtingen")
+    potten = pl.concat([f.select("fonds", "regio") for f in (besteed, budget, verplicht)]).unique()
+    jaren = pl.DataFrame({"jaar": invoer.jaren}, schema={"jaar": pl.Int64})
+    frame = potten.join(jaren, how="cross")
+    for deel in (budget, verplicht, erin, besteed, uit):
+        frame = frame.join(deel, on=sleutels, how="left")
+    getallen = ["budget", "verplichtingen", "overheveling_in", "besteed", "overheveling_uit"]
+    frame = frame.with_columns(pl.col(getallen).fill_null(0.0))
+    frame = frame.filter(pl.any_horizontal(pl.col(k).abs() > NUL for k in getallen))
+    onbenut = (pl.col("budget") + pl.col("overheveling_in") - pl.col("verplichtingen") - pl.col("besteed")
+               - pl.col("overheveling_uit"))
+    fondsvolgorde = {f: n for n, f in enumerate(invoer.fondsen)}
+    regiovolgorde = {r: n for n, r in enumerate(invoer.regios)} | {LANDELIJK: -1}
+    return (frame.with_columns(onbenut=pl.when(onbenut.abs() < 1e-4).then(0.0).otherwise(onbenut),
+                               _f=pl.col("fonds").replace_strict(fondsvolgorde, return_dtype=pl.Int64),
+                               _r=pl.col("regio").replace_strict(regiovolgorde, return_dtype=pl.Int64))
+            .sort("_f", "_r", "jaar")
+            .select("fonds", pl.when(pl.col("regio") == LANDELIJK).then(pl.lit("landelijk"))
+                    .otherwise(pl.col("regio")).alias("regio"), "jaar", *getallen[:2], "overheveling_in", "besteed",
+                    "overheveling_uit", "onbenut"))
+
+
+def beleidsregels(oplossing: Oplossing) -> pl.DataFrame:
+    """Each active rule (each `elk` expansion): its limit, the value reached, whether it binds."""
+    rijen = []
+    for regel in oplossing.model.regels:
+        bereikt = rij_activiteit(oplossing, regel.kolom, regel.coef)
+        grens = regel.regel.waarde
+        rijen.append({
+            "regel": regel.omschrijving, "grootheid": regel.regel.grootheid,
+            "operator": regel.regel.operator, "grens": grens, "bereikt": bereikt,
+            "bindend": "ja" if abs(bereikt - grens) <= 1e-6 * max(1.0, abs(grens)) else "nee",
+        })
+    return pl.DataFrame(rijen, schema={
+        "regel": pl.String, "grootheid": pl.String, "operator": pl.String, "grens": pl.Float64,
+        "bereikt": pl.Float64, "bindend": pl.String,
+    })
+
+
+def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.DataFrame) -> pl.DataFrame:
+    """The headline figures (kpi, waarde, eenheid)."""
+    invoer = oplossing.model.invoer
+    plaatsingen = float(allocatie_["plaatsingen"].sum())
+    uitgaven = float(fondsen_["besteed"].sum())
+    cellen = _cellen(oplossing)
+    na_periode = float((cellen["na_periode_per_deelnemer"] * cellen["deelnemers"]).sum())
+    rijen = [
+        ("plaatsingen", plaatsingen, "personen (verwacht)"),
+        ("gewogen_plaatsingen", oplossing.doelwaarde, "gewogen plaatsingen (doelstelling)"),
+        ("deelnemers", float(allocatie_["deelnemers"].sum()), "personen"),
+        ("uitgaven", uitgaven, "euro"),
+        ("kosten_per_plaatsing", uitgaven / plaatsingen if plaatsingen > NUL else 0.0, "euro per plaatsing"),
+        ("budget_totaal", float(sum(invoer.budget.values())), "euro"),
+        ("bestaande_verplichtingen", float(sum(invoer.verplichtingen.values())), "euro"),
+        ("onbenut_budget", float(fondsen_["onbenut"].sum()), "euro"),
+        ("verplichtingen_na_planperiode", na_periode, "euro"),
+    ]
+    frame = pl.DataFrame(rijen, schema={"kpi": pl.String, "waarde": pl.Float64, "eenheid": pl.String},
+                         orient="row")
+    return frame.with_columns(omschrijving=pl.col("kpi").replace_strict(OMSCHRIJVING, default=pl.col("kpi")))
+
+
+OMSCHRIJVING = {  # what a council member reads beside the column kpi (SPEC's names stay for other tools)
+    "plaatsingen": "Verwachte plaatsingen",
+    "gewogen_plaatsingen": "Gewogen plaatsingen (doelstelling)",
+    "deelnemers": "Deelnemers",
+    "uitgaven": "Uitgaven in de planperiode",
+    "kosten_per_plaatsing": "Kosten per plaatsing",
+    "budget_totaal": "Budget totaal",
+    "bestaande_verplichtingen": "Bestaande verplichtingen",
+    "onbenut_budget": "Onbenut budget",
+    "verplichtingen_na_planperiode": "Kosten na de planperiode",
+}
+
+
+def info(oplossing: Oplossing, invoerpad: Path, datum: datetime.date) -> pl.DataFrame:
+    """What the plan was made from and with, and on which day (``--datum`` or today); no run time
+    in seconds, so that equal runs write equal files."""
+    rijen = [
+        ("versie", f"budgetkoppeling {__version__}"),
+        ("rekendatum", datum.isoformat()),
+        ("invoerbestand", Path(invoerpad).name),
+        ("invoer_sha256", oplossing.model.invoer.sha256),
+        ("scenario", oplossing.model.invoer.scenario),
+        ("planperiode", f"{oplossing.model.invoer.start}-{oplossing.model.invoer.eind}"),
+        ("oplosser", oplossing.oplosser),
+        ("oplosser_versie", oplossing.oplosser_versie),
+        ("status", oplossing.status),
+        ("model", "geheel (MIP, hele personen)" if oplossing.model.geheel else "lineair (LP)"),
+    ]
+    return pl.DataFrame(rijen, schema={"sleutel": pl.String, "waarde": pl.String}, orient="row")
+
+
+def kerncijfers(samenvatting_: pl.DataFrame) -> dict[str, float]:
+    return dict(zip(samenvatting_["kpi"], samenvatting_["waarde"]))
+
+
+# ----------------------------------------------------------------------------- workbook
+
+
+class Plan:
+    """The frames of a plan workbook, ready to print or write."""
+
+    def __init__(self, oplossing: Oplossing, invoerpad: Path, datum: datetime.date | None = None):
+        self.oplossing = oplossing
+        self.datum = rekendatum(datum)
+        self.allocatie = allocatie(oplossing)
+        self.financiering = financiering(oplossing)
+        self.fondsen = fondsen(oplossing)
+        self.beleidsregels = beleidsregels(oplossing)
+        self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen)
+        self.info = info(oplossing, invoerpad, self.datum)
+        self.looptijd = 0.0  # seconds end to end, and time and peak memory per stage (set by optimaliseer)
+        self.fasen: list[dict] = []
+        self._uitleg: tuple | None = None
+
+    def _bereken_uitleg(self) -> tuple:
+        if self._uitleg is None:
+            from ..uitleg import regelprijzen, schaduwprijzen, toelichting
+
+            self._uitleg = (
+                schaduwprijzen(self.oplossing), regelprijzen(self.oplossing, self.beleidsregels),
+                toelichting(self.oplossing, self.fondsen, self.allocatie, self.beleidsregels, self.kerncijfers),
+            )
+        return self._uitleg
+
+    @property
+    def schaduwprijzen(self) -> pl.DataFrame:
+        return self._bereken_uitleg()[0]
+
+    @property
+    def regelprijzen(self) -> pl.DataFrame:
+        return self._bereken_uitleg()[1]
+
+    @property
+    def toelichting(self) -> pl.DataFrame:
+        return self._bereken_uitleg()[2]
+
+    @property
+    def kerncijfers(self) -> dict[str, float]:
+        return kerncijfers(self.samenvatting)
+
+    def onbenut_per_fonds(self) -> dict[str, float]:
+        per_fonds = self.fondsen.group_by("fonds", maintain_order=True).agg(pl.col("onbenut").sum())
+        return dict(zip(per_fonds["fonds"], per_fonds["onbenut"]))
+
+
+def schrijf_plan(plan: Plan, doel: Path, invoerpad: Path | None = None) -> None:
+    """Write the plan workbook of SPEC §6 atomically to ``doel``."""
+    schrijf_atomisch(Path(doel), lambda pad: _schrijf_plan(plan, pad), invoer=invoerpad)
+
+
+def _schrijf_plan(plan: Plan, pad: Path) -> None:
+    werkboek = nieuw_werkboek(pad, plan.datum)
+    scenario = plan.oplossing.model.invoer.scenario
+    geheel = plan.oplossing.model.geheel
+    personen = HELE_PERSONEN if geheel else PERSONEN
+    titel = "Budgetkoppeling: plan"
+
+    samenvatting_ws = plaats(werkboek, "Samenvatting", plan.samenvatting, {}, titel, scenario)
+    euro_fmt = werkboek.add_format({"num_format": EURO})
+    personen_fmt = werkboek.add_format({"num_format": personen})
+    for rij, (waarde, eenheid) in enumerate(zip(plan.samenvatting["waarde"], plan.samenvatting["eenheid"]), 1):
+        samenvatting_ws.write_number(rij, 1, waarde, euro_fmt if eenheid.startswith("euro") else personen_fmt)
+    samenvatting_ws.set_column(0, 0, 30)
+    samenvatting_ws.set_column(1, 1, 20)
+    samenvatting_ws.set_column(2, 2, 34)
+    samenvatting_ws.set_column(3, 3, 36)
+    # charts under the key figures, their data tables under the charts: one column of
+    # content that prints one page wide
+    grafiek_rij = len(plan.samenvatting) + 3
+    tabel_rij = grafiek_rij + 2 * GRAFIEK_RIJEN + 2
+    _grafieken(werkboek, samenvatting_ws, plan, grafiek_rij, tabel_rij)
+    # a page break between the charts, so that none is cut; a fixed scale instead of
+    # fit-to-width, which would make Excel ignore the breaks
+    breedte = 30 + 20 + 34 + 36 + 16 * max(0, len(plan.oplossing.model.invoer.jaren) + 2 - 4)
+    samenvatting_ws.fit_to_pages(0, 0)
+    samenvatting_ws.set_print_scale(max(30, min(100, int(100 * 980 / (10 * breedte)))))
+    samenvatting_ws.set_h_pagebreaks([grafiek_rij + GRAFIEK_RIJEN + 1])
+
+    plaats(werkboek, "Allocatie", plan.allocatie,
+            {"deelnemers": personen, "kosten": EURO, "plaatsingen": PLAATSINGEN}, titel, scenario)
+    plaats(werkboek, "Financiering", plan.financiering, {"bedrag": EURO}, titel, scenario)
+    geld = {k: EURO for k in ("budget", "verplichtingen", "overheveling_in", "besteed",
+                              "overheveling_uit", "onbenut")}
+    plaats(werkboek, "Fondsen", plan.fondsen, geld, titel, scenario)
+    _schaduwprijzen(werkboek, plan, titel, scenario)
+    plaats(werkboek, "Beleidsregels", plan.beleidsregels, {"grens": "#,##0.00", "bereikt": "#,##0.00"},
+            titel, scenario)
+    toelichting_ws = plaats(werkboek, "Toelichting", plan.toelichting, {}, titel, scenario)
+    toelichting_ws.set_column(0, 0, 26)
+    toelichting_ws.set_column(1, 1, 110)
+    omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
+    for rij, zin in enumerate(plan.toelichting["toelichting"], start=1):  # a memo prints as readable lines
+        toelichting_ws.write_string(rij, 1, zin, omloop)
+        toelichting_ws.set_row(rij, 15 * (len(zin) // 100 + 1), werkboek.add_format({"valign": "top"}))
+    plaats(werkboek, "Info", plan.info, {}, titel, scenario)
+    werkboek.close()
+
+
+GRAFIEK_RIJEN = 19  # rows a 360-pixel chart covers
+
+
+def _per_jaar(frame: pl.DataFrame, rij: str, jaar: str, waarde: str, volgorde: list[str]) -> pl.DataFrame:
+    """A wide table: one row per fund (or group) in ``volgorde``, one column per year."""
+    if frame.height == 0:
+        return pl.DataFrame({rij: []}, schema={rij: pl.String})
+    breed = (
+        frame.group_by([rij, jaar]).agg(pl.col(waarde).sum()).sort(jaar)
+        .with_columns(pl.col(jaar).cast(pl.String))
+        .pivot(on=jaar, index=rij, values=waarde).fill_null(0.0)
+    )
+    aanwezig = set(breed[rij])
+    orde = pl.DataFrame({rij: [n for n in volgorde if n in aanwezig]})
+    return orde.join(breed, on=rij, how="left", maintain_order="left")
+
+
+def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
+    """Budget shadow prices at A1 (the sheet's table), the binding rules' prices below it."""
+    werkblad = plaats(werkboek, "Schaduwprijzen", plan.schaduwprijzen,
+                       {"extra_plaatsingen_per_100k": "#,##0.000"}, titel, scenario)
+    rij = max(2, plan.schaduwprijzen.height + 1) + 2
+    kop = werkboek.add_format({"bold": True, "font_size": 12})
+    if plan.oplossing.duals_uit_relaxatie:
+        werkblad.write_string(rij, 0, "Hele deelnemers: deze schaduwprijzen komen uit het lineaire model met de "
+                                      "aantallen deelnemers vast.", kop)
+        rij += 2
+    werkblad.write_string(rij, 0, "Bindende beleidsregels: gewogen plaatsingen per eenheid versoepeling", kop)
+    frame = plan.regelprijzen
+    koppen = list(frame.columns)
+    getal_fmt = werkboek.add_format({"num_format": "#,##0.000"})
+    tabel(werkblad, rij + 1, koppen, [list(r) for r in frame.iter_rows()],
+           [None, None, None, werkboek.add_format({"num_format": "#,##0.00"}), None, None, getal_fmt],
+           "Bindende_regels")
+    for kolom in range(max(frame.width, plan.schaduwprijzen.width)):  # both tables' headers and values fit
+        teksten = [str(w) for tabel_ in (plan.schaduwprijzen, frame) if kolom < tabel_.width
+                   for w in [tabel_.columns[kolom], *tabel_[:, kolom].head(500)]]
+        werkblad.set_column(kolom, kolom, min(60, max(12, max(len(t) for t in teksten) + 3)))
+
+
+def _grafieken(werkboek, werkblad, plan: Plan, grafiek_rij: int, eerste_rij: int) -> None:
+    """Two native charts on Samenvatting at ``grafiek_rij``, fed by two tables from ``eerste_rij``."""
+    invoer = plan.oplossing.model.invoer
+    uitgaven = _per_jaar(plan.fondsen, "fonds", "jaar", "besteed", list(invoer.fondsen))
+    plaatsingen = _per_jaar(plan.allocatie, "doelgroep", "plaatsingsjaar", "plaatsingen",
+                            list(invoer.doelgroepen))
+    kop = werkboek.add_format({"bold": True, "font_size": 12})
+    rechts = werkboek.add_format({"bold": True, "align": "right", "text_wrap": True})
+    formaten = {"euro": werkboek.add_format({"num_format": EURO}),
+                "plaatsingen": werkboek.add_format({"num_format": PLAATSINGEN})}
+    if max(uitgaven.width, plaatsingen.width) > 3:
+        werkblad.set_column(3, max(uitgaven.width, plaatsingen.width) - 1, 16)
+
+    def tabel_en_grafiek(tabel_rij: int, frame: pl.DataFrame, soort: str, naam: str, titel: str,
+                         x_as: str, y_as: str, y_formaat: str, positie: int) -> int:
+        werkblad.write_string(tabel_rij, 0, titel, kop)
+        if frame.height == 0 or frame.width < 2:
+            werkblad.write_string(tabel_rij + 1, 0, "(geen gegevens)")
+            return tabel_rij + 3
+        kolommen = [{"header": frame.columns[0]}] + [
+            {"header": k if int(k) <= invoer.eind else f"{k} (na planperiode)", "format": formaten[soort],
+             "header_format": rechts} for k in frame.columns[1:]]
+        kopregel, laatste = tabel_rij + 1, frame.width - 1
+        werkblad.add_table(kopregel, 0, kopregel + frame.height, laatste, {
+            "data": [list(r) for r in frame.iter_rows()], "columns": kolommen, "name": naam,
+            "style": "Table Style Light 9",
+        })
+        grafiek = werkboek.add_chart({"type": "column", "subtype": "stacked"})
+        for rij in range(kopregel + 1, kopregel + 1 + frame.height):
+            grafiek.add_series({
+                "name": ["Samenvatting", rij, 0],
+                "categories": ["Samenvatting", kopregel, 1, kopregel, laatste],
+                "values": ["Samenvatting", rij, 1, rij, laatste],
+            })
+        grafiek.set_title({"name": titel})
+        grafiek.set_x_axis({"name": x_as})
+        grafiek.set_y_axis({"name": y_as, "num_format": y_formaat, "min": 0})
+        grafiek.set_legend({"position": "bottom"})
+        grafiek.set_size({"width": 720, "height": 360})
+        werkblad.insert_chart(positie, 0, grafiek)
+        return kopregel + frame.height + 2
+
+    volgende = tabel_en_grafiek(
+        eerste_rij, uitgaven, "euro", "Uitgaven_per_fonds", "Uitgaven per fonds per jaar",
+        "Jaar", "Euro", "[$€-413] #,##0", grafiek_rij)
+    tabel_en_grafiek(
+        volgende, plaatsingen, "plaatsingen", "Plaatsingen_per_groep",
+        "Verwachte plaatsingen per jaar per doelgroep",
+        f"Jaar van plaatsing (na {invoer.eind}: uit trajecten die in de planperiode begonnen)", "Plaatsingen", "#,##0",
+        grafiek_rij + GRAFIEK_RIJEN + 1)

@@ -1,0 +1,177 @@
+"""SPEC §6 for every output workbook: each sheet's first table has its header in row 1 with the
+SPEC's columns first; charts of amounts or counts start at 0; the calculation date is in Info
+and the page header; an unsolvable scenario is marked where the council reads."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zipfile
+
+import openpyxl
+import polars as pl
+import pytest
+
+import budgetkoppeling
+from budgetkoppeling.errors import InvoerFout
+from budgetkoppeling.rapport import KPIS
+from budgetkoppeling.sjabloon import voorbeeld_rijen
+
+from .conftest import twee_instrumenten
+
+DATUM = datetime.date(2026, 11, 30)
+
+PLAN = {
+    "Samenvatting": ["kpi", "waarde", "eenheid"],
+    "Allocatie": ["regio", "instrument", "doelgroep", "startjaar", "deelnemers", "kosten", "plaatsingen",
+                  "plaatsingsjaar"],
+    "Financiering": ["fonds", "regio", "instrument", "doelgroep", "jaar", "bedrag"],
+    "Fondsen": ["fonds", "regio", "jaar", "budget", "verplichtingen", "overheveling_in", "besteed",
+                "overheveling_uit", "onbenut"],
+    "Schaduwprijzen": ["fonds", "regio", "jaar", "extra_plaatsingen_per_100k"],
+    "Beleidsregels": ["regel", "grootheid", "operator", "grens", "bereikt", "bindend"],
+    "Toelichting": ["onderwerp", "toelichting"],
+    "Info": ["sleutel", "waarde"],
+}
+SCENARIOS = [
+    {"scenario": "krimp", "aanpassing": "budget", "fonds": "Participatiebudget", "factor": 0.8},
+    {"scenario": "onmogelijk", "aanpassing": "regel_waarde", "regel": "banenafspraak", "waarde": 10_000},
+]
+
+
+def vergelijking_kolommen(scenarios: list[str]) -> dict[str, list[str]]:
+    anderen = [k for s in scenarios[1:] for k in (f"{s}: verschil", f"{s}: %")]
+    return {
+        "Vergelijking": ["kpi", *scenarios, "eenheid"],
+        "Verschil": ["kpi", *anderen],
+        "Per_fonds": ["fonds", *scenarios],
+        "Per_regio": ["regio", *scenarios],
+        "Per_instrument": ["instrument", *scenarios],
+        "Info": ["sleutel", "waarde"],
+    }
+
+
+EVALUATIE = {
+    "Evaluatie": ["kpi", "huidige_verdeling", "optimum_zelfde_geld", "optimum_zelfde_plaatsingen",
+                  "optimum_heel_budget", "eenheid"],
+    "Tekorten": ["soort", "fonds", "regio", "instrument", "doelgroep", "jaar", "regel", "tekort", "eenheid",
+                 "toelichting"],
+    "Per_instrument": ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum"],
+    "Huidige_allocatie": ["regio", "instrument", "doelgroep", "startjaar", "deelnemers", "kosten", "plaatsingen",
+                          "plaatsingsjaar"],
+    "Info": ["sleutel", "waarde"],
+}
+
+
+@pytest.fixture
+def uitvoer(werkboek, tmp_path):
+    """One workbook of each kind, with the calculation date DATUM."""
+    bladen = voorbeeld_rijen()
+    bladen["Scenarios"] = SCENARIOS
+    invoer = werkboek(bladen)
+    plan, vergelijking, evaluatie = tmp_path / "plan.xlsx", tmp_path / "vergelijking.xlsx", tmp_path / "e.xlsx"
+    budgetkoppeling.optimaliseer(invoer, plan, datum=DATUM)
+    budgetkoppeling.vergelijk(invoer, vergelijking, datum=DATUM, parallel=False)
+    hand = twee_instrumenten()
+    hand["Huidige_verdeling"] = [{"regio": "A", "instrument": "I", "doelgroep": "G", "jaar": 2026,
+                                  "deelnemers": 12}]
+    budgetkoppeling.evalueer(werkboek(hand), evaluatie, datum=DATUM)
+    fouten = tmp_path / "fouten.xlsx"
+    kapot = werkboek({**twee_instrumenten(), "Budgetten": [{"fonds": "F", "regio": "A", "jaar": 2026,
+                                                            "bedrag": "veel"}]})
+    with pytest.raises(InvoerFout) as fout:
+        budgetkoppeling.valideer(kapot)
+    budgetkoppeling.foutrapport(fout.value.problemen, fouten)
+    return {"plan": (plan, PLAN),
+            "vergelijking": (vergelijking, vergelijking_kolommen(["basis", "krimp", "onmogelijk"])),
+            "evaluatie": (evaluatie, EVALUATIE),
+            "fouten": (fouten, {"Problemen": ["blad", "rij", "kolom", "waarde", "melding"]})}
+
+
+def test_every_sheet_reads_with_the_spec_columns_first(uitvoer):
+    for soort, (pad, kolommen) in uitvoer.items():
+        bladen = openpyxl.load_workbook(pad, read_only=True).sheetnames
+        assert set(kolommen) <= set(bladen), (soort, bladen)
+        for blad in bladen:
+            frame = pl.read_excel(pad, sheet_name=blad)
+            verwacht = kolommen.get(blad)
+            assert verwacht is not None, f"{soort}: blad {blad} heeft geen verwachte kolommen"
+            assert frame.columns[:len(verwacht)] == verwacht, (soort, blad, frame.columns)
+
+
+def test_first_tables_by_name_hold_numbers_as_numbers(uitvoer):
+    pad, _ = uitvoer["vergelijking"]
+    kerncijfers = pl.read_excel(pad, table_name="Vergelijking")
+    assert kerncijfers["kpi"].to_list() == list(KPIS)
+    assert kerncijfers["basis"].dtype == pl.Float64 and kerncijfers["krimp"].dtype == pl.Float64
+    assert kerncijfers["onmogelijk"].null_count() == len(KPIS)
+    assert "Gewogen plaatsingen" in kerncijfers["omschrijving"][KPIS.index("gewogen_plaatsingen")]
+    per_jaar = pl.read_excel(pad, table_name="Plaatsingen_per_jaar")
+    assert per_jaar.columns[:2] == ["jaar", "periode"]
+    invoer = budgetkoppeling.valideer(pad.parent / "invoer_0.xlsx")
+    for jaar, periode in zip(per_jaar["jaar"], per_jaar["periode"]):
+        assert periode == ("planperiode" if jaar <= invoer.eind else "na de planperiode")
+    samenvatting = pl.read_excel(uitvoer["plan"][0], table_name="Samenvatting")
+    assert samenvatting["waarde"].dtype == pl.Float64
+    assert samenvatting.filter(pl.col("kpi") == "gewogen_plaatsingen")["omschrijving"].item() == (
+        "Gewogen plaatsingen (doelstelling)")
+
+
+def grafieken(pad) -> list[str]:
+    with zipfile.ZipFile(pad) as archief:
+        return [archief.read(n).decode() for n in archief.namelist() if n.startswith("xl/charts/chart")]
+
+
+def test_every_chart_of_amounts_or_counts_starts_at_zero(uitvoer):
+    aantal = 0
+    for soort, (pad, _) in uitvoer.items():
+        for xml in grafieken(pad):
+            aantal += 1
+            # the value axis (c:valAx) of every bar, column and line chart has a fixed minimum of 0
+            for as_ in re.findall(r"<c:valAx>.*?</c:valAx>", xml, re.DOTALL):
+                assert '<c:min val="0"/>' in as_, soort
+    assert aantal >= 7
+
+
+def test_years_after_the_plan_period_are_marked_and_year_headers_align_right(uitvoer):
+    pad, _ = uitvoer["plan"]
+    blad = openpyxl.load_workbook(pad)["Samenvatting"]
+    koppen = [c.value for rij in blad.iter_rows() for c in rij if isinstance(c.value, str)
+              and re.fullmatch(r"20\d\d( \(na planperiode\))?", c.value)]
+    assert any("na planperiode" in k for k in koppen) and any(re.fullmatch(r"20\d\d", k) for k in koppen)
+    for rij in blad.iter_rows():
+        for cel in rij:
+            if cel.value in koppen:
+                assert cel.alignment.horizontal == "right", cel.coordinate
+
+
+def test_calculation_date_in_info_and_page_header(uitvoer):
+    for soort, (pad, _) in uitvoer.items():
+        werkboek = openpyxl.load_workbook(pad)
+        if soort != "fouten":
+            info = dict(werkboek["Info"].iter_rows(min_row=2, values_only=True))
+            assert info["rekendatum"] == "2026-11-30", soort
+        dag = DATUM if soort != "fouten" else datetime.date.today()  # valideer --rapport: today
+        for blad in werkboek.worksheets:
+            assert f"Berekend op {dag.day} " in blad.oddHeader.right.text, (soort, blad.title)
+            assert str(dag.year) in blad.oddHeader.right.text
+        assert werkboek.properties.created == datetime.datetime.combine(dag, datetime.time())
+
+
+def test_same_date_same_bytes_other_date_other_bytes(werkboek, tmp_path):
+    invoer = werkboek(twee_instrumenten())
+    for naam, datum in (("a", DATUM), ("b", DATUM), ("c", datetime.date(2027, 1, 5))):
+        budgetkoppeling.optimaliseer(invoer, tmp_path / f"{naam}.xlsx", datum=datum)
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert (tmp_path / "a.xlsx").read_bytes() != (tmp_path / "c.xlsx").read_bytes()
+
+
+def test_unsolvable_scenario_is_marked_beside_its_figures_and_in_the_charts(uitvoer):
+    pad, _ = uitvoer["vergelijking"]
+    werkboek = openpyxl.load_workbook(pad)
+    for blad in ("Vergelijking", "Verschil", "Per_fonds", "Per_regio", "Per_instrument"):
+        teksten = [c.value for rij in werkboek[blad].iter_rows() for c in rij if isinstance(c.value, str)]
+        melding = [t for t in teksten if t.startswith("Scenario 'onmogelijk' heeft geen oplossing")]
+        assert melding and "banenafspraak" in melding[0], blad
+    titels = " ".join(grafieken(pad))
+    assert "geen oplossing: onmogelijk" in titels
