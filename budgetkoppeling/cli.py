@@ -67,7 +67,9 @@ def standaard_opties(functie):
         except KeyboardInterrupt:
             uitvoer.fouten.print("Afgebroken.")
             sys.exit(130)
-        except Exception as fout:  # a bug: short message, traceback only with --debug
+        except (SystemExit, GeneratorExit):
+            raise
+        except BaseException as fout:  # a bug (a Rust panic is a BaseException): short message, no traceback
             if debug:
                 raise
             uitvoer.fouten.print(

@@ -71,6 +71,7 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
     soort = _soort_bestand(inhoud)
     if soort is not None:
         raise BestandFout(f"Bestand '{pad.name}' kan niet gelezen worden: {soort}.")
+    _controleer_omvang(pad.name, inhoud)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -83,7 +84,9 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
                 drop_empty_cols=False,
                 raise_if_empty=False,
             )
-    except Exception as fout:  # calamine raises many kinds for broken files
+    except BaseException as fout:  # calamine raises many kinds for broken files, a Rust panic included
+        if isinstance(fout, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
         if "EncryptionInfo".encode("utf-16-le") in inhoud[:1 << 20]:
             oorzaak = "het werkboek is met een wachtwoord beveiligd"
         elif inhoud.startswith(b"\xd0\xcf\x11\xe0"):
@@ -112,6 +115,91 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
         invoer.bladen[blad.naam] = _lees_blad(blad.naam, bladnaam, frame, invoer)
         _meld_bijzondere_cellen(blad.naam, frame, bijzonder.get(bladnaam, {}), invoer)
     return invoer
+
+
+GROOTSTE_DEEL = 500 * 2**20  # bytes: a part of the archive (a sheet) unpacked
+GROOTSTE_VERHOUDING = 100  # unpacked / packed, for parts above VERHOUDING_VANAF
+VERHOUDING_VANAF = 10 * 2**20
+EXCEL_RIJEN = 1_048_576  # the most rows a sheet has in Excel
+_RIJ = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_RIJNUMMER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+
+
+def _controleer_omvang(naam: str, inhoud: bytes) -> None:
+    """Refuse, before anything is unpacked, a workbook that would take the machine down: a zip bomb
+    (a part larger than GROOTSTE_DEEL unpacked, or packed more than GROOTSTE_VERHOUDING times) or
+    a sheet longer than Excel allows. Reads the archive's directory and streams each sheet's XML
+    in chunks, so memory stays bounded; a broken archive is left to calamine's message."""
+    if not inhoud.startswith(b"PK"):
+        return
+    try:
+        archief = zipfile.ZipFile(io.BytesIO(inhoud))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with archief:
+        delen = archief.infolist()
+        bladen = {deel: blad for blad, deel in _veilige_bladpaden(archief, delen).items()}
+
+        def weiger(deel: zipfile.ZipInfo, waarom: str, soort: str = "een zogeheten zipbom") -> None:
+            wat = f"het blad '{bladen[deel.filename]}'" if deel.filename in bladen else f"het deel '{deel.filename}'"
+            raise BestandFout(f"Bestand '{naam}' kan niet gelezen worden: {wat} {waarom}. Dit lijkt een "
+                              f"beschadigd of kwaadaardig bestand ({soort}); open het in Excel, "
+                              "controleer de bladen en sla het opnieuw op.")
+
+        for deel in delen:
+            mb = f"{deel.file_size / 2**20:,.0f}".replace(",", ".")
+            if deel.file_size > GROOTSTE_DEEL:
+                weiger(deel, f"is uitgepakt {mb} MB; budgetkoppeling leest ten hoogste 500 MB per deel")
+            if (deel.file_size > VERHOUDING_VANAF
+                    and deel.file_size > GROOTSTE_VERHOUDING * max(1, deel.compress_size)):
+                verhouding = f"{deel.file_size / max(1, deel.compress_size):,.0f}".replace(",", ".")
+                weiger(deel, f"is {verhouding} keer samengeperst ({mb} MB uitgepakt); budgetkoppeling "
+                             f"aanvaardt ten hoogste {GROOTSTE_VERHOUDING} keer")
+        for deel in delen:
+            if deel.filename in bladen:
+                rijen = _aantal_rijen(archief, deel)
+                if rijen > EXCEL_RIJEN:
+                    weiger(deel, f"heeft meer dan {EXCEL_RIJEN:,} rijen".replace(",", ".")
+                           + "; Excel zelf kent er ten hoogste zoveel", "geen werkboek dat Excel kan maken")
+
+
+def _veilige_bladpaden(archief: zipfile.ZipFile, delen: list[zipfile.ZipInfo]) -> dict[str, str]:
+    """Sheet name -> part, as far as the (size-checked) workbook parts tell; else every worksheet part."""
+    klein = all(d.file_size <= GROOTSTE_DEEL for d in delen if d.filename in ("xl/workbook.xml",
+                                                                            "xl/_rels/workbook.xml.rels"))
+    if klein:
+        try:
+            return _bladpaden(archief)
+        except (KeyError, ValueError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+            pass
+    return {d.filename: d.filename for d in delen if d.filename.startswith("xl/worksheets/")}
+
+
+def _aantal_rijen(archief: zipfile.ZipFile, deel: zipfile.ZipInfo) -> int:
+    """The number of rows of a sheet part: the highest row number, or the count of rows without one.
+    Streams the part in blocks; a row tag that straddles two blocks is counted in the second."""
+    hoogste = aantal = 0
+    staart = b""
+    try:
+        with archief.open(deel) as stroom:
+            while True:
+                blok = stroom.read(1 << 20)
+                data = staart + blok
+                einde = len(data) if not blok else max(0, len(data) - 1024)  # at the end: everything
+                for treffer in _RIJ.finditer(data, 0, len(data)):
+                    if treffer.start() >= einde:
+                        break
+                    aantal += 1
+                for treffer in _RIJNUMMER.finditer(data):
+                    if treffer.start() >= einde:
+                        break
+                    hoogste = max(hoogste, int(treffer.group(1)))
+                if not blok or max(hoogste, aantal) > EXCEL_RIJEN:  # the end, or too long already
+                    break
+                staart = data[einde:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return 0  # unreadable: calamine gives the message
+    return max(hoogste, aantal)
 
 
 _DUBBELE_KOP = re.compile(r"^(.*)_\d+$")  # calamine names a repeated header 'naam_1', 'naam_2'

@@ -697,6 +697,65 @@ def potentieel_100000_fouten(pad):
     met(fouten)(pad)
 
 
+# --- 6b. hostile archives: zip bombs and sheets longer than Excel allows (refused before unpacking) --
+
+def met_blad_xml(blad: str, stukken: Callable[[], object]) -> Callable[[Path], None]:
+    """A writer: the basis workbook with the XML part of ``blad`` replaced by the byte strings that
+    ``stukken()`` yields, streamed into the archive (nothing large is held in memory)."""
+
+    def maak(pad: Path) -> None:
+        bron = zipfile.ZipFile(io.BytesIO(xlsx_bytes()))
+        namen = [n for n in bron.namelist() if n.startswith("xl/worksheets/sheet")]
+        volgorde = [b.naam for b in BLADEN if b.naam in als_tabel(basis())]
+        doel = sorted(namen, key=lambda n: int(n.rsplit("sheet", 1)[1].split(".")[0]))[volgorde.index(blad)]
+        with zipfile.ZipFile(pad, "w", zipfile.ZIP_DEFLATED) as archief:
+            for naam in bron.namelist():
+                if naam != doel:
+                    archief.writestr(naam, bron.read(naam))
+            with archief.open(doel, "w", force_zip64=True) as stroom:
+                for stuk in stukken():
+                    stroom.write(stuk)
+
+    return maak
+
+
+KOP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+       b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+STAART = b"</sheetData></worksheet>"
+
+
+def witruimte(megabytes: int):
+    def stukken():
+        yield KOP
+        blok = b" " * (1 << 20)
+        for _ in range(megabytes):
+            yield blok
+        yield STAART
+
+    return stukken
+
+
+@geval("groot", 3, "zipbom_witruimte.xlsx", "Potentieel", "520 MB", "500 MB", "zipbom")
+def zipbom_witruimte(pad):
+    met_blad_xml("Potentieel", witruimte(520))(pad)
+
+
+@geval("groot", 3, "zipbom_verhouding.xlsx", "Potentieel", "keer samengeperst", "ten hoogste 100 keer")
+def zipbom_verhouding(pad):
+    met_blad_xml("Potentieel", witruimte(60))(pad)
+
+
+@geval("groot", 3, "te_veel_rijen.xlsx", "Potentieel", "meer dan 1.048.576 rijen", "Excel")
+def te_veel_rijen(pad):
+    def stukken():
+        yield KOP
+        for begin in range(1, 1_048_578, 100_000):
+            yield b"".join(b'<row r="%d"/>' % r for r in range(begin, min(begin + 100_000, 1_048_578)))
+        yield STAART
+
+    met_blad_xml("Potentieel", stukken)(pad)
+
+
 # --- 7. valid input, but no plan satisfies every rule -------------------------------------------
 
 @geval("geen_oplossing", 4, "Participatiebudget", VOORBEELD_REGIO, "2026", "ontbreekt")

@@ -270,6 +270,36 @@ def test_unexpected_error_exit_1_without_traceback(sjabloon, tmp_path, monkeypat
         run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx", "--debug")
 
 
+def test_a_rust_panic_while_reading_is_an_unreadable_file_exit_3(sjabloon, tmp_path, monkeypatch):
+    from polars.exceptions import PanicException  # derives from BaseException, not Exception
+
+    import budgetkoppeling.io
+
+    def paniek(*args, **kwargs):
+        raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(budgetkoppeling.io.pl, "read_excel", paniek)
+    resultaat = run("valideer", sjabloon)
+    assert resultaat.exit_code == 3
+    assert "kan niet gelezen worden" in resultaat.output and sjabloon.name in resultaat.output
+    assert "Traceback" not in resultaat.output and "PanicException" not in resultaat.output
+
+
+def test_a_rust_panic_elsewhere_is_exit_1_without_traceback(sjabloon, tmp_path, monkeypatch):
+    from polars.exceptions import PanicException
+
+    import budgetkoppeling.model
+
+    def paniek(*args, **kwargs):
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(budgetkoppeling.model, "bouw", paniek)
+    resultaat = run("optimaliseer", sjabloon, "-o", tmp_path / "plan.xlsx")
+    assert resultaat.exit_code == 1
+    assert "Dit is een fout in budgetkoppeling" in resultaat.output and "Traceback" not in resultaat.output
+    assert not (tmp_path / "plan.xlsx").exists()
+
+
 def test_output_gets_normal_file_permissions(sjabloon, tmp_path):
     plan = tmp_path / "plan.xlsx"
     assert run("optimaliseer", sjabloon, "-o", plan).exit_code == 0

@@ -49,3 +49,22 @@ def test_corpus_case(geval: Geval, tmp_path, monkeypatch):
     assert code == verwacht_valideer, melding
     assert map_inhoud(invoer_map) == voor
     assert list(uit.iterdir()) == ([] if geval.verwacht else [uit / "plan.xlsx"])
+
+
+@pytest.mark.parametrize("naam", ["zipbom_witruimte", "zipbom_verhouding", "te_veel_rijen"])
+def test_hostile_archives_are_refused_in_bounded_memory(naam, tmp_path):
+    """The bombs are refused from the archive's directory and a streamed scan: the process's peak
+    memory stays far below what unpacking them would take (520 MB, 1 million rows)."""
+    import os
+    import subprocess
+    import sys
+
+    geval = next(g for g in GEVALLEN if g.naam == naam)
+    pad = tmp_path / geval.bestandsnaam
+    geval.maak(pad)
+    proces = subprocess.Popen([sys.executable, "-m", "budgetkoppeling", "valideer", str(pad)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, gebruik = os.wait4(proces.pid, 0)
+    melding = proces.stderr.read().decode() + proces.stdout.read().decode()
+    assert os.waitstatus_to_exitcode(status) == 3, melding
+    assert gebruik.ru_maxrss < 400 * 1024, f"piekgeheugen {gebruik.ru_maxrss / 1024:.0f} MB"  # kB on Linux
