@@ -13,6 +13,7 @@ import click
 from . import VOORBEELD, __version__
 from .errors import BudgetkoppelingFout, GeenOplossing, InvoerFout
 from .klik import Groep, installeer
+from .onderbreking import SIGINT_CODE, SIGTERM_CODE, Beeindigd, sigterm_als_onderbreking
 
 installeer()  # click's own messages in Dutch, before the first click type below is made
 
@@ -58,15 +59,17 @@ def standaard_opties(functie):
     def omhulsel(*args, stil: bool, als_json: bool, debug: bool, **kwargs):
         uitvoer = Uitvoer(stil, als_json)
         try:
-            functie(*args, uitvoer=uitvoer, **kwargs)
+            with sigterm_als_onderbreking():  # SIGTERM ends a run as Ctrl-C does, with the same clean-up
+                functie(*args, uitvoer=uitvoer, **kwargs)
         except BudgetkoppelingFout as fout:
             _meld_fout(uitvoer, fout)
             sys.exit(fout.exit_code)
         except click.ClickException:
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as onderbreking:  # Ctrl-C, or SIGTERM (Beeindigd)
             uitvoer.fouten.print("Afgebroken.")
-            sys.exit(130)
+            uitvoer.json({"status": "afgebroken"})
+            sys.exit(SIGTERM_CODE if isinstance(onderbreking, Beeindigd) else SIGINT_CODE)
         except (SystemExit, GeneratorExit):
             raise
         except BaseException as fout:  # a bug (a Rust panic is a BaseException): short message, no traceback

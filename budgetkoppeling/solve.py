@@ -18,6 +18,7 @@ import polars as pl
 from .bestanden import stille_stdout
 from .errors import BudgetkoppelingFout
 from .model import LANDELIJK, Model
+from .onderbreking import in_kind, in_kindproces
 
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7
 OPTIMAAL, ONMOGELIJK, ONBEGRENSD, ONBEKEND = "optimaal", "onmogelijk", "onbegrensd", "onbekend"
@@ -153,10 +154,19 @@ def _highs_uitkomst(h, model: Model, geheel: bool = False) -> Uitkomst:
 
 
 def _highs(model: Model, geheel: bool) -> Uitkomst:
-    """HiGHS's dual simplex (branch and bound for a MIP) on the matrix."""
+    """HiGHS's dual simplex (branch and bound for a MIP) on the matrix, in a forked child: HiGHS checks
+    its interrupt callback only after presolve (seconds on a large model), a child ends at once."""
+    import highspy  # noqa: F401 - imported before the fork
+
+    return in_kindproces(_highs_hier, model, model.matrix("csr"), geheel)
+
+
+def _highs_hier(model: Model, matrix, geheel: bool) -> Uitkomst:
     import highspy
 
-    lp = _highs_lp(model, model.matrix("csr"), geheel)
+    if in_kind():  # in a forked child HiGHS's thread pool is the parent's, without its threads: a fresh one
+        highspy._Highs.resetGlobalScheduler(False)
+    lp = _highs_lp(model, matrix, geheel)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     with stille_stdout():
@@ -206,31 +216,48 @@ def _clp_uitkomst(simplex, teken: float) -> Uitkomst:
 
 
 def _clp(model: Model) -> Uitkomst:
-    """Clp in process (cylp) on the same arrays."""
-    from cylp.cy import CyClpSimplex
+    """Clp (cylp) on the same arrays, in a forked child: cylp holds the interpreter for the whole
+    solve, so only a child process lets Ctrl-C or SIGTERM stop it at once (onderbreking.py)."""
+    from cylp.cy import CyClpSimplex  # noqa: F401 - imported before the fork
 
     if model.aantal_kolommen == 0:
         return Uitkomst(OPTIMAAL, np.zeros(0), np.zeros(model.aantal_rijen))
+    matrix = model.matrix("csc")  # built (and cached) in this process
+    return in_kindproces(_clp_hier, model, matrix)
+
+
+def _clp_hier(model: Model, matrix) -> Uitkomst:
+    from cylp.cy import CyClpSimplex
+
     simplex = CyClpSimplex()
-    teken = _clp_laad(simplex, model, model.matrix("csc"))
+    teken = _clp_laad(simplex, model, matrix)
     with stille_stdout():
         simplex.initialSolve()
     return _clp_uitkomst(simplex, teken)
 
 
 def _cbc_via_pulp(model: Model) -> Uitkomst:
-    """A MIP with CBC through the model's PuLP view (the values are read back by column order)."""
+    """A MIP with CBC through the model's PuLP view, in a child process that a signal can stop (the
+    ``cbc`` program with it, its files removed). The view is built here: polars, which builds it,
+    cannot run in a forked child (its thread pool stays behind)."""
+    probleem = model.als_pulp()
+    return in_kindproces(_cbc_in_map, model.aantal_rijen, probleem, model.kolomnamen(), tijdelijke_map=True)
+
+
+def _cbc_in_map(rijen: int, probleem, kolomnamen: list[str], map_) -> Uitkomst:
+    """CBC on ``probleem`` with its MPS and solution files in ``map_`` (values read back by column order)."""
     import pulp
 
-    probleem = model.als_pulp()
     kolommen = {v.name: v for v in probleem.variables()}
+    oplosser = pulp.PULP_CBC_CMD(msg=False, _skip_v4_deprecation=True)
+    oplosser.tmpDir = str(map_)
     with stille_stdout():
-        status = probleem.solve(pulp.PULP_CBC_CMD(msg=False, _skip_v4_deprecation=True))
+        status = probleem.solve(oplosser)
     naam = pulp.LpStatus[status]
     if naam != "Optimal":
         return Uitkomst(ONMOGELIJK if naam == "Infeasible" else ONBEKEND)
-    waarden = np.array([kolommen[n].varValue or 0.0 if n in kolommen else 0.0 for n in model.kolomnamen()])
-    return Uitkomst(OPTIMAAL, waarden, np.zeros(model.aantal_rijen))
+    waarden = np.array([kolommen[n].varValue or 0.0 if n in kolommen else 0.0 for n in kolomnamen])
+    return Uitkomst(OPTIMAAL, waarden, np.zeros(rijen))
 
 
 def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:

@@ -83,7 +83,11 @@ def los_scenario_op(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
 
 
 def _start_werker() -> None:
-    """A worker's start-up: import what solving a scenario needs."""
+    """A worker's start-up: import what solving a scenario needs. Ctrl-C in the terminal reaches the
+    whole process group; the parent alone handles it (and ends the workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from . import model, rapport, solve  # noqa: F401
 
 
@@ -94,6 +98,19 @@ def _werkers(aantal: int) -> concurrent.futures.ProcessPoolExecutor:
     for _ in range(aantal):  # the pool starts a process per task that finds no idle one
         pool.submit(int)
     return pool
+
+
+def _beeindig_werkers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Terminate the pool's worker processes and wait for them (a worker's own solve child dies with
+    it: onderbreking._sterf_met_ouder)."""
+    processen = list((getattr(pool, "_processes", None) or {}).values())
+    for proces in processen:
+        proces.terminate()
+    for proces in processen:
+        proces.join(timeout=5)
+        if proces.is_alive():
+            proces.kill()
+            proces.join()
 
 
 def vergelijk(
@@ -134,6 +151,10 @@ def vergelijk(
                 uitkomsten[inv.scenario] = los_scenario_op(inv, oplosser)
                 melding(inv.scenario, len(uitkomsten), len(aangepast))
         klaar = True
+    except BaseException:
+        if pool is not None:  # interrupted or failed: end the workers now, mid-solve or not
+            _beeindig_werkers(pool)
+        raise
     finally:
         if pool is not None:  # after an error, or unused: not waited for (its workers stop when idle)
             pool.shutdown(wait=klaar and len(aangepast) > 1, cancel_futures=True)

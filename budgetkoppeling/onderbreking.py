@@ -1,0 +1,160 @@
+"""Stopping on request: SIGTERM handled like Ctrl-C, and solves that a signal can interrupt.
+
+Python runs a signal handler only between bytecodes, so a solver that holds the
+interpreter inside one C call (Clp through cylp, the ``cbc`` program PuLP waits for)
+would make Ctrl-C wait for the end of the solve. :func:`in_kindproces` therefore runs
+such a solve in a forked child process in its own process group: the parent waits on a
+pipe in short steps, so a signal ends the wait at once, and then kills the child's whole
+group (the ``cbc`` program with it) and removes the child's temporary folder. HiGHS runs
+in a child too: it looks at its interrupt callback only after presolve, seconds into a
+large model. The child gets everything prepared as numpy arrays or PuLP objects: polars
+cannot run in a forked child (its thread pool stays behind in the parent).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+SIGTERM_CODE = 143  # 128 + SIGTERM, as a shell reports a process ended by it
+SIGINT_CODE = 130
+
+
+_IN_KIND = False  # True in a child made by in_kindproces
+
+
+def in_kind() -> bool:
+    """Whether this process is a solve child made by :func:`in_kindproces`."""
+    return _IN_KIND
+
+
+class Beeindigd(KeyboardInterrupt):
+    """SIGTERM arrived: a KeyboardInterrupt, so that every clean-up for Ctrl-C runs for it too."""
+
+
+@contextlib.contextmanager
+def sigterm_als_onderbreking() -> Iterator[None]:
+    """Meanwhile SIGTERM raises :class:`Beeindigd` in the main thread (elsewhere: nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def beeindig(signum, frame):
+        raise Beeindigd()
+
+    vorige = signal.signal(signal.SIGTERM, beeindig)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, vorige)
+
+
+def kan_vorken() -> bool:
+    """Whether solves go to a forked child: on POSIX, from the main thread (where signals arrive)."""
+    return (hasattr(os, "fork") and sys.platform != "darwin"
+            and threading.current_thread() is threading.main_thread())
+
+
+def in_kindproces(functie: Callable, *argumenten, tijdelijke_map: bool = False):
+    """``functie(*argumenten)`` (with ``tijdelijke_map``: and a fresh temporary folder as the last
+    argument) in a forked child; returns its result or raises its exception. A KeyboardInterrupt
+    or :class:`Beeindigd` in the parent kills the child's process group and removes the folder
+    before it propagates. Where forking is not possible the call runs here."""
+    map_ = Path(tempfile.mkdtemp(prefix="budgetkoppeling-")) if tijdelijke_map else None
+    extra = (map_,) if map_ is not None else ()
+    try:
+        if not kan_vorken():
+            return functie(*argumenten, *extra)
+        return _in_kind(functie, argumenten + extra)
+    finally:
+        if map_ is not None:
+            shutil.rmtree(map_, ignore_errors=True)
+
+
+def _in_kind(functie: Callable, argumenten: tuple):
+    lezen, schrijven = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its own group, default signals, the result down the pipe, then gone
+        global _IN_KIND
+        _IN_KIND = True
+        code = 0
+        try:
+            os.close(lezen)
+            os.setpgid(0, 0)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            _sterf_met_ouder()
+            try:
+                bericht = ("resultaat", functie(*argumenten))
+            except BaseException as fout:  # handed to the parent, which raises it
+                bericht = ("fout", fout)
+            try:
+                data = pickle.dumps(bericht, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as fout:  # an exception that cannot be pickled: its text
+                data = pickle.dumps(("fout", RuntimeError(f"{type(bericht[1]).__name__}: {fout}")))
+            with os.fdopen(schrijven, "wb") as pijp:
+                pijp.write(data)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(schrijven)
+    with contextlib.suppress(OSError):  # also here: no window in which a signal misses the group
+        os.setpgid(pid, pid)
+    klaar = False
+    try:
+        data = _lees_tot_einde(lezen)
+        os.waitpid(pid, 0)
+        klaar = True
+    finally:
+        if not klaar:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("het rekenproces stopte zonder uitkomst")
+    soort, waarde = pickle.loads(data)
+    if soort == "fout":
+        raise waarde
+    return waarde
+
+
+def _lees_tot_einde(lezen: int) -> bytes:
+    """Everything the child writes, waiting in steps of a tenth of a second: the kernel may hand a
+    signal to any thread (polars' pool, rich's refresh), and only a main thread that wakes up runs
+    Python's handler; a blocking read would sleep through Ctrl-C until the solve ends."""
+    import select
+
+    stukken = []
+    try:
+        while True:
+            gereed, _, _ = select.select([lezen], [], [], 0.1)
+            if gereed:
+                stuk = os.read(lezen, 1 << 20)
+                if not stuk:
+                    return b"".join(stukken)
+                stukken.append(stuk)
+    finally:
+        os.close(lezen)
+
+
+def _sterf_met_ouder() -> None:
+    """Linux: the child gets SIGKILL when its parent dies, however the parent ends."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

@@ -1,0 +1,184 @@
+"""Ctrl-C and SIGTERM (issue 15, items 26 and 27): a run stops within moments, even mid-solve, prints
+"Afgebroken.", exits 130 or 143 and leaves nothing behind: no output or temporary file, no child
+process (Clp's, the cbc program, vergelijk's workers), no temporary folder.
+
+The runs are real processes signalled from here (Linux: children are found through /proc)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from budgetkoppeling.cli import main
+from budgetkoppeling.io import schrijf_invoer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from genereer import rijen as gegenereerd  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def kinderen(pid: int) -> set[int]:
+    """Every descendant of ``pid``."""
+    gevonden: set[int] = set()
+    te_doen = [pid]
+    while te_doen:
+        ouder = te_doen.pop()
+        for taak in Path(f"/proc/{ouder}/task").glob("*"):
+            try:
+                nieuw = {int(p) for p in (taak / "children").read_text().split()}
+            except OSError:
+                continue
+            te_doen += list(nieuw - gevonden)
+            gevonden |= nieuw
+    return gevonden
+
+
+def leeft(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
+
+
+def opdracht(naam: str) -> str:
+    try:
+        return Path(f"/proc/{naam}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+@pytest.fixture(scope="module")
+def groot(tmp_path_factory) -> Path:
+    """A generated workbook of 150 planning units: about ten seconds of solving."""
+    pad = tmp_path_factory.mktemp("groot") / "groot.xlsx"
+    schrijf_invoer(pad, gegenereerd(150, 15, 5, 6, 3))
+    return pad
+
+
+@pytest.fixture
+def start(tmp_path):
+    """Start ``python -m budgetkoppeling ARGS`` with its own TMPDIR; returns (process, output folder,
+    temporary folder). At the end of the test whatever still runs of it is killed."""
+    gestart: list[subprocess.Popen] = []
+
+    def begin(*args) -> tuple[subprocess.Popen, Path, Path]:
+        uit = tmp_path / "uit"
+        tijdelijk = tmp_path / "tmp"
+        uit.mkdir()
+        tijdelijk.mkdir()
+        omgeving = {**os.environ, "TMPDIR": str(tijdelijk), "TMP": str(tijdelijk)}
+        proces = subprocess.Popen([sys.executable, "-m", "budgetkoppeling", *map(str, args)], cwd=uit,
+                                  env=omgeving, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        gestart.append(proces)
+        return proces, uit, tijdelijk
+
+    yield begin
+    for proces in gestart:
+        for pid in kinderen(proces.pid) | {proces.pid}:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proces.communicate()
+
+
+def wacht_tot(voorwaarde, tijd: float = 60.0) -> None:
+    einde = time.monotonic() + tijd
+    while not voorwaarde():
+        assert time.monotonic() < einde, "de voorwaarde trad niet op"
+        time.sleep(0.05)
+
+
+def stop(proces: subprocess.Popen, signaal: int) -> tuple[int, str, float]:
+    """Send ``signaal``; the exit code, stderr and the seconds the process took to end."""
+    begin = time.monotonic()
+    proces.send_signal(signaal)
+    _, fouten = proces.communicate(timeout=60)
+    return proces.returncode, fouten, time.monotonic() - begin
+
+
+def test_sigterm_during_a_clp_solve_ends_the_solve_child_at_once(groot, start):
+    proces, uit, tijdelijk = start("optimaliseer", groot, "-o", "plan.xlsx", "--oplosser", "cbc")
+    wacht_tot(lambda: bool(kinderen(proces.pid)))  # Clp runs in its own child: the solve has begun
+    time.sleep(0.5)
+    onder = kinderen(proces.pid)
+    code, fouten, duur = stop(proces, signal.SIGTERM)
+    assert code == 143, fouten
+    assert "Afgebroken." in fouten and "Traceback" not in fouten
+    assert duur < 3, f"{duur:.1f} s na het signaal"  # the solve alone takes about ten seconds
+    wacht_tot(lambda: not any(leeft(p) for p in onder), 5)
+    assert list(uit.iterdir()) == [] and list(tijdelijk.iterdir()) == []
+
+
+def test_ctrl_c_during_a_highs_solve_interrupts_the_solve(groot, start):
+    proces, uit, _ = start("optimaliseer", groot, "-o", "plan.xlsx", "--oplosser", "highs")
+    time.sleep(4.0)  # reading and building take under two seconds, the solve about ten
+    code, fouten, duur = stop(proces, signal.SIGINT)
+    assert code == 130, fouten
+    assert "Afgebroken." in fouten and "Traceback" not in fouten
+    assert duur < 3, f"{duur:.1f} s na Ctrl-C"
+    assert list(uit.iterdir()) == []
+
+
+def test_sigterm_ends_the_cbc_program_and_removes_its_files(tmp_path, start):
+    pad = tmp_path / "mip.xlsx"
+    schrijf_invoer(pad, gegenereerd(10, 15, 5, 6, 3))  # CBC needs minutes for this MIP
+    proces, uit, tijdelijk = start("optimaliseer", pad, "-o", "plan.xlsx", "--oplosser", "cbc",
+                                   "--geheel")
+
+    def cbc_draait() -> list[int]:
+        return [p for p in kinderen(proces.pid) if "cbc" in opdracht(p).split(" ")[0]]
+
+    wacht_tot(lambda: bool(cbc_draait()), 120)
+    cbc = cbc_draait()
+    assert list(tijdelijk.glob("budgetkoppeling-*")), "de bestanden van cbc staan in een eigen map"
+    code, fouten, duur = stop(proces, signal.SIGTERM)
+    assert code == 143, fouten
+    assert "Afgebroken." in fouten
+    wacht_tot(lambda: not any(leeft(p) for p in cbc), 5)
+    assert list(tijdelijk.iterdir()) == [], list(tijdelijk.iterdir())
+    assert list(uit.iterdir()) == []
+
+
+def test_sigterm_ends_vergelijks_workers(groot, start):
+    proces, uit, _ = start("vergelijk", groot, "-o", "v.xlsx")
+    wacht_tot(lambda: len(kinderen(proces.pid)) >= 2)  # the two workers (and the resource tracker)
+    time.sleep(3.0)  # the base scenario is being solved
+    onder = kinderen(proces.pid)
+    code, fouten, _ = stop(proces, signal.SIGTERM)
+    assert code == 143, fouten
+    assert "Afgebroken." in fouten and "Traceback" not in fouten
+    wacht_tot(lambda: not any(leeft(p) for p in onder), 10)
+    assert list(uit.iterdir()) == []
+
+
+def test_sigterm_while_writing_leaves_no_temporary_file(werkboek, tmp_path, monkeypatch):
+    from budgetkoppeling.rapport import plan as rapport_plan
+
+    from .conftest import twee_instrumenten
+
+    echt = rapport_plan._schrijf_plan
+
+    def half_en_dan_sigterm(plan, pad):
+        Path(pad).write_bytes(b"PK half")
+        os.kill(os.getpid(), signal.SIGTERM)
+        echt(plan, pad)
+
+    monkeypatch.setattr(rapport_plan, "_schrijf_plan", half_en_dan_sigterm)
+    invoer = werkboek(twee_instrumenten())
+    uit = tmp_path / "uit"
+    uit.mkdir()
+    resultaat = CliRunner().invoke(main, ["optimaliseer", str(invoer), "-o", str(uit / "plan.xlsx")])
+    assert resultaat.exit_code == 143
+    assert "Afgebroken." in resultaat.output
+    assert list(uit.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored after the command
