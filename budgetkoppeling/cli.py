@@ -344,8 +344,8 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_vergelijking.xlsx")
     if uitvoer.stil or uitvoer.als_json:
-        resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser, parallel=not serieel,
-                                  datum=datum)
+        resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser,
+                                  parallel=False if serieel else None, datum=datum)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -357,7 +357,7 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
                 balk.update(taak, completed=klaar, total=totaal, description=f"Klaar: {scenario}")
 
             resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser,
-                                      parallel=not serieel, voortgang=voortgang, datum=datum)
+                                      parallel=False if serieel else None, voortgang=voortgang, datum=datum)
     uitvoer.json({
         "status": "geschreven", "uitvoer": str(doel), "seconden": round(resultaat.seconden, 2),
         "parallel": resultaat.parallel,

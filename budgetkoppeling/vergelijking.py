@@ -100,6 +100,15 @@ def _werkers(aantal: int) -> concurrent.futures.ProcessPoolExecutor:
     return pool
 
 
+PARALLEL_VANAF = 5_000  # cells (potential rows x instruments): measured in bench/README.md
+
+
+def omvang(invoer: Invoer) -> int:
+    """The size that decides serial or parallel: rows of Potentieel times instruments, about the
+    number of participant cells before segments."""
+    return len(invoer.potentieel) * len(invoer.instrumenten)
+
+
 def _beeindig_werkers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     """Terminate the pool's worker processes and wait for them (a worker's own solve child dies with
     it: onderbreking._sterf_met_ouder)."""
@@ -119,25 +128,29 @@ def vergelijk(
     scenarios: list[str] | None = None,
     *,
     oplosser: str | None = None,
-    parallel: bool = True,
+    parallel: bool | None = None,
     voortgang: Callable[[str, int, int], None] | None = None,
     datum: datetime.date | None = None,
 ) -> Vergelijking:
     """Solve ``basis`` and each scenario (all of the sheet by default); write the comparison workbook.
 
+    ``parallel``: True on both cores, False one after the other, None (default) both cores only
+    from :data:`PARALLEL_VANAF` cells on (below it starting the workers costs more than they save).
     ``voortgang(scenario, klaar, totaal)`` is called as scenarios finish; ``datum`` is the
     calculation date the workbook shows (default today).
     """
     begin = time.perf_counter()
-    werkers = min(os.cpu_count() or 1, 2) if parallel else 1
-    # start the workers first: they import the solver stack while this process reads the input
-    pool = _werkers(werkers) if werkers > 1 else None
+    kernen = min(os.cpu_count() or 1, 2)
+    # asked for: start the workers first, they import the solver stack while this process reads
+    pool = _werkers(kernen) if parallel and kernen > 1 else None
     klaar = False
     try:
         invoer = lees_en_valideer(Path(pad))
         namen = ["basis"] + [n for n in (scenarios or scenario_namen(invoer)[1:]) if n != "basis"]
         namen = list(dict.fromkeys(namen))
         aangepast = [pas_toe(invoer, naam) for naam in namen]  # raises InvoerFout before any solving
+        if parallel is None and kernen > 1 and len(aangepast) > 1 and omvang(invoer) >= PARALLEL_VANAF:
+            pool = _werkers(kernen)
         melding = voortgang or (lambda scenario, klaar, totaal: None)
         uitkomsten: dict[str, Uitkomst] = {}
         if pool is not None and len(aangepast) > 1:

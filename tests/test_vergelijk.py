@@ -89,6 +89,17 @@ def test_parallel_and_serial_give_identical_workbooks(scenario_werkboek, tmp_pat
     assert (tmp_path / "parallel.xlsx").read_bytes() == (tmp_path / "serieel.xlsx").read_bytes()
 
 
+def test_automatic_choice_is_serial_below_the_measured_size(scenario_werkboek, tmp_path):
+    from budgetkoppeling.validate import lees_en_valideer
+    from budgetkoppeling.vergelijking import PARALLEL_VANAF, omvang
+
+    klein = vergelijk(scenario_werkboek, tmp_path / "klein.xlsx")  # parallel=None: the size decides
+    assert omvang(lees_en_valideer(scenario_werkboek)) < PARALLEL_VANAF and not klein.parallel
+    assert omvang(lees_en_valideer(budgetkoppeling.VOORBEELD)) >= PARALLEL_VANAF
+    groot = vergelijk(budgetkoppeling.VOORBEELD, tmp_path / "groot.xlsx", ["Jobcoaching 20% beter"])
+    assert groot.parallel
+
+
 def test_vergelijk_cli(scenario_werkboek, tmp_path):
     resultaat = CliRunner().invoke(main, ["vergelijk", str(scenario_werkboek), "-o", str(tmp_path / "v.xlsx"),
                                           "--scenario", "bezuiniging", "--json"], catch_exceptions=False)
