@@ -102,6 +102,9 @@ class Invoer:
         return list(range(self.start, self.eind + 1))
 
 
+VERPLICHTE_BLADEN = {blad.naam for blad in BLADEN if blad.verplicht}
+
+
 def lees_en_valideer(pad: Path) -> Invoer:
     """Read and validate an input workbook; raise :class:`InvoerFout` listing every problem."""
     return valideer(lees_werkboek(pad))
@@ -122,8 +125,7 @@ def valideer(ruw: RuweInvoer) -> Invoer:
         if not rijen and blad.naam in ("Regios", "Fondsen", "Instrumenten", "Doelgroepen"):  # the name lists
             problemen.append(Probleem(blad.naam, None, None, None,
                                       "het blad heeft geen rijen; vul minstens één regel in"))
-    if any(blad.verplicht and blad.naam not in getypt for blad in BLADEN):
-        raise InvoerFout(_een_melding_per_cel(problemen, ruw), ruw.meldingen)
+    # a missing sheet counts as an empty one, so that every other problem is still found and reported
     controle = Controle(getypt, problemen)
     invoer = controle.bouw()
     if controle.problemen:
@@ -381,6 +383,8 @@ class Controle:
             return True
         if waarde in namen:
             return True
+        if bron not in self.bladen and bron in VERPLICHTE_BLADEN:  # reported once: no follow-up per row
+            return False
         hint = next((n for n in namen if n.casefold() == waarde.casefold()), None)
         melding = f"onbekende naam; staat niet in het blad '{bron}'"
         if hint is not None:
@@ -442,6 +446,7 @@ class Controle:
         scenarios = self.controleer_scenarios(regios, fondsnamen, instrumentnamen, groepnamen, beleidsregels)
         huidige = self.controleer_huidige_verdeling(regios, instrumentnamen, groepnamen, effecten)
         self.waarschuw_verdacht(fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
+        self.waarschuw_vergeten_jaren(regios, fondsen, budget, doelgroepen, potentieel)
         return Invoer(
             start=self.start or 0, eind=self.eind or 0,
             disconteringsvoet=self.disconteringsvoet, kostenindexatie=self.kostenindexatie,
@@ -474,6 +479,43 @@ class Controle:
                 self.meldingen.append(
                     f"Doelgroep '{doelgroep}' heeft in het blad Potentieel geen enkele persoon en krijgt dus geen "
                     "deelnemers.")
+
+    def waarschuw_vergeten_jaren(self, regios, fondsen, budget, doelgroepen, potentieel) -> None:
+        """A plan year without rows where the other years have them: a forgotten year, most likely
+        (no Potentieel for a group in 2029, no Participatiebudget in 2029)."""
+        if self.start is None or self.eind is None or self.start > self.eind:
+            return
+        jaren = list(range(self.start, self.eind + 1))
+
+        def ontbrekend(aanwezig: set[int]) -> list[int]:
+            return [t for t in jaren if t not in aanwezig] if aanwezig else []
+
+        for doelgroep in doelgroepen:
+            per_jaar = {t for (_r, g, t) in potentieel if g == doelgroep}
+            for t in ontbrekend(per_jaar):
+                self.meldingen.append(
+                    f"Potentieel: doelgroep '{doelgroep}' heeft rijen voor andere planjaren, maar geen voor {t}; "
+                    f"in {t} kan deze groep dus niet starten. Vergeten?")
+        for fonds, gegevens in fondsen.items():
+            laatste = gegevens.vervaljaar if gegevens.vervaljaar is not None else self.eind
+            missend: dict[int, list[str | None]] = {}
+            for regio in [None] if gegevens.landelijk else regios:
+                per_jaar = {t for (f, r, t) in budget if f == fonds and r == regio}
+                if not per_jaar and not gegevens.landelijk:
+                    continue  # a regional fund that this region does not have
+                for t in ontbrekend(per_jaar):
+                    if t <= laatste:  # after its vervaljaar a fund pays nothing by design
+                        missend.setdefault(t, []).append(regio)
+            for t, waar in sorted(missend.items()):
+                if gegevens.landelijk:
+                    plek = ""
+                elif len(waar) <= 3:
+                    plek = " voor " + ", ".join(f"'{r}'" for r in waar)
+                else:
+                    plek = f" voor {len(waar)} regio's ({', '.join(repr(r) for r in waar[:3])}, ...)"
+                self.meldingen.append(
+                    f"Budgetten: fonds '{fonds}' heeft{plek} budget in andere planjaren, maar niet in {t}; "
+                    f"in {t} betaalt het daar dus niets (behalve wat het overhevelt). Vergeten?")
 
     def controleer_instellingen(self) -> None:
         blad = "Instellingen"

@@ -258,3 +258,40 @@ def test_a_typo_in_a_name_gets_the_closest_names(werkboek, getypt, voorstel):
     bladen["Budgetten"][0]["fonds"] = getypt
     (tekst,) = [p.tekst() for p in problemen(werkboek, bladen)]
     assert "onbekende naam" in tekst and f"bedoelt u '{voorstel}'" in tekst, tekst
+
+
+def test_a_forgotten_year_gets_a_notice(werkboek):
+    bladen = voorbeeld_rijen()
+    laatste = max(int(r["jaar"]) for r in bladen["Potentieel"])
+    bladen["Potentieel"] = [r for r in bladen["Potentieel"] if not (r["doelgroep"] == "bijstand"
+                                                                     and int(r["jaar"]) == laatste)]
+    bladen["Budgetten"] = [r for r in bladen["Budgetten"] if not (r["fonds"] == "Participatiebudget"
+                                                                   and int(r["jaar"]) == laatste)]
+    meldingen = budgetkoppeling.valideer(werkboek(bladen)).meldingen
+    assert any("doelgroep 'bijstand'" in m and f"geen voor {laatste}" in m for m in meldingen), meldingen
+    assert any("fonds 'Participatiebudget'" in m and f"niet in {laatste}" in m and "Vergeten?" in m
+               for m in meldingen), meldingen
+    # the template itself, and a fund that ends at its vervaljaar, give no such notice
+    assert not [m for m in budgetkoppeling.valideer(werkboek(voorbeeld_rijen())).meldingen if "Vergeten?" in m]
+    assert not [m for m in budgetkoppeling.valideer(budgetkoppeling.VOORBEELD).meldingen if "Vergeten?" in m]
+
+
+def test_missing_instellingen_still_reports_every_other_problem(werkboek):
+    bladen = voorbeeld_rijen()
+    del bladen["Instellingen"]
+    bladen["Budgetten"][0]["regio"] = None  # a regional fund without a region
+    bladen["Effecten"][0]["plaatsingskans"] = 1.5
+    gevonden = problemen(werkboek, bladen)
+    teksten = [p.tekst() for p in gevonden]
+    assert any("Instellingen" in t and "ontbreekt" in t for t in teksten), teksten
+    assert any("regionaal: vul de regio in" in t for t in teksten), teksten
+    assert ("Effecten", 2, "plaatsingskans") in plaatsen(gevonden)
+
+
+def test_a_missing_name_sheet_is_one_problem_not_one_per_row(werkboek):
+    bladen = voorbeeld_rijen()
+    del bladen["Regios"]
+    bladen["Effecten"][0]["plaatsingskans"] = 1.5
+    teksten = [p.tekst() for p in problemen(werkboek, bladen)]
+    assert teksten == ["Blad 'Regios': verplicht blad ontbreekt",
+                       "Blad 'Effecten', rij 2, kolom 'plaatsingskans': moet 1 of minder zijn (gevonden: 1.5)"]
