@@ -118,6 +118,14 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
             zinnen[f"Fonds '{s['fonds']}' betaalt ten hoogste {getal(round(100 * aandelen[sleutel], 1))}% van de "
                    f"kosten van {s['instrument']} voor {s['doelgroep']} (cofinanciering); de rest moet uit een ander "
                    "fonds komen."] = None
+    looptijd: dict[tuple[str, int], None] = {}
+    for _nummer, s in _actief(elastisch, duals, "looptijd"):
+        looptijd[(s["instrument"], int(s["jaar"]))] = None
+    for instrument, jaar in looptijd:
+        duur = elastisch.invoer.instrumenten[instrument].duur
+        zinnen[f"Instrument '{instrument}' duurt {getal(duur)} jaar: een traject dat in {jaar} start, loopt na "
+               f"de planperiode ({elastisch.invoer.start}-{elastisch.invoer.eind}) door, en dat mag niet "
+               "(doorloop_na_planperiode = nee in Instellingen)."] = None
     for _nummer, s in _actief(elastisch, duals, "potentieel"):
         zinnen[f"Het potentieel van {s['doelgroep']} in {s['regio']} is te klein."] = None
     for _nummer, s in _actief(elastisch, duals, "budget"):

@@ -384,3 +384,19 @@ def test_beleidsregel_minimum_without_money_names_the_rule(werkboek, oplosser):
     totaal = sum(t["tekort"] for t in fout.value.tekorten)
     assert soorten <= {"budget", "beleidsregel"}
     assert totaal == pytest.approx(3) or totaal == pytest.approx(6_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_looptijd_named_when_a_minimum_needs_a_trajectory_past_the_plan(werkboek, oplosser):
+    # I takes two years; plan 2026-2027 without run-on: nobody may start in 2027, so a minimum of
+    # 5 starts in each year (jaar = elk) fails for 2027 by 5, and the diagnosis names the duration.
+    bladen = basis(jaren=(2026, 2027), doorloop_na_planperiode="nee")
+    bladen["Instrumenten"][0]["duur_jaren"] = 2
+    bladen["Budgetten"] = [budget("P", 100_000, t) for t in (2026, 2027)]
+    bladen["Beleidsregels"] = [regel(regel="beschut", jaar="elk", grootheid="deelnemers", operator=">=", waarde=5)]
+    with pytest.raises(GeenOplossing) as fout:
+        budgetkoppeling.optimaliseer(werkboek(bladen), oplosser=oplosser)
+    assert [(t["soort"], round(t["tekort"], 6)) for t in fout.value.tekorten] == [("beleidsregel", 5)]
+    assert "jaar=2027" in fout.value.tekorten[0]["regel"]
+    assert any("duurt 2 jaar" in b and "2027" in b and "doorloop_na_planperiode" in b
+               for b in fout.value.betrokken), fout.value.betrokken
