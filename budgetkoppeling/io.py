@@ -104,7 +104,7 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
     for bladnaam, frame in gelezen.items():
         blad = bekend.get(normaliseer_naam(bladnaam))
         if blad is None:
-            if normaliseer_naam(bladnaam) != "uitleg":  # the template's own explanation
+            if normaliseer_naam(bladnaam) not in ("uitleg", "keuzelijsten"):  # the template's own sheets
                 invoer.meldingen.append(f"Blad '{bladnaam}' is geen invoerblad en wordt overgeslagen.")
             continue
         if blad.naam in invoer.bladen:
@@ -381,6 +381,7 @@ class Keuze:
     lijst: list[str] | None = None  # fixed values
     bron: str | None = None  # a sheet whose first column lists the allowed names
     streng: bool = True  # False: the dropdown suggests, other text (alle, elk) is allowed
+    extra: tuple[str, ...] = ()  # offered above the names of ``bron``: ("alle",) or ("alle", "elk")
     minimum: float | None = None
     maximum: float | None = None
     geheel: bool = False
@@ -407,6 +408,7 @@ def schrijf_sjabloonwerkboek(doel: Path, bladen: dict[str, list[dict]], uitleg: 
             blad.write_string(rij, 0, regel, titel if rij == 0 else tekst)
             if len(regel) > 100:  # wrapped text: spreadsheet programs do not always grow the row
                 blad.set_row(rij, 15 * (len(regel) // 100 + 1))
+        lijsten = _keuzelijsten(hulp)
         for gegevens in BLADEN:
             rijen = bladen.get(gegevens.naam, [])
             kolommen = list(gegevens.kolommen)
@@ -418,20 +420,64 @@ def schrijf_sjabloonwerkboek(doel: Path, bladen: dict[str, list[dict]], uitleg: 
             })
             for nummer, kolom in enumerate(kolommen):
                 schema = gegevens.kolommen[kolom]
-                werkblad.set_column(nummer, nummer, max(14, len(kolom) + 4))
+                # as wide as the header and the example values (and the header's dropdown arrow)
+                breedte = max([len(kolom) + 4] + [len(str(r[nummer])) + 2 for r in data if r[nummer] is not None])
+                werkblad.set_column(nummer, nummer, min(60, max(14, breedte)))
                 uitleg_kolom = (schema.description or "") + (" (verplicht)" if schema.required else " (mag leeg)")
                 werkblad.write_comment(0, nummer, uitleg_kolom, {"x_scale": 2, "y_scale": 1.2})
                 keuze = hulp.get((gegevens.naam, kolom))
                 if keuze is not None:
-                    werkblad.data_validation(1, nummer, regels, nummer, _validatie(keuze, kolom, uitleg_kolom))
+                    werkblad.data_validation(1, nummer, regels, nummer,
+                                             _validatie(keuze, kolom, uitleg_kolom, lijsten))
             werkblad.freeze_panes(1, 0)
+            werkblad.set_landscape()  # printed: A4 landscape, one page wide, the header on every page
+            werkblad.set_paper(9)
+            werkblad.fit_to_pages(1, 0)
+            werkblad.repeat_rows(0)
+            werkblad.set_header(f"&LBudgetkoppeling: invoer&C{gegevens.naam}")
+            werkblad.set_footer("&CPagina &P van &N")
+        _schrijf_keuzelijsten(werkboek, lijsten, regels)
         werkboek.close()
 
     schrijf_atomisch(Path(doel), schrijf)
 
 
-def _validatie(keuze: Keuze, kolom: str, uitleg: str) -> dict:
+KEUZELIJSTEN = "Keuzelijsten"  # the template's hidden sheet of dropdown lists; skipped when read
+
+
+def _keuzelijsten(hulp: dict[tuple[str, str], Keuze]) -> list[tuple[str, tuple[str, ...]]]:
+    """The (source sheet, extra values) pairs that need a list of their own: alle / elk and the names."""
+    return sorted({(k.bron, k.extra) for k in hulp.values() if k.bron is not None and k.extra})
+
+
+def _schrijf_keuzelijsten(werkboek, lijsten: list[tuple[str, tuple[str, ...]]], regels: int) -> None:
+    """A hidden sheet with one column per list: the extra values, then each name of the source sheet
+    (a formula that shows Regios!A2 and so on, so that names added later appear in the dropdown)."""
+    if not lijsten:
+        return
+    blad = werkboek.add_worksheet(KEUZELIJSTEN)
+    for kolom, (bron, extra) in enumerate(lijsten):
+        blad.write_string(0, kolom, f"{bron} ({', '.join(extra)})")
+        for rij, waarde in enumerate(extra, start=1):
+            blad.write_string(rij, kolom, waarde)
+        for nummer in range(regels):
+            cel = f"{bron}!A{nummer + 2}"
+            blad.write_formula(len(extra) + 1 + nummer, kolom, f'=IF({cel}="","",{cel})', None, "")
+    blad.hide()
+
+
+def _lijstbereik(keuze: Keuze, lijsten: list[tuple[str, tuple[str, ...]]], regels: int) -> str:
+    kolom = _kolomletter(lijsten.index((keuze.bron, keuze.extra)))
+    return f"={KEUZELIJSTEN}!${kolom}$2:${kolom}${regels + len(keuze.extra) + 1}"
+
+
+def _validatie(keuze: Keuze, kolom: str, uitleg: str, lijsten=(), regels: int = 1000) -> dict:
     melding = {"input_title": kolom[:32], "input_message": uitleg[:255]}
+    if keuze.bron is not None and keuze.extra:
+        woorden = " of ".join(keuze.extra)
+        return {"validate": "list", "source": _lijstbereik(keuze, list(lijsten), regels), "show_error": keuze.streng,
+                **melding, "error_title": "Onbekende naam",
+                "error_message": f"Kies een naam uit het blad {keuze.bron}, of {woorden}."}
     if keuze.lijst is not None:
         return {"validate": "list", "source": keuze.lijst, "show_error": keuze.streng, **melding,
                 "error_title": "Ongeldige waarde", "error_message": ("Kies een van: " + ", ".join(keuze.lijst))[:255]}

@@ -170,13 +170,14 @@ for _blad, _kolommen in {
 for _blad in ("Potentieel", "Huidige_verdeling"):
     HULP[(_blad, "jaar")] = _JAAR
 HULP[("Potentieel", "aantal")] = _BEDRAG
-for _blad, _kolommen in {
-    "Financieringsregels": ("instrument", "doelgroep"), "Afnemende_meeropbrengst": ("instrument",),
-    "Beleidsregels": ("regio", "fonds", "instrument", "doelgroep"),
-    "Scenarios": ("fonds", "regio", "instrument", "doelgroep"),
-}.items():
-    for _kolom in _kolommen:  # a name from the list, or alle / elk: suggest, do not refuse
-        HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom], streng=False)
+for _blad, _kolommen, _extra in (
+    ("Financieringsregels", ("instrument", "doelgroep"), ("alle",)),
+    ("Afnemende_meeropbrengst", ("instrument",), ("alle",)),
+    ("Beleidsregels", ("regio", "fonds", "instrument", "doelgroep"), ("alle", "elk")),
+    ("Scenarios", ("fonds", "regio", "instrument", "doelgroep"), ("alle",)),
+):
+    for _kolom in _kolommen:  # a name from the list, or alle (and elk): offered in the dropdown
+        HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom], streng=False, extra=_extra)
 
 
 def schrijf_sjabloon(doel: Path, leeg: bool = False) -> None:

@@ -22,7 +22,8 @@ def sjabloon(tmp_path_factory):
 
 def test_sheets_tables_and_comments_come_from_the_schemas(sjabloon):
     werkboek = openpyxl.load_workbook(sjabloon)
-    assert werkboek.sheetnames == ["Uitleg"] + [blad.naam for blad in BLADEN]
+    assert werkboek.sheetnames == ["Uitleg"] + [blad.naam for blad in BLADEN] + ["Keuzelijsten"]
+    assert werkboek["Keuzelijsten"].sheet_state == "hidden"
     assert "budgetkoppeling valideer" in " ".join(str(c.value) for c in werkboek["Uitleg"]["A"])
     for blad in BLADEN:
         werkblad = werkboek[blad.naam]
@@ -56,6 +57,35 @@ def test_dropdowns_and_number_checks(sjabloon):
     assert regels["regio"].showErrorMessage is False  # a name, alle or elk
     assert validaties(werkboek["Scenarios"])["aanpassing"].type == "list"
     assert validaties(werkboek["Instrumenten"])["duur_jaren"].type == "whole"
+
+
+def test_filter_dropdowns_offer_alle_and_elk_and_the_names(sjabloon):
+    werkboek = openpyxl.load_workbook(sjabloon)
+    lijsten = werkboek["Keuzelijsten"]
+
+    def aanbod(blad: str, kolom: str) -> list:
+        bron = validaties(werkboek[blad])[kolom].formula1
+        assert bron.startswith("Keuzelijsten!"), bron
+        letter = bron.split("!$")[1].split("$")[0]
+        cellen = [lijsten[f"{letter}{r}"].value for r in range(2, 6)]
+        return cellen
+
+    assert aanbod("Beleidsregels", "regio")[:3] == ["alle", "elk", '=IF(Regios!A2="","",Regios!A2)']
+    assert aanbod("Beleidsregels", "instrument")[:2] == ["alle", "elk"]
+    assert aanbod("Scenarios", "fonds")[:2] == ["alle", '=IF(Fondsen!A2="","",Fondsen!A2)']  # no elk there
+    assert aanbod("Financieringsregels", "doelgroep")[0] == "alle"
+
+
+def test_columns_fit_and_every_sheet_prints_landscape_one_page_wide(sjabloon):
+    werkboek = openpyxl.load_workbook(sjabloon)
+    instellingen = werkboek["Instellingen"]
+    assert instellingen.column_dimensions["A"].width >= len("doorloop_na_planperiode") + 2
+    for blad in BLADEN:
+        werkblad = werkboek[blad.naam]
+        assert werkblad.page_setup.orientation == "landscape", blad.naam
+        assert werkblad.page_setup.fitToWidth in (None, 1) and werkblad.page_setup.fitToHeight == 0  # 1 is the default
+        assert werkblad.sheet_properties.pageSetUpPr.fitToPage
+        assert werkblad.print_title_rows in ("1:1", "$1:$1")
 
 
 def test_leeg_has_headers_only(tmp_path):
