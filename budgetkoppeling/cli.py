@@ -433,7 +433,7 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
         tabel.add_column(kolom, justify="right")
     plannen = [resultaat.huidig, zelfde_geld, zelfde_plaatsingen, resultaat.optimum.kerncijfers]
     tabel.add_row("Verwachte plaatsingen", *[getal(round(p["plaatsingen"], 1)) if p else "-" for p in plannen])
-    tabel.add_row("Gewogen plaatsingen (doelstelling)",
+    tabel.add_row("Gewogen plaatsingen",
                   *[getal(round(p["gewogen_plaatsingen"], 1)) if p else "-" for p in plannen])
     tabel.add_row("Uitgaven", *[euro(p["uitgaven"]) if p else "-" for p in plannen])
     tabel.add_row("Kosten per plaatsing", *[euro(p["kosten_per_plaatsing"]) if p else "-" for p in plannen])

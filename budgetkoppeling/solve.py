@@ -36,7 +36,7 @@ class Oplossing:
     seconden: float
     kolomwaarden: np.ndarray
     rijduals: np.ndarray
-    duals_uit_relaxatie: bool = False  # with --geheel: the LP with the whole participants fixed
+    duals_uit_relaxatie: bool = False  # with --geheel: the duals are the LP relaxation's (fractional persons)
 
     def waarde(self, blok: str) -> pl.DataFrame:
         """The block's keys with ``waarde`` (solver noise below 1e-9 is 0: every variable is >= 0)."""
@@ -106,11 +106,64 @@ class Uitkomst:
 
 def _los_op(model: Model, naam: str, geheel: bool | None = None) -> Uitkomst:
     geheel = model.geheel if geheel is None else geheel
+    voorkeur = None if geheel or model.elastisch else financieringsvoorkeur(model)
     if naam == "highs":
-        return _highs(model, geheel)
+        return _highs(model, geheel, voorkeur)
     if geheel:
         return _cbc_via_pulp(model)
-    return _clp(model)
+    return _clp(model, voorkeur)
+
+
+SOORT_VOLGORDE = {"esf": 0, "sector": 1, "oeo": 2, "overig": 3, "participatiebudget": 4}
+OVERHEVEL_GEWICHT = 0.5  # a euro carried over weighs half a euro of the first fund to spend
+BREEK_GELIJKSPEL = 1e-3  # per euro or person
+
+
+@dataclass
+class Voorkeur:
+    """The second phase: ``kosten`` to minimise with the first objective kept at its optimum as a row."""
+
+    kosten: np.ndarray
+
+
+def financieringsvoorkeur(model: Model) -> Voorkeur | None:
+    """The second objective that makes the split over funds unique without changing the plan's
+    weighted placements (the first objective is kept as a row): minimise sum of w_f * y + 0.5 * sum
+    of c plus a small fixed tie-breaking cost per column, where w_f
+    is the rank of the fund (1, 2, ...) by (vervaljaar, soort, order in Fondsen): money that
+    expires first, then EU (esf), national (sector) and O&O money, the Participatiebudget last;
+    and carry over as little as needed. None when the model pays nothing. The participants stay
+    free: with them held at the first phase's values the solvers still differ where the
+    allocation itself has ties, and it was slower (bench/README.md)."""
+    y = model.variabelen.get("y")
+    if y is None or y.aantal == 0:
+        return None
+    fondsen = model.invoer.fondsen
+    volgorde = sorted(fondsen, key=lambda f: (fondsen[f].vervaljaar if fondsen[f].vervaljaar is not None else 10**6,
+                                              SOORT_VOLGORDE.get(fondsen[f].soort, 3), list(fondsen).index(f)))
+    rang = {f: float(n) for n, f in enumerate(volgorde, start=1)}
+    voorkeur = np.zeros(model.aantal_kolommen)
+    voorkeur[y.start:y.start + y.aantal] = y.sleutels["fonds"].replace_strict(rang, return_dtype=pl.Float64).to_numpy()
+    c = model.variabelen.get("c")
+    if c is not None:
+        voorkeur[c.start:c.start + c.aantal] = OVERHEVEL_GEWICHT
+    # ties (two instruments with equal placements, one fund in two years) broken the same way by
+    # every solver: a small fixed pseudo-random cost per column, far above the solvers' tolerances
+    # and far below the difference between two funds' ranks
+    voorkeur += BREEK_GELIJKSPEL * np.random.default_rng(20261202).random(model.aantal_kolommen)
+    return Voorkeur(voorkeur)
+
+
+def _vaste_doelrij(model: Model, doelwaarde: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The row that keeps the first objective at its optimum in the second phase: (columns,
+    coefficients, lower, upper), with a slack of 1e-12 relative: any slack is spent on the
+    preference (1e-10 moved 1e-8 participants to a cheaper instrument), and none at all let Clp
+    end in a status cylp does not know."""
+    kolommen = np.flatnonzero(model.doel).astype(np.int32)
+    speling = 1e-12 * max(1.0, abs(doelwaarde))
+    if model.zin == "max":
+        return kolommen, model.doel[kolommen], doelwaarde - speling, np.inf
+    return kolommen, model.doel[kolommen], -np.inf, doelwaarde + speling
 
 
 def _highs_lp(model: Model, matrix, geheel: bool = False):
@@ -153,15 +206,16 @@ def _highs_uitkomst(h, model: Model, geheel: bool = False) -> Uitkomst:
     return Uitkomst(OPTIMAAL, waarden, duals)
 
 
-def _highs(model: Model, geheel: bool) -> Uitkomst:
+def _highs(model: Model, geheel: bool, voorkeur: Voorkeur | None = None) -> Uitkomst:
     """HiGHS's dual simplex (branch and bound for a MIP) on the matrix, in a forked child: HiGHS checks
-    its interrupt callback only after presolve (seconds on a large model), a child ends at once."""
+    its interrupt callback only after presolve (seconds on a large model), a child ends at once.
+    With ``voorkeur`` an LP is solved a second time, warm, for the split over funds."""
     import highspy  # noqa: F401 - imported before the fork
 
-    return in_kindproces(_highs_hier, model, model.matrix("csr"), geheel)
+    return in_kindproces(_highs_hier, model, model.matrix("csr"), geheel, voorkeur)
 
 
-def _highs_hier(model: Model, matrix, geheel: bool) -> Uitkomst:
+def _highs_hier(model: Model, matrix, geheel: bool, voorkeur: Voorkeur | None = None) -> Uitkomst:
     import highspy
 
     if in_kind():  # in a forked child HiGHS's thread pool is the parent's, without its threads: a fresh one
@@ -177,7 +231,22 @@ def _highs_hier(model: Model, matrix, geheel: bool) -> Uitkomst:
         h.setOptionValue("presolve", "off")
         with stille_stdout():
             h.run()
-    return _highs_uitkomst(h, model, geheel)
+    uitkomst = _highs_uitkomst(h, model, geheel)
+    if voorkeur is None or uitkomst.status != OPTIMAAL or geheel:
+        return uitkomst
+    # second phase: the first objective kept at its optimum as a row, the preference as the cost
+    kolommen, coef, onder, boven = _vaste_doelrij(model, float(model.doel @ uitkomst.waarden))
+    h.addRow(onder, min(boven, highspy.kHighsInf), len(kolommen), kolommen, coef)
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+    h.changeColsCost(model.aantal_kolommen, np.arange(model.aantal_kolommen, dtype=np.int32), voorkeur.kosten)
+    with stille_stdout():
+        h.run()
+    tweede = _highs_uitkomst(h, model, geheel)
+    if tweede.status != OPTIMAAL:
+        return uitkomst
+    return Uitkomst(OPTIMAAL, tweede.waarden, uitkomst.duals)  # the duals of the plan's own objective
 
 
 def _clp_matrix(matrix):
@@ -215,25 +284,58 @@ def _clp_uitkomst(simplex, teken: float) -> Uitkomst:
                     teken * np.array(simplex.dualConstraintSolution, dtype=np.float64))
 
 
-def _clp(model: Model) -> Uitkomst:
+def _clp(model: Model, voorkeur: Voorkeur | None = None) -> Uitkomst:
     """Clp (cylp) on the same arrays, in a forked child: cylp holds the interpreter for the whole
     solve, so only a child process lets Ctrl-C or SIGTERM stop it at once (onderbreking.py)."""
     from cylp.cy import CyClpSimplex  # noqa: F401 - imported before the fork
 
     if model.aantal_kolommen == 0:
         return Uitkomst(OPTIMAAL, np.zeros(0), np.zeros(model.aantal_rijen))
-    matrix = model.matrix("csc")  # built (and cached) in this process
-    return in_kindproces(_clp_hier, model, matrix)
+    matrix = model.matrix("csc")  # built in this process
+    return in_kindproces(_clp_hier, model, matrix, voorkeur)
 
 
-def _clp_hier(model: Model, matrix) -> Uitkomst:
+def _clp_hier(model: Model, matrix, voorkeur: Voorkeur | None = None) -> Uitkomst:
     from cylp.cy import CyClpSimplex
 
     simplex = CyClpSimplex()
     teken = _clp_laad(simplex, model, matrix)
     with stille_stdout():
         simplex.initialSolve()
-    return _clp_uitkomst(simplex, teken)
+    uitkomst = _clp_uitkomst(simplex, teken)
+    if voorkeur is None or uitkomst.status != OPTIMAAL:
+        return uitkomst
+    # second phase: the LP with the objective row added, loaded anew and started from the first basis
+    import scipy.sparse
+
+    kolom_status, rij_status = simplex.getBasisStatus()
+    kolommen, coef, onder, boven = _vaste_doelrij(model, float(model.doel @ uitkomst.waarden))
+    doelrij = scipy.sparse.csc_matrix((coef, (np.zeros(len(kolommen), np.int32), kolommen)),
+                                      shape=(1, model.aantal_kolommen))
+    groter = scipy.sparse.vstack([matrix, doelrij], format="csc")
+    tweede = CyClpSimplex()
+    oneindig = tweede.getCoinInfinity()
+    (k_onder, k_boven), (r_onder, r_boven) = model.kolomgrenzen(), model.rijgrenzen()
+
+    def eindig(waarden) -> np.ndarray:
+        return np.clip(np.asarray(waarden, dtype=np.float64), -oneindig, oneindig)
+
+    tweede.loadProblem(_clp_matrix(groter), eindig(k_onder), eindig(k_boven), np.ascontiguousarray(voorkeur.kosten),
+                       eindig(np.append(r_onder, onder)), eindig(np.append(r_boven, boven)))
+    tweede.logLevel = 0
+    tweede.setPerturbation(50)
+    tweede.primalTolerance = CLP_TOLERANTIE
+    tweede.dualTolerance = CLP_TOLERANTIE
+    tweede.setBasisStatus(np.ascontiguousarray(kolom_status, dtype=np.int32),
+                          np.ascontiguousarray(np.append(rij_status, 1), dtype=np.int32))  # 1: basic
+    try:
+        with stille_stdout():
+            tweede.primal()
+    except IndexError:  # a status code cylp's table lacks: keep the first phase
+        return uitkomst
+    if tweede.getStatusCode() != 0:
+        return uitkomst
+    return Uitkomst(OPTIMAAL, np.array(tweede.primalVariableSolution, dtype=np.float64), uitkomst.duals)
 
 
 def _cbc_via_pulp(model: Model) -> Uitkomst:
@@ -277,8 +379,13 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
         raise BudgetkoppelingFout(f"De oplosser {naam} gaf geen optimale oplossing (status: {uitkomst.status}).")
     waarden, duals = uitkomst.waarden, uitkomst.duals
     relaxatie = model.geheel
-    if relaxatie:  # values and duals from the LP with the whole participants fixed
-        waarden, duals = _lp_bij_vaste_deelnemers(model, np.round(waarden), naam)
+    if relaxatie:
+        # values from the LP with the whole participants fixed (the split over funds and segments);
+        # shadow prices do not exist for whole numbers, so the duals are those of the same model with
+        # fractional participants (the LP relaxation), said so wherever they are shown
+        waarden, _ = _lp_bij_vaste_deelnemers(model, np.round(waarden), naam)
+        lp = _los_op(model, "highs" if naam == "highs" else "cbc", geheel=False)
+        duals = lp.duals if lp.status == OPTIMAAL else np.zeros(model.aantal_rijen)
     return Oplossing(
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam, model.geheel),
         doelwaarde=float(model.doel @ waarden) if len(waarden) else 0.0, seconden=seconden,

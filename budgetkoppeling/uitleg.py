@@ -49,7 +49,8 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
     return frame.sort(["extra_plaatsingen_per_100k", "fonds", "regio", "jaar"], descending=[True, False, False, False])
 
 
-EENHEID = {"deelnemers": "deelnemer", "uitgaven": "euro", "plaatsingen": "plaatsing"}
+EENHEID = {"deelnemers": "deelnemer", "uitgaven": "€ 100.000", "plaatsingen": "plaatsing"}
+PER_EENHEID = {"deelnemers": 1.0, "uitgaven": 100_000.0, "plaatsingen": 1.0}  # per euro a gain rounds to nothing
 
 
 def regelprijzen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> pl.DataFrame:
@@ -68,11 +69,21 @@ def regelprijzen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> pl.DataFr
             richting = "grens verhogen" if operator == "<=" else "grens verlagen"
         rijen.append({"regel": regel.omschrijving, "grootheid": regel.regel.grootheid, "operator": operator,
                       "grens": regel.regel.waarde, "versoepeling": richting,
-                      "eenheid": EENHEID[regel.regel.grootheid], "winst_per_eenheid": _schoon(winst)})
+                      "eenheid": EENHEID[regel.regel.grootheid],
+                      "winst_per_eenheid": _schoon(winst * PER_EENHEID[regel.regel.grootheid])})
     frame = pl.DataFrame(rijen, schema={
         "regel": pl.String, "grootheid": pl.String, "operator": pl.String, "grens": pl.Float64,
         "versoepeling": pl.String, "eenheid": pl.String, "winst_per_eenheid": pl.Float64})
     return frame.sort(["winst_per_eenheid", "regel"], descending=[True, False])
+
+
+def _klein_getal(waarde: float) -> str:
+    """A gain in Dutch with enough digits to show it (4,4; 0,0123; 2,1e-06 never becomes 0)."""
+    if waarde >= 1:
+        return getal(round(waarde, 2))
+    if waarde >= 1e-4:
+        return nl(round(waarde, 4))
+    return nl(float(f"{waarde:.2g}"))
 
 
 def _schoon(waarde: float) -> float:
@@ -208,8 +219,9 @@ def toelichting(oplossing: Oplossing, fondsen: pl.DataFrame, allocatie: pl.DataF
         f"aan uitgaven ({euro(kerncijfers['kosten_per_plaatsing'])} per plaatsing).")))
     if oplossing.duals_uit_relaxatie:
         zinnen.append(("hele deelnemers", (
-            "Het plan rekent met hele deelnemers. De schaduwprijzen en drempels komen uit het lineaire model "
-            "waarin die aantallen vastliggen; ze gelden dus bij kleine veranderingen.")))
+            "Het plan rekent met hele deelnemers. Bij hele aantallen bestaan schaduwprijzen niet: de schaduwprijzen, "
+            "drempels en redenen hieronder komen uit hetzelfde model met gebroken aantallen deelnemers en geven aan "
+            "wat een verandering daar ongeveer oplevert.")))
     zinnen += _fondszinnen(oplossing, fondsen)
     zinnen += _beste_euro(oplossing)
     zinnen += _potentieelzinnen(oplossing)
@@ -244,19 +256,35 @@ def _fondszinnen(oplossing: Oplossing, fondsen: pl.DataFrame) -> list[tuple[str,
 def _reden_onbenut(oplossing: Oplossing, fonds: str) -> str:
     """Why money of a fund stays unused: the first reason that applies."""
     model, invoer = oplossing.model, oplossing.model.invoer
-    cel = ["regio", "instrument", "doelgroep", "jaar"]
     y = oplossing.waarde("y").filter(pl.col("fonds") == fonds)
     if y.height == 0:
         return ("Reden: geen enkel instrument of doelgroep mag uit dit fonds worden betaald in de regio's en jaren "
                 "waarvoor het budget heeft (blad Financieringsregels, of het vervaljaar).")
-    y = y.with_columns(max_aandeel=model.cellen_y.filter(pl.col("fonds") == fonds)["max_aandeel"]).join(
-        oplossing.waarde("k").rename({"waarde": "kosten"}), on=cel, how="left")
-    aandelen = set(y["max_aandeel"].to_list())
-    betaald = y.filter(pl.col("kosten") > 1e-6)
-    aan_de_grens = bool((betaald["waarde"] >= betaald["max_aandeel"] * betaald["kosten"] - 1e-6).all())
-    if max(aandelen) < 1 and aan_de_grens:
-        return (f"Reden: dit fonds betaalt ten hoogste {procent(max(aandelen))} van de kosten, en er is niet genoeg "
-                "ander geld om de rest te betalen (cofinanciering).")
+    if oplossing.duals_uit_relaxatie and "budget" in model.families:  # whole persons: is the money worth something?
+        waardevol = oplossing.dual("budget").filter((pl.col("fonds") == fonds) & (pl.col("dual") > NUL)).height
+        if waardevol:
+            return ("Reden: het plan rekent met hele deelnemers. Met gebroken aantallen zou dit geld wel "
+                    "plaatsingen opleveren; wat overblijft is te weinig voor nog een hele deelnemer die aan de "
+                    "regels voldoet.")
+    # the rows that bind, read from the duals: first the co-financing caps of this fund (the rest of
+    # the cost must come from another fund, and that one is exhausted), then the potential of the
+    # groups it may pay for, then the policy rules
+    if "cofinanciering" in model.families:
+        kap = oplossing.dual("cofinanciering").filter((pl.col("fonds") == fonds) & (pl.col("dual").abs() > NUL))
+        if kap.height:
+            aandeel = max(model.cellen_y.filter(pl.col("fonds") == fonds)["max_aandeel"].to_list())
+            plekken = kap.select("regio", "jaar").unique()
+            op = (oplossing.dual("budget").filter((pl.col("fonds") != fonds) & (pl.col("dual") > NUL))
+                  .join(plekken, on=["regio", "jaar"], how="semi") if "budget" in model.families else None)
+            partners = sorted(set(op["fonds"].to_list())) if op is not None and op.height else []
+            landelijk = (oplossing.dual("budget").filter((pl.col("fonds") != fonds) & (pl.col("dual") > NUL)
+                                                         & (pl.col("regio") == LANDELIJK))["fonds"].to_list()
+                         if "budget" in model.families else [])
+            partners = sorted(set(partners) | set(landelijk))
+            wie = (f" ({' en '.join(partners)} {'is' if len(partners) == 1 else 'zijn'} daar volledig besteed)"
+                   if partners else "")
+            return (f"Reden: dit fonds betaalt ten hoogste {procent(aandeel)} van de kosten, en er is niet genoeg "
+                    f"ander geld om de rest te betalen{wie} (cofinanciering).")
     groepen = set(y["doelgroep"].to_list())
     potentieel_op = oplossing.dual("potentieel").filter(
         pl.col("doelgroep").is_in(sorted(groepen)) & (pl.col("dual") > NUL)).height if "potentieel" in model.families \
@@ -316,6 +344,10 @@ def _instrumentzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
             zinnen.append((drempel.instrument, (
                 f"Instrument '{drempel.instrument}' wordt niet ingezet. Het zou worden ingezet bij "
                 f"{' of bij '.join(delen)}.")))
+        elif not any(i == drempel.instrument for i, _g in oplossing.model.invoer.effecten):
+            zinnen.append((drempel.instrument, (
+                f"Instrument '{drempel.instrument}' wordt niet ingezet: het blad Effecten noemt geen enkele "
+                "doelgroep voor dit instrument, dus niemand mag eraan deelnemen.")))
         else:
             zinnen.append((drempel.instrument, (
                 f"Instrument '{drempel.instrument}' wordt niet ingezet, en zou ook bij een plaatsingskans van 100% "
@@ -336,16 +368,17 @@ def _regelzinnen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> list[tupl
     for naam, rijen in per_regel.items():
         beste = max(rijen, key=lambda r: r["winst_per_eenheid"])
         eenheid = beste["eenheid"]
-        if beste["operator"] == ">=":
-            hoe = f"één {eenheid} minder als ondergrens"
-        elif beste["operator"] == "<=":
-            hoe = f"één {eenheid} ruimer als bovengrens"
-        else:
-            hoe = f"de grens één {eenheid} {'hoger' if beste['versoepeling'] == 'grens verhogen' else 'lager'}"
-        waar = "" if totaal[naam] == 1 else f" in {len(rijen)} van de {totaal[naam]} gevallen"
+        stap = eenheid if eenheid.startswith("€") else "één " + eenheid
         winst = beste["winst_per_eenheid"]
+        if beste["operator"] == ">=":
+            hoe = f"{stap} minder als ondergrens"
+        elif beste["operator"] == "<=":
+            hoe = f"{stap} ruimer als bovengrens"
+        else:
+            hoe = f"de grens {stap} {'hoger' if beste['versoepeling'] == 'grens verhogen' else 'lager'}"
+        waar = "" if totaal[naam] == 1 else f" in {len(rijen)} van de {totaal[naam]} gevallen"
         zinnen.append((naam, (
             f"Beleidsregel '{naam}' is bindend{waar}. De regel kost plaatsingen: {hoe} levert tot "
-            f"{nl(round(winst, 4)) if winst < 1 else getal(round(winst, 2))} gewogen plaatsingen op"
+            f"{_klein_getal(winst)} gewogen plaatsingen op"
             f"{' (in ' + beste['regel'] + ')' if totaal[naam] > 1 else ''}.")))
     return zinnen

@@ -59,8 +59,8 @@ class Invoer:
         inst = {r["sleutel"].lower(): r["waarde"] for r in b["instellingen"]}
         self.start = int(float(inst["planperiode_start"]))
         self.eind = int(float(inst["planperiode_eind"]))
-        self.rho = float(inst.get("disconteringsvoet") or 0)
-        self.index = float(inst.get("kostenindexatie") or 0)
+        self.rho = float(str(inst.get("disconteringsvoet") or 0).replace(",", "."))  # '0,02' as typed
+        self.index = float(str(inst.get("kostenindexatie") or 0).replace(",", "."))
         self.doorloop = str(inst.get("doorloop_na_planperiode") or "nee").lower() == "ja"
         self.regios = [r["regio"] for r in b["regios"]]
         self.fondsen = {

@@ -6,6 +6,7 @@ the independent checker; the objective must equal the hand-computed value.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import budgetkoppeling
@@ -400,3 +401,36 @@ def test_looptijd_named_when_a_minimum_needs_a_trajectory_past_the_plan(werkboek
     assert "jaar=2027" in fout.value.tekorten[0]["regel"]
     assert any("duurt 2 jaar" in b and "2027" in b and "doorloop_na_planperiode" in b
                for b in fout.value.betrokken), fout.value.betrokken
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_financiering_split_prefers_expiring_then_eu_and_national_money(werkboek, tmp_path, oplosser):
+    # 10 participants cost EUR 10,000; P (participatiebudget), E (esf) and S (sector, expires in
+    # 2026) could each pay it all: S first, then E, the Participatiebudget only for the rest.
+    bladen = basis()
+    bladen["Fondsen"] += [{"fonds": "E", "soort": "esf"}, {"fonds": "S", "soort": "sector", "vervaljaar": 2026}]
+    bladen["Financieringsregels"] += [{"fonds": "E"}, {"fonds": "S"}]
+    bladen["Potentieel"][0]["aantal"] = 10
+    bladen["Budgetten"] = [budget("P", 20_000), budget("E", 6_000), budget("S", 3_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(10)
+    besteed = dict(zip(plan.fondsen["fonds"], plan.fondsen["besteed"]))
+    assert besteed == {"S": pytest.approx(3_000), "E": pytest.approx(6_000), "P": pytest.approx(1_000)}
+
+
+def test_highs_and_clp_give_the_same_split_where_the_first_solve_does_not():
+    from budgetkoppeling import solve
+    from budgetkoppeling.model import bouw
+    from budgetkoppeling.validate import lees_en_valideer
+
+    model = bouw(lees_en_valideer(budgetkoppeling.VOORBEELD))
+    y = model.variabelen["y"]
+    voorkeur = solve.financieringsvoorkeur(model)
+    een = [solve._highs(model, False).waarden, solve._clp(model).waarden]
+    twee = [solve._highs(model, False, voorkeur).waarden, solve._clp(model, voorkeur).waarden]
+    verschil = [float(np.max(np.abs(a[y.start:y.start + y.aantal] - b[y.start:y.start + y.aantal])))
+                for a, b in (een, twee)]
+    assert verschil[0] > 1_000  # alternative optima: the national example's first solves differ by millions
+    assert verschil[1] < 0.05  # the second phase: the same payments to the cent
+    for waarden in twee:  # and the plan's weighted placements stay the optimum
+        assert float(model.doel @ waarden) == pytest.approx(float(model.doel @ een[0]), rel=1e-9)

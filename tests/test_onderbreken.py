@@ -64,6 +64,17 @@ def groot(tmp_path_factory) -> Path:
     return pad
 
 
+def groot_met_scenarios(groot) -> Path:
+    """The large workbook with two scenarios: vergelijk then works on both cores."""
+    pad = groot.parent / "groot_scenarios.xlsx"
+    if not pad.exists():
+        bladen = gegenereerd(150, 15, 5, 6, 3)
+        bladen["Scenarios"] = [{"scenario": f"krimp {n}", "aanpassing": "budget", "factor": 0.9 - 0.1 * n}
+                               for n in range(2)]
+        schrijf_invoer(pad, bladen)
+    return pad
+
+
 @pytest.fixture
 def start(tmp_path):
     """Start ``python -m budgetkoppeling ARGS`` with its own TMPDIR; returns (process, output folder,
@@ -150,7 +161,7 @@ def test_sigterm_ends_the_cbc_program_and_removes_its_files(tmp_path, start):
 
 
 def test_sigterm_ends_vergelijks_workers(groot, start):
-    proces, uit, _ = start("vergelijk", groot, "-o", "v.xlsx")
+    proces, uit, _ = start("vergelijk", groot_met_scenarios(groot), "-o", "v.xlsx")
     wacht_tot(lambda: len(kinderen(proces.pid)) >= 2)  # the two workers (and the resource tracker)
     time.sleep(3.0)  # the base scenario is being solved
     onder = kinderen(proces.pid)

@@ -330,3 +330,57 @@ def test_lists_of_years_read_as_dutch_also_when_empty():
     assert jaren_tekst([2027]) == "2027"
     assert jaren_tekst([2026, 2028]) == "2026 en 2028"
     assert jaren_tekst([2028, 2026, 2027]) == "2026 tot en met 2028"
+
+
+def test_memo_unused_esf_names_the_cofinancing_and_the_exhausted_partner(werkboek):
+    # ESF+ pays at most 40%; P (6,000) is exhausted, so 10 participants at most, while the
+    # potential of H (2 people) is also used up: the cause of the unused ESF+ money is the
+    # co-financing (a dual on ESF+'s cap), not the potential.
+    bladen = basis()
+    bladen["Doelgroepen"].append({"doelgroep": "H"})
+    bladen["Potentieel"].append({"regio": "A", "doelgroep": "H", "jaar": 2026, "aantal": 2})
+    bladen["Effecten"].append({"instrument": "I", "doelgroep": "H", "plaatsingskans": 0.9})
+    bladen["Fondsen"].append({"fonds": "ESF+", "soort": "esf"})
+    bladen["Financieringsregels"].append({"fonds": "ESF+", "max_aandeel": 0.4})
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 6_000},
+                           {"fonds": "ESF+", "regio": "A", "jaar": 2026, "bedrag": 50_000}]
+    tekst = toelichting(werkboek, bladen)
+    assert "Het potentieel van de doelgroep H is in 1 van de 1 combinaties" in tekst  # H's potential is used up
+    assert ("Van ESF+ blijft € 46.000 onbenut (in 2026). Reden: dit fonds betaalt ten hoogste 40% van de kosten, "
+            "en er is niet genoeg ander geld om de rest te betalen (P is daar volledig besteed) (cofinanciering).") \
+        in tekst
+
+
+def test_memo_instrument_without_any_group(werkboek):
+    bladen = twee_instrumenten()
+    bladen["Instrumenten"].append({"instrument": "Zonder", "kosten_per_deelnemer": 10, "duur_jaren": 1,
+                                   "vertraging_jaren": 0})
+    tekst = toelichting(werkboek, bladen)
+    assert "Instrument 'Zonder' wordt niet ingezet: het blad Effecten noemt geen enkele doelgroep" in tekst
+    assert "andere grenzen" not in tekst
+
+
+def test_memo_euro_rule_gain_per_100k_not_rounded_to_nothing(werkboek):
+    # K places 1% for EUR 1,000; a minimum of EUR 2,000 on K costs (0.5 - 0.01) / 1,000 weighted
+    # placements per euro: 49 per EUR 100,000.
+    bladen = twee_instrumenten(kans_j=0.01)
+    bladen["Beleidsregels"] = [regel(regel="schuldhulp", instrument="J", grootheid="uitgaven", operator=">=",
+                                     waarde=2_000)]
+    tekst = toelichting(werkboek, bladen)
+    assert "Beleidsregel 'schuldhulp' is bindend. De regel kost plaatsingen: € 100.000 minder als ondergrens " \
+           "levert tot 49 gewogen plaatsingen op." in tekst
+
+
+def test_whole_persons_shadow_prices_come_from_the_fractional_model_and_leftover_money_says_why(werkboek):
+    # EUR 10,500 for I (EUR 1,000, chance 0.5) and 100 potential: 10.5 participants as fractions,
+    # 10 whole ones; EUR 500 stays. The fractional model values the budget at 0.5 per 1,000 euros.
+    bladen = basis()
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 10_500}]
+    plan = budgetkoppeling.optimaliseer(werkboek(bladen), geheel=True)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(10)
+    assert plan.schaduwprijzen["extra_plaatsingen_per_100k"][0] == pytest.approx(50)  # not 0
+    tekst = "\n".join(plan.toelichting["toelichting"])
+    assert "Bij hele aantallen bestaan schaduwprijzen niet" in tekst
+    assert "Van P blijft € 500 onbenut (in 2026). Reden: het plan rekent met hele deelnemers. Met gebroken " \
+           "aantallen zou dit geld wel plaatsingen opleveren" in tekst
+    assert "levert binnen de regels geen extra plaatsingen op" not in tekst

@@ -44,14 +44,24 @@ def teksten(pad: Path) -> set[str]:
     return gevonden
 
 
+KEUZELIJST_FORMULE = re.compile(rb'<f>IF\((Regios|Fondsen|Instrumenten|Doelgroepen)!A(\d+)="","",\1!A\2\)</f>')
+
+
 def controleer_geen_formules_of_links(pad: Path) -> None:
-    """No cell formula, no hyperlink, no external link and no user-defined name in ``pad``."""
+    """No cell formula, no hyperlink, no external link and no user-defined name in ``pad``. The
+    template's hidden Keuzelijsten sheet may hold only its own formulas: IF(Regios!A2="","",Regios!A2)."""
+    from budgetkoppeling.io import _bladpaden
+
     with zipfile.ZipFile(pad) as archief:
         namen = archief.namelist()
         assert not [n for n in namen if "externalLink" in n], namen
+        keuzelijsten = _bladpaden(archief).get("Keuzelijsten")
         for naam in namen:
             data = archief.read(naam)
-            if naam.startswith("xl/worksheets/sheet"):
+            if naam == keuzelijsten:
+                formules = re.findall(rb"<f[ >/].*?</f>", data)
+                assert formules and all(KEUZELIJST_FORMULE.fullmatch(f) for f in formules), naam
+            elif naam.startswith("xl/worksheets/sheet"):
                 assert not re.search(rb"<f[ >/]", data), f"formule in {naam}"
                 assert b"<hyperlink" not in data, f"link in {naam}"
             if naam.endswith(".rels"):

@@ -73,7 +73,7 @@ def plaats(werkboek, naam: str, frame: pl.DataFrame, formaten: dict[str, str], t
             breedte = max([len(naam_)] + [min(60, len(str(w))) for w in frame[naam_].head(500)])
             werkblad.set_column(kolom, kolom, min(60, max(10, breedte + 4)))
     werkblad.freeze_panes(1, 0)
-    pagina(werkblad, titel, scenario, werkboek.rekendatum)
+    pagina(werkblad, f"{titel} - {naam}", scenario, werkboek.rekendatum)
     return werkblad
 
 

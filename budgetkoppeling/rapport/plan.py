@@ -310,8 +310,9 @@ def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
     rij = max(2, plan.schaduwprijzen.height + 1) + 2
     kop = werkboek.add_format({"bold": True, "font_size": 12})
     if plan.oplossing.duals_uit_relaxatie:
-        werkblad.write_string(rij, 0, "Hele deelnemers: deze schaduwprijzen komen uit het lineaire model met de "
-                                      "aantallen deelnemers vast.", kop)
+        werkblad.write_string(rij, 0, "Hele deelnemers: bij hele aantallen bestaan schaduwprijzen niet. Deze komen "
+                                      "uit hetzelfde model met gebroken aantallen deelnemers en geven aan wat extra "
+                                      "geld of een ruimere regel daar ongeveer oplevert.", kop)
         rij += 2
     werkblad.write_string(rij, 0, "Bindende beleidsregels: gewogen plaatsingen per eenheid versoepeling", kop)
     frame = plan.regelprijzen
