@@ -175,3 +175,26 @@ def test_unsolvable_scenario_is_marked_beside_its_figures_and_in_the_charts(uitv
         assert melding and "banenafspraak" in melding[0], blad
     titels = " ".join(grafieken(pad))
     assert "geen oplossing: onmogelijk" in titels
+
+
+def test_tekorten_and_schaduwprijzen_print_readably(uitvoer):
+    """Item 12: euros in euro format, the memo column wraps (so the sheet is not shrunk to 4 pt),
+    names and headers are not cut."""
+    werkboek = openpyxl.load_workbook(uitvoer["evaluatie"][0])
+    tekorten = werkboek["Tekorten"]
+    rijen = list(tekorten.iter_rows(min_row=2))
+    assert rijen, "the hand plan of the fixture overdraws its budget"
+    for rij in rijen:
+        eenheid, tekort, memo = rij[8].value, rij[7], rij[9]
+        if eenheid == "euro":
+            assert "€" in tekort.number_format
+        assert memo.alignment.wrap_text
+    assert tekorten.column_dimensions["J"].width <= 80
+    for kolom, kop in zip("ABCDEFGHI", [c.value for c in next(tekorten.iter_rows(max_row=1))]):
+        waarden = [len(str(c.value)) for c in tekorten[kolom][1:] if c.value is not None]
+        assert tekorten.column_dimensions[kolom].width >= max([len(kop)] + waarden), kolom
+    schaduw = openpyxl.load_workbook(uitvoer["plan"][0])["Schaduwprijzen"]
+    for rij in schaduw.iter_rows():
+        for cel in rij:
+            if isinstance(cel.value, str) and len(cel.value) < 40:  # headers and names, not the notes
+                assert schaduw.column_dimensions[cel.column_letter].width >= len(cel.value), cel.value
