@@ -107,7 +107,7 @@ def test_first_tables_by_name_hold_numbers_as_numbers(uitvoer):
     assert kerncijfers["onmogelijk"].null_count() == len(KPIS)
     assert "Gewogen plaatsingen" in kerncijfers["omschrijving"][KPIS.index("gewogen_plaatsingen")]
     per_jaar = pl.read_excel(pad, table_name="Plaatsingen_per_jaar")
-    assert per_jaar.columns[:2] == ["jaar", "periode"]
+    assert per_jaar.columns[:4] == ["jaar", "basis", "krimp", "onmogelijk"] and "periode" in per_jaar.columns
     invoer = budgetkoppeling.valideer(pad.parent / "invoer_0.xlsx")
     for jaar, periode in zip(per_jaar["jaar"], per_jaar["periode"]):
         assert periode == ("planperiode" if jaar <= invoer.eind else "na de planperiode")

@@ -78,16 +78,16 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
                 if waarde is not None:
                     blad.write_number(1 + nummer, kolom, waarde, basis_euro if kolom == 1 else euro_fmt)
     jaren = sorted({j for u in uitkomsten for j in u.per_jaar})
-    jaar_rijen = [[j, "planperiode" if j <= invoer.eind else "na de planperiode"]
-                  + [u.per_jaar.get(j, 0.0) if ok else None for u, ok in zip(uitkomsten, opgelost)]
-                  + ["plaatsingen"] for j in jaren]
-    onder = tabel(blad, jaar_rij, uniek(["jaar", "periode", *scenario_koppen, "eenheid"]), jaar_rijen,
-                  [werkboek.add_format({"num_format": "0"}), None] + scenario_formaten(geld=False) + [None],
-                  "Plaatsingen_per_jaar", kopregel)
+    # the scenario columns under those of the table above; periode says which years lie after the plan
+    jaar_rijen = [[j] + [u.per_jaar.get(j, 0.0) if ok else None for u, ok in zip(uitkomsten, opgelost)]
+                  + ["plaatsingen", "planperiode" if j <= invoer.eind else "na de planperiode"] for j in jaren]
+    onder = tabel(blad, jaar_rij, uniek(["jaar", *scenario_koppen, "eenheid", "periode"]), jaar_rijen,
+                  [werkboek.add_format({"num_format": "0", "align": "left"})] + scenario_formaten(geld=False)
+                  + [None, None], "Plaatsingen_per_jaar", kopregel)
     blad.set_row(0, 30)
     blad.set_row(jaar_rij, 30)
     blad.set_column(0, 0, 30)
-    blad.set_column(1, n, 18)
+    blad.set_column(1, n, 20)  # room for € 3.943.499.981,00
     blad.set_column(n + 1, n + 1, 22)
     blad.set_column(n + 2, n + 2, 36)
     blad.freeze_panes(1, 1)
@@ -134,7 +134,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
                        naam, kopregel)
         werkblad.set_row(0, 30)
         werkblad.set_column(0, 0, 32)
-        werkblad.set_column(1, n, 18)
+        werkblad.set_column(1, n, 20)
         werkblad.freeze_panes(1, 1)
         meld_onopgelost(werkblad, onder_ + 1, n + 1)
         pagina(werkblad, titel(tekst), paginakop, werkboek.rekendatum)
@@ -168,14 +168,13 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     blad.insert_chart(plaatsen[1], 0, stapel)
     lijnen = werkboek.add_chart({"type": "line"})
     eerste_jaar, laatste_jaar = jaar_rij + 1, jaar_rij + max(1, len(jaren))
-    for kolom in range(2, 2 + n):
+    for kolom in range(1, 1 + n):
         lijnen.add_series({
             "name": ["Vergelijking", jaar_rij, kolom],
-            # two-level categories: the year, and under it planperiode / na de planperiode
-            "categories": ["Vergelijking", eerste_jaar, 0, laatste_jaar, 1],
+            "categories": ["Vergelijking", eerste_jaar, 0, laatste_jaar, 0],
             "values": ["Vergelijking", eerste_jaar, kolom, laatste_jaar, kolom],
             "marker": {"type": "circle"},
-            "line": {"width": 3.0 if kolom == 2 else 1.5, "color": BASIS_KLEUR if kolom == 2 else None},
+            "line": {"width": 3.0 if kolom == 1 else 1.5, "color": BASIS_KLEUR if kolom == 1 else None},
         })
     lijnen.set_title({"name": "Verwachte plaatsingen per jaar per scenario"})
     lijnen.set_x_axis({"name": f"Jaar van plaatsing (na {invoer.eind}: uit trajecten die in de planperiode "
@@ -189,7 +188,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
         "[$€-413] #,##0", 1 + KPIS.index("kosten_per_plaatsing"), 1, n, 0))
     blad.set_h_pagebreaks([eerste_grafiek, plaatsen[2]])
     blad.fit_to_pages(0, 0)
-    blad.set_print_scale(max(30, min(100, int(100 * 980 / (12 * (88 + 18 * n))))))
+    blad.set_print_scale(max(30, min(100, int(100 * 980 / (12 * (88 + 20 * n))))))
 
     # Info
     info = [
