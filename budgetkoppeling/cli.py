@@ -256,11 +256,11 @@ def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
     )
 
 
-@main.command()
+@main.command(name="valideer")
 @click.argument("invoer", type=INVOER)
 @click.option("--rapport", type=UITVOER, default=None, help="Schrijf de gevonden problemen ook naar dit werkboek.")
 @standaard_opties
-def valideer(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> None:
+def valideer_opdracht(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> None:
     """Controleer een invoerwerkboek en noem alle problemen tegelijk.
 
     \b

@@ -32,23 +32,23 @@ def eindig(*kolommen: str):
     return _eindig
 
 
-class Model(pa.DataFrameModel):
+class BladModel(pa.DataFrameModel):
     class Config:
         strict = True
 
 
-class Instellingen(Model):
+class Instellingen(BladModel):
     sleutel: str = pa.Field(description="naam van de instelling, bijvoorbeeld planperiode_start")
     waarde: str = pa.Field(description="waarde van de instelling")
 
 
-class Regios(Model):
+class Regios(BladModel):
     regio: str = pa.Field(description="naam van de arbeidsmarktregio (of gemeente)")
     centrumgemeente: str | None = pa.Field(nullable=True, description="centrumgemeente van de regio")
     omschrijving: str | None = pa.Field(nullable=True, description="vrije toelichting")
 
 
-class Fondsen(Model):
+class Fondsen(BladModel):
     fonds: str = pa.Field(description="naam van het fonds (de geldpot)")
     soort: str = pa.Field(
         isin=FONDS_SOORTEN,
@@ -67,7 +67,7 @@ class Fondsen(Model):
     )
 
 
-class Budgetten(Model):
+class Budgetten(BladModel):
     fonds: str = pa.Field(description="fonds uit het blad Fondsen")
     regio: str | None = pa.Field(
         nullable=True, description="regio uit het blad Regios; leeg bij een landelijk fonds",
@@ -86,7 +86,7 @@ class Verplichtingen(Budgetten):
     _eindig = eindig('bedrag')
 
 
-class Instrumenten(Model):
+class Instrumenten(BladModel):
     instrument: str = pa.Field(description="naam van het re-integratie-instrument")
     kosten_per_deelnemer: pl.Float64 = pa.Field(
         ge=0, description="kosten in euro per deelnemer per jaar (prijspeil startjaar planperiode)",
@@ -101,7 +101,7 @@ class Instrumenten(Model):
     _eindig = eindig('kosten_per_deelnemer')
 
 
-class Doelgroepen(Model):
+class Doelgroepen(BladModel):
     doelgroep: str = pa.Field(description="naam van de doelgroep")
     gewicht: pl.Float64 | None = pa.Field(
         nullable=True, ge=0,
@@ -112,7 +112,7 @@ class Doelgroepen(Model):
     _eindig = eindig('gewicht')
 
 
-class Potentieel(Model):
+class Potentieel(BladModel):
     regio: str = pa.Field(description="regio uit het blad Regios")
     doelgroep: str = pa.Field(description="doelgroep uit het blad Doelgroepen")
     jaar: pl.Int64 = pa.Field(description="jaar waarin deze mensen een traject kunnen starten")
@@ -121,7 +121,7 @@ class Potentieel(Model):
     _eindig = eindig('aantal')
 
 
-class Effecten(Model):
+class Effecten(BladModel):
     instrument: str = pa.Field(description="instrument uit het blad Instrumenten")
     doelgroep: str = pa.Field(description="doelgroep uit het blad Doelgroepen")
     plaatsingskans: pl.Float64 = pa.Field(
@@ -129,7 +129,7 @@ class Effecten(Model):
     )
 
 
-class Financieringsregels(Model):
+class Financieringsregels(BladModel):
     fonds: str = pa.Field(description="fonds uit het blad Fondsen")
     instrument: str | None = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
     doelgroep: str | None = pa.Field(nullable=True, description="doelgroep, of alle (ook leeg)")
@@ -139,7 +139,7 @@ class Financieringsregels(Model):
     )
 
 
-class Afnemende_meeropbrengst(Model):
+class Afnemende_meeropbrengst(BladModel):
     instrument: str | None = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
     segment: pl.Int64 = pa.Field(ge=1, description="volgnummer van het segment (1, 2, ...)")
     aandeel_potentieel: pl.Float64 = pa.Field(
@@ -152,7 +152,7 @@ class Afnemende_meeropbrengst(Model):
     _eindig = eindig('factor')
 
 
-class Beleidsregels(Model):
+class Beleidsregels(BladModel):
     regel: str = pa.Field(description="naam van de regel")
     regio: str | None = pa.Field(nullable=True, description="regio, alle (ook leeg) of elk")
     fonds: str | None = pa.Field(nullable=True, description="fonds, alle (ook leeg) of elk; alleen bij uitgaven")
@@ -168,7 +168,7 @@ class Beleidsregels(Model):
     _eindig = eindig('waarde')
 
 
-class Scenarios(Model):
+class Scenarios(BladModel):
     scenario: str = pa.Field(description="naam van het scenario")
     aanpassing: str = pa.Field(
         isin=AANPASSINGEN,
@@ -187,7 +187,7 @@ class Scenarios(Model):
     _eindig = eindig('factor', 'waarde')
 
 
-class Huidige_verdeling(Model):
+class Huidige_verdeling(BladModel):
     regio: str = pa.Field(description="regio uit het blad Regios")
     instrument: str = pa.Field(description="instrument uit het blad Instrumenten")
     doelgroep: str = pa.Field(description="doelgroep uit het blad Doelgroepen")
@@ -202,7 +202,7 @@ class Blad:
     """An input sheet: its exact name, its schema, whether it must be present, its key."""
 
     naam: str
-    model: type[Model]
+    model: type[BladModel]
     verplicht: bool
     sleutel: tuple[str, ...]
 

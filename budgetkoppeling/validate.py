@@ -107,10 +107,11 @@ VERPLICHTE_BLADEN = {blad.naam for blad in BLADEN if blad.verplicht}
 
 def lees_en_valideer(pad: Path) -> Invoer:
     """Read and validate an input workbook; raise :class:`InvoerFout` listing every problem."""
-    return valideer(lees_werkboek(pad))
+    return controleer_ruwe_invoer(lees_werkboek(pad))
 
 
-def valideer(ruw: RuweInvoer) -> Invoer:
+def controleer_ruwe_invoer(ruw: RuweInvoer) -> Invoer:
+    """Type every sheet, check it and the relations between sheets; raise :class:`InvoerFout` with every problem."""
     problemen = list(ruw.problemen)
     getypt: dict[str, list[dict]] = {}
     for blad in BLADEN:
@@ -127,7 +128,7 @@ def valideer(ruw: RuweInvoer) -> Invoer:
                                       "het blad heeft geen rijen; vul minstens één regel in"))
     # a missing sheet counts as an empty one, so that every other problem is still found and reported
     controle = Controle(getypt, problemen)
-    invoer = controle.bouw()
+    invoer = controle.maak_invoer()
     if controle.problemen:
         raise InvoerFout(sorted_problemen(_een_melding_per_cel(controle.problemen, ruw)), ruw.meldingen)
     invoer.meldingen = list(ruw.meldingen) + invoer.meldingen
@@ -425,7 +426,7 @@ class Controle:
 
     # -- the rules
 
-    def bouw(self) -> Invoer:
+    def maak_invoer(self) -> Invoer:
         self.controleer_instellingen()
         regios = self.namen("Regios", "regio")
         fondsen = self.controleer_fondsen()
