@@ -243,6 +243,9 @@ def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
     tabel.add_row("Onbenut budget", euro(cijfers["onbenut_budget"]))
     if cijfers["verplichtingen_na_planperiode"] > 0:
         tabel.add_row("Kosten na de planperiode", euro(cijfers["verplichtingen_na_planperiode"]))
+    if "besparing_uitkeringen" in cijfers:
+        tabel.add_row("Besparing op uitkeringen", euro(cijfers["besparing_uitkeringen"]))
+        tabel.add_row("Netto kosten", euro(cijfers["netto_kosten"]))
     uitvoer.scherm.print(tabel)
     fondsen = Table(title="Onbenut budget per fonds", title_justify="left")
     fondsen.add_column("Fonds")
@@ -371,16 +374,18 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
     from .tekst import euro, getal
 
     tabel = Table(title="Vergelijking van scenario's", title_justify="left")
-    for kolom, rechts in (("Scenario", False), ("Plaatsingen", True), ("Uitgaven", True),
-                          ("Kosten per plaatsing", True), ("Status", False)):
+    netto = any("netto_kosten" in u.kerncijfers for u in resultaat.uitkomsten)
+    kolommen = [("Scenario", False), ("Plaatsingen", True), ("Uitgaven", True), ("Kosten per plaatsing", True)]
+    kolommen += [("Netto kosten", True)] if netto else []
+    for kolom, rechts in kolommen + [("Status", False)]:
         tabel.add_column(kolom, justify="right" if rechts else "left")
     for u in resultaat.uitkomsten:
         if u.status == "optimaal":
             k = u.kerncijfers
-            tabel.add_row(u.scenario, getal(round(k["plaatsingen"], 1)), euro(k["uitgaven"]),
-                          euro(k["kosten_per_plaatsing"]), "optimaal")
+            cellen = [getal(round(k["plaatsingen"], 1)), euro(k["uitgaven"]), euro(k["kosten_per_plaatsing"])]
+            tabel.add_row(u.scenario, *cellen, *([euro(k["netto_kosten"])] if netto else []), "optimaal")
         else:
-            tabel.add_row(u.scenario, "-", "-", "-", "geen oplossing")
+            tabel.add_row(u.scenario, *["-"] * (len(kolommen) - 1), "geen oplossing")
     uitvoer.scherm.print(tabel)
     for u in resultaat.uitkomsten:
         if u.status != "optimaal":
@@ -437,6 +442,9 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
                   *[getal(round(p["gewogen_plaatsingen"], 1)) if p else "-" for p in plannen])
     tabel.add_row("Uitgaven", *[euro(p["uitgaven"]) if p else "-" for p in plannen])
     tabel.add_row("Kosten per plaatsing", *[euro(p["kosten_per_plaatsing"]) if p else "-" for p in plannen])
+    if "netto_kosten" in resultaat.huidig:
+        tabel.add_row("Netto kosten", *[euro(p["netto_kosten"]) if p and "netto_kosten" in p else "-"
+                                        for p in plannen])
     uitvoer.scherm.print(tabel)
     if resultaat.uitvoerbaar:
         uitvoer.scherm.print("De huidige verdeling past binnen alle budgetten en beleidsregels.")

@@ -33,7 +33,7 @@ def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
     Each cell fills its segments in order (most promising first), as the model does;
     participants above the potential count at the last segment's factor.
     """
-    from .invoer import cohortkosten, discontering
+    from .invoer import besparing, cohortkosten, discontering
 
     rijen, totaal = [], defaultdict(float)
     for (regio, instrument, doelgroep, jaar), aantal in sorted(invoer.huidige_verdeling.items()):
@@ -61,6 +61,10 @@ def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
     cijfers = {k: totaal[k] for k in ("plaatsingen", "gewogen_plaatsingen", "deelnemers", "uitgaven",
                                       "verplichtingen_na_planperiode")}
     cijfers["kosten_per_plaatsing"] = cijfers["uitgaven"] / cijfers["plaatsingen"] if cijfers["plaatsingen"] else 0.0
+    if invoer.uitkeringen:  # the savings rows, as the plan's Samenvatting has them
+        cijfers["besparing_uitkeringen"] = besparing(
+            invoer, ((r["doelgroep"], r["plaatsingsjaar"], r["plaatsingen"]) for r in rijen))
+        cijfers["netto_kosten"] = cijfers["uitgaven"] - cijfers["besparing_uitkeringen"]
     return cijfers, rijen
 
 
@@ -93,6 +97,8 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
         plan = Plan(oplossing, Path(pad))
         huidig["gewogen_plaatsingen"] = oplossing.doelwaarde
         huidig["uitgaven"] = plan.kerncijfers["uitgaven"]
+        if "besparing_uitkeringen" in huidig:
+            huidig["netto_kosten"] = huidig["uitgaven"] - huidig["besparing_uitkeringen"]
     except GeenOplossing as fout:
         tekorten = fout.tekorten
     melding("Optimum berekenen")

@@ -65,3 +65,10 @@ def plaatsingswaarde(invoer: Invoer, instrument: str, doelgroep: str, startjaar:
     factor = {s.nummer: s.factor for s in invoer.segmenten[instrument]}[segment]
     return (invoer.doelgroepen[doelgroep] * invoer.effecten[(instrument, doelgroep)] * factor
             * discontering(invoer, startjaar + invoer.instrumenten[instrument].vertraging))
+
+
+def besparing(invoer: Invoer, plaatsingen) -> float:
+    """Benefits ended: sum of placements x uitkering_per_jaar(g) x besparing_jaren, discounted like the
+    objective by the year of placement. ``plaatsingen``: (doelgroep, plaatsingsjaar, placements) rows."""
+    return float(sum(aantal * invoer.uitkeringen.get(groep, 0.0) * invoer.besparing_jaren
+                     * discontering(invoer, int(jaar)) for groep, jaar, aantal in plaatsingen))

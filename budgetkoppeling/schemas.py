@@ -14,7 +14,7 @@ import pandera.polars as pa
 import polars as pl
 
 JA_NEE = ["ja", "nee"]
-FONDS_SOORTEN = ["participatiebudget", "esf", "oeo", "sector", "overig"]
+FONDS_SOORTEN = ["participatiebudget", "buig", "esf", "oeo", "sector", "overig"]
 GROOTHEDEN = ["deelnemers", "uitgaven", "plaatsingen"]
 OPERATOREN = ["<=", ">=", "="]
 AANPASSINGEN = ["budget", "kosten", "plaatsingskans", "potentieel", "regel_waarde", "regel_actief"]
@@ -107,9 +107,14 @@ class Doelgroepen(BladModel):
         nullable=True, ge=0,
         description="gewicht van een plaatsing van deze groep in de doelstelling; standaard 1",
     )
+    uitkering_per_jaar: pl.Float64 | None = pa.Field(
+        nullable=True, ge=0,
+        description="euro uitkering per jaar die een plaatsing van deze groep beëindigt; standaard 0 "
+                    "(alleen voor de besparing, niet voor de doelstelling)",
+    )
     omschrijving: str | None = pa.Field(nullable=True, description="vrije toelichting")
 
-    _eindig = eindig('gewicht')
+    _eindig = eindig('gewicht', 'uitkering_per_jaar')
 
 
 class Potentieel(BladModel):
@@ -237,4 +242,5 @@ INSTELLINGEN = {
     "kostenindexatie": "jaarlijkse groei van de kosten na het startjaar (standaard 0)",
     "doorloop_na_planperiode": "ja: trajecten mogen na de planperiode doorlopen; nee (standaard): niet",
     "oplosser": "auto (standaard), highs of cbc",
+    "besparing_jaren": "jaren dat een plaatsing telt als een beëindigde uitkering (voor de besparing; standaard 1)",
 }

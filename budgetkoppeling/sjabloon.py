@@ -48,8 +48,8 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
              "vertraging_jaren": 1, "omschrijving": "vakgerichte opleiding"},
         ],
         "Doelgroepen": [
-            {"doelgroep": "arbeidsbeperking", "gewicht": 1.2},
-            {"doelgroep": "bijstand", "gewicht": 1.0},
+            {"doelgroep": "arbeidsbeperking", "gewicht": 1.2, "uitkering_per_jaar": 0},
+            {"doelgroep": "bijstand", "gewicht": 1.0, "uitkering_per_jaar": 14_000},
         ],
         "Potentieel": [
             {"regio": VOORBEELD_REGIO, "doelgroep": g, "jaar": t, "aantal": n}
@@ -115,7 +115,8 @@ UITLEG = [
     "hetzelfde fonds, regio en jaar worden opgeteld.",
     "Verplichtingen: geld dat al is toegezegd, bijvoorbeeld lopende loonkostensubsidies.",
     "Instrumenten: kosten per deelnemer per jaar, looptijd en jaren tot plaatsing.",
-    "Doelgroepen: de groepen en hun gewicht in de doelstelling.",
+    "Doelgroepen: de groepen, hun gewicht in de doelstelling en de uitkering per jaar die een plaatsing "
+    "beëindigt (alleen voor de besparing en de netto kosten; in Instellingen: besparing_jaren, standaard 1).",
     "Potentieel: hoeveel mensen per regio, doelgroep en jaar een traject kunnen starten.",
     "Effecten: welk instrument bij welke doelgroep past, en de kans op werk.",
     "Financieringsregels: welk fonds wat mag betalen, en welk deel van de kosten ten hoogste (cofinanciering).",

@@ -96,6 +96,8 @@ class Invoer:
     meldingen: list[str] = field(default_factory=list)
     sha256: str = ""
     scenario: str = "basis"
+    uitkeringen: dict[str, float] = field(default_factory=dict)  # doelgroep -> euro per year a placement ends
+    besparing_jaren: float = 1.0
 
     @property
     def jaren(self) -> list[int]:
@@ -451,6 +453,7 @@ class Controle:
         return Invoer(
             start=self.start or 0, eind=self.eind or 0,
             disconteringsvoet=self.disconteringsvoet, kostenindexatie=self.kostenindexatie,
+            uitkeringen=self.uitkeringen, besparing_jaren=self.besparing_jaren,
             doorloop=self.doorloop, oplosser=self.oplosser, regios=regios, fondsen=fondsen,
             budget=budget, verplichtingen=verplichtingen, instrumenten=instrumenten,
             doelgroepen=doelgroepen, potentieel=potentieel, effecten=effecten,
@@ -586,6 +589,11 @@ class Controle:
             self.kostenindexatie = 0.0
         self.doorloop = keuze("doorloop_na_planperiode", JA_NEE, "nee") == "ja"
         self.oplosser = keuze("oplosser", OPLOSSERS, "auto")
+        self.besparing_jaren = getal("besparing_jaren", 1.0)
+        if not 0 <= self.besparing_jaren <= 50:
+            self.fout(blad, waarden.get("besparing_jaren"), "waarde",
+                      "besparing_jaren moet tussen 0 en 50 liggen", self.besparing_jaren)
+            self.besparing_jaren = 1.0
 
     def controleer_fondsen(self) -> dict[str, Fonds]:
         blad = "Fondsen"
@@ -623,9 +631,12 @@ class Controle:
     def controleer_doelgroepen(self) -> dict[str, float]:
         self.namen("Doelgroepen", "doelgroep")
         groepen: dict[str, float] = {}
+        self.uitkeringen: dict[str, float] = {}
         for rij in self.rijen("Doelgroepen"):
             if rij["doelgroep"] is not None and rij["doelgroep"] not in groepen:
                 groepen[rij["doelgroep"]] = 1.0 if rij["gewicht"] is None else rij["gewicht"]
+                if rij.get("uitkering_per_jaar"):
+                    self.uitkeringen[rij["doelgroep"]] = rij["uitkering_per_jaar"]
         return groepen
 
     def controleer_bedragen(self, blad: str, fondsen: dict[str, Fonds], fondsnamen: set[str],

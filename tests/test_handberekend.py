@@ -434,3 +434,48 @@ def test_highs_and_clp_give_the_same_split_where_the_first_solve_does_not():
     assert verschil[1] < 0.05  # the second phase: the same payments to the cent
     for waarden in twee:  # and the plan's weighted placements stay the optimum
         assert float(model.doel @ waarden) == pytest.approx(float(model.doel @ een[0]), rel=1e-9)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_besparing_on_benefits_is_reported_not_optimised(werkboek, tmp_path, oplosser):
+    # EUR 10,000 buys 10 participants of I (chance 0.5) starting 2026, placed a year later: 5
+    # placements in 2027, each ending EUR 12,000 of benefit for besparing_jaren = 2 years,
+    # discounted at 10% for one year: 5 x 12,000 x 2 / 1.1 = 109,090.91; net cost 10,000 - that.
+    bladen = basis(jaren=(2026, 2027), disconteringsvoet=0.1, besparing_jaren=2)
+    bladen["Instrumenten"][0]["vertraging_jaren"] = 1
+    bladen["Doelgroepen"][0]["uitkering_per_jaar"] = 12_000
+    bladen["Budgetten"] = [budget("P", 10_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    cijfers = plan.kerncijfers
+    assert cijfers["besparing_uitkeringen"] == pytest.approx(5 * 12_000 * 2 / 1.1)
+    assert cijfers["netto_kosten"] == pytest.approx(10_000 - 5 * 12_000 * 2 / 1.1)
+    assert cijfers["gewogen_plaatsingen"] == pytest.approx(5 / 1.1)  # the objective is unchanged
+    zonder = basis(jaren=(2026, 2027), disconteringsvoet=0.1)
+    zonder["Instrumenten"][0]["vertraging_jaren"] = 1
+    zonder["Budgetten"] = [budget("P", 10_000)]
+    assert "besparing_uitkeringen" not in los_op(werkboek, tmp_path, zonder, oplosser).kerncijfers
+
+
+def test_besparing_in_the_comparison_evaluation_and_terminal(werkboek, tmp_path):
+    import polars as pl
+
+    from budgetkoppeling.sjabloon import voorbeeld_rijen
+
+    from .uitvoercontrole import draai
+
+    pad = werkboek(voorbeeld_rijen())  # the template's example: bijstand ends EUR 14,000 a year
+    code, uit = draai("optimaliseer", pad, "-o", tmp_path / "plan.xlsx")
+    assert code == 0 and "Besparing op uitkeringen" in uit and "Netto kosten" in uit
+    code, uit = draai("vergelijk", pad, "-o", tmp_path / "v.xlsx")
+    assert code == 0 and "Netto" in uit  # the column header wraps at 80 columns
+    kerncijfers = pl.read_excel(tmp_path / "v.xlsx", table_name="Vergelijking")
+    rij = {r["kpi"]: r for r in kerncijfers.iter_rows(named=True)}
+    assert rij["netto_kosten"]["basis"] == pytest.approx(rij["uitgaven"]["basis"]
+                                                         - rij["besparing_uitkeringen"]["basis"])
+    code, uit = draai("evalueer", pad, "-o", tmp_path / "e.xlsx")
+    assert code == 0
+    evaluatie = {r["kpi"]: r for r in pl.read_excel(tmp_path / "e.xlsx", table_name="Evaluatie").iter_rows(named=True)}
+    huidig = evaluatie["besparing_uitkeringen"]["huidige_verdeling"]
+    assert huidig > 0
+    assert evaluatie["netto_kosten"]["huidige_verdeling"] == pytest.approx(
+        evaluatie["uitgaven"]["huidige_verdeling"] - huidig)

@@ -51,7 +51,7 @@ def test_dropdowns_and_number_checks(sjabloon):
     effecten = validaties(werkboek["Effecten"])
     assert effecten["plaatsingskans"].operator in (None, "between")  # between is the default
     assert (effecten["plaatsingskans"].formula1, effecten["plaatsingskans"].formula2) == ("0", "1")
-    assert validaties(werkboek["Fondsen"])["soort"].formula1 == '"participatiebudget,esf,oeo,sector,overig"'
+    assert validaties(werkboek["Fondsen"])["soort"].formula1 == '"participatiebudget,buig,esf,oeo,sector,overig"'
     regels = validaties(werkboek["Beleidsregels"])
     assert regels["operator"].formula1 == '"<=,>=,="'
     assert regels["regio"].showErrorMessage is False  # a name, alle or elk

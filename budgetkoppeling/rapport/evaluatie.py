@@ -9,7 +9,7 @@ from pathlib import Path
 from ..bestanden import schrijf_atomisch
 from ..versie import __version__
 from .opmaak import BASIS_KLEUR, EURO, PLAATSINGEN, SCENARIO_KLEUR, nieuw_werkboek, pagina, tabel
-from .vergelijking import KPI_EENHEID
+from .vergelijking import BESPARING_KPIS, KPI_EENHEID_ALLE
 
 EVALUATIE_KPIS = ("plaatsingen", "gewogen_plaatsingen", "deelnemers", "uitgaven", "kosten_per_plaatsing")
 EVALUATIE_KOLOMMEN = {
@@ -44,12 +44,13 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
 
     # Evaluatie: the key figures of the four plans at A1, what the optimum does better below it
     blad = werkboek.add_worksheet("Evaluatie")
-    rijen = [[kpi] + [plan.get(kpi) for plan in plannen] + [KPI_EENHEID[kpi][1], KPI_EENHEID[kpi][0]]
-             for kpi in EVALUATIE_KPIS]
+    kpis = EVALUATIE_KPIS + tuple(k for k in BESPARING_KPIS if k in evaluatie.huidig)
+    rijen = [[kpi] + [plan.get(kpi) for plan in plannen] + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]]
+             for kpi in kpis]
     verschil_rij = tabel(blad, 0, ["kpi", *EVALUATIE_KOLOMMEN, "eenheid", "omschrijving"], rijen,
                          [None] + [getal_fmt] * 4 + [None, None], "Evaluatie", kopregel) + 1
-    for nummer, kpi in enumerate(EVALUATIE_KPIS):
-        if KPI_EENHEID[kpi][1].startswith("euro"):
+    for nummer, kpi in enumerate(kpis):
+        if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
             for kolom, waarde in enumerate(rijen[nummer][1:5], start=1):
                 if waarde is not None:
                     blad.write_number(1 + nummer, kolom, waarde, euro_fmt)

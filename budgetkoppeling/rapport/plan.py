@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from ..bestanden import schrijf_atomisch
-from ..invoer import cohortkosten
+from ..invoer import besparing, cohortkosten
 from ..model import LANDELIJK
 from ..solve import Oplossing, rij_activiteit
 from ..versie import __version__
@@ -143,6 +143,10 @@ def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.Da
         ("onbenut_budget", float(fondsen_["onbenut"].sum()), "euro"),
         ("verplichtingen_na_planperiode", na_periode, "euro"),
     ]
+    if invoer.uitkeringen:  # reported figures, not the objective
+        bespaard = besparing(invoer, allocatie_.select("doelgroep", "plaatsingsjaar", "plaatsingen").iter_rows())
+        rijen += [("besparing_uitkeringen", bespaard, "euro (verdisconteerd)"),
+                  ("netto_kosten", uitgaven - bespaard, "euro")]
     frame = pl.DataFrame(rijen, schema={"kpi": pl.String, "waarde": pl.Float64, "eenheid": pl.String},
                          orient="row")
     return frame.with_columns(omschrijving=pl.col("kpi").replace_strict(OMSCHRIJVING, default=pl.col("kpi")))
@@ -158,6 +162,8 @@ OMSCHRIJVING = {  # what a council member reads beside the column kpi (SPEC's na
     "bestaande_verplichtingen": "Bestaande verplichtingen",
     "onbenut_budget": "Onbenut budget",
     "verplichtingen_na_planperiode": "Kosten na de planperiode",
+    "besparing_uitkeringen": "Besparing op uitkeringen",
+    "netto_kosten": "Netto kosten (uitgaven min besparing)",
 }
 
 

@@ -21,6 +21,16 @@ KPI_EENHEID = {
     "verplichtingen_na_planperiode": ("Kosten na de planperiode", "euro"),
 }
 KPIS = tuple(KPI_EENHEID)
+BESPARING_KPIS = {  # only where some group has uitkering_per_jaar
+    "besparing_uitkeringen": ("Besparing op uitkeringen", "euro (verdisconteerd)"),
+    "netto_kosten": ("Netto kosten (uitgaven min besparing)", "euro"),
+}
+KPI_EENHEID_ALLE = {**KPI_EENHEID, **BESPARING_KPIS}
+
+
+def kpis_van(kerncijfers: list[dict]) -> tuple[str, ...]:
+    """The key figures a workbook shows: KPIS, and the savings rows where any plan has them."""
+    return KPIS + tuple(k for k in BESPARING_KPIS if any(k in c for c in kerncijfers))
 
 
 def schrijf_vergelijking(vergelijking, doel: Path, invoerpad: Path, datum: datetime.date | None = None) -> None:
@@ -43,6 +53,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     kopregel = werkboek.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     waarschuwing = werkboek.add_format({"bold": True, "font_color": "#C00000", "text_wrap": True, "valign": "top"})
     opgelost = [u.status == "optimaal" for u in uitkomsten]
+    kpis = kpis_van([u.kerncijfers for u in uitkomsten])
     onopgelost = [u for u, ok in zip(uitkomsten, opgelost) if not ok]
     paginakop = f"basis en {len(namen) - 1} scenario's"
     vast = ["kpi", "eenheid", "omschrijving", "jaar", "periode", "fonds", "regio", "instrument"]
@@ -68,12 +79,12 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     # placements per year, the years after the plan period marked as such
     blad = werkboek.add_worksheet("Vergelijking")
     rijen = [[kpi] + [u.kerncijfers.get(kpi) if ok else None for u, ok in zip(uitkomsten, opgelost)]
-             + [KPI_EENHEID[kpi][1], KPI_EENHEID[kpi][0]] for kpi in KPIS]
+             + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]] for kpi in kpis]
     vaste = ["kpi", *scenario_koppen, "eenheid", "omschrijving"]
     jaar_rij = tabel(blad, 0, uniek(vaste), rijen, [None] + scenario_formaten(geld=False) + [None, None],
                      "Vergelijking", kopregel) + 1
-    for nummer, kpi in enumerate(KPIS):  # money rows get the euro format, cell by cell
-        if KPI_EENHEID[kpi][1].startswith("euro"):
+    for nummer, kpi in enumerate(kpis):  # money rows get the euro format, cell by cell
+        if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
             for kolom, waarde in enumerate(rijen[nummer][1:1 + n], start=1):
                 if waarde is not None:
                     blad.write_number(1 + nummer, kolom, waarde, basis_euro if kolom == 1 else euro_fmt)
@@ -99,7 +110,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     basis = uitkomsten[0].kerncijfers if opgelost[0] else {}
     verschil_koppen = ["kpi"] + [k for u, _ in anderen for k in (f"{u.scenario}: verschil", f"{u.scenario}: %")]
     rijen = []
-    for kpi in KPIS:
+    for kpi in kpis:
         rij: list = [kpi]
         for u, ok in anderen:
             if ok and basis:
@@ -107,12 +118,12 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
                 rij += [absoluut, absoluut / basis[kpi] if abs(basis[kpi]) > NUL else None]
             else:
                 rij += [None, None]
-        rijen.append(rij + [KPI_EENHEID[kpi][1], KPI_EENHEID[kpi][0]])
+        rijen.append(rij + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]])
     formaten = [None] + [f for _ in anderen for f in (getal_fmt, procent_fmt)] + [None, None]
     onder_verschil = tabel(verschil, 0, uniek(verschil_koppen + ["eenheid", "omschrijving"]), rijen, formaten,
                            "Verschil", kopregel)
-    for nummer, kpi in enumerate(KPIS):
-        if KPI_EENHEID[kpi][1].startswith("euro"):
+    for nummer, kpi in enumerate(kpis):
+        if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
             for kolom in range(1, len(verschil_koppen), 2):
                 if rijen[nummer][kolom] is not None:
                     verschil.write_number(1 + nummer, kolom, rijen[nummer][kolom], euro_fmt)
