@@ -97,7 +97,7 @@ def _actief(model: Model, duals: np.ndarray, familie: str):
 def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> list[str]:
     """The limits that hold the shortfall up: rows of the elastic model with a non-zero dual."""
     genoemd = {t["regel"].omschrijving if hasattr(t.get("regel"), "omschrijving") else t.get("regel")
-               for t in tekorten}
+               for t in tekorten} | {t.get("koppeling") for t in tekorten}
     budgetten = {(t.get("fonds"), t.get("regio"), t.get("jaar")) for t in tekorten if t["soort"] == "budget"}
     zinnen: dict[str, None] = {}
     regels = {regel.rij: regel for regel in elastisch.regels if regel.rij is not None}
@@ -118,6 +118,10 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
             zinnen[f"Fonds '{s['fonds']}' betaalt ten hoogste {getal(round(100 * aandelen[sleutel], 1))}% van de "
                    f"kosten van {s['instrument']} voor {s['doelgroep']} (cofinanciering); de rest moet uit een ander "
                    "fonds komen."] = None
+    for _nummer, s in _actief(elastisch, duals, "koppeling"):
+        if s["koppeling"] not in genoemd:
+            zinnen[f"Koppeling '{s['koppeling']}': '{s['partner']}' betaalt minstens {getal(s['verhouding'])} x "
+                   f"wat '{s['fonds']}' betaalt."] = None
     looptijd: dict[tuple[str, int], None] = {}
     for _nummer, s in _actief(elastisch, duals, "looptijd"):
         looptijd[(s["instrument"], int(s["jaar"]))] = None
@@ -148,6 +152,10 @@ def tekort_tekst(info: dict, waarde: float) -> str:
         hoe = "haalt het minimum niet" if info["richting"] == "min" else "komt boven het maximum"
         return (f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "
                 f"{getal(regel.regel.waarde)}) {hoe}: het verschil is {getal(waarde)} {eenheid}.")
+    if soort == "koppeling":
+        return (f"Koppeling '{info['koppeling']}': fonds '{info['partner']}' moet minstens "
+                f"{getal(info['verhouding'])} x zoveel betalen als '{info['fonds']}', en komt "
+                f"{euro_precies(waarde)} tekort.")
     cel = f"regio '{info['regio']}', doelgroep '{info['doelgroep']}', jaar {info['jaar']}"
     if soort == "potentieel":
         if "instrument" in info:

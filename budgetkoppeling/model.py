@@ -31,7 +31,7 @@ from .validate import ELK, Beleidsregel, Invoer
 
 FAMILIES = (
     "segment", "potentieel", "looptijd", "kosten", "financiering", "cofinanciering",
-    "budget", "overheveling", "beleidsregel",
+    "budget", "overheveling", "beleidsregel", "koppeling",
 )
 LANDELIJK = ""  # the region key of a landelijk fund's budget in the frames (None in tuple keys)
 ONEINDIG = np.inf
@@ -403,6 +403,7 @@ def _basis(invoer: Invoer, geheel: bool = False, elastisch: bool = False,
     add_budget(model)
     add_overheveling(model)
     add_beleidsregel(model)
+    add_koppeling(model)
     if vast is not None:
         add_vast(model)
     model.sluit_af()
@@ -769,6 +770,67 @@ def add_beleidsregel(model: Model) -> None:
     for uitgebreid in model.regels:
         if uitgebreid.rij is not None:
             uitgebreid.rij += blok.start
+
+
+def koppeling_uitbreiding(invoer: Invoer) -> list[tuple[object, dict[str, str]]]:
+    """Every koppeling, once per combination of values of its ``elk`` columns."""
+    waarden = {"regio": list(invoer.regios), "instrument": list(invoer.instrumenten),
+               "doelgroep": list(invoer.doelgroepen), "jaar": [str(j) for j in invoer.jaren]}
+    uitgebreid = []
+    for koppeling in invoer.koppelingen:
+        combinaties: list[dict[str, str]] = [{}]
+        for kolom in ("regio", "instrument", "doelgroep", "jaar"):
+            if koppeling.filters.get(kolom) == ELK:
+                combinaties = [{**c, kolom: w} for c in combinaties for w in waarden[kolom]]
+        uitgebreid += [(koppeling, combinatie) for combinatie in combinaties]
+    return uitgebreid
+
+
+def _filter_cellen(cellen: pl.DataFrame, filters: dict[str, str | None], waarden: dict[str, str]) -> pl.DataFrame:
+    """The cells a rule's fixed filters (a name, or for jaar a range 2026-2028) and ``elk`` values allow."""
+    for kolom, waarde in filters.items():
+        waarde = waarden.get(kolom, waarde)
+        if waarde in (None, ELK):
+            continue
+        if kolom == "jaar" and "-" in waarde:
+            eerste, laatste = (int(j) for j in waarde.split("-"))
+            cellen = cellen.filter(pl.col("jaar").cast(pl.Int64).is_between(eerste, laatste))
+        else:
+            cellen = cellen.filter(pl.col(kolom) == str(waarde))
+    return cellen
+
+
+def add_koppeling(model: Model) -> None:
+    """koppeling: sum over matched cells of y[partner] - verhouding * y[fonds] >= 0, per ``elk`` value
+    (payment years; a landelijk fund's spending counts on the cells of every region)."""
+    uitgaven = None
+    naam = model.sleutels
+    sleutels, rij, kolom, coef = [], [], [], []
+    for koppeling, waarden in koppeling_uitbreiding(model.invoer):
+        if uitgaven is None:
+            uitgaven = _grootheid(model, "uitgaven")
+        cellen = _filter_cellen(uitgaven, koppeling.filters, waarden)
+        fonds = cellen.filter(pl.col("fonds") == koppeling.fonds)
+        partner = cellen.filter(pl.col("fonds") == koppeling.partner)
+        if fonds.height == 0:  # nothing to match: the row would read 0 >= 0
+            continue
+        nummer = len(sleutels)
+        rijnaam = "koppeling_" + "_".join([naam("regel", koppeling.koppeling)]
+                                          + [naam(k, w) for k, w in waarden.items()])
+        omschrijving = koppeling.koppeling + ("" if not waarden else
+                                              " [" + ", ".join(f"{k}={w}" for k, w in waarden.items()) + "]")
+        sleutels.append((rijnaam, omschrijving, koppeling.fonds, koppeling.partner, koppeling.verhouding))
+        kolommen = np.concatenate([_np(partner, "_kolom"), _np(fonds, "_kolom")])
+        rij.append(np.full(len(kolommen), nummer, dtype=np.int64))
+        kolom.append(kolommen)
+        coef.append(np.concatenate([np.ones(partner.height), np.full(fonds.height, -koppeling.verhouding)]))
+    if not sleutels:
+        return
+    frame = pl.DataFrame(sleutels, schema={"naam": pl.String, "koppeling": pl.String, "fonds": pl.String,
+                                           "partner": pl.String, "verhouding": pl.Float64}, orient="row")
+    tekorten = ((np.arange(frame.height, dtype=np.int64), 1.0, "min"),) if model.elastisch else ()
+    model.add_rijen("koppeling", frame, 0.0, ONEINDIG, np.concatenate(rij), np.concatenate(kolom),
+                    np.concatenate(coef), tekorten=tekorten)
 
 
 def add_vast(model: Model) -> None:

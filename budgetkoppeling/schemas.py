@@ -173,6 +173,21 @@ class Beleidsregels(BladModel):
     _eindig = eindig('waarde')
 
 
+class Koppelingen(BladModel):
+    koppeling: str = pa.Field(description="naam van de koppeling")
+    fonds: str = pa.Field(description="het fonds waarvan de uitgaven gematcht moeten worden")
+    partner: str = pa.Field(description="het fonds dat matcht")
+    verhouding: pl.Float64 = pa.Field(
+        ge=0, description="partner betaalt minstens verhouding x wat het fonds betaalt (1 = evenveel)")
+    regio: str | None = pa.Field(nullable=True, description="regio, alle (ook leeg) of elk")
+    instrument: str | None = pa.Field(nullable=True, description="instrument, alle (ook leeg) of elk")
+    doelgroep: str | None = pa.Field(nullable=True, description="doelgroep, alle (ook leeg) of elk")
+    jaar: str | None = pa.Field(nullable=True,
+                                description="jaar, reeks als 2026-2028 (samen), alle (ook leeg) of elk (per jaar)")
+
+    _eindig = eindig('verhouding')
+
+
 class Scenarios(BladModel):
     scenario: str = pa.Field(description="naam van het scenario")
     aanpassing: str = pa.Field(
@@ -229,6 +244,7 @@ BLADEN: tuple[Blad, ...] = (
     Blad("Financieringsregels", Financieringsregels, True, ("fonds", "instrument", "doelgroep")),
     Blad("Afnemende_meeropbrengst", Afnemende_meeropbrengst, False, ("instrument", "segment")),
     Blad("Beleidsregels", Beleidsregels, False, ("regel",)),
+    Blad("Koppelingen", Koppelingen, False, ("koppeling",)),
     Blad("Scenarios", Scenarios, False, ()),
     Blad("Huidige_verdeling", Huidige_verdeling, False, ("regio", "instrument", "doelgroep", "jaar")),
 )

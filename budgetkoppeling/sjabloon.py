@@ -123,6 +123,9 @@ UITLEG = [
     "Afnemende_meeropbrengst: de eerste deelnemers hebben de meeste kans; segmenten met een dalende factor.",
     "Beleidsregels: grenzen aan deelnemers, uitgaven of plaatsingen (alle = samen, elk = per waarde; bij jaar "
     "ook een reeks als 2026-2028: de jaren samen).",
+    "Koppelingen: matching tussen fondsen, bijvoorbeeld een sector die minstens evenveel betaalt als het Rijk "
+    "(partner betaalt minstens verhouding x wat het fonds betaalt, op dezelfde regio, instrumenten, doelgroepen "
+    "en jaren).",
     "Scenarios: aanpassingen voor de vergelijking (budget, kosten, plaatsingskans, potentieel, regels). Bij "
     "regel_actief zet waarde de regel aan (ja of 1) of uit (nee of 0).",
     "Huidige_verdeling: de verdeling zoals die nu met de hand is gemaakt, om te toetsen met evalueer.",
@@ -157,6 +160,9 @@ HULP: dict[tuple[str, str], Keuze] = {
     ("Scenarios", "regel"): Keuze(bron="Beleidsregels", streng=False),
     ("Huidige_verdeling", "deelnemers"): _BEDRAG,
 }
+HULP[("Koppelingen", "fonds")] = Keuze(bron="Fondsen")
+HULP[("Koppelingen", "partner")] = Keuze(bron="Fondsen")
+HULP[("Koppelingen", "verhouding")] = _BEDRAG
 for _blad in ("Budgetten", "Verplichtingen"):
     HULP[(_blad, "fonds")] = Keuze(bron="Fondsen")
     HULP[(_blad, "regio")] = Keuze(bron="Regios")
@@ -175,6 +181,7 @@ for _blad, _kolommen, _extra in (
     ("Financieringsregels", ("instrument", "doelgroep"), ("alle",)),
     ("Afnemende_meeropbrengst", ("instrument",), ("alle",)),
     ("Beleidsregels", ("regio", "fonds", "instrument", "doelgroep"), ("alle", "elk")),
+    ("Koppelingen", ("regio", "instrument", "doelgroep"), ("alle", "elk")),
     ("Scenarios", ("fonds", "regio", "instrument", "doelgroep"), ("alle",)),
 ):
     for _kolom in _kolommen:  # a name from the list, or alle (and elk): offered in the dropdown

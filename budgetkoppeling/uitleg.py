@@ -77,6 +77,33 @@ def regelprijzen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> pl.DataFr
     return frame.sort(["winst_per_eenheid", "regel"], descending=[True, False])
 
 
+def koppelingprijzen(oplossing: Oplossing) -> pl.DataFrame:
+    """Every binding koppeling as a row of the binding-rules table: the gain of € 100.000 less matching."""
+    schema = {"regel": pl.String, "grootheid": pl.String, "operator": pl.String, "grens": pl.Float64,
+              "versoepeling": pl.String, "eenheid": pl.String, "winst_per_eenheid": pl.Float64}
+    rijen = []
+    if "koppeling" in oplossing.model.families:
+        for _naam, koppeling, fonds, partner, verhouding, dual in oplossing.dual("koppeling").iter_rows():
+            if -dual > NUL:
+                rijen.append((f"koppeling {koppeling} ({partner} matcht {fonds})", "koppeling", ">=", verhouding,
+                              "matchplicht verlagen", "€ 100.000", _schoon(-dual * 100_000)))
+    return pl.DataFrame(rijen, schema=schema, orient="row")
+
+
+def _koppelingzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
+    """Each koppeling that binds: matching the partner's share costs placements (the row's dual)."""
+    if "koppeling" not in oplossing.model.families:
+        return []
+    zinnen = []
+    for _naam, koppeling, fonds, partner, verhouding, dual in oplossing.dual("koppeling").iter_rows():
+        winst = -dual * 100_000  # a >= row of a maximisation: relaxing it by one euro gains -dual
+        if winst > NUL:
+            zinnen.append((koppeling, (
+                f"Koppeling '{koppeling}' is bindend: {partner} betaalt precies {nl(verhouding)} x wat {fonds} "
+                f"betaalt. € 100.000 minder matchplicht levert tot {_klein_getal(winst)} gewogen plaatsingen op.")))
+    return zinnen
+
+
 def _klein_getal(waarde: float) -> str:
     """A gain in Dutch with enough digits to show it (4,4; 0,0123; 2,1e-06 never becomes 0)."""
     if waarde >= 1:
@@ -227,6 +254,7 @@ def toelichting(oplossing: Oplossing, fondsen: pl.DataFrame, allocatie: pl.DataF
     zinnen += _potentieelzinnen(oplossing)
     zinnen += _instrumentzinnen(oplossing)
     zinnen += _regelzinnen(oplossing, beleidsregels)
+    zinnen += _koppelingzinnen(oplossing)
     del model, invoer
     return pl.DataFrame(zinnen, schema={"onderwerp": pl.String, "toelichting": pl.String}, orient="row")
 

@@ -71,6 +71,19 @@ class Beleidsregel:
 
 
 @dataclass
+class Koppeling:
+    """Matching between funds: partner spends at least verhouding x what fonds spends on the cells of
+    the filters (each ``elk`` column one constraint per value)."""
+
+    koppeling: str
+    fonds: str
+    partner: str
+    verhouding: float
+    filters: dict[str, str | None]  # regio/instrument/doelgroep/jaar: name, None = alle, "elk", jaar also "2026-2028"
+    rij: int
+
+
+@dataclass
 class Invoer:
     """A validated input workbook: every default applied, every name known."""
 
@@ -97,6 +110,7 @@ class Invoer:
     sha256: str = ""
     scenario: str = "basis"
     uitkeringen: dict[str, float] = field(default_factory=dict)  # doelgroep -> euro per year a placement ends
+    koppelingen: list[Koppeling] = field(default_factory=list)
     besparing_jaren: float = 1.0
 
     @property
@@ -446,6 +460,7 @@ class Controle:
         financieringsregels = self.controleer_financieringsregels(fondsnamen, instrumentnamen, groepnamen)
         segmenten = self.controleer_segmenten(instrumenten, instrumentnamen)
         beleidsregels = self.controleer_beleidsregels(regios, fondsnamen, instrumentnamen, groepnamen)
+        koppelingen = self.controleer_koppelingen(regios, fondsnamen, instrumentnamen, groepnamen)
         scenarios = self.controleer_scenarios(regios, fondsnamen, instrumentnamen, groepnamen, beleidsregels)
         huidige = self.controleer_huidige_verdeling(regios, instrumentnamen, groepnamen, effecten)
         self.waarschuw_verdacht(fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
@@ -453,7 +468,7 @@ class Controle:
         return Invoer(
             start=self.start or 0, eind=self.eind or 0,
             disconteringsvoet=self.disconteringsvoet, kostenindexatie=self.kostenindexatie,
-            uitkeringen=self.uitkeringen, besparing_jaren=self.besparing_jaren,
+            uitkeringen=self.uitkeringen, besparing_jaren=self.besparing_jaren, koppelingen=koppelingen,
             doorloop=self.doorloop, oplosser=self.oplosser, regios=regios, fondsen=fondsen,
             budget=budget, verplichtingen=verplichtingen, instrumenten=instrumenten,
             doelgroepen=doelgroepen, potentieel=potentieel, effecten=effecten,
@@ -793,6 +808,48 @@ class Controle:
                     actief=rij["actief"] != "nee", rij=rij[RIJ],
                 ))
         return regels
+
+    def _jaarfilter(self, blad: str, rij: dict) -> tuple[str | None, bool]:
+        """A jaar filter: None (alle), elk, '2027' or '2026-2028'; and whether it is valid."""
+        jaar = _filterwaarde(rij["jaar"])
+        if jaar in (None, ELK):
+            return jaar, True
+        reeks = _jaarreeks(jaar)
+        if reeks is None:
+            self.fout(blad, rij, "jaar", "moet een jaar (2027), een reeks jaren (2026-2028), alle of elk zijn",
+                      rij["jaar"])
+            return None, False
+        if self.start is not None and not (self.start <= reeks[0] and reeks[1] <= self.eind):
+            self.fout(blad, rij, "jaar", f"jaar ligt buiten de planperiode {self.start}-{self.eind}", rij["jaar"])
+            return None, False
+        return (str(reeks[0]) if reeks[0] == reeks[1] else f"{reeks[0]}-{reeks[1]}"), True
+
+    def controleer_koppelingen(self, regios, fondsen, instrumenten, doelgroepen) -> list[Koppeling]:
+        blad = "Koppelingen"
+        self.namen(blad, "koppeling")
+        bronnen = {"regio": (set(regios), "Regios"), "instrument": (instrumenten, "Instrumenten"),
+                   "doelgroep": (doelgroepen, "Doelgroepen")}
+        koppelingen, gezien = [], set()
+        for rij in self.rijen(blad):
+            goed = self.bekend(blad, rij, "fonds", fondsen, "Fondsen")
+            goed &= self.bekend(blad, rij, "partner", fondsen, "Fondsen")
+            filters: dict[str, str | None] = {}
+            for kolom, (namen, bron) in bronnen.items():
+                goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True, elk=True)
+                filters[kolom] = _filterwaarde(rij[kolom])
+            filters["jaar"], jaar_goed = self._jaarfilter(blad, rij)
+            goed &= jaar_goed
+            if goed and rij["fonds"] is not None and rij["fonds"] == rij["partner"]:
+                self.fout(blad, rij, "partner", "een fonds kan zichzelf niet matchen; kies een ander fonds",
+                          rij["partner"])
+                goed = False
+            if goed and None not in (rij["koppeling"], rij["fonds"], rij["partner"], rij["verhouding"]):
+                if rij["koppeling"] in gezien:
+                    continue
+                gezien.add(rij["koppeling"])
+                koppelingen.append(Koppeling(rij["koppeling"], rij["fonds"], rij["partner"], rij["verhouding"],
+                                             filters, rij[RIJ]))
+        return koppelingen
 
     def controleer_scenarios(self, regios, fondsen, instrumenten, doelgroepen, beleidsregels):
         blad = "Scenarios"

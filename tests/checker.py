@@ -100,6 +100,7 @@ class Invoer:
         self.segmenten = {
             i: sorted(segmenten.get(i) or segmenten.get(None) or [(1, 1.0, 1.0)]) for i in self.instr
         }
+        self.koppelingen = b.get("koppelingen", [])
         self.regels = [r for r in b.get("beleidsregels", [])
                        if str(r.get("actief") or "ja").lower() != "nee"]
 
@@ -244,6 +245,17 @@ def controleer(invoerpad: Path, planpad: Path) -> list[str]:
                     "=": abs(waarde - grens) <= ABS * max(1, abs(grens))}[operator]
             if not goed:
                 fouten.append(f"beleidsregel {regel['regel']} {combinatie}: {waarde} {operator} {grens} geschonden")
+
+    # koppelingen: the partner pays at least verhouding x what the fund pays on the same cells
+    for koppeling in inv.koppelingen:
+        regel = {**koppeling, "grootheid": "uitgaven", "fonds": None}
+        for combinatie in _combinaties(inv, regel):
+            eigen, partner = (_regelwaarde(inv, regel, combinatie, X, P,
+                                           [r for r in plan["financiering"] if r["fonds"] == fonds])
+                              for fonds in (koppeling["fonds"], koppeling["partner"]))
+            if partner < float(koppeling["verhouding"]) * eigen - EUR:
+                fouten.append(f"koppeling {koppeling['koppeling']} {combinatie}: {partner} < "
+                              f"{koppeling['verhouding']} x {eigen}")
 
     # objective and summary
     doel = sum(

@@ -101,10 +101,20 @@ def _beleidsregel():
     return bladen
 
 
+def _koppeling():
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Fondsen"].append({"fonds": "S", "soort": "sector"})
+    bladen["Financieringsregels"].append({"fonds": "S"})
+    bladen["Budgetten"] = [_budget(f, b, t) for f, b in (("P", 10_000), ("S", 2_000)) for t in (2026, 2027)]
+    bladen["Koppelingen"] = [{"koppeling": "sectorplan", "fonds": "P", "partner": "S", "verhouding": 0.5,
+                              "jaar": "elk"}]
+    return bladen
+
+
 GEVALLEN = {
     "segment": _segment, "potentieel": _potentieel, "looptijd": _looptijd, "kosten": _kosten,
     "financiering": _financiering, "cofinanciering": _cofinanciering, "budget": _budget_familie,
-    "overheveling": _overheveling, "beleidsregel": _beleidsregel,
+    "overheveling": _overheveling, "beleidsregel": _beleidsregel, "koppeling": _koppeling,
 }
 
 

@@ -479,3 +479,46 @@ def test_besparing_in_the_comparison_evaluation_and_terminal(werkboek, tmp_path)
     assert huidig > 0
     assert evaluatie["netto_kosten"]["huidige_verdeling"] == pytest.approx(
         evaluatie["uitgaven"]["huidige_verdeling"] - huidig)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_koppeling_partner_matches_the_fund(werkboek, tmp_path, oplosser):
+    # P has EUR 10,000 and S EUR 2,000, both may pay everything (I: EUR 1,000, chance 0.5). S must
+    # pay at least as much as P (verhouding 1): P <= S <= 2,000, so EUR 4,000: 4 participants, 2
+    # placements; without the koppeling 12 participants.
+    bladen = basis()
+    bladen["Fondsen"].append({"fonds": "S", "soort": "sector"})
+    bladen["Financieringsregels"].append({"fonds": "S"})
+    bladen["Budgetten"] = [budget("P", 10_000), budget("S", 2_000)]
+    assert los_op(werkboek, tmp_path, bladen, oplosser).kerncijfers["deelnemers"] == pytest.approx(12)
+    bladen["Koppelingen"] = [{"koppeling": "sectorplan", "fonds": "P", "partner": "S", "verhouding": 1,
+                              "jaar": "elk"}]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(4)
+    besteed = dict(zip(plan.fondsen["fonds"], plan.fondsen["besteed"]))
+    assert besteed == {"P": pytest.approx(2_000), "S": pytest.approx(2_000)}
+    assert any(n.startswith("koppeling_") for n in plan.oplossing.model.rijnamen())
+    tekst = "\n".join(plan.toelichting["toelichting"])
+    # one euro less matching lets P pay one more euro: 1/1,000 participant x 2 euros... gains 0.25
+    # weighted placements per EUR 1,000 of relaxation: 25 per EUR 100,000
+    assert "Koppeling 'sectorplan [jaar=2026]' is bindend: S betaalt precies 1 x wat P betaalt" in tekst
+    import openpyxl
+
+    rijen = list(openpyxl.load_workbook(tmp_path / f"plan_{oplosser}.xlsx")["Schaduwprijzen"].iter_rows(
+        values_only=True))
+    koppeling = [r for r in rijen if r[0] and str(r[0]).startswith("koppeling sectorplan")]
+    assert koppeling and koppeling[0][5] == "€ 100.000" and koppeling[0][6] > 0
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_koppeling_that_cannot_be_met_is_named(werkboek, oplosser):
+    # A minimum of 6 participants needs EUR 6,000; S (EUR 2,000) must match P at least 2 x.
+    bladen = basis()
+    bladen["Fondsen"].append({"fonds": "S", "soort": "sector"})
+    bladen["Financieringsregels"].append({"fonds": "S"})
+    bladen["Budgetten"] = [budget("P", 10_000), budget("S", 2_000)]
+    bladen["Koppelingen"] = [{"koppeling": "sectorplan", "fonds": "P", "partner": "S", "verhouding": 2}]
+    bladen["Beleidsregels"] = [regel(regel="minimum", grootheid="deelnemers", operator=">=", waarde=6)]
+    with pytest.raises(GeenOplossing) as fout:
+        budgetkoppeling.optimaliseer(werkboek(bladen), oplosser=oplosser)
+    assert "sectorplan" in fout.value.melding or "minimum" in fout.value.melding

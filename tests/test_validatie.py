@@ -295,3 +295,30 @@ def test_a_missing_name_sheet_is_one_problem_not_one_per_row(werkboek):
     teksten = [p.tekst() for p in problemen(werkboek, bladen)]
     assert teksten == ["Blad 'Regios': verplicht blad ontbreekt",
                        "Blad 'Effecten', rij 2, kolom 'plaatsingskans': moet 1 of minder zijn (gevonden: 1.5)"]
+
+
+@pytest.mark.parametrize("rij, plaats, woorden", [
+    ({"fonds": "Participatiebudget", "partner": "Participatiebudget", "verhouding": 1},
+     ("Koppelingen", 2, "partner"), "zichzelf niet matchen"),
+    ({"fonds": "Participatiebudget", "partner": "Sectorgeld", "verhouding": 1},
+     ("Koppelingen", 2, "partner"), "onbekende naam"),
+    ({"fonds": "Participatiebudget", "partner": "ESF+", "verhouding": -1},
+     ("Koppelingen", 2, "verhouding"), "0 of meer"),
+    ({"fonds": "Participatiebudget", "partner": "ESF+", "verhouding": 1, "jaar": "2020-2021"},
+     ("Koppelingen", 2, "jaar"), "planperiode"),
+])
+def test_koppelingen_problems_are_located(werkboek, rij, plaats, woorden):
+    bladen = voorbeeld_rijen()
+    bladen["Koppelingen"] = [{"koppeling": "match", **rij}]
+    gevonden = problemen(werkboek, bladen)
+    assert plaats in plaatsen(gevonden)
+    assert any(woorden in p.tekst() for p in gevonden), [p.tekst() for p in gevonden]
+
+
+def test_a_valid_koppeling_is_read(werkboek):
+    bladen = voorbeeld_rijen()
+    bladen["Koppelingen"] = [{"koppeling": "match", "fonds": "Participatiebudget", "partner": "ESF+",
+                              "verhouding": "0,5", "jaar": "2026-2027", "regio": "elk"}]
+    koppeling = budgetkoppeling.valideer(werkboek(bladen)).koppelingen[0]
+    assert (koppeling.fonds, koppeling.partner, koppeling.verhouding) == ("Participatiebudget", "ESF+", 0.5)
+    assert koppeling.filters == {"regio": "elk", "instrument": None, "doelgroep": None, "jaar": "2026-2027"}

@@ -321,7 +321,9 @@ def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
                                       "geld of een ruimere regel daar ongeveer oplevert.", kop)
         rij += 2
     werkblad.write_string(rij, 0, "Bindende beleidsregels: gewogen plaatsingen per eenheid versoepeling", kop)
-    frame = plan.regelprijzen
+    from ..uitleg import koppelingprijzen
+
+    frame = pl.concat([plan.regelprijzen, koppelingprijzen(plan.oplossing)])
     koppen = list(frame.columns)
     getal_fmt = werkboek.add_format({"num_format": "#,##0.000"})
     tabel(werkblad, rij + 1, koppen, [list(r) for r in frame.iter_rows()],
