@@ -720,13 +720,7 @@ def add_beleidsregel(model: Model) -> None:
         if id(regel) not in regelgroepen:  # one pass per rule over the cells its fixed filters allow
             if regel.grootheid not in grootheden:
                 grootheden[regel.grootheid] = _grootheid(model, regel.grootheid)
-            cellen = grootheden[regel.grootheid]
-            for filterkolom, waarde in regel.filters.items():
-                if filterkolom == "jaar" and waarde not in (None, ELK) and "-" in waarde:  # 2026-2028
-                    eerste, laatste = (int(j) for j in waarde.split("-"))
-                    cellen = cellen.filter(pl.col("jaar").cast(pl.Int64).is_between(eerste, laatste))
-                elif waarde not in (None, ELK):
-                    cellen = cellen.filter(pl.col(filterkolom) == str(waarde))
+            cellen = _filter_cellen(grootheden[regel.grootheid], regel.filters, {})
             elk = [k for k, w in regel.filters.items() if w == ELK]
             groepen = {}
             if elk:

@@ -257,17 +257,22 @@ def _clp_matrix(matrix):
     return CyCoinPackedMatrix(True, coo.row.astype(np.int32), coo.col.astype(np.int32), coo.data.astype(np.float64))
 
 
-def _clp_laad(simplex, model: Model, matrix) -> float:
+def _clp_laad(simplex, model: Model, matrix, kosten: np.ndarray | None = None,
+              extra_rij: tuple[float, float] | None = None) -> float:
     """Load ``model`` (with its CSC ``matrix``) into ``simplex`` as min -doel for a maximisation, with
-    the product's settings; returns the objective's sign."""
-    teken = -1.0 if model.zin == "max" else 1.0
+    the product's settings; returns the objective's sign. The second phase passes its own ``kosten``
+    (minimised) and the bounds of the objective row that ``matrix`` has as its last row."""
+    teken = -1.0 if model.zin == "max" and kosten is None else 1.0
     oneindig = simplex.getCoinInfinity()
 
     def eindig(waarden: np.ndarray) -> np.ndarray:
-        return np.clip(waarden, -oneindig, oneindig).astype(np.float64)
+        return np.clip(np.asarray(waarden, dtype=np.float64), -oneindig, oneindig)
 
     (onder, boven), (rij_onder, rij_boven) = model.kolomgrenzen(), model.rijgrenzen()
-    simplex.loadProblem(_clp_matrix(matrix), eindig(onder), eindig(boven), np.ascontiguousarray(teken * model.doel),
+    if extra_rij is not None:
+        rij_onder, rij_boven = np.append(rij_onder, extra_rij[0]), np.append(rij_boven, extra_rij[1])
+    doel = teken * model.doel if kosten is None else kosten
+    simplex.loadProblem(_clp_matrix(matrix), eindig(onder), eindig(boven), np.ascontiguousarray(doel),
                         eindig(rij_onder), eindig(rij_boven))
     simplex.logLevel = 0
     simplex.primalTolerance = CLP_TOLERANTIE
@@ -314,18 +319,7 @@ def _clp_hier(model: Model, matrix, voorkeur: Voorkeur | None = None) -> Uitkoms
                                       shape=(1, model.aantal_kolommen))
     groter = scipy.sparse.vstack([matrix, doelrij], format="csc")
     tweede = CyClpSimplex()
-    oneindig = tweede.getCoinInfinity()
-    (k_onder, k_boven), (r_onder, r_boven) = model.kolomgrenzen(), model.rijgrenzen()
-
-    def eindig(waarden) -> np.ndarray:
-        return np.clip(np.asarray(waarden, dtype=np.float64), -oneindig, oneindig)
-
-    tweede.loadProblem(_clp_matrix(groter), eindig(k_onder), eindig(k_boven), np.ascontiguousarray(voorkeur.kosten),
-                       eindig(np.append(r_onder, onder)), eindig(np.append(r_boven, boven)))
-    tweede.logLevel = 0
-    tweede.setPerturbation(50)
-    tweede.primalTolerance = CLP_TOLERANTIE
-    tweede.dualTolerance = CLP_TOLERANTIE
+    _clp_laad(tweede, model, groter, voorkeur.kosten, (onder, boven))
     tweede.setBasisStatus(np.ascontiguousarray(kolom_status, dtype=np.int32),
                           np.ascontiguousarray(np.append(rij_status, 1), dtype=np.int32))  # 1: basic
     try:

@@ -777,22 +777,9 @@ class Controle:
             for kolom, (namen, bron) in bronnen.items():
                 goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True, elk=True)
                 filters[kolom] = _filterwaarde(rij[kolom])
-            jaar = _filterwaarde(rij["jaar"])
-            reeks = None
-            if jaar not in (None, ELK):
-                reeks = _jaarreeks(jaar)
-                if reeks is None:
-                    self.fout(blad, rij, "jaar", "moet een jaar (2027), een reeks jaren (2026-2028), alle of elk "
-                                                 "zijn", rij["jaar"])
-                    goed = False
-                else:  # one year as '2027', a range as '2026-2028': the rule sums over those years
-                    jaar = str(reeks[0]) if reeks[0] == reeks[1] else f"{reeks[0]}-{reeks[1]}"
-            if (reeks is not None and goed and rij["grootheid"] != "plaatsingen" and self.start is not None
-                    and not (self.start <= reeks[0] and reeks[1] <= self.eind)):
-                self.fout(blad, rij, "jaar", f"jaar ligt buiten de planperiode {self.start}-{self.eind}",
-                          rij["jaar"])
-                goed = False
-            filters["jaar"] = jaar
+            # a placement may fall after the plan period: a rule on plaatsingen may name such a year
+            filters["jaar"], jaar_goed = self._jaarfilter(blad, rij, periode=goed and rij["grootheid"] != "plaatsingen")
+            goed &= jaar_goed
             if rij["grootheid"] not in (None, "uitgaven") and filters["fonds"] is not None:
                 self.fout(blad, rij, "fonds",
                           "het fondsfilter geldt alleen bij grootheid uitgaven; laat het leeg of zet alle",
@@ -809,8 +796,9 @@ class Controle:
                 ))
         return regels
 
-    def _jaarfilter(self, blad: str, rij: dict) -> tuple[str | None, bool]:
-        """A jaar filter: None (alle), elk, '2027' or '2026-2028'; and whether it is valid."""
+    def _jaarfilter(self, blad: str, rij: dict, periode: bool = True) -> tuple[str | None, bool]:
+        """A jaar filter: None (alle), elk, '2027' or '2026-2028' (the rule sums over those years); and
+        whether it is valid. With ``periode`` the years must lie in the plan period."""
         jaar = _filterwaarde(rij["jaar"])
         if jaar in (None, ELK):
             return jaar, True
@@ -819,7 +807,7 @@ class Controle:
             self.fout(blad, rij, "jaar", "moet een jaar (2027), een reeks jaren (2026-2028), alle of elk zijn",
                       rij["jaar"])
             return None, False
-        if self.start is not None and not (self.start <= reeks[0] and reeks[1] <= self.eind):
+        if periode and self.start is not None and not (self.start <= reeks[0] and reeks[1] <= self.eind):
             self.fout(blad, rij, "jaar", f"jaar ligt buiten de planperiode {self.start}-{self.eind}", rij["jaar"])
             return None, False
         return (str(reeks[0]) if reeks[0] == reeks[1] else f"{reeks[0]}-{reeks[1]}"), True

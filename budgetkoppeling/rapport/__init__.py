@@ -6,8 +6,9 @@ one module per workbook: ``plan``, ``vergelijking``, ``evaluatie``, ``fouten``.
 
 from .evaluatie import schrijf_evaluatie
 from .fouten import schrijf_foutrapport
+from .opmaak import KPI_EENHEID, KPIS
 from .plan import Plan, schrijf_plan
-from .vergelijking import KPI_EENHEID, KPIS, schrijf_vergelijking
+from .vergelijking import schrijf_vergelijking
 
 __all__ = ["KPIS", "KPI_EENHEID", "Plan", "schrijf_evaluatie", "schrijf_foutrapport", "schrijf_plan",
            "schrijf_vergelijking"]

@@ -8,8 +8,17 @@ from pathlib import Path
 
 from ..bestanden import schrijf_atomisch
 from ..versie import __version__
-from .opmaak import BASIS_KLEUR, EURO, PLAATSINGEN, SCENARIO_KLEUR, nieuw_werkboek, pagina, tabel
-from .vergelijking import BESPARING_KPIS, KPI_EENHEID_ALLE
+from .opmaak import (
+    BASIS_KLEUR,
+    BESPARING_KPIS,
+    EURO,
+    KPI_EENHEID_ALLE,
+    PLAATSINGEN,
+    SCENARIO_KLEUR,
+    nieuw_werkboek,
+    pagina,
+    tabel,
+)
 
 EVALUATIE_KPIS = ("plaatsingen", "gewogen_plaatsingen", "deelnemers", "uitgaven", "kosten_per_plaatsing")
 EVALUATIE_KOLOMMEN = {

@@ -19,6 +19,31 @@ BASIS_KLEUR = "#1F4E79"  # the base scenario in charts
 SCENARIO_KLEUR = "#9DC3E6"
 
 
+# the key figures of every workbook: kpi -> (what a council member reads, unit)
+KPI_EENHEID = {
+    "plaatsingen": ("Verwachte plaatsingen", "personen"),
+    "gewogen_plaatsingen": ("Gewogen plaatsingen (doelstelling)", "gewogen plaatsingen"),
+    "deelnemers": ("Deelnemers", "personen"),
+    "uitgaven": ("Uitgaven in de planperiode", "euro"),
+    "kosten_per_plaatsing": ("Kosten per plaatsing", "euro per plaatsing"),
+    "budget_totaal": ("Budget totaal", "euro"),
+    "bestaande_verplichtingen": ("Bestaande verplichtingen", "euro"),
+    "onbenut_budget": ("Onbenut budget", "euro"),
+    "verplichtingen_na_planperiode": ("Kosten na de planperiode", "euro"),
+}
+KPIS = tuple(KPI_EENHEID)
+BESPARING_KPIS = {  # only where some group has uitkering_per_jaar
+    "besparing_uitkeringen": ("Besparing op uitkeringen", "euro (verdisconteerd)"),
+    "netto_kosten": ("Netto kosten (uitgaven min besparing)", "euro"),
+}
+KPI_EENHEID_ALLE = {**KPI_EENHEID, **BESPARING_KPIS}
+
+
+def kpis_van(kerncijfers: list[dict]) -> tuple[str, ...]:
+    """The key figures a workbook shows: KPIS, and the savings rows where any plan has them."""
+    return KPIS + tuple(k for k in BESPARING_KPIS if any(k in c for c in kerncijfers))
+
+
 def rekendatum(datum: datetime.date | None) -> datetime.date:
     """The date a workbook says it was calculated on: ``--datum`` if given, else today. The
     document properties carry the same date, so that two runs on one day (or with one

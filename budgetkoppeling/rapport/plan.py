@@ -13,7 +13,18 @@ from ..invoer import besparing, cohortkosten
 from ..model import LANDELIJK
 from ..solve import Oplossing, rij_activiteit
 from ..versie import __version__
-from .opmaak import EURO, HELE_PERSONEN, NUL, PERSONEN, PLAATSINGEN, nieuw_werkboek, plaats, rekendatum, tabel
+from .opmaak import (
+    EURO,
+    HELE_PERSONEN,
+    KPI_EENHEID_ALLE,
+    NUL,
+    PERSONEN,
+    PLAATSINGEN,
+    nieuw_werkboek,
+    plaats,
+    rekendatum,
+    tabel,
+)
 
 CEL = ["regio", "instrument", "doelgroep", "startjaar"]
 
@@ -149,22 +160,10 @@ def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.Da
                   ("netto_kosten", uitgaven - bespaard, "euro")]
     frame = pl.DataFrame(rijen, schema={"kpi": pl.String, "waarde": pl.Float64, "eenheid": pl.String},
                          orient="row")
-    return frame.with_columns(omschrijving=pl.col("kpi").replace_strict(OMSCHRIJVING, default=pl.col("kpi")))
+    omschrijving = {kpi: label for kpi, (label, _eenheid) in KPI_EENHEID_ALLE.items()}
+    return frame.with_columns(omschrijving=pl.col("kpi").replace_strict(omschrijving, default=pl.col("kpi")))
 
 
-OMSCHRIJVING = {  # what a council member reads beside the column kpi (SPEC's names stay for other tools)
-    "plaatsingen": "Verwachte plaatsingen",
-    "gewogen_plaatsingen": "Gewogen plaatsingen (doelstelling)",
-    "deelnemers": "Deelnemers",
-    "uitgaven": "Uitgaven in de planperiode",
-    "kosten_per_plaatsing": "Kosten per plaatsing",
-    "budget_totaal": "Budget totaal",
-    "bestaande_verplichtingen": "Bestaande verplichtingen",
-    "onbenut_budget": "Onbenut budget",
-    "verplichtingen_na_planperiode": "Kosten na de planperiode",
-    "besparing_uitkeringen": "Besparing op uitkeringen",
-    "netto_kosten": "Netto kosten (uitgaven min besparing)",
-}
 
 
 def info(oplossing: Oplossing, invoerpad: Path, datum: datetime.date) -> pl.DataFrame:

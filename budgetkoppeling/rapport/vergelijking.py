@@ -7,30 +7,21 @@ from pathlib import Path
 
 from ..bestanden import schrijf_atomisch
 from ..versie import __version__
-from .opmaak import BASIS_KLEUR, EURO, NUL, PLAATSINGEN, koppen, nieuw_werkboek, pagina, staafgrafiek, tabel, uniek
-
-KPI_EENHEID = {
-    "plaatsingen": ("Verwachte plaatsingen", "personen"),
-    "gewogen_plaatsingen": ("Gewogen plaatsingen (doelstelling)", "gewogen plaatsingen"),
-    "deelnemers": ("Deelnemers", "personen"),
-    "uitgaven": ("Uitgaven in de planperiode", "euro"),
-    "kosten_per_plaatsing": ("Kosten per plaatsing", "euro per plaatsing"),
-    "budget_totaal": ("Budget totaal", "euro"),
-    "bestaande_verplichtingen": ("Bestaande verplichtingen", "euro"),
-    "onbenut_budget": ("Onbenut budget", "euro"),
-    "verplichtingen_na_planperiode": ("Kosten na de planperiode", "euro"),
-}
-KPIS = tuple(KPI_EENHEID)
-BESPARING_KPIS = {  # only where some group has uitkering_per_jaar
-    "besparing_uitkeringen": ("Besparing op uitkeringen", "euro (verdisconteerd)"),
-    "netto_kosten": ("Netto kosten (uitgaven min besparing)", "euro"),
-}
-KPI_EENHEID_ALLE = {**KPI_EENHEID, **BESPARING_KPIS}
-
-
-def kpis_van(kerncijfers: list[dict]) -> tuple[str, ...]:
-    """The key figures a workbook shows: KPIS, and the savings rows where any plan has them."""
-    return KPIS + tuple(k for k in BESPARING_KPIS if any(k in c for c in kerncijfers))
+from .opmaak import (
+    BASIS_KLEUR,
+    EURO,
+    KPI_EENHEID_ALLE,
+    KPIS,
+    NUL,
+    PLAATSINGEN,
+    koppen,
+    kpis_van,
+    nieuw_werkboek,
+    pagina,
+    staafgrafiek,
+    tabel,
+    uniek,
+)
 
 
 def schrijf_vergelijking(vergelijking, doel: Path, invoerpad: Path, datum: datetime.date | None = None) -> None:
