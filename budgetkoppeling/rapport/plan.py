@@ -256,7 +256,7 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     for rij, (waarde, eenheid) in enumerate(zip(plan.samenvatting["waarde"], plan.samenvatting["eenheid"]), 1):
         samenvatting_ws.write_number(rij, 1, waarde, euro_fmt if eenheid.startswith("euro") else personen_fmt)
     samenvatting_ws.set_column(0, 0, 30)
-    samenvatting_ws.set_column(1, 1, 20)
+    samenvatting_ws.set_column(1, 1, 23)  # room for € 3,943,499,981.00 before the unit
     samenvatting_ws.set_column(2, 2, 34)
     samenvatting_ws.set_column(3, 3, 36)
     # charts under the key figures, their data tables under the charts: one column of
@@ -266,7 +266,7 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     _grafieken(werkboek, samenvatting_ws, plan, grafiek_rij, tabel_rij)
     # a page break between the charts, so that none is cut; a fixed scale instead of
     # fit-to-width, which would make Excel ignore the breaks
-    breedte = 30 + 20 + 34 + 36 + 16 * max(0, len(plan.oplossing.model.invoer.jaren) + 2 - 4)
+    breedte = 30 + 23 + 34 + 36 + 16 * max(0, len(plan.oplossing.model.invoer.jaren) + 2 - 4)
     samenvatting_ws.fit_to_pages(0, 0)
     samenvatting_ws.set_print_scale(max(30, min(100, int(100 * 980 / (10 * breedte)))))
     samenvatting_ws.set_h_pagebreaks([grafiek_rij + GRAFIEK_RIJEN + 1])
