@@ -116,9 +116,27 @@ def rijen(eenheden: int, instrumenten: int, doelgroepen: int, jaren: int, segmen
     }
 
 
+def scenarios(jaren: int) -> list[dict]:
+    """Five scenarios of the kinds the national example has: budgets cut, stopped and raised, and
+    better chances."""
+    eind = START + jaren - 1
+    return [
+        {"scenario": "Participatiebudget -10%", "aanpassing": "budget", "fonds": "Participatiebudget",
+         "jaar": f"{START + 1}-{eind}", "factor": 0.9},
+        {"scenario": "ESF+ stopt", "aanpassing": "budget", "fonds": "ESF+", "jaar": f"{START + 3}-{eind}",
+         "waarde": 0},
+        {"scenario": "Sectorpot +50%", "aanpassing": "budget", "fonds": "Sectorpot", "factor": 1.5},
+        {"scenario": "O&O-fonds -25%", "aanpassing": "budget", "fonds": "O&O-fonds", "factor": 0.75},
+        {"scenario": "Kansen 10% beter", "aanpassing": "plaatsingskans", "factor": 1.1},
+    ]
+
+
 def genereer(doel: Path, eenheden: int = 400, instrumenten: int = 15, doelgroepen: int = 5, jaren: int = 6,
-             segmenten: int = 3, veel_regels: bool = False) -> Path:
-    schrijf_invoer(doel, rijen(eenheden, instrumenten, doelgroepen, jaren, segmenten, veel_regels))
+             segmenten: int = 3, veel_regels: bool = False, met_scenarios: bool = False) -> Path:
+    bladen = rijen(eenheden, instrumenten, doelgroepen, jaren, segmenten, veel_regels)
+    if met_scenarios:
+        bladen["Scenarios"] = scenarios(jaren)
+    schrijf_invoer(doel, bladen)
     return doel
 
 
@@ -131,8 +149,9 @@ def main() -> None:
     parser.add_argument("--jaren", type=int, default=6)
     parser.add_argument("--segmenten", type=int, default=3)
     parser.add_argument("--veel-regels", action="store_true", help="the other structure: many rules, no run-on")
+    parser.add_argument("--scenarios", action="store_true", help="with a Scenarios sheet of five scenarios")
     a = parser.parse_args()
-    genereer(a.uit, a.eenheden, a.instrumenten, a.doelgroepen, a.jaren, a.segmenten, a.veel_regels)
+    genereer(a.uit, a.eenheden, a.instrumenten, a.doelgroepen, a.jaren, a.segmenten, a.veel_regels, a.scenarios)
     print(f"Geschreven: {a.uit}")
 
 

@@ -1,6 +1,6 @@
 """What the unique split over funds costs: each solver with and without the second phase
-(``solve.financieringsvoorkeur``: the first objective fixed as a row, the preference minimised
-warm from the first basis), and whether HiGHS and Clp then agree on every payment.
+(``solve.financieringsvoorkeur``: the preference minimised over the first solve's optimal face,
+``solve._optimaal_vlak``), and whether HiGHS and Clp then agree on every payment.
 
 Usage: python bench/tweede_fase.py [herhalingen] [WERKBOEK.xlsx ...]   (default: the national example)
 """

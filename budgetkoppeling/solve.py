@@ -37,6 +37,7 @@ class Oplossing:
     kolomwaarden: np.ndarray
     rijduals: np.ndarray
     duals_uit_relaxatie: bool = False  # with --geheel: the duals are the LP relaxation's (fractional persons)
+    basis: Startbasis | None = None  # the first phase's basis, when asked for (los_op(..., bewaar_basis=True))
 
     def waarde(self, blok: str) -> pl.DataFrame:
         """The block's keys with ``waarde`` (solver noise below 1e-9 is 0: every variable is >= 0)."""
@@ -98,20 +99,37 @@ def oplosser_versie(naam: str, geheel: bool = False) -> str:
 
 
 @dataclass
+class Startbasis:
+    """An optimal basis of one solver (the status of every column and row), to start another LP of
+    the same size from: a scenario from its base."""
+
+    oplosser: str
+    kolommen: np.ndarray
+    rijen: np.ndarray
+
+    def past(self, model: Model, naam: str) -> bool:
+        return (self.oplosser, len(self.kolommen), len(self.rijen)) == (naam, model.aantal_kolommen, model.aantal_rijen)
+
+
+@dataclass
 class Uitkomst:
     status: str
     waarden: np.ndarray | None = None
     duals: np.ndarray | None = None
+    basis: Startbasis | None = None
 
 
-def _los_op(model: Model, naam: str, geheel: bool | None = None) -> Uitkomst:
+def _los_op(model: Model, naam: str, geheel: bool | None = None, start: Startbasis | None = None,
+            bewaar_basis: bool = False) -> Uitkomst:
+    """Solve with ``naam``; an LP warm from ``start`` if it fits, and with its basis if asked."""
     geheel = model.geheel if geheel is None else geheel
     voorkeur = None if geheel or model.elastisch else financieringsvoorkeur(model)
+    start = start if start is not None and not geheel and start.past(model, naam) else None
     if naam == "highs":
-        return _highs(model, geheel, voorkeur)
+        return _highs(model, geheel, voorkeur, start, bewaar_basis and not geheel)
     if geheel:
         return _cbc_via_pulp(model)
-    return _clp(model, voorkeur)
+    return _clp(model, voorkeur, start, bewaar_basis)
 
 
 SOORT_VOLGORDE = {"esf": 0, "sector": 1, "oeo": 2, "overig": 3, "participatiebudget": 4}
@@ -121,14 +139,14 @@ BREEK_GELIJKSPEL = 1e-3  # per euro or person
 
 @dataclass
 class Voorkeur:
-    """The second phase: ``kosten`` to minimise with the first objective kept at its optimum as a row."""
+    """The second phase: ``kosten`` to minimise over the first phase's optimal face (``_optimaal_vlak``)."""
 
     kosten: np.ndarray
 
 
 def financieringsvoorkeur(model: Model) -> Voorkeur | None:
     """The second objective that makes the split over funds unique without changing the plan's
-    weighted placements (the first objective is kept as a row): minimise sum of w_f * y + 0.5 * sum
+    weighted placements (over the optimal face of the first): minimise sum of w_f * y + 0.5 * sum
     of c plus a small fixed tie-breaking cost per column, where w_f
     is the rank of the fund (1, 2, ...) by (vervaljaar, soort, order in Fondsen): money that
     expires first, then EU (esf), national (sector) and O&O money, the Participatiebudget last;
@@ -154,29 +172,42 @@ def financieringsvoorkeur(model: Model) -> Voorkeur | None:
     return Voorkeur(voorkeur)
 
 
-def _vaste_doelrij(model: Model, doelwaarde: float) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """The row that keeps the first objective at its optimum in the second phase: (columns,
-    coefficients, lower, upper), with a slack of 1e-12 relative: any slack is spent on the
-    preference (1e-10 moved 1e-8 participants to a cheaper instrument), and none at all let Clp
-    end in a status cylp does not know."""
-    kolommen = np.flatnonzero(model.doel).astype(np.int32)
-    speling = 1e-12 * max(1.0, abs(doelwaarde))
-    if model.zin == "max":
-        return kolommen, model.doel[kolommen], doelwaarde - speling, np.inf
-    return kolommen, model.doel[kolommen], -np.inf, doelwaarde + speling
+VLAK_DREMPEL = 1e-8  # a reduced cost or dual above this is not zero: that column or row is fixed in phase 2
 
 
-def _highs_lp(model: Model, matrix, geheel: bool = False):
-    """The model as a ``HighsLp`` (``matrix``: its scipy CSR or CSC matrix), handed over in one piece."""
+def _optimaal_vlak(model: Model, matrix, waarden: np.ndarray,
+                   rij_duals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The bounds of the optimal face, for the second phase: (column lower, column upper, row lower,
+    row upper). Every optimal solution meets complementary slackness with any optimal dual, so a
+    column with a reduced cost, or a row with a dual, stays where the first phase put it: fixed,
+    the solver moves only the columns that the tie leaves free (bench/README.md: a second phase
+    over the whole LP took as long as the first)."""
+    onder, boven = model.kolomgrenzen()
+    rij_onder, rij_boven = model.rijgrenzen()
+    gereduceerd = model.doel - matrix.T @ rij_duals  # the reduced costs, the same way for both solvers
+    vast = np.abs(gereduceerd) > VLAK_DREMPEL
+    punt = np.clip(waarden, onder, boven)
+    onder[vast] = boven[vast] = punt[vast]
+    actief = np.abs(rij_duals) > VLAK_DREMPEL  # fixed where the point is, so that the point stays feasible
+    rij_onder[actief] = rij_boven[actief] = (matrix @ punt)[actief]
+    return onder, boven, rij_onder, rij_boven
+
+
+def _highs_lp(model: Model, matrix, geheel: bool = False, voorkeur: Voorkeur | None = None, vlak: tuple | None = None):
+    """The model as a ``HighsLp`` (``matrix``: its scipy CSR or CSC matrix), handed over in one piece;
+    for the second phase with the preference as its (minimised) cost and the bounds of ``vlak``."""
     import highspy
 
     oneindig = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = model.aantal_kolommen, model.aantal_rijen
-    lp.sense_ = highspy.ObjSense.kMaximize if model.zin == "max" else highspy.ObjSense.kMinimize
-    lp.col_cost_ = model.doel
-    lp.col_lower_, lp.col_upper_ = (np.clip(g, -oneindig, oneindig) for g in model.kolomgrenzen())
-    lp.row_lower_, lp.row_upper_ = (np.clip(g, -oneindig, oneindig) for g in model.rijgrenzen())
+    if voorkeur is None:
+        lp.sense_ = highspy.ObjSense.kMaximize if model.zin == "max" else highspy.ObjSense.kMinimize
+        lp.col_cost_ = model.doel
+    else:
+        lp.sense_, lp.col_cost_ = highspy.ObjSense.kMinimize, voorkeur.kosten
+    grenzen = vlak if vlak is not None else (*model.kolomgrenzen(), *model.rijgrenzen())
+    lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_ = (np.clip(g, -oneindig, oneindig) for g in grenzen)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise if matrix.format == "csr" else highspy.MatrixFormat.kColwise
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
@@ -206,16 +237,18 @@ def _highs_uitkomst(h, model: Model, geheel: bool = False) -> Uitkomst:
     return Uitkomst(OPTIMAAL, waarden, duals)
 
 
-def _highs(model: Model, geheel: bool, voorkeur: Voorkeur | None = None) -> Uitkomst:
+def _highs(model: Model, geheel: bool, voorkeur: Voorkeur | None = None, start: Startbasis | None = None,
+           bewaar_basis: bool = False) -> Uitkomst:
     """HiGHS's dual simplex (branch and bound for a MIP) on the matrix, in a forked child: HiGHS checks
     its interrupt callback only after presolve (seconds on a large model), a child ends at once.
-    With ``voorkeur`` an LP is solved a second time, warm, for the split over funds."""
+    With ``voorkeur`` an LP is solved a second time, over its optimal face, for the split over funds."""
     import highspy  # noqa: F401 - imported before the fork
 
-    return in_kindproces(_highs_hier, model, model.matrix("csr"), geheel, voorkeur)
+    return in_kindproces(_highs_hier, model, model.matrix("csr"), geheel, voorkeur, start, bewaar_basis)
 
 
-def _highs_hier(model: Model, matrix, geheel: bool, voorkeur: Voorkeur | None = None) -> Uitkomst:
+def _highs_hier(model: Model, matrix, geheel: bool, voorkeur: Voorkeur | None = None,
+                start: Startbasis | None = None, bewaar_basis: bool = False) -> Uitkomst:
     import highspy
 
     if in_kind():  # in a forked child HiGHS's thread pool is the parent's, without its threads: a fresh one
@@ -223,30 +256,61 @@ def _highs_hier(model: Model, matrix, geheel: bool, voorkeur: Voorkeur | None = 
     lp = _highs_lp(model, matrix, geheel)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    if start is not None:  # HiGHS's default 1e-7 let warm starts stop below the optimum (Herberekening)
+        h.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
+        h.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
     with stille_stdout():
         h.passModel(lp)
         del lp
+        if start is not None:
+            h.setBasis(_highs_basis(start))
         h.run()
     if h.getModelStatus() == highspy.HighsModelStatus.kUnboundedOrInfeasible:  # presolve could not tell: again
         h.setOptionValue("presolve", "off")
         with stille_stdout():
             h.run()
     uitkomst = _highs_uitkomst(h, model, geheel)
+    if bewaar_basis and uitkomst.status == OPTIMAAL:
+        basis = h.getBasis()
+        uitkomst.basis = Startbasis("highs", np.fromiter(map(int, basis.col_status), np.int8, model.aantal_kolommen),
+                                    np.fromiter(map(int, basis.row_status), np.int8, model.aantal_rijen))
     if voorkeur is None or uitkomst.status != OPTIMAAL or geheel:
         return uitkomst
-    # second phase: the first objective kept at its optimum as a row, the preference as the cost
-    kolommen, coef, onder, boven = _vaste_doelrij(model, float(model.doel @ uitkomst.waarden))
-    h.addRow(onder, min(boven, highspy.kHighsInf), len(kolommen), kolommen, coef)
-    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
-    h.setOptionValue("dual_feasibility_tolerance", 1e-9)
-    h.changeColsCost(model.aantal_kolommen, np.arange(model.aantal_kolommen, dtype=np.int32), voorkeur.kosten)
+    tweede = _highs_tweede_fase(model, matrix, uitkomst, voorkeur)
+    tweede.basis = uitkomst.basis
+    return tweede
+
+
+def _highs_basis(start: Startbasis):
+    import highspy
+
+    status = [highspy.HighsBasisStatus(i) for i in range(int(max(start.kolommen.max(initial=0),
+                                                                 start.rijen.max(initial=0))) + 1)]
+    basis = highspy.HighsBasis()
+    basis.col_status = [status[i] for i in start.kolommen.tolist()]
+    basis.row_status = [status[i] for i in start.rijen.tolist()]
+    basis.valid = True
+    return basis
+
+
+def _highs_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur) -> Uitkomst:
+    """The second phase after a first ``uitkomst``: the preference minimised over the optimal face,
+    cold with presolve, which removes the fixed columns (twice as fast as warm from the first basis,
+    bench/README.md). Returns the first phase's duals; the first phase itself if this one fails."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
+    h.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
     with stille_stdout():
+        h.passModel(_highs_lp(model, matrix, voorkeur=voorkeur,
+                              vlak=_optimaal_vlak(model, matrix, uitkomst.waarden, uitkomst.duals)))
         h.run()
-    tweede = _highs_uitkomst(h, model, geheel)
+    tweede = _highs_uitkomst(h, model)
     if tweede.status != OPTIMAAL:
         return uitkomst
-    return Uitkomst(OPTIMAAL, tweede.waarden, uitkomst.duals)  # the duals of the plan's own objective
+    return Uitkomst(OPTIMAAL, tweede.waarden, uitkomst.duals, uitkomst.basis)  # the plan's own duals
 
 
 def _clp_matrix(matrix):
@@ -257,20 +321,17 @@ def _clp_matrix(matrix):
     return CyCoinPackedMatrix(True, coo.row.astype(np.int32), coo.col.astype(np.int32), coo.data.astype(np.float64))
 
 
-def _clp_laad(simplex, model: Model, matrix, kosten: np.ndarray | None = None,
-              extra_rij: tuple[float, float] | None = None) -> float:
+def _clp_laad(simplex, model: Model, matrix, kosten: np.ndarray | None = None, vlak: tuple | None = None) -> float:
     """Load ``model`` (with its CSC ``matrix``) into ``simplex`` as min -doel for a maximisation, with
     the product's settings; returns the objective's sign. The second phase passes its own ``kosten``
-    (minimised) and the bounds of the objective row that ``matrix`` has as its last row."""
+    (minimised) and the bounds of the optimal face (``_optimaal_vlak``)."""
     teken = -1.0 if model.zin == "max" and kosten is None else 1.0
     oneindig = simplex.getCoinInfinity()
 
     def eindig(waarden: np.ndarray) -> np.ndarray:
         return np.clip(np.asarray(waarden, dtype=np.float64), -oneindig, oneindig)
 
-    (onder, boven), (rij_onder, rij_boven) = model.kolomgrenzen(), model.rijgrenzen()
-    if extra_rij is not None:
-        rij_onder, rij_boven = np.append(rij_onder, extra_rij[0]), np.append(rij_boven, extra_rij[1])
+    onder, boven, rij_onder, rij_boven = vlak if vlak is not None else (*model.kolomgrenzen(), *model.rijgrenzen())
     doel = teken * model.doel if kosten is None else kosten
     simplex.loadProblem(_clp_matrix(matrix), eindig(onder), eindig(boven), np.ascontiguousarray(doel),
                         eindig(rij_onder), eindig(rij_boven))
@@ -289,7 +350,8 @@ def _clp_uitkomst(simplex, teken: float) -> Uitkomst:
                     teken * np.array(simplex.dualConstraintSolution, dtype=np.float64))
 
 
-def _clp(model: Model, voorkeur: Voorkeur | None = None) -> Uitkomst:
+def _clp(model: Model, voorkeur: Voorkeur | None = None, start: Startbasis | None = None,
+         bewaar_basis: bool = False) -> Uitkomst:
     """Clp (cylp) on the same arrays, in a forked child: cylp holds the interpreter for the whole
     solve, so only a child process lets Ctrl-C or SIGTERM stop it at once (onderbreking.py)."""
     from cylp.cy import CyClpSimplex  # noqa: F401 - imported before the fork
@@ -297,39 +359,51 @@ def _clp(model: Model, voorkeur: Voorkeur | None = None) -> Uitkomst:
     if model.aantal_kolommen == 0:
         return Uitkomst(OPTIMAAL, np.zeros(0), np.zeros(model.aantal_rijen))
     matrix = model.matrix("csc")  # built in this process
-    return in_kindproces(_clp_hier, model, matrix, voorkeur)
+    return in_kindproces(_clp_hier, model, matrix, voorkeur, start, bewaar_basis)
 
 
-def _clp_hier(model: Model, matrix, voorkeur: Voorkeur | None = None) -> Uitkomst:
+def _clp_hier(model: Model, matrix, voorkeur: Voorkeur | None = None, start: Startbasis | None = None,
+              bewaar_basis: bool = False) -> Uitkomst:
     from cylp.cy import CyClpSimplex
 
     simplex = CyClpSimplex()
     teken = _clp_laad(simplex, model, matrix)
     with stille_stdout():
-        simplex.initialSolve()
+        if start is None:
+            simplex.initialSolve()
+        else:
+            simplex.setBasisStatus(start.kolommen.astype(np.int32), start.rijen.astype(np.int32))
+            simplex.dual()  # another budget or bound leaves the start dual feasible
+            if simplex.getStatusCode() != 0:
+                simplex.primal()
+            if simplex.getStatusCode() != 0:  # a start that fits too badly: cold
+                simplex.initialSolve()
     uitkomst = _clp_uitkomst(simplex, teken)
+    if bewaar_basis and uitkomst.status == OPTIMAAL:
+        kolommen, rijen = simplex.getBasisStatus()
+        uitkomst.basis = Startbasis("cbc", np.asarray(kolommen, np.int8), np.asarray(rijen, np.int8))
     if voorkeur is None or uitkomst.status != OPTIMAAL:
         return uitkomst
-    # second phase: the LP with the objective row added, loaded anew and started from the first basis
-    import scipy.sparse
+    return _clp_tweede_fase(model, matrix, uitkomst, voorkeur)
 
-    kolom_status, rij_status = simplex.getBasisStatus()
-    kolommen, coef, onder, boven = _vaste_doelrij(model, float(model.doel @ uitkomst.waarden))
-    doelrij = scipy.sparse.csc_matrix((coef, (np.zeros(len(kolommen), np.int32), kolommen)),
-                                      shape=(1, model.aantal_kolommen))
-    groter = scipy.sparse.vstack([matrix, doelrij], format="csc")
+
+def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur) -> Uitkomst:
+    """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC): presolve made it 4x faster than
+    warm from the first basis."""
+    from cylp.cy import CyClpSimplex
+
     tweede = CyClpSimplex()
-    _clp_laad(tweede, model, groter, voorkeur.kosten, (onder, boven))
-    tweede.setBasisStatus(np.ascontiguousarray(kolom_status, dtype=np.int32),
-                          np.ascontiguousarray(np.append(rij_status, 1), dtype=np.int32))  # 1: basic
+    vlak = _optimaal_vlak(model, matrix, uitkomst.waarden, uitkomst.duals)
+    _clp_laad(tweede, model, matrix, voorkeur.kosten, vlak=vlak)
     try:
         with stille_stdout():
-            tweede.primal()
+            tweede.initialSolve()
     except IndexError:  # a status code cylp's table lacks: keep the first phase
         return uitkomst
     if tweede.getStatusCode() != 0:
         return uitkomst
-    return Uitkomst(OPTIMAAL, np.array(tweede.primalVariableSolution, dtype=np.float64), uitkomst.duals)
+    return Uitkomst(OPTIMAAL, np.array(tweede.primalVariableSolution, dtype=np.float64), uitkomst.duals,
+                    uitkomst.basis)
 
 
 def _cbc_via_pulp(model: Model) -> Uitkomst:
@@ -356,8 +430,11 @@ def _cbc_in_map(rijen: int, probleem, kolomnamen: list[str], map_) -> Uitkomst:
     return Uitkomst(OPTIMAAL, waarden, np.zeros(rijen))
 
 
-def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
-    """Solve ``model``; raise :class:`GeenOplossing` with a diagnosis when it has no plan."""
+def los_op(model: Model, gevraagd: str = "auto", start: Startbasis | None = None,
+          bewaar_basis: bool = False) -> Oplossing:
+    """Solve ``model``; raise :class:`GeenOplossing` with a diagnosis when it has no plan. An LP
+    starts warm from ``start`` (another model's :attr:`Oplossing.basis`) when that is of the same
+    solver and size; ``bewaar_basis`` keeps the first phase's basis in the answer."""
     from .diagnose import diagnose, voorcontrole
 
     naam = kies_oplosser(model, gevraagd)
@@ -365,7 +442,7 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
     if fout is not None:
         raise fout
     begin = time.perf_counter()
-    uitkomst = _los_op(model, naam)
+    uitkomst = _los_op(model, naam, start=start, bewaar_basis=bewaar_basis)
     seconden = time.perf_counter() - begin
     if uitkomst.status == ONMOGELIJK:
         raise diagnose(model, naam)
@@ -383,7 +460,7 @@ def los_op(model: Model, gevraagd: str = "auto") -> Oplossing:
     return Oplossing(
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam, model.geheel),
         doelwaarde=float(model.doel @ waarden) if len(waarden) else 0.0, seconden=seconden,
-        kolomwaarden=waarden, rijduals=duals, duals_uit_relaxatie=relaxatie,
+        kolomwaarden=waarden, rijduals=duals, duals_uit_relaxatie=relaxatie, basis=uitkomst.basis,
     )
 
 
@@ -496,7 +573,8 @@ class Herberekening:
     # -------------------------------------------------------------- solving
 
     def los_op(self) -> Uitkomst:
-        """Solve, warm from the previous basis after the first time."""
+        """Solve, warm from the previous basis after the first time, then the second phase (cold on
+        a solver of its own, so that the loaded problem keeps its basis)."""
         if self.oplosser == "highs":
             with stille_stdout():
                 self._highs.run()
@@ -514,7 +592,11 @@ class Herberekening:
                         s.initialSolve()
             uitkomst = _clp_uitkomst(s, self._teken)
         self.opgelost = self.opgelost or uitkomst.status == OPTIMAAL
-        return uitkomst
+        voorkeur = None if self.model.elastisch else financieringsvoorkeur(self.model)
+        if voorkeur is None or uitkomst.status != OPTIMAAL:
+            return uitkomst
+        tweede_fase = _highs_tweede_fase if self.oplosser == "highs" else _clp_tweede_fase
+        return tweede_fase(self.model, self._matrix, uitkomst, voorkeur)  # the same split as a cold solve
 
     @property
     def iteraties(self) -> int:

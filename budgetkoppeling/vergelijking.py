@@ -1,9 +1,10 @@
 """Scenario comparison (``vergelijk``).
 
-The input is read and validated once. Each scenario is solved in its own worker
-process when there is more than one (spawned, not forked: polars' thread pool does
-not survive a fork), and each worker returns plain figures, so that serial and
-parallel runs give identical workbooks.
+The input is read and validated once. The base is solved first, here; every scenario
+then starts warm from the base's optimal basis (a third of a cold solve, bench/README.md),
+in a worker process when that pays (spawned, not forked: polars' thread pool does not
+survive a fork). Each worker returns plain figures, and each scenario starts from the same
+basis wherever it runs, so that serial and parallel runs give identical workbooks.
 """
 
 from __future__ import annotations
@@ -47,23 +48,40 @@ class Vergelijking:
     parallel: bool
 
 
-def los_scenario_op(invoer: Invoer, oplosser: str | None, **opties) -> Uitkomst:
+def los_scenario_op(invoer: Invoer, oplosser: str | None, start=None, **opties) -> Uitkomst:
     """Solve one (already adjusted) input and reduce the plan to its figures. Runs in a worker.
 
+    ``start``: the base's :class:`~budgetkoppeling.solve.Startbasis`, to solve warm from;
     ``opties`` go to :func:`~budgetkoppeling.model.bouw_met_grens` (the evaluation's extra limits).
     """
+    return _los_scenario_op(invoer, oplosser, start, False, opties)[0]
+
+
+def _los_scenario_op(invoer: Invoer, oplosser: str | None, start, bewaar_basis: bool, opties: dict):
+    """:func:`los_scenario_op`, with the plan's basis as well when ``bewaar_basis``."""
     from .model import bouw, bouw_met_grens
-    from .rapport import Plan
     from .solve import los_op
 
     try:
         model = bouw_met_grens(invoer, **opties) if opties else bouw(invoer)
-        oplossing = los_op(model, oplosser or invoer.oplosser)
+        oplossing = los_op(model, oplosser or invoer.oplosser, start=start, bewaar_basis=bewaar_basis)
     except GeenOplossing as fout:
-        return Uitkomst(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
+        return _geen_plan(invoer, fout), None
+    return _cijfers(invoer, oplossing, min_doel="min_doel" in opties), oplossing.basis
+
+
+def _geen_plan(invoer: Invoer, fout: GeenOplossing) -> Uitkomst:
+    return Uitkomst(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
+
+
+def _cijfers(invoer: Invoer, oplossing, min_doel: bool = False) -> Uitkomst:
+    """A solved plan reduced to the comparison's figures (``min_doel``: the solver minimised
+    spending, so the objective is reported, not that)."""
+    from .rapport import Plan
+
     plan = Plan(oplossing, Path(""))
     cijfers = plan.kerncijfers
-    if "min_doel" in opties:  # the solver minimised spending; report the objective, not that
+    if min_doel:
         cijfers["gewogen_plaatsingen"] = float(oplossing.model.plaatsingsdoel @ oplossing.kolomwaarden)
 
     def som(frame, sleutel: str, waarde: str) -> dict:
@@ -100,7 +118,7 @@ def _werkers(aantal: int) -> concurrent.futures.ProcessPoolExecutor:
     return pool
 
 
-PARALLEL_VANAF = 5_000  # cells (potential rows x instruments): measured in bench/README.md
+PARALLEL_VANAF = 20_000  # cells (potential rows x instruments): measured in bench/README.md
 
 
 def omvang(invoer: Invoer) -> int:
@@ -153,15 +171,20 @@ def vergelijk(
             pool = _werkers(kernen)
         melding = voortgang or (lambda scenario, klaar, totaal: None)
         uitkomsten: dict[str, Uitkomst] = {}
+        # the base first, here (the workers start meanwhile); every scenario then starts warm from
+        # its basis, so a scenario's plan does not depend on which worker solves it
+        basis, start = _los_scenario_op(aangepast[0], oplosser, None, len(aangepast) > 1, {})
+        uitkomsten[basis.scenario] = basis
+        melding(basis.scenario, 1, len(aangepast))
         if pool is not None and len(aangepast) > 1:
-            taken = {pool.submit(los_scenario_op, inv, oplosser): inv.scenario for inv in aangepast}
+            taken = [pool.submit(los_scenario_op, inv, oplosser, start) for inv in aangepast[1:]]
             for taak in concurrent.futures.as_completed(taken):
                 uitkomst = taak.result()
                 uitkomsten[uitkomst.scenario] = uitkomst
                 melding(uitkomst.scenario, len(uitkomsten), len(aangepast))
         else:
-            for inv in aangepast:
-                uitkomsten[inv.scenario] = los_scenario_op(inv, oplosser)
+            for inv in aangepast[1:]:
+                uitkomsten[inv.scenario] = los_scenario_op(inv, oplosser, start)
                 melding(inv.scenario, len(uitkomsten), len(aangepast))
         klaar = True
     except BaseException:
