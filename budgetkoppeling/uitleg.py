@@ -274,20 +274,59 @@ def _fondszinnen(oplossing: Oplossing, fondsen: pl.DataFrame) -> list[tuple[str,
         onbenut = float(rijen["onbenut"].sum())
         if onbenut > 0.5:
             jaren = [j for j, _b, o in per_jaar.iter_rows() if o > 0.5]
-            waar = f"in {jaren_tekst(jaren)}" if jaren else "kleine bedragen, verspreid over de jaren"
-            reden = _reden_onbenut(oplossing, fonds)
-            zinnen.append((fonds, f"Van {fonds} blijft {euro(onbenut)} onbenut ({waar}). {reden}"))
+            if not jaren:
+                reden = _reden_onbenut(oplossing, fonds, jaren)
+                zinnen.append((fonds, f"Van {fonds} blijft {euro(onbenut)} onbenut (kleine bedragen, verspreid over "
+                                      f"de jaren). {reden}"))
+            einde = _zonder_nieuwe_starts(oplossing, fonds, jaren)
+            delen = [deel for deel in (einde, [j for j in jaren if j not in einde]) if deel]
+            for deel in sorted(delen):  # the end of the plan has its own reason; in order of the years
+                bedrag = float(per_jaar.filter(pl.col("jaar").is_in(deel))["onbenut"].sum())
+                reden = _reden_onbenut(oplossing, fonds, deel)
+                zinnen.append((fonds, f"Van {fonds} blijft {euro(bedrag)} onbenut (in {jaren_tekst(deel)}). {reden}"))
     del model
     return zinnen
 
 
-def _reden_onbenut(oplossing: Oplossing, fonds: str) -> str:
-    """Why money of a fund stays unused: the first reason that applies."""
+def _zonder_nieuwe_starts(oplossing: Oplossing, fonds: str, jaren: list[int]) -> list[int]:
+    """The years of ``jaren`` in which no trajectory that ``fonds`` may pay can start without running
+    past the plan (with doorloop_na_planperiode = nee): there its money can only pay earlier cohorts."""
+    invoer = oplossing.model.invoer
+    cellen = oplossing.model.cellen_y
+    if invoer.doorloop or cellen is None:
+        return []
+    duren = [invoer.instrumenten[i].duur for i in set(cellen.filter(pl.col("fonds") == fonds)["instrument"].to_list())]
+    return [jaar for jaar in jaren if duren and all(d > invoer.eind - jaar + 1 for d in duren)]
+
+
+def _reden_onbenut(oplossing: Oplossing, fonds: str, jaren: list[int]) -> str:
+    """Why money of a fund stays unused in ``jaren``: the first reason that applies."""
     model, invoer = oplossing.model, oplossing.model.invoer
     y = oplossing.waarde("y").filter(pl.col("fonds") == fonds)
     if y.height == 0:
         return ("Reden: geen enkel instrument of doelgroep mag uit dit fonds worden betaald in de regio's en jaren "
                 "waarvoor het budget heeft (blad Financieringsregels, of het vervaljaar).")
+    # the end of the plan: in these years no trajectory that this fund may pay can still start
+    if jaren and _zonder_nieuwe_starts(oplossing, fonds, jaren) == jaren:
+        instrumenten = sorted(set(y["instrument"].to_list()))
+        wat = opsomming([f"{i} duurt {invoer.instrumenten[i].duur} jaar" for i in instrumenten
+                         if invoer.instrumenten[i].duur > 1])
+        return (f"Reden: in {jaren_tekst(jaren)} kan geen traject meer starten dat dit fonds mag betalen ({wat}) "
+                f"zonder na de planperiode door te lopen, en dat mag niet (doorloop_na_planperiode = nee in "
+                f"Instellingen); het geld betaalt daar alleen de laatste jaren van eerdere trajecten.")
+    # a binding koppeling: every euro of this fund must be matched by a partner that has no money left
+    if "koppeling" in model.families:
+        gematcht = oplossing.dual("koppeling").filter((pl.col("fonds") == fonds) & (-pl.col("dual") > NUL))
+        if gematcht.height:
+            partners = sorted(set(gematcht["partner"].to_list()))
+            namen = opsomming(sorted({"'" + k.split(" [")[0] + "'" for k in gematcht["koppeling"].to_list()}))
+            verhouding = nl(max(gematcht["verhouding"].to_list()))
+            op = [p for p in partners if "budget" in model.families and oplossing.dual("budget").filter(
+                (pl.col("fonds") == p) & (pl.col("dual") > NUL)).height]
+            wie = (f"; {' en '.join(op)} {'is' if len(op) == 1 else 'zijn'} daar volledig besteed" if op else "")
+            return (f"Reden: elke euro uit dit fonds moet door {' en '.join(partners)} worden gematcht "
+                    f"(koppeling {namen}, {verhouding} x){wie}. Meer geld in dit "
+                    f"fonds levert pas plaatsingen op als de partner meer kan matchen.")
     if oplossing.duals_uit_relaxatie and "budget" in model.families:  # whole persons: is the money worth something?
         waardevol = oplossing.dual("budget").filter((pl.col("fonds") == fonds) & (pl.col("dual") > NUL)).height
         if waardevol:

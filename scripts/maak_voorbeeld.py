@@ -82,6 +82,7 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
             {"sleutel": "disconteringsvoet", "waarde": str(instellingen["disconteringsvoet"])},
             {"sleutel": "kostenindexatie", "waarde": str(instellingen["kostenindexatie"])},
             {"sleutel": "doorloop_na_planperiode", "waarde": instellingen["doorloop_na_planperiode"]},
+            {"sleutel": "besparing_jaren", "waarde": str(instellingen["besparing_jaren"])},
             {"sleutel": "oplosser", "waarde": instellingen["oplosser"]},
         ],
         "Regios": [
@@ -101,7 +102,8 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
             for i in parameters["instrumenten"]
         ],
         "Doelgroepen": [
-            {"doelgroep": g["naam"], "gewicht": g["gewicht"]} for g in parameters["doelgroepen"]
+            {"doelgroep": g["naam"], "gewicht": g["gewicht"], "uitkering_per_jaar": g["uitkering_per_jaar"]}
+            for g in parameters["doelgroepen"]
         ],
         "Potentieel": [
             {"regio": regio, "doelgroep": g["naam"], "jaar": jaar,
@@ -110,6 +112,11 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
         ],
         "Effecten": effecten,
         "Financieringsregels": financieringsregels,
+        "Koppelingen": [
+            {k: koppeling[k] for k in ("koppeling", "fonds", "partner", "verhouding", "regio", "instrument",
+                                       "doelgroep", "jaar")}
+            for koppeling in parameters.get("koppelingen", [])
+        ],
         "Afnemende_meeropbrengst": [
             {k: s[k] for k in ("instrument", "segment", "aandeel_potentieel", "factor")}
             for s in parameters["segmenten"]

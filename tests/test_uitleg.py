@@ -120,6 +120,10 @@ def test_crossing_the_cost_threshold_brings_the_instrument_in(werkboek):
 
 def test_threshold_on_the_national_example(tmp_path):
     invoer = budgetkoppeling.valideer(budgetkoppeling.VOORBEELD)
+    # the example uses every instrument; with werkfit's chances halved it uses that one no more
+    for (instrument, groep), kans in list(invoer.effecten.items()):
+        if instrument == "werkfit traject":
+            invoer.effecten[(instrument, groep)] = kans / 2
     kandidaten = [(d.instrument, g, kans, nodig) for d in drempels(oplossen(invoer))
                   for g, (kans, nodig) in d.kansen.items() if nodig is not None and kans < nodig < 1]
     assert kandidaten
@@ -384,3 +388,39 @@ def test_whole_persons_shadow_prices_come_from_the_fractional_model_and_leftover
     assert "Van P blijft € 500 onbenut (in 2026). Reden: het plan rekent met hele deelnemers. Met gebroken " \
            "aantallen zou dit geld wel plaatsingen opleveren" in tekst
     assert "levert binnen de regels geen extra plaatsingen op" not in tekst
+
+
+def _toelichting(werkboek, bladen) -> dict[str, list[str]]:
+    plan = Plan(los_op(bouw(budgetkoppeling.valideer(werkboek(bladen))), "highs"), Path(""))
+    teksten: dict[str, list[str]] = {}
+    for onderwerp, tekst in plan.toelichting.iter_rows():
+        teksten.setdefault(onderwerp, []).append(tekst)
+    return teksten
+
+
+def test_unused_money_at_the_end_of_the_plan_names_the_duration(werkboek):
+    # I lasts 2 years and may not run past 2027: nothing can start in 2027, so P's 2027 money pays
+    # only the second year of the 2026 cohort (potential 10 in 2026: EUR 10,000 of the 50,000)
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Instrumenten"][0]["duur_jaren"] = 2
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": t, "aantal": 10} for t in (2026, 2027)]
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": t, "bedrag": 50_000} for t in (2026, 2027)]
+    eerste, tweede = _toelichting(werkboek, bladen)["P"]
+    # 2026: the potential of 10 is used up; 2027: nothing may start, the money pays the 2026 cohort
+    assert eerste.startswith("Van P blijft € 40.000 onbenut (in 2026). Reden: het potentieel")
+    assert tweede.startswith("Van P blijft € 40.000 onbenut (in 2027). Reden: in 2027 kan geen traject meer "
+                             "starten dat dit fonds mag betalen (I duurt 2 jaar)")
+
+
+def test_unused_money_of_a_matched_fund_names_the_koppeling_and_the_exhausted_partner(werkboek):
+    # S may pay half of I, P the other half; P must match S euro for euro (koppeling), and P has only
+    # EUR 2,000: S can spend 2,000 of its 10,000 although the potential (100) is far from used
+    bladen = basis()
+    bladen["Fondsen"].append({"fonds": "S", "soort": "sector"})
+    bladen["Financieringsregels"] = [{"fonds": "P", "max_aandeel": 0.5}, {"fonds": "S", "max_aandeel": 0.5}]
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 2_000},
+                           {"fonds": "S", "regio": "A", "jaar": 2026, "bedrag": 10_000}]
+    bladen["Koppelingen"] = [{"koppeling": "sectorplan", "fonds": "S", "partner": "P", "verhouding": 1}]
+    tekst = " ".join(_toelichting(werkboek, bladen)["S"])
+    assert "€ 8.000 onbenut" in tekst
+    assert "moet door P worden gematcht (koppeling 'sectorplan', 1 x); P is daar volledig besteed" in tekst

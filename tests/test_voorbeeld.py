@@ -56,7 +56,8 @@ def test_example_covers_the_required_content():
     assert set(invoer.doelgroepen) == {"arbeidsbeperking", "bijstand", "nieuwkomers", "werk-naar-werk"}
     soorten = [f.soort for f in invoer.fondsen.values()]
     assert soorten.count("oeo") == 2 and "esf" in soorten and "participatiebudget" in soorten
-    assert invoer.fondsen["ESF+"].vervaljaar == 2029
+    assert invoer.fondsen["ESF+"].vervaljaar == 2027
+    assert soorten.count("buig") == 1 and invoer.koppelingen
     assert any(f.landelijk and f.soort == "sector" for f in invoer.fondsen.values())
     assert invoer.verplichtingen
     assert any(len(s) > 1 for s in invoer.segmenten.values())
@@ -96,10 +97,38 @@ def test_council_scenarios_on_the_example(tmp_path):
     assert [u.status for u in resultaat.uitkomsten] == ["optimaal"] * 6
     basis = doel.pop("basis")
     assert doel["Participatiebudget -10% vanaf 2027"] < basis
-    assert doel["ESF+ stopt na 2028"] < basis
-    assert doel["Extra sectorgeld 5 mln"] > basis
+    assert doel["ESF+ stopt na 2026"] < basis
+    # more state money for the sectorplan buys nothing: the sector's matching (koppeling) binds
+    assert doel["Sectorplan +10 mln per jaar"] == pytest.approx(basis, rel=1e-9)
     assert doel["Jobcoaching 20% beter"] > basis
     assert doel["Banenafspraak 4.000 per jaar"] < basis
+
+
+def test_example_money_flows_as_in_dutch_practice(plan):
+    """Issue 13: the BUIG pays only loonkostensubsidie and the Participatiebudget none of it; the
+    money binds (the Participatiebudget has a shadow price in every region and year, the bijstand
+    potential is not used up anywhere); the sector's matching of the sectorplan binds."""
+    import polars as pl
+
+    from budgetkoppeling.model import bouw
+    from budgetkoppeling.solve import los_op
+
+    oplossing = los_op(bouw(budgetkoppeling.valideer(budgetkoppeling.VOORBEELD)))
+    y = oplossing.waarde("y").filter(pl.col("waarde") > 1e-6)
+    assert set(y.filter(pl.col("fonds") == "BUIG")["instrument"]) == {"loonkostensubsidie"}
+    participatiebudget = y.filter(pl.col("fonds") == "Participatiebudget")
+    assert "loonkostensubsidie" not in participatiebudget["instrument"].to_list()
+    assert set(y.filter(pl.col("fonds") == "Inburgering")["instrument"]) == {"taaltraject"}
+    budget = oplossing.dual("budget").filter(pl.col("fonds") == "Participatiebudget")
+    assert (budget["dual"].abs() > 1e-9).all() and budget.height == 35 * 5
+    potentieel = oplossing.dual("potentieel").filter(pl.col("doelgroep") == "bijstand")
+    assert (potentieel["dual"].abs() < 1e-9).all()  # people wait: the money, not the potential, limits
+    koppeling = oplossing.dual("koppeling")
+    assert koppeling.height > 0 and (koppeling["dual"].abs() > 1e-9).all()
+    _, gegevens = plan
+    cijfers = gegevens["kerncijfers"]
+    assert 0 < cijfers["besparing_uitkeringen"] < cijfers["uitgaven"]
+    assert cijfers["netto_kosten"] == pytest.approx(cijfers["uitgaven"] - cijfers["besparing_uitkeringen"])
 
 
 def test_example_with_cbc_passes_the_checker(tmp_path):
