@@ -219,6 +219,30 @@ def bouw_ruw(inv: Invoer) -> RuwLP:
                 deel = pl.DataFrame({"kol": [nul], "coef": [1.0]})
             rij = b.rij(1, onder, boven)
             b.term(np.repeat(rij, deel.height), deel["kol"].to_numpy(), deel["coef"].to_numpy())
+
+    # koppelingen: per elk value, the partner's spending on the matched cells >= verhouding x the fund's
+    uitgaven = y.select(pl.col("f").alias("fonds"), pl.col("r").alias("regio"), pl.col("i").alias("instrument"),
+                        pl.col("g").alias("doelgroep"), pl.col("tb").alias("jaar"), "kol")
+    for koppeling in inv.koppelingen:
+        frame = uitgaven
+        for kolom, waarde in koppeling.filters.items():
+            if waarde in (None, ELK):
+                continue
+            if kolom == "jaar":
+                van, _, tot = str(waarde).partition("-")
+                frame = frame.filter(pl.col("jaar").is_between(int(van), int(tot or van)))
+            else:
+                frame = frame.filter(pl.col(kolom) == waarde)
+        elk = [k for k, v in koppeling.filters.items() if v == ELK]
+        for _, deel in (frame.group_by(elk) if elk else [((), frame)]):
+            fonds = deel.filter(pl.col("fonds") == koppeling.fonds)
+            partner = deel.filter(pl.col("fonds") == koppeling.partner)
+            if fonds.height == 0:
+                continue
+            rij = b.rij(1, 0.0, ONEINDIG)
+            b.term(np.repeat(rij, partner.height + fonds.height),
+                   np.concatenate([partner["kol"].to_numpy(), fonds["kol"].to_numpy()]),
+                   np.concatenate([np.ones(partner.height), np.full(fonds.height, -koppeling.verhouding)]))
     return b.lp()
 
 
