@@ -91,7 +91,7 @@ def plaats(werkboek, naam: str, frame: pl.DataFrame, formaten: dict[str, str], t
             workbook=werkboek, worksheet=werkblad, position=positie,
             table_name=tabelnaam or naam, table_style="Table Style Medium 2",
             column_formats={k: v for k, v in formaten.items() if k in frame.columns},
-            dtype_formats={pl.Int64: JAAR}, float_precision=2, autofit=True,
+            dtype_formats={pl.Int64: JAAR}, float_precision=2,
             header_format={"bold": True},
         )
         for kolom, naam_ in enumerate(frame.columns):
