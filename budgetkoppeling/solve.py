@@ -308,9 +308,17 @@ def _highs_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voork
                               vlak=_optimaal_vlak(model, matrix, uitkomst.waarden, uitkomst.duals)))
         h.run()
     tweede = _highs_uitkomst(h, model)
-    if tweede.status != OPTIMAAL:
+    return _houd_optimum(model, uitkomst, tweede.waarden if tweede.status == OPTIMAAL else None)
+
+
+def _houd_optimum(model: Model, uitkomst: Uitkomst, waarden: np.ndarray | None) -> Uitkomst:
+    """The second phase's ``waarden`` with the first phase's duals and basis, unless it failed or
+    lost more than 1e-9 (relative) of the first objective: a reduced cost just under the face's
+    threshold left a column free that it should have fixed. Then the first phase stands."""
+    eerste = float(model.doel @ uitkomst.waarden)
+    if waarden is None or abs(float(model.doel @ waarden) - eerste) > 1e-9 * max(1.0, abs(eerste)):
         return uitkomst
-    return Uitkomst(OPTIMAAL, tweede.waarden, uitkomst.duals, uitkomst.basis)  # the plan's own duals
+    return Uitkomst(OPTIMAAL, waarden, uitkomst.duals, uitkomst.basis)  # the plan's own duals
 
 
 def _clp_matrix(matrix):
@@ -402,8 +410,7 @@ def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeu
         return uitkomst
     if tweede.getStatusCode() != 0:
         return uitkomst
-    return Uitkomst(OPTIMAAL, np.array(tweede.primalVariableSolution, dtype=np.float64), uitkomst.duals,
-                    uitkomst.basis)
+    return _houd_optimum(model, uitkomst, np.array(tweede.primalVariableSolution, dtype=np.float64))
 
 
 def _cbc_via_pulp(model: Model) -> Uitkomst:

@@ -522,3 +522,20 @@ def test_koppeling_that_cannot_be_met_is_named(werkboek, oplosser):
     with pytest.raises(GeenOplossing) as fout:
         budgetkoppeling.optimaliseer(werkboek(bladen), oplosser=oplosser)
     assert "sectorplan" in fout.value.melding or "minimum" in fout.value.melding
+
+
+def test_second_phase_that_loses_objective_keeps_the_first_plan():
+    """The guard behind the optimal face: a second-phase plan with fewer weighted placements than the
+    first (beyond 1e-9) is not taken; one with the same objective is."""
+    from budgetkoppeling import solve
+    from budgetkoppeling.model import bouw
+    from budgetkoppeling.validate import lees_en_valideer
+
+    model = bouw(lees_en_valideer(budgetkoppeling.VOORBEELD))
+    eerste = solve._clp_hier(model, model.matrix("csc"))
+    slechter = solve._houd_optimum(model, eerste, eerste.waarden * 0.999)
+    assert slechter is eerste
+    gelijk = solve._houd_optimum(model, eerste, eerste.waarden.copy())
+    assert gelijk is not eerste and np.array_equal(gelijk.waarden, eerste.waarden)
+    assert gelijk.duals is eerste.duals
+    assert solve._houd_optimum(model, eerste, None) is eerste
