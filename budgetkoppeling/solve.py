@@ -276,9 +276,7 @@ def _highs_hier(model: Model, matrix, geheel: bool, voorkeur: Voorkeur | None = 
                                     np.fromiter(map(int, basis.row_status), np.int8, model.aantal_rijen))
     if voorkeur is None or uitkomst.status != OPTIMAAL or geheel:
         return uitkomst
-    tweede = _highs_tweede_fase(model, matrix, uitkomst, voorkeur)
-    tweede.basis = uitkomst.basis
-    return tweede
+    return _highs_tweede_fase(model, matrix, uitkomst, voorkeur)
 
 
 def _highs_basis(start: Startbasis):

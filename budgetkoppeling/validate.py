@@ -772,11 +772,7 @@ class Controle:
         }
         regels, gezien = [], set()
         for rij in self.rijen(blad):
-            goed = True
-            filters: dict[str, str | None] = {}
-            for kolom, (namen, bron) in bronnen.items():
-                goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True, elk=True)
-                filters[kolom] = _filterwaarde(rij[kolom])
+            filters, goed = self._filterkolommen(blad, rij, bronnen)
             # a placement may fall after the plan period: a rule on plaatsingen may name such a year
             filters["jaar"], jaar_goed = self._jaarfilter(blad, rij, periode=goed and rij["grootheid"] != "plaatsingen")
             goed &= jaar_goed
@@ -795,6 +791,15 @@ class Controle:
                     actief=rij["actief"] != "nee", rij=rij[RIJ],
                 ))
         return regels
+
+    def _filterkolommen(self, blad: str, rij: dict, bronnen: dict) -> tuple[dict[str, str | None], bool]:
+        """The name filters of a Beleidsregels or Koppelingen row (a name, alle or elk), each checked
+        against its sheet; and whether all are valid."""
+        goed, filters = True, {}
+        for kolom, (namen, bron) in bronnen.items():
+            goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True, elk=True)
+            filters[kolom] = _filterwaarde(rij[kolom])
+        return filters, goed
 
     def _jaarfilter(self, blad: str, rij: dict, periode: bool = True) -> tuple[str | None, bool]:
         """A jaar filter: None (alle), elk, '2027' or '2026-2028' (the rule sums over those years); and
@@ -821,10 +826,8 @@ class Controle:
         for rij in self.rijen(blad):
             goed = self.bekend(blad, rij, "fonds", fondsen, "Fondsen")
             goed &= self.bekend(blad, rij, "partner", fondsen, "Fondsen")
-            filters: dict[str, str | None] = {}
-            for kolom, (namen, bron) in bronnen.items():
-                goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True, elk=True)
-                filters[kolom] = _filterwaarde(rij[kolom])
+            filters, filters_goed = self._filterkolommen(blad, rij, bronnen)
+            goed &= filters_goed
             filters["jaar"], jaar_goed = self._jaarfilter(blad, rij)
             goed &= jaar_goed
             if goed and rij["fonds"] is not None and rij["fonds"] == rij["partner"]:
