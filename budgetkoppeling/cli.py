@@ -427,16 +427,20 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
         "tekorten": resultaat.tekorten, "huidige_verdeling": resultaat.huidig,
         "optimum_zelfde_geld": zelfde_geld, "optimum_zelfde_plaatsingen": zelfde_plaatsingen,
         "optimum_heel_budget": resultaat.optimum.kerncijfers,
+        "optimum_binnen_band": resultaat.binnen_band.kerncijfers, "max_verschuiving": resultaat.band,
     })
     from rich.table import Table
 
-    from .tekst import euro, getal
+    from .tekst import euro, getal, procent
 
+    band = procent(resultaat.band)
     tabel = Table(title="Huidige verdeling en optimum", title_justify="left")
     tabel.add_column("")
-    for kolom in ("Huidige verdeling", "Optimum, zelfde geld", "Optimum, zelfde plaatsingen", "Optimum, heel budget"):
+    for kolom in ("Huidige verdeling", "Optimum, zelfde geld", "Optimum, zelfde plaatsingen", "Optimum, heel budget",
+                  f"Optimum binnen ±{band}"):
         tabel.add_column(kolom, justify="right")
-    plannen = [resultaat.huidig, zelfde_geld, zelfde_plaatsingen, resultaat.optimum.kerncijfers]
+    plannen = [resultaat.huidig, zelfde_geld, zelfde_plaatsingen, resultaat.optimum.kerncijfers,
+               resultaat.binnen_band.kerncijfers]
     tabel.add_row("Verwachte plaatsingen", *[getal(round(p["plaatsingen"], 1)) if p else "-" for p in plannen])
     tabel.add_row("Gewogen plaatsingen",
                   *[getal(round(p["gewogen_plaatsingen"], 1)) if p else "-" for p in plannen])
@@ -460,4 +464,14 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
         uitvoer.scherm.print(
             f"Dezelfde gewogen plaatsingen kosten in het optimum "
             f"{euro(resultaat.huidig['uitgaven'] - zelfde_plaatsingen['uitgaven'])} minder.", markup=False)
+    binnen, vrij = resultaat.binnen_band.kerncijfers, resultaat.optimum.kerncijfers
+    if binnen and vrij:
+        huidig = resultaat.huidig["gewogen_plaatsingen"]
+        uitvoer.scherm.print(
+            f"Binnen ±{band} van de huidige verdeling (elk instrument per regio en jaar hoogstens zoveel anders) "
+            f"levert het plan {getal(round(binnen['gewogen_plaatsingen'] - huidig, 1))} gewogen plaatsingen meer op; "
+            f"het vrije optimum {getal(round(vrij['gewogen_plaatsingen'] - huidig, 1))}.", markup=False)
+    elif not binnen:
+        uitvoer.scherm.print(f"Binnen ±{band} van de huidige verdeling is er geen plan:", markup=False)
+        uitvoer.scherm.print(resultaat.binnen_band.melding, markup=False)
     uitvoer.scherm.print(f"Evaluatie geschreven naar {doel}.", markup=False)

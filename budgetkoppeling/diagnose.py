@@ -11,7 +11,7 @@ import numpy as np
 
 from .errors import GeenOplossing
 from .model import LANDELIJK, Model, bouw_elastisch
-from .tekst import euro, euro_precies, getal
+from .tekst import euro, euro_precies, getal, procent
 
 
 def voorcontrole(model: Model) -> GeenOplossing | None:
@@ -50,6 +50,10 @@ def _tekort_info(model: Model, info: dict) -> dict:
         return {"soort": "budget", "fonds": sleutels["fonds"],
                 "regio": "landelijk" if sleutels["regio"] == LANDELIJK else sleutels["regio"],
                 "jaar": sleutels["jaar"]}
+    if familie == "overgang":
+        return {"soort": "overgang", "regio": sleutels["regio"], "instrument": sleutels["instrument"],
+                "jaar": sleutels["jaar"], "richting": sleutels["kant"], "huidig": sleutels["huidig"],
+                "totaal": sleutels["_totaal"], "max_verschuiving": model.invoer.max_verschuiving}
     return {"soort": familie, **sleutels}
 
 
@@ -99,6 +103,7 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
     genoemd = {t["regel"].omschrijving if hasattr(t.get("regel"), "omschrijving") else t.get("regel")
                for t in tekorten} | {t.get("koppeling") for t in tekorten}
     budgetten = {(t.get("fonds"), t.get("regio"), t.get("jaar")) for t in tekorten if t["soort"] == "budget"}
+    overgangen = {(t["regio"], t["instrument"], t["jaar"]) for t in tekorten if t["soort"] == "overgang"}
     zinnen: dict[str, None] = {}
     regels = {regel.rij: regel for regel in elastisch.regels if regel.rij is not None}
     start = elastisch.families["beleidsregel"].start if "beleidsregel" in elastisch.families else 0
@@ -130,6 +135,12 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
         zinnen[f"Instrument '{instrument}' duurt {getal(duur)} jaar: een traject dat in {jaar} start, loopt na "
                f"de planperiode ({elastisch.invoer.start}-{elastisch.invoer.eind}) door, en dat mag niet "
                "(doorloop_na_planperiode = nee in Instellingen)."] = None
+    band = elastisch.invoer.max_verschuiving
+    for _nummer, s in _actief(elastisch, duals, "overgang"):
+        if (s["regio"], s["instrument"], s["jaar"]) not in overgangen:
+            zinnen[f"De overgang (max_verschuiving ±{procent(band or 0.0)}) houdt {s['instrument']} in {s['regio']} "
+                   f"({s['jaar']}) {'boven het minimum' if s['kant'] == 'min' else 'onder het maximum'} van de band "
+                   "rond de huidige verdeling."] = None
     for _nummer, s in _actief(elastisch, duals, "potentieel"):
         zinnen[f"Het potentieel van {s['doelgroep']} in {s['regio']} is te klein."] = None
     for _nummer, s in _actief(elastisch, duals, "budget"):
@@ -156,6 +167,8 @@ def tekort_tekst(info: dict, waarde: float) -> str:
         return (f"Koppeling '{info['koppeling']}': fonds '{info['partner']}' moet minstens "
                 f"{getal(info['verhouding'])} x zoveel betalen als '{info['fonds']}', en komt "
                 f"{euro_precies(waarde)} tekort.")
+    if soort == "overgang":
+        return _overgang_tekst(info, waarde)
     cel = f"regio '{info['regio']}', doelgroep '{info['doelgroep']}', jaar {info['jaar']}"
     if soort == "potentieel":
         if "instrument" in info:
@@ -167,3 +180,20 @@ def tekort_tekst(info: dict, waarde: float) -> str:
                 "dat na de planperiode doorloopt, wat niet is toegestaan (doorloop_na_planperiode = nee).")
     return (f"Instrument '{info['instrument']}', {cel}: {euro(waarde)} aan kosten mag door geen enkel "
             "fonds worden betaald (Financieringsregels, vervaljaar of budget in de regio).")
+
+
+def _overgang_tekst(info: dict, waarde: float) -> str:
+    """The band of max_verschuiving around today's plan that the plan cannot keep."""
+    a, huidig = info["max_verschuiving"] or 0.0, info["huidig"]
+    wat = f"Overgang: instrument '{info['instrument']}', regio '{info['regio']}', jaar {info['jaar']}: "
+    if info["richting"] == "min":
+        return (wat + f"binnen de band van ±{procent(a)} rond de huidige {getal(round(huidig, 1))} deelnemers "
+                f"moeten er minstens {getal(round((1 - a) * huidig, 1))} starten, maar het plan komt "
+                f"{getal(round(waarde, 1))} deelnemers tekort (te weinig budget, potentieel of ruimte in de regels). "
+                "Een bredere band (max_verschuiving in Instellingen) of meer budget lost het op.")
+    grens = (1 + a) * huidig if huidig > 0 else a * info["totaal"]
+    nu = (f"de huidige {getal(round(huidig, 1))} deelnemers" if huidig > 0 else
+          f"de {getal(round(info['totaal'], 1))} deelnemers van de hele regio (het instrument is nieuw)")
+    return (wat + f"binnen de band van ±{procent(a)} rond {nu} mogen er hoogstens {getal(round(grens, 1))} starten, "
+            f"maar de beleidsregels vragen {getal(round(waarde, 1))} deelnemers meer. Een bredere band "
+            "(max_verschuiving in Instellingen) of een lagere grens in de regel lost het op.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
@@ -25,6 +26,11 @@ class Evaluatie:
     optimum: Uitkomst  # the whole budget
     zelfde_geld: Uitkomst  # the most weighted placements for at most the hand plan's spending
     zelfde_plaatsingen: Uitkomst  # the least spending for at least its weighted placements
+    binnen_band: Uitkomst  # the whole budget, each instrument within ±band of the hand plan (overgang)
+    band: float  # max_verschuiving of the fourth optimum (Instellingen, else STANDAARD_BAND)
+
+
+STANDAARD_BAND = 0.2  # the fourth optimum's band when Instellingen sets no max_verschuiving
 
 
 def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
@@ -70,7 +76,9 @@ def hand_plan_cijfers(invoer: Invoer) -> tuple[dict[str, float], list[dict]]:
 
 def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = None,
              voortgang: Callable[[str], None] | None = None, datum: datetime.date | None = None) -> Evaluatie:
-    """Check whether the Huidige_verdeling can be financed, and set the optimum beside it.
+    """Check whether the Huidige_verdeling can be financed, and set four optima beside it: the most
+    placements for the same money, the same placements for the least money, the whole budget (these
+    three free), and the whole budget within ±max_verschuiving of the hand plan (0.2 when unset).
 
     ``datum`` is the calculation date the workbook shows (default today)."""
     from .diagnose import diagnose
@@ -102,11 +110,16 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
     except GeenOplossing as fout:
         tekorten = fout.tekorten
     melding("Optimum berekenen")
-    optimum = los_scenario_op(invoer, oplosser)
-    zelfde_geld = los_scenario_op(invoer, oplosser, max_uitgaven=huidig["uitgaven"])
-    zelfde_plaatsingen = los_scenario_op(invoer, oplosser, min_doel=huidig["gewogen_plaatsingen"])
+    # the first three optima are free (no band), the fourth stays within ±band of the hand plan:
+    # the gain of a reform a council can adopt in one step beside the gain of the free optimum
+    vrij = dataclasses.replace(invoer, max_verschuiving=None)
+    optimum = los_scenario_op(vrij, oplosser)
+    zelfde_geld = los_scenario_op(vrij, oplosser, max_uitgaven=huidig["uitgaven"])
+    zelfde_plaatsingen = los_scenario_op(vrij, oplosser, min_doel=huidig["gewogen_plaatsingen"])
+    band = STANDAARD_BAND if invoer.max_verschuiving is None else invoer.max_verschuiving
+    binnen_band = los_scenario_op(dataclasses.replace(invoer, max_verschuiving=band), oplosser)
     evaluatie = Evaluatie(invoer, not tekorten, tekorten, huidig, allocatie, optimum, zelfde_geld,
-                          zelfde_plaatsingen)
+                          zelfde_plaatsingen, binnen_band, band)
     if uitvoer is not None:
         melding("Werkboek schrijven")
         from .rapport import schrijf_evaluatie

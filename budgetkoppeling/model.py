@@ -31,7 +31,7 @@ from .validate import ELK, Beleidsregel, Invoer
 
 FAMILIES = (
     "segment", "potentieel", "looptijd", "kosten", "financiering", "cofinanciering",
-    "budget", "overheveling", "beleidsregel", "koppeling",
+    "budget", "overheveling", "beleidsregel", "koppeling", "overgang",
 )
 LANDELIJK = ""  # the region key of a landelijk fund's budget in the frames (None in tuple keys)
 ONEINDIG = np.inf
@@ -51,6 +51,7 @@ NAAMDELEN = {
     "cofinanciering": (("fonds", "f"), *CEL, ("jaar", None)),
     "budget": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
     "overheveling": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
+    "overgang": (("regio", "r"), ("instrument", "i"), ("jaar", None), ("kant", None)),
     "vast": (*CEL, ("jaar", None)),
     "X": (*CEL, ("jaar", None)),
     "geheel": (*CEL, ("jaar", None)),
@@ -404,7 +405,9 @@ def _basis(invoer: Invoer, geheel: bool = False, elastisch: bool = False,
     add_overheveling(model)
     add_beleidsregel(model)
     add_koppeling(model)
-    if vast is not None:
+    if vast is None:
+        add_overgang(model)
+    else:
         add_vast(model)
     model.sluit_af()
     return model
@@ -825,6 +828,58 @@ def add_koppeling(model: Model) -> None:
     tekorten = ((np.arange(frame.height, dtype=np.int64), 1.0, "min"),) if model.elastisch else ()
     model.add_rijen("koppeling", frame, 0.0, ONEINDIG, np.concatenate(rij), np.concatenate(kolom),
                     np.concatenate(coef), tekorten=tekorten)
+
+
+def add_overgang(model: Model) -> None:
+    """overgang: (1 - a) H[r,i,t] <= sum_g X[r,i,g,t] <= (1 + a) H[r,i,t]; where H[r,i,t] = 0, at most a sum_i H[r,i,t].
+
+    a is max_verschuiving, H today's participants (Huidige_verdeling) summed over the groups.
+    Only with both; per region, instrument and plan year where today's plan has participants
+    or the model has cells, a row ``min`` (the lower side, where it is above 0) and ``max``.
+    """
+    invoer = model.invoer
+    a = invoer.max_verschuiving
+    if a is None or not invoer.huidige_verdeling:
+        return
+    sleutels = ["regio", "instrument", "jaar"]
+    huidig = (pl.DataFrame([(r, i, t, n) for (r, i, _g, t), n in invoer.huidige_verdeling.items()
+                            if invoer.start <= t <= invoer.eind],
+                           schema={"regio": pl.String, "instrument": pl.String, "jaar": pl.Int64,
+                                   "huidig": pl.Float64}, orient="row")
+              .group_by(sleutels).agg(pl.col("huidig").sum()))
+    totaal = huidig.group_by("regio", "jaar").agg(pl.col("huidig").sum().alias("_totaal"))
+    x = _met_kolom(model.variabelen["x"], model.cellen_x)
+    rijen = (pl.concat([x.select(sleutels).unique(), huidig.filter(pl.col("huidig") > 0).select(sleutels)]).unique()
+             .join(huidig, on=sleutels, how="left").join(totaal, on=["regio", "jaar"], how="left")
+             .with_columns(pl.col("huidig").fill_null(0.0), pl.col("_totaal").fill_null(0.0))
+             .with_columns(onder=pl.when(pl.col("huidig") > 0).then((1 - a) * pl.col("huidig")).otherwise(0.0),
+                           boven=pl.when(pl.col("huidig") > 0).then((1 + a) * pl.col("huidig"))
+                           .otherwise(a * pl.col("_totaal"))))
+    met_termen = x.select(sleutels).unique().with_columns(_termen=pl.lit(True))
+    rijen = rijen.join(met_termen, on=sleutels, how="left").with_columns(pl.col("_termen").fill_null(False))
+    # two one-sided rows (kant min and max) rather than one ranged row: each side has its own dual
+    # (which side a wider band would gain on) and the PuLP view stays the same LP
+    rijen = pl.concat([
+        rijen.filter(pl.col("onder") > 0).with_columns(kant=pl.lit("min"), grens=pl.col("onder")),
+        rijen.with_columns(kant=pl.lit("max"), grens=pl.col("boven"))])
+    if not model.elastisch:  # a row without cells matters only when it cannot hold
+        rijen = rijen.filter(pl.col("_termen") | ((pl.col("kant") == "min") & (pl.col("grens") > 1e-9)))
+    volgorde = {naam: nummer for nummer, naam in enumerate(invoer.regios)}
+    instrumenten = {naam: nummer for nummer, naam in enumerate(invoer.instrumenten)}
+    rijen = (rijen.with_columns(_r=pl.col("regio").replace_strict(volgorde, return_dtype=pl.Int64),
+                                _i=pl.col("instrument").replace_strict(instrumenten, return_dtype=pl.Int64))
+             .sort("_r", "_i", "jaar", "kant").with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64)))
+    if rijen.height == 0:
+        return
+    termen = x.join(rijen.select(*sleutels, "_rij"), on=sleutels)
+    minimum = _np(rijen, "kant") == "min"
+    tekorten = ()
+    if model.elastisch:
+        tekorten = ((np.flatnonzero(minimum), 1.0, "min"), (np.flatnonzero(~minimum), -1.0, "max"))
+    grens = _np(rijen, "grens")
+    model.add_rijen("overgang", rijen.select(*sleutels, "kant", "huidig", "_totaal"),
+                    np.where(minimum, grens, -ONEINDIG), np.where(minimum, ONEINDIG, grens),
+                    _np(termen, "_rij"), _np(termen, "_kolom"), np.ones(termen.height), tekorten=tekorten)
 
 
 def add_vast(model: Model) -> None:

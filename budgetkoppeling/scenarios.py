@@ -78,6 +78,8 @@ def _pas_rij_toe(invoer: Invoer, rij: dict, problemen: list[Probleem]) -> None:
         for (r, g, t), aantal in list(invoer.potentieel.items()):
             if _past(rij["regio"], r) and _past(rij["doelgroep"], g) and _past_jaar(rij["jaar"], t):
                 invoer.potentieel[(r, g, t)] = max(0.0, _nieuw(aantal, rij))
+    elif soort == "max_verschuiving":
+        invoer.max_verschuiving = rij["waarde"]
     elif soort in ("regel_waarde", "regel_actief"):
         regels = []
         for regel in invoer.beleidsregels:

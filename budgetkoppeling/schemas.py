@@ -17,7 +17,8 @@ JA_NEE = ["ja", "nee"]
 FONDS_SOORTEN = ["participatiebudget", "buig", "esf", "oeo", "sector", "overig"]
 GROOTHEDEN = ["deelnemers", "uitgaven", "plaatsingen"]
 OPERATOREN = ["<=", ">=", "="]
-AANPASSINGEN = ["budget", "kosten", "plaatsingskans", "potentieel", "regel_waarde", "regel_actief"]
+AANPASSINGEN = ["budget", "kosten", "plaatsingskans", "potentieel", "regel_waarde", "regel_actief",
+                "max_verschuiving"]
 OPLOSSERS = ["auto", "highs", "cbc"]
 
 
@@ -192,7 +193,7 @@ class Scenarios(BladModel):
     scenario: str = pa.Field(description="naam van het scenario")
     aanpassing: str = pa.Field(
         isin=AANPASSINGEN,
-        description="budget, kosten, plaatsingskans, potentieel, regel_waarde of regel_actief",
+        description="budget, kosten, plaatsingskans, potentieel, regel_waarde, regel_actief of max_verschuiving",
     )
     fonds: str | None = pa.Field(nullable=True, description="fonds of alle (ook leeg)")
     regio: str | None = pa.Field(nullable=True, description="regio of alle (ook leeg)")
@@ -259,4 +260,6 @@ INSTELLINGEN = {
     "doorloop_na_planperiode": "ja: trajecten mogen na de planperiode doorlopen; nee (standaard): niet",
     "oplosser": "auto (standaard), highs of cbc",
     "besparing_jaren": "jaren dat een plaatsing telt als een beëindigde uitkering (voor de besparing; standaard 1)",
+    "max_verschuiving": ("0 tot 1: hoe ver elk instrument per regio en jaar van de huidige verdeling (blad "
+                         "Huidige_verdeling) mag afwijken, bijvoorbeeld 0,2 voor 20%; leeg: geen grens"),
 }

@@ -79,15 +79,15 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
         ],
         "Scenarios": [
             {"scenario": "bezuiniging", "aanpassing": "budget", "fonds": "Participatiebudget",
-             "regio": "alle", "jaar": "2027-2028", "factor": 0.9},
+             "regio": "alle", "jaar": "2027-2028", "factor": 0.9, "waarde": None},
+            {"scenario": "stap van 20%", "aanpassing": "max_verschuiving", "fonds": None, "regio": None,
+             "jaar": None, "factor": None, "waarde": 0.2},
         ],
-        "Huidige_verdeling": [
-            {"regio": VOORBEELD_REGIO, "instrument": "loonkostensubsidie", "doelgroep": "bijstand",
-             "jaar": 2026, "deelnemers": 50},
-        ] + [
-            {"regio": VOORBEELD_REGIO, "instrument": "jobcoaching", "doelgroep": "arbeidsbeperking",
-             "jaar": t, "deelnemers": 25}
-            for t in jaren
+        "Huidige_verdeling": [  # the plan as it runs today, by hand: about the whole budget
+            {"regio": VOORBEELD_REGIO, "instrument": i, "doelgroep": g, "jaar": t, "deelnemers": n}
+            for i, g, n in (("jobcoaching", "arbeidsbeperking", 60), ("loonkostensubsidie", "arbeidsbeperking", 30),
+                            ("loonkostensubsidie", "bijstand", 35), ("scholing", "bijstand", 150))
+            for t in jaren if i != "loonkostensubsidie" or t < jaren[-1]  # two years: not past the plan
         ],
     }
 
@@ -108,7 +108,8 @@ UITLEG = [
     "",
     "De bladen:",
     "Instellingen: planperiode (eerste en laatste jaar), disconteringsvoet, kostenindexatie, "
-    "doorloop na de planperiode.",
+    "doorloop na de planperiode, en max_verschuiving: hoe ver elk instrument per regio en jaar van de huidige "
+    "verdeling mag afwijken (0,2 = 20%; weglaten = geen grens).",
     "Regios: de regio's (of gemeenten) waarvoor u plant.",
     "Fondsen: de geldpotten, hun soort, of ze landelijk zijn, hoeveel naar het volgende jaar mag en het vervaljaar.",
     "Budgetten: het budget per fonds, regio en jaar (leeg regio bij een landelijk fonds). Twee regels voor "
@@ -126,9 +127,11 @@ UITLEG = [
     "Koppelingen: matching tussen fondsen, bijvoorbeeld een sector die minstens evenveel betaalt als het Rijk "
     "(partner betaalt minstens verhouding x wat het fonds betaalt, op dezelfde regio, instrumenten, doelgroepen "
     "en jaren).",
-    "Scenarios: aanpassingen voor de vergelijking (budget, kosten, plaatsingskans, potentieel, regels). Bij "
-    "regel_actief zet waarde de regel aan (ja of 1) of uit (nee of 0).",
-    "Huidige_verdeling: de verdeling zoals die nu met de hand is gemaakt, om te toetsen met evalueer.",
+    "Scenarios: aanpassingen voor de vergelijking (budget, kosten, plaatsingskans, potentieel, regels, "
+    "max_verschuiving). Bij regel_actief zet waarde de regel aan (ja of 1) of uit (nee of 0); bij "
+    "max_verschuiving is waarde de band (0,2 = elk instrument binnen 20% van de huidige verdeling).",
+    "Huidige_verdeling: de verdeling zoals die nu met de hand is gemaakt, om te toetsen met evalueer, en het "
+    "vertrekpunt van max_verschuiving (een plan dat in een stap haalbaar is).",
     "",
     "Dit blad Uitleg wordt bij het inlezen overgeslagen. Getallen typt u het best als getal in de cel.",
     "Als tekst werken ook 0,35, 1.250.000, 1.250.000,50 en € 1.250.000 (punten voor duizendtallen, komma voor "

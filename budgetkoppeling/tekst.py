@@ -40,3 +40,21 @@ def getal(waarde: float) -> str:
     if abs(waarde - round(waarde)) < 1e-9:
         return f"{round(waarde):,}".replace(",", ".")
     return f"{waarde:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def procent(waarde: float) -> str:
+    return f"{nl(round(100 * waarde, 1))}%"
+
+
+def opsomming(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def jaren_tekst(jaren: list[int]) -> str:
+    jaren = sorted(set(jaren))
+    if len(jaren) > 2 and jaren == list(range(jaren[0], jaren[-1] + 1)):
+        return f"{jaren[0]} tot en met {jaren[-1]}"
+    return opsomming([str(j) for j in jaren])

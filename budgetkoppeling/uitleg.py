@@ -17,7 +17,7 @@ import polars as pl
 from .invoer import betaaljaren, discontering, indexatie, segment_factoren
 from .model import LANDELIJK
 from .solve import Oplossing
-from .tekst import euro, getal, nl
+from .tekst import euro, getal, jaren_tekst, nl, opsomming, procent
 
 NUL = 1e-9
 PER = 100_000  # shadow prices per EUR 100,000
@@ -88,6 +88,46 @@ def koppelingprijzen(oplossing: Oplossing) -> pl.DataFrame:
                 rijen.append((f"koppeling {koppeling} ({partner} matcht {fonds})", "koppeling", ">=", verhouding,
                               "matchplicht verlagen", "€ 100.000", _schoon(-dual * 100_000)))
     return pl.DataFrame(rijen, schema=schema, orient="row")
+
+
+def overgangprijzen(oplossing: Oplossing) -> pl.DataFrame:
+    """Every binding side of the overgang band: the weighted placements one participant more room
+    gains, and what widening max_verschuiving by one percentage point gains there (the bound moves
+    by 1% of today's participants, or of the region's for an instrument that is new)."""
+    schema = {"regio": pl.String, "instrument": pl.String, "jaar": pl.Int64, "kant": pl.String,
+              "huidig": pl.Float64, "grens": pl.Float64, "winst_per_deelnemer": pl.Float64,
+              "winst_per_procentpunt": pl.Float64}
+    if "overgang" not in oplossing.model.families:
+        return pl.DataFrame(schema=schema)
+    rijen = oplossing.model.families["overgang"]
+    grens = np.where(rijen.sleutels["kant"].to_numpy() == "min", rijen.onder, rijen.boven)
+    frame = (oplossing.dual("overgang").with_columns(grens=pl.Series(grens))
+             .with_columns(winst_per_deelnemer=pl.col("dual").abs())
+             .filter(pl.col("winst_per_deelnemer") > NUL)
+             .with_columns(winst_per_procentpunt=pl.col("winst_per_deelnemer") * 0.01
+                           * pl.when(pl.col("huidig") > 0).then(pl.col("huidig")).otherwise(pl.col("_totaal"))))
+    return (frame.select(list(schema)).sort(["winst_per_procentpunt", "regio", "instrument", "jaar"],
+                                              descending=[True, False, False, False]))
+
+
+def _overgangzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
+    """How much the band around today's plan costs, and where it pinches most."""
+    a = oplossing.model.invoer.max_verschuiving
+    if "overgang" not in oplossing.model.families or a is None:
+        return []
+    prijzen = overgangprijzen(oplossing)
+    rijen = oplossing.model.families["overgang"].aantal
+    if prijzen.height == 0:
+        return [("overgang", f"De overgang (elk instrument binnen ±{procent(a)} van de huidige verdeling) beperkt "
+                             "het plan niet: geen grens van de band is bindend.")]
+    totaal = float(prijzen["winst_per_procentpunt"].sum())
+    beste = prijzen.row(0, named=True)
+    kant = "omhoog" if beste["kant"] == "max" else "omlaag"
+    return [("overgang", (
+        f"De overgang houdt elk instrument per regio en jaar binnen ±{procent(a)} van de huidige verdeling; "
+        f"{prijzen.height} van de {rijen} grenzen zijn bindend. Een band die 1 procentpunt breder is levert naar "
+        f"verwachting {_klein_getal(totaal)} gewogen plaatsingen op. Het meest knelt {beste['instrument']} in "
+        f"{beste['regio']} ({beste['jaar']}), dat {kant} zou willen (Schaduwprijzen)."))]
 
 
 def _koppelingzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
@@ -217,24 +257,6 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
 # ----------------------------------------------------------------------------- the memo
 
 
-def procent(waarde: float) -> str:
-    return f"{nl(round(100 * waarde, 1))}%"
-
-
-def opsomming(items: list[str]) -> str:
-    items = [str(i) for i in items]
-    if not items:
-        return ""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
-
-
-def jaren_tekst(jaren: list[int]) -> str:
-    jaren = sorted(set(jaren))
-    if len(jaren) > 2 and jaren == list(range(jaren[0], jaren[-1] + 1)):
-        return f"{jaren[0]} tot en met {jaren[-1]}"
-    return opsomming([str(j) for j in jaren])
-
-
 def toelichting(oplossing: Oplossing, fondsen: pl.DataFrame, allocatie: pl.DataFrame,
                 beleidsregels: pl.DataFrame, kerncijfers: dict[str, float]) -> pl.DataFrame:
     """Short plain-Dutch sentences on why the plan looks as it does (onderwerp, toelichting)."""
@@ -255,6 +277,7 @@ def toelichting(oplossing: Oplossing, fondsen: pl.DataFrame, allocatie: pl.DataF
     zinnen += _instrumentzinnen(oplossing)
     zinnen += _regelzinnen(oplossing, beleidsregels)
     zinnen += _koppelingzinnen(oplossing)
+    zinnen += _overgangzinnen(oplossing)
     del model, invoer
     return pl.DataFrame(zinnen, schema={"onderwerp": pl.String, "toelichting": pl.String}, orient="row")
 

@@ -20,7 +20,7 @@ from pandera.config import ValidationDepth, config_context
 from .errors import InvoerFout, Probleem
 from .io import RIJ, RuweInvoer, lees_werkboek
 from .schemas import BLAD_PER_NAAM, BLADEN, INSTELLINGEN, JA_NEE, OPLOSSERS
-from .tekst import kort, nl
+from .tekst import jaren_tekst, kort, nl
 
 ALLE = "alle"
 ELK = "elk"
@@ -112,6 +112,7 @@ class Invoer:
     uitkeringen: dict[str, float] = field(default_factory=dict)  # doelgroep -> euro per year a placement ends
     koppelingen: list[Koppeling] = field(default_factory=list)
     besparing_jaren: float = 1.0
+    max_verschuiving: float | None = None  # overgang: the band around Huidige_verdeling; None: no band
 
     @property
     def jaren(self) -> list[int]:
@@ -362,6 +363,7 @@ class Controle:
         self.bladen = bladen
         self.problemen = problemen
         self.meldingen: list[str] = []
+        self.instellingrijen: dict[str, dict] = {}
 
     def fout(self, blad: str, rij: dict | None, kolom: str | None, melding: str, waarde=None) -> None:
         self.problemen.append(
@@ -463,6 +465,7 @@ class Controle:
         koppelingen = self.controleer_koppelingen(regios, fondsnamen, instrumentnamen, groepnamen)
         scenarios = self.controleer_scenarios(regios, fondsnamen, instrumentnamen, groepnamen, beleidsregels)
         huidige = self.controleer_huidige_verdeling(regios, instrumentnamen, groepnamen, effecten)
+        self.controleer_overgang(regios, huidige, scenarios)
         self.waarschuw_verdacht(fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
         self.waarschuw_vergeten_jaren(regios, fondsen, budget, doelgroepen, potentieel)
         return Invoer(
@@ -474,7 +477,7 @@ class Controle:
             doelgroepen=doelgroepen, potentieel=potentieel, effecten=effecten,
             financieringsregels=financieringsregels, segmenten=segmenten,
             beleidsregels=beleidsregels, scenarios=scenarios, huidige_verdeling=huidige,
-            meldingen=self.meldingen,
+            meldingen=self.meldingen, max_verschuiving=self.max_verschuiving,
         )
 
     def waarschuw_verdacht(self, fondsen, instrumenten, doelgroepen, potentieel, effecten,
@@ -549,6 +552,7 @@ class Controle:
                           "onbekende instelling; bekend zijn: " + ", ".join(INSTELLINGEN), sleutel)
                 continue
             waarden[sleutel.casefold()] = rij
+        self.instellingrijen = waarden
 
         def getal(sleutel: str, standaard, geheel: bool = False):
             rij = waarden.get(sleutel)
@@ -556,9 +560,10 @@ class Controle:
                 if standaard is None:
                     self.fout(blad, None, "sleutel", f"verplichte instelling '{sleutel}' ontbreekt")
                 return standaard
-            tekst = (rij["waarde"] or "").replace(",", ".")
+            tekst = (rij["waarde"] or "").strip().replace(",", ".")
+            procent = sleutel in AANDEEL_KOLOMMEN and tekst.endswith("%")  # '20%' is 0,2
             try:
-                waarde = float(tekst)
+                waarde = float(tekst.removesuffix("%")) * (0.01 if procent else 1.0)
             except ValueError:
                 waarde = math.nan
             if not math.isfinite(waarde) or (geheel and waarde != math.floor(waarde)):
@@ -609,6 +614,14 @@ class Controle:
             self.fout(blad, waarden.get("besparing_jaren"), "waarde",
                       "besparing_jaren moet tussen 0 en 50 liggen", self.besparing_jaren)
             self.besparing_jaren = 1.0
+        self.max_verschuiving = None
+        if waarden.get("max_verschuiving") is not None and waarden["max_verschuiving"]["waarde"] is not None:
+            self.max_verschuiving = getal("max_verschuiving", None)
+            if self.max_verschuiving is not None and not 0 <= self.max_verschuiving <= 1:
+                self.fout(blad, waarden["max_verschuiving"], "waarde",
+                          "max_verschuiving moet tussen 0 en 1 liggen (bijvoorbeeld 0,2 voor 20%); laat de cel leeg "
+                          "voor geen grens", self.max_verschuiving)
+                self.max_verschuiving = None
 
     def controleer_fondsen(self) -> dict[str, Fonds]:
         blad = "Fondsen"
@@ -868,6 +881,8 @@ class Controle:
                 self.fout(blad, rij, "waarde", "bij regel_actief is de waarde ja (aan) of nee (uit), of 1 of 0",
                           rij["waarde"])
                 goed = False
+            if rij["aanpassing"] == "max_verschuiving":
+                goed &= self._scenario_band(blad, rij)
             if rij["scenario"] is not None and rij["scenario"].casefold() == "basis":
                 self.fout(blad, rij, "scenario", "'basis' is het uitgangspunt en kan niet worden aangepast",
                           rij["scenario"])
@@ -875,6 +890,48 @@ class Controle:
             if goed:
                 rijen.append(rij)
         return rijen
+
+    def controleer_overgang(self, regios, huidige, scenarios) -> None:
+        """max_verschuiving needs today's plan; a region or year without one can then start nothing."""
+        met_band = [rij for rij in scenarios if rij["aanpassing"] == "max_verschuiving"]
+        if self.max_verschuiving is None and not met_band:
+            return
+        if not self.rijen("Huidige_verdeling"):
+            if self.max_verschuiving is not None:
+                self.fout("Instellingen", self.instellingrijen["max_verschuiving"], "waarde",
+                          "max_verschuiving vraagt om het blad Huidige_verdeling (de verdeling van nu); vul dat blad "
+                          "in of laat de cel leeg", self.max_verschuiving)
+            for rij in met_band:
+                self.fout("Scenarios", rij, "aanpassing", "max_verschuiving vraagt om het blad Huidige_verdeling (de "
+                          "verdeling van nu)", rij["aanpassing"])
+            return
+        if self.start is None or self.eind is None or not huidige:
+            return
+        for regio in regios:
+            zonder = [t for t in range(self.start, self.eind + 1)
+                      if not any(aantal > 0 for (r, _i, _g, j), aantal in huidige.items() if r == regio and j == t)]
+            if zonder:
+                self.meldingen.append(
+                    f"Huidige_verdeling: regio '{regio}' heeft geen deelnemers in {jaren_tekst(zonder)}; met "
+                    "max_verschuiving kan daar dan niets starten (elk instrument blijft binnen de band rond 0).")
+
+    def _scenario_band(self, blad: str, rij: dict) -> bool:
+        """A scenario's max_verschuiving: one band for the whole plan, set with waarde 0..1."""
+        goed = True
+        for kolom in ("fonds", "regio", "instrument", "doelgroep", "jaar", "regel"):
+            if rij[kolom] is not None and rij[kolom].casefold() != ALLE:
+                self.fout(blad, rij, kolom, "max_verschuiving geldt voor het hele plan; laat deze kolom leeg",
+                          rij[kolom])
+                goed = False
+        if rij["factor"] is not None and rij["waarde"] is None:
+            self.fout(blad, rij, "factor", "zet max_verschuiving met waarde (bijvoorbeeld 0,2 voor 20%), niet met "
+                      "een factor", rij["factor"])
+            goed = False
+        elif rij["waarde"] is not None and not 0 <= rij["waarde"] <= 1:
+            self.fout(blad, rij, "waarde", "max_verschuiving moet tussen 0 en 1 liggen (bijvoorbeeld 0,2 voor 20%)",
+                      rij["waarde"])
+            goed = False
+        return goed
 
     def controleer_huidige_verdeling(self, regios, instrumenten, doelgroepen, effecten):
         blad = "Huidige_verdeling"

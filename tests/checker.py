@@ -103,6 +103,11 @@ class Invoer:
         self.koppelingen = b.get("koppelingen", [])
         self.regels = [r for r in b.get("beleidsregels", [])
                        if str(r.get("actief") or "ja").lower() != "nee"]
+        band = str(inst.get("max_verschuiving") or "").replace(",", ".").strip()
+        self.band = None if band == "" else float(band.removesuffix("%")) / (100 if band.endswith("%") else 1)
+        self.huidig = defaultdict(float)  # today's participants per region, instrument and year
+        for r in b.get("huidige_verdeling", []):
+            self.huidig[(r["regio"], r["instrument"], int(r["jaar"]))] += float(r["deelnemers"])
 
     def aandeel(self, fonds: str, instrument: str, doelgroep: str) -> float | None:
         beste = None
@@ -120,9 +125,13 @@ class Invoer:
         return self.instr[instrument]["k"] * (1 + self.index) ** (jaar - self.start)
 
 
-def controleer(invoerpad: Path, planpad: Path) -> list[str]:
-    """Every violation of SPEC §5 (and of the plan's own arithmetic) found in the plan."""
+def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None) -> list[str]:
+    """Every violation of SPEC §5 (and of the plan's own arithmetic) found in the plan.
+
+    ``max_verschuiving`` replaces the setting of Instellingen (a scenario that changes it)."""
     inv = Invoer(invoerpad)
+    if max_verschuiving is not None:
+        inv.band = max_verschuiving
     plan = _bladen(planpad)
     fouten: list[str] = []
     jaren = range(inv.start, inv.eind + 1)
@@ -256,6 +265,21 @@ def controleer(invoerpad: Path, planpad: Path) -> list[str]:
             if partner < float(koppeling["verhouding"]) * eigen - EUR:
                 fouten.append(f"koppeling {koppeling['koppeling']} {combinatie}: {partner} < "
                               f"{koppeling['verhouding']} x {eigen}")
+
+    # overgang: each instrument per region and year within the band around today's plan
+    if inv.band is not None and inv.huidig:
+        a = inv.band
+        per_instrument = defaultdict(float)
+        for (reg, i, _g, t), aantal in X.items():
+            per_instrument[(reg, i, t)] += aantal
+        for reg in inv.regios:
+            for t in jaren:
+                totaal = sum(n for (r, _i, j), n in inv.huidig.items() if r == reg and j == t)
+                for i in inv.instr:
+                    h, x = inv.huidig.get((reg, i, t), 0.0), per_instrument.get((reg, i, t), 0.0)
+                    onder, boven = ((1 - a) * h, (1 + a) * h) if h > 0 else (0.0, a * totaal)
+                    if not onder - ABS * max(1, onder) <= x <= boven + ABS * max(1, boven):
+                        fouten.append(f"overgang: {(reg, i, t)} heeft {x} deelnemers, band {onder}..{boven}")
 
     # objective and summary
     doel = sum(

@@ -573,13 +573,13 @@ def onbekend_beleidsregels_fonds(pad):
     met(lambda r: r["Beleidsregels"][0].update(grootheid="uitgaven", fonds="Onbekendfonds"))(pad)
 
 
-@geval("namen", 3, "Blad 'Scenarios'", "rij 3", "kolom 'regel'", "geen_regel")
+@geval("namen", 3, "Blad 'Scenarios'", f"rij {len(basis()['Scenarios']) + 2}", "kolom 'regel'", "geen_regel")
 def onbekend_scenarios_regel(pad):
     met(lambda r: r["Scenarios"].append({"scenario": "x", "aanpassing": "regel_waarde", "regel": "geen_regel",
                                          "waarde": 3}))(pad)
 
 
-@geval("namen", 3, "Blad 'Scenarios'", "rij 3", "kolom 'aanpassing'", "alles")
+@geval("namen", 3, "Blad 'Scenarios'", f"rij {len(basis()['Scenarios']) + 2}", "kolom 'aanpassing'", "alles")
 def onbekende_aanpassing(pad):
     met(lambda r: r["Scenarios"].append({"scenario": "x", "aanpassing": "alles", "factor": 2}))(pad)
 

@@ -111,10 +111,22 @@ def _koppeling():
     return bladen
 
 
+def _overgang():
+    bladen = basis(max_verschuiving=0.2)
+    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
+                                   "vertraging_jaren": 0})
+    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": 0.2})
+    bladen["Budgetten"] = [_budget("P", 50_000)]
+    bladen["Huidige_verdeling"] = [{"regio": "A", "instrument": "I", "doelgroep": "G", "jaar": 2026,
+                                    "deelnemers": 30}]
+    return bladen
+
+
 GEVALLEN = {
     "segment": _segment, "potentieel": _potentieel, "looptijd": _looptijd, "kosten": _kosten,
     "financiering": _financiering, "cofinanciering": _cofinanciering, "budget": _budget_familie,
     "overheveling": _overheveling, "beleidsregel": _beleidsregel, "koppeling": _koppeling,
+    "overgang": _overgang,
 }
 
 

@@ -539,3 +539,53 @@ def test_second_phase_that_loses_objective_keeps_the_first_plan():
     assert gelijk is not eerste and np.array_equal(gelijk.waarden, eerste.waarden)
     assert gelijk.duals is eerste.duals
     assert solve._houd_optimum(model, eerste, None) is eerste
+
+
+def _overgang(budget_p: float, band: float) -> dict:
+    """Today's plan in region A, 2026: 4 in I (chance 0.5) and 6 in J (chance 0.2); K (chance 0.9)
+    is new. Every instrument costs EUR 1,000."""
+    bladen = twee_instrumenten(budget=budget_p)
+    bladen["Instellingen"].append({"sleutel": "max_verschuiving", "waarde": str(band)})
+    bladen["Instrumenten"].append({"instrument": "K", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
+                                   "vertraging_jaren": 0})
+    bladen["Effecten"].append({"instrument": "K", "doelgroep": "G", "plaatsingskans": 0.9})
+    bladen["Huidige_verdeling"] = [
+        {"regio": "A", "instrument": i, "doelgroep": "G", "jaar": 2026, "deelnemers": n} for i, n in (("I", 4),
+                                                                                                    ("J", 6))]
+    return bladen
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_overgang_keeps_each_instrument_in_its_band(werkboek, tmp_path, oplosser):
+    # a = 0.5: I in [2, 6], J in [3, 9], the new K at most 0.5 x 10 = 5; ten participants of budget.
+    # K takes its 5, J its minimum 3, I the other 2 (its minimum too): 4.5 + 0.6 + 1.0 = 6.1 placements.
+    # Free, all ten would go to K: 9.
+    plan = los_op(werkboek, tmp_path, _overgang(10_000, 0.5), oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(6.1)
+    per_instrument = dict(zip(plan.allocatie["instrument"], plan.allocatie["deelnemers"]))
+    assert per_instrument == {"I": pytest.approx(2), "J": pytest.approx(3), "K": pytest.approx(5)}
+    namen = plan.oplossing.model.rijnamen()
+    assert {"overgang_A_I_2026_min", "overgang_A_I_2026_max", "overgang_A_J_2026_min", "overgang_A_K_2026_max"} \
+        <= set(namen)
+    # what one percentage point more band gains, from the duals, equals a re-solve at a = 0.51
+    # (K may take 5.1, J's minimum drops to 2.94 and I's to 1.96)
+    from budgetkoppeling.uitleg import overgangprijzen
+
+    prijzen = overgangprijzen(plan.oplossing)
+    winst = float(prijzen["winst_per_procentpunt"].sum())
+    breder = los_op(werkboek, tmp_path, _overgang(10_000, 0.51), oplosser)
+    assert breder.kerncijfers["gewogen_plaatsingen"] - 6.1 == pytest.approx(winst, rel=1e-6)
+    tekst = "\n".join(plan.toelichting["toelichting"])
+    assert "binnen ±50% van de huidige verdeling" in tekst and "1 procentpunt breder" in tekst
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_overgang_too_tight_is_named_with_its_shortfall(werkboek, oplosser):
+    # a = 0.1: I at least 3.6 and J at least 5.4, 9 participants, but the budget pays 8: one short
+    with pytest.raises(GeenOplossing) as fout:
+        budgetkoppeling.optimaliseer(werkboek(_overgang(8_000, 0.1)), oplosser=oplosser)
+    tekorten = fout.value.tekorten
+    assert [t["soort"] for t in tekorten] == ["overgang"]
+    assert sum(t["tekort"] for t in tekorten) == pytest.approx(1.0)
+    assert "binnen de band van ±10% rond de huidige" in fout.value.melding
+    assert "max_verschuiving" in fout.value.melding

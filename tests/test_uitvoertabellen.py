@@ -53,10 +53,10 @@ def vergelijking_kolommen(scenarios: list[str]) -> dict[str, list[str]]:
 
 EVALUATIE = {
     "Evaluatie": ["kpi", "huidige_verdeling", "optimum_zelfde_geld", "optimum_zelfde_plaatsingen",
-                  "optimum_heel_budget", "eenheid"],
+                  "optimum_heel_budget", "optimum_binnen_band", "eenheid"],
     "Tekorten": ["soort", "fonds", "regio", "instrument", "doelgroep", "jaar", "regel", "tekort", "eenheid",
                  "toelichting"],
-    "Per_instrument": ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum"],
+    "Per_instrument": ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum", "deelnemers_binnen_band"],
     "Huidige_allocatie": ["regio", "instrument", "doelgroep", "startjaar", "deelnemers", "kosten", "plaatsingen",
                           "plaatsingsjaar"],
     "Info": ["sleutel", "waarde"],

@@ -89,12 +89,12 @@ def test_example_plan_has_every_sheet_and_two_charts(plan):
 
 
 def test_council_scenarios_on_the_example(tmp_path):
-    """The five council questions all solve, and each moves the optimum the way it must."""
+    """The six council questions all solve, and each moves the optimum the way it must."""
     from budgetkoppeling.vergelijking import vergelijk
 
     resultaat = vergelijk(budgetkoppeling.VOORBEELD, tmp_path / "vergelijking.xlsx")
     doel = {u.scenario: u.kerncijfers["gewogen_plaatsingen"] for u in resultaat.uitkomsten}
-    assert [u.status for u in resultaat.uitkomsten] == ["optimaal"] * 6
+    assert [u.status for u in resultaat.uitkomsten] == ["optimaal"] * 7
     basis = doel.pop("basis")
     assert doel["Participatiebudget -10% vanaf 2027"] < basis
     assert doel["ESF+ stopt na 2026"] < basis
@@ -102,6 +102,11 @@ def test_council_scenarios_on_the_example(tmp_path):
     assert doel["Sectorplan +10 mln per jaar"] == pytest.approx(basis, rel=1e-9)
     assert doel["Jobcoaching 20% beter"] > basis
     assert doel["Banenafspraak 4.000 per jaar"] < basis
+    # a step from today's hand plan gains less than the free optimum, more than the hand plan
+    from budgetkoppeling.evaluatie import hand_plan_cijfers
+
+    hand = hand_plan_cijfers(resultaat.invoer)[0]["gewogen_plaatsingen"]
+    assert hand < doel["Stap van 20%"] < basis
 
 
 def test_example_money_flows_as_in_dutch_practice(plan):

@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..bestanden import schrijf_atomisch
+from ..tekst import nl, procent
 from ..versie import __version__
 from .opmaak import (
     BASIS_KLEUR,
@@ -20,12 +21,17 @@ from .opmaak import (
     tabel,
 )
 
+BAND_KLEUR = "#7FB069"  # the optimum within the band, between today's plan and the free optimum
+
 EVALUATIE_KPIS = ("plaatsingen", "gewogen_plaatsingen", "deelnemers", "uitgaven", "kosten_per_plaatsing")
 EVALUATIE_KOLOMMEN = {
     "huidige_verdeling": "de verdeling uit het blad Huidige_verdeling",
     "optimum_zelfde_geld": "de meeste gewogen plaatsingen voor hoogstens hetzelfde geld",
     "optimum_zelfde_plaatsingen": "evenveel gewogen plaatsingen voor zo min mogelijk geld",
     "optimum_heel_budget": "het beste plan met het hele budget",
+    "optimum_binnen_band": "het beste plan met het hele budget waarin elk instrument per regio en jaar binnen "
+                           "±{band} van de huidige verdeling blijft (max_verschuiving): een stap die de "
+                           "uitvoering in een keer kan zetten",
 }
 
 
@@ -49,7 +55,8 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     rood = werkboek.add_format({"bold": True, "font_size": 12, "font_color": "#C00000"})
     kopregel = werkboek.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     plannen = [evaluatie.huidig, evaluatie.zelfde_geld.kerncijfers, evaluatie.zelfde_plaatsingen.kerncijfers,
-               evaluatie.optimum.kerncijfers]
+               evaluatie.optimum.kerncijfers, evaluatie.binnen_band.kerncijfers]
+    aantal = len(plannen)
 
     # Evaluatie: the key figures of the four plans at A1, what the optimum does better below it
     blad = werkboek.add_worksheet("Evaluatie")
@@ -57,21 +64,31 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     rijen = [[kpi] + [plan.get(kpi) for plan in plannen] + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]]
              for kpi in kpis]
     verschil_rij = tabel(blad, 0, ["kpi", *EVALUATIE_KOLOMMEN, "eenheid", "omschrijving"], rijen,
-                         [None] + [getal_fmt] * 4 + [None, None], "Evaluatie", kopregel) + 1
+                         [None] + [getal_fmt] * aantal + [None, None], "Evaluatie", kopregel) + 1
     for nummer, kpi in enumerate(kpis):
         if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
-            for kolom, waarde in enumerate(rijen[nummer][1:5], start=1):
+            for kolom, waarde in enumerate(rijen[nummer][1:1 + aantal], start=1):
                 if waarde is not None:
                     blad.write_number(1 + nummer, kolom, waarde, euro_fmt)
     extra = (evaluatie.zelfde_geld.kerncijfers.get("plaatsingen", 0.0) - evaluatie.huidig["plaatsingen"]
              if evaluatie.zelfde_geld.status == "optimaal" else None)
     besparing = (evaluatie.huidig["uitgaven"] - evaluatie.zelfde_plaatsingen.kerncijfers.get("uitgaven", 0.0)
                  if evaluatie.zelfde_plaatsingen.status == "optimaal" else None)
+    band = procent(evaluatie.band)
+    gewogen = evaluatie.huidig["gewogen_plaatsingen"]
+    stap = (evaluatie.binnen_band.kerncijfers["gewogen_plaatsingen"] - gewogen
+            if evaluatie.binnen_band.status == "optimaal" else None)
+    vrij = (evaluatie.optimum.kerncijfers["gewogen_plaatsingen"] - gewogen
+            if evaluatie.optimum.status == "optimaal" else None)
     verschil = [
         ["extra_plaatsingen_zelfde_geld", extra, "personen",
          "Zoveel meer verwachte plaatsingen levert het optimum voor hoogstens hetzelfde geld"],
         ["besparing_zelfde_plaatsingen", besparing, "euro",
          "Zoveel minder kost het optimum voor evenveel gewogen plaatsingen"],
+        ["extra_gewogen_binnen_band", stap, "gewogen plaatsingen",
+         f"Zoveel meer gewogen plaatsingen levert een stap van hoogstens ±{band} per instrument op (hele budget)"],
+        ["extra_gewogen_vrij_optimum", vrij, "gewogen plaatsingen",
+         "Zoveel meer gewogen plaatsingen levert het vrije optimum op (hele budget, zonder band)"],
     ]
     uitleg_rij = tabel(blad, verschil_rij, ["verschil", "waarde", "eenheid", "omschrijving"], verschil,
                        [None, getal_fmt, None, None], "Verschil_met_optimum", kopregel) + 1
@@ -83,12 +100,15 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     blad.write_string(uitleg_rij, 0, oordeel, kop if evaluatie.uitvoerbaar else rood)
     for nummer, (kolom, uitleg) in enumerate(EVALUATIE_KOLOMMEN.items(), start=2):
         blad.write_string(uitleg_rij + nummer, 0, kolom)
-        blad.write_string(uitleg_rij + nummer, 1, uitleg)
+        blad.write_string(uitleg_rij + nummer, 1, uitleg.format(band=band))
+    if evaluatie.binnen_band.status != "optimaal":
+        blad.write_string(uitleg_rij + 2 + len(EVALUATIE_KOLOMMEN), 0,
+                          f"Binnen ±{band} is er geen plan: " + evaluatie.binnen_band.melding.replace("\n", " "))
     blad.set_row(0, 30)
     blad.set_column(0, 0, 32)
-    blad.set_column(1, 4, 28)
-    blad.set_column(5, 5, 22)
-    blad.set_column(6, 6, 40)
+    blad.set_column(1, aantal, 24)
+    blad.set_column(aantal + 1, aantal + 1, 20)
+    blad.set_column(aantal + 2, aantal + 2, 40)
     blad.freeze_panes(1, 1)
     pagina(blad, titel("kerncijfers"), "basis", dag)
 
@@ -122,18 +142,19 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     for rij in evaluatie.huidige_allocatie:
         per_instrument[rij["instrument"]] += rij["deelnemers"]
     instrumenten = werkboek.add_worksheet("Per_instrument")
-    data = [[i, per_instrument.get(i, 0.0), evaluatie.optimum.per_instrument.get(i, 0.0)]
-            for i in evaluatie.invoer.instrumenten]
-    tabel(instrumenten, 0, ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum"], data,
-           [None, getal_fmt, getal_fmt], "Per_instrument", kopregel)
+    data = [[i, per_instrument.get(i, 0.0), evaluatie.optimum.per_instrument.get(i, 0.0),
+             evaluatie.binnen_band.per_instrument.get(i, 0.0)] for i in evaluatie.invoer.instrumenten]
+    tabel(instrumenten, 0, ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum",
+                            "deelnemers_binnen_band"], data,
+           [None, getal_fmt, getal_fmt, getal_fmt], "Per_instrument", kopregel)
     instrumenten.set_column(0, 0, 32)
-    instrumenten.set_column(1, 2, 30)
+    instrumenten.set_column(1, 3, 30)
     grafiek = werkboek.add_chart({"type": "bar"})
-    for kolom, naam in ((1, "Huidige verdeling"), (2, "Optimum")):
+    for kolom, naam, kleur in ((1, "Huidige verdeling", SCENARIO_KLEUR), (3, f"Binnen ±{band}", BAND_KLEUR),
+                               (2, "Optimum", BASIS_KLEUR)):
         grafiek.add_series({"name": naam, "categories": ["Per_instrument", 1, 0, len(data), 0],
-                            "values": ["Per_instrument", 1, kolom, len(data), kolom],
-                            "fill": {"color": SCENARIO_KLEUR if kolom == 1 else BASIS_KLEUR}})
-    grafiek.set_title({"name": "Deelnemers per instrument: huidige verdeling en optimum"})
+                            "values": ["Per_instrument", 1, kolom, len(data), kolom], "fill": {"color": kleur}})
+    grafiek.set_title({"name": f"Deelnemers per instrument: huidige verdeling, binnen ±{band} en optimum"})
     grafiek.set_x_axis({"name": "Deelnemers (planperiode)", "num_format": "#,##0", "min": 0})
     grafiek.set_legend({"position": "bottom"})
     grafiek.set_size({"width": 720, "height": 420})
@@ -160,6 +181,7 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
         ["planperiode", f"{evaluatie.invoer.start}-{evaluatie.invoer.eind}"],
         ["uitvoerbaar", "ja" if evaluatie.uitvoerbaar else "nee"],
         ["oplosser", evaluatie.optimum.oplosser],
+        ["max_verschuiving", f"{nl(evaluatie.band)} (het vierde optimum, optimum_binnen_band)"],
     ], [None, None], "Info")
     info.set_column(0, 0, 24)
     info.set_column(1, 1, 80)

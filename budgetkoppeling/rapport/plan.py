@@ -328,8 +328,20 @@ def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
     tabel(werkblad, rij + 1, koppen, [list(r) for r in frame.iter_rows()],
            [None, None, None, werkboek.add_format({"num_format": "#,##0.00"}), None, None, getal_fmt],
            "Bindende_regels")
-    for kolom in range(max(frame.width, plan.schaduwprijzen.width)):  # both tables' headers and values fit
-        teksten = [str(w) for tabel_ in (plan.schaduwprijzen, frame) if kolom < tabel_.width
+    tabellen = [plan.schaduwprijzen, frame]
+    from ..uitleg import overgangprijzen
+
+    overgang = overgangprijzen(plan.oplossing)
+    if "overgang" in plan.oplossing.model.families:
+        rij += 1 + max(1, frame.height) + 2
+        werkblad.write_string(rij, 0, "Overgang: gewogen plaatsingen per deelnemer meer ruimte in de band rond de "
+                                      "huidige verdeling, en per procentpunt bredere band (max_verschuiving)", kop)
+        personen_fmt = werkboek.add_format({"num_format": PERSONEN})
+        tabel(werkblad, rij + 1, list(overgang.columns), [list(r) for r in overgang.iter_rows()],
+              [None, None, None, None, personen_fmt, personen_fmt, getal_fmt, getal_fmt], "Overgang")
+        tabellen.append(overgang)
+    for kolom in range(max(t.width for t in tabellen)):  # every table's headers and values fit
+        teksten = [str(w) for tabel_ in tabellen if kolom < tabel_.width
                    for w in [tabel_.columns[kolom], *tabel_[:, kolom].head(500)]]
         werkblad.set_column(kolom, kolom, min(60, max(12, max(len(t) for t in teksten) + 3)))
 
