@@ -330,19 +330,42 @@ def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) 
               help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp; standaard: de instelling in het werkboek, "
                    "anders auto).")
 @click.option("--serieel", is_flag=True, help="Reken de scenario's na elkaar door in plaats van tegelijk.")
+@click.option("--curve", "curve_fonds", metavar="FONDS", default=None,
+              help="Maak in plaats van de vergelijking de budgetcurve van dit fonds: het budget in stappen "
+                   "geschaald, met het beste plan bij elke stap (blad Curve).")
+@click.option("--regio", default=None, metavar="REGIO", help="Bij --curve: schaal alleen het budget in deze regio.")
+@click.option("--van", type=click.FloatRange(min=0), default=0.8, show_default=True,
+              help="Bij --curve: de kleinste factor op het budget.")
+@click.option("--tot", type=click.FloatRange(min=0), default=1.2, show_default=True,
+              help="Bij --curve: de grootste factor op het budget.")
+@click.option("--stappen", type=click.IntRange(min=2, max=201), default=9, show_default=True,
+              help="Bij --curve: het aantal stappen van --van tot --tot.")
 @datum_optie
 @standaard_opties
 def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...], oplosser: str | None,
-              serieel: bool, datum, uitvoer: Uitvoer) -> None:
+              serieel: bool, curve_fonds: str | None, regio: str | None, van: float, tot: float, stappen: int,
+              datum, uitvoer: Uitvoer) -> None:
     """Reken de basis en de scenario's uit het blad Scenarios door en zet ze naast elkaar.
 
     Een scenario zonder oplossing wordt gemeld (met de oorzaak) en houdt de andere niet tegen.
+    Met --curve FONDS: de budgetcurve van dat fonds (wat € 100.000 meer of minder oplevert).
 
     \b
     Voorbeeld:
       budgetkoppeling vergelijk invoer.xlsx -o vergelijking.xlsx
       budgetkoppeling vergelijk invoer.xlsx -o vergelijking.xlsx --scenario bezuiniging
+      budgetkoppeling vergelijk invoer.xlsx -o curve.xlsx --curve Participatiebudget --van 0.8 --tot 1.2
     """
+    if curve_fonds is not None:
+        if len(scenarios) > 1:
+            raise click.UsageError("Een budgetcurve geldt voor één scenario; geef --scenario hoogstens één keer.")
+        if van >= tot:
+            raise click.UsageError(f"--van ({van}) moet kleiner zijn dan --tot ({tot}).")
+        _curve(invoer, uitvoerpad, curve_fonds, regio, van, tot, stappen, scenarios[0] if scenarios else "basis",
+               oplosser, datum, uitvoer)
+        return
+    if regio is not None:
+        raise click.UsageError("--regio hoort bij --curve.")
     from .vergelijking import vergelijk as vergelijk_api
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_vergelijking.xlsx")
@@ -391,6 +414,53 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
         if u.status != "optimaal":
             uitvoer.scherm.print(f"Scenario '{u.scenario}' heeft geen oplossing. {u.melding}", markup=False)
     uitvoer.scherm.print(f"Vergelijking geschreven naar {doel} ({resultaat.seconden:.1f} s).", markup=False)
+
+
+def _curve(invoer: Path, uitvoerpad: Path | None, fonds: str, regio: str | None, van: float, tot: float,
+           stappen: int, scenario: str, oplosser: str | None, datum, uitvoer: Uitvoer) -> None:
+    """``vergelijk --curve``: the budget curve, its table on screen."""
+    from .curve import budgetcurve
+
+    doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_curve.xlsx")
+    opties = dict(regio=regio, van=van, tot=tot, stappen=stappen, scenario=scenario, oplosser=oplosser,
+                  datum=datum)
+    if uitvoer.stil or uitvoer.als_json:
+        curve = budgetcurve(invoer, fonds, doel, **opties)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=uitvoer.fouten, transient=True) as balk:
+            taak = balk.add_task("Budgetcurve doorrekenen", total=stappen)
+
+            def voortgang(factor: float, klaar: int, totaal: int) -> None:
+                balk.update(taak, completed=klaar, description=f"Klaar: factor {factor:.3g}")
+
+            curve = budgetcurve(invoer, fonds, doel, voortgang=voortgang, **opties)
+    uitvoer.json({
+        "status": "geschreven", "uitvoer": str(doel), "fonds": fonds, "regio": regio,
+        "seconden": round(curve.seconden, 2), "schaduwprijs_bij_factor_1": curve.schaduwprijs,
+        "curve": [{"factor": p.factor, "budget": p.budget, "gewogen_plaatsingen": p.gewogen_plaatsingen,
+                   "plaatsingen": p.plaatsingen, "marginaal_per_100k": p.marginaal_per_100k, "status": p.status}
+                  for p in curve.punten],
+    })
+    from rich.table import Table
+
+    from .rapport.curve import curve_zinnen
+    from .tekst import euro, getal, nl
+
+    tabel = Table(title=f"Budgetcurve {fonds}" + (f" ({regio})" if regio else ""), title_justify="left")
+    for kolom in ("Factor", "Budget", "Gewogen plaatsingen", "Plaatsingen", "Per € 100.000 extra"):
+        tabel.add_column(kolom, justify="right")
+    for p in curve.punten:
+        tabel.add_row(f"{nl(round(100 * p.factor, 2))}%", euro(p.budget),
+                      "-" if p.gewogen_plaatsingen is None else getal(round(p.gewogen_plaatsingen, 1)),
+                      "-" if p.plaatsingen is None else getal(round(p.plaatsingen, 1)),
+                      "" if p.marginaal_per_100k is None else nl(round(p.marginaal_per_100k, 3)))
+    uitvoer.scherm.print(tabel)
+    for zin in curve_zinnen(curve)[1:]:
+        uitvoer.scherm.print(zin, markup=False)
+    uitvoer.scherm.print(f"Budgetcurve geschreven naar {doel} ({curve.seconden:.1f} s).", markup=False)
 
 
 @main.command()

@@ -1,0 +1,180 @@
+"""The budget curve (``vergelijk --curve FONDS``): one fund's budget scaled in steps, the plan at each.
+
+The model is loaded into the solver once (:class:`~budgetkoppeling.solve.Herberekening`); each
+step hands it only the budget and carry-over bounds that change and re-solves warm from the
+previous step's basis (bench/curve.py measures it against solving every step cold). The
+marginal value between two steps is the extra weighted placements per EUR 100,000 of that
+fund; at the base (factor 1) the shadow prices of the fund's ``budget`` and ``overheveling``
+rows give the same slope where the base lies inside a step (:attr:`Curve.schaduwprijs`).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InvoerFout, Probleem
+from .model import LANDELIJK, Model
+from .scenarios import pas_toe
+from .validate import Invoer, lees_en_valideer
+
+PER = 100_000  # marginal values per EUR 100,000
+
+
+@dataclass
+class Curvepunt:
+    """One step of the curve: the fund's budget at ``factor`` and the plan it buys."""
+
+    factor: float
+    budget: float  # the fund's (region's) budget over every plan year, scaled
+    status: str  # "optimaal" or "geen oplossing"
+    gewogen_plaatsingen: float | None = None
+    plaatsingen: float | None = None
+    marginaal_per_100k: float | None = None  # from the previous step to this one
+    warm: bool = False  # re-solved in place from the previous step's basis
+    iteraties: int = 0  # simplex iterations of this step's (first) solve
+    melding: str = ""
+
+
+@dataclass
+class Curve:
+    invoer: Invoer
+    fonds: str
+    regio: str | None
+    punten: list[Curvepunt]
+    schaduwprijs: float | None  # d(weighted placements)/d(budget) x 100,000 at factor 1, from the duals
+    oplosser: str
+    seconden: float
+    scenario: str = "basis"
+    basis_stap: tuple[int, int] | None = field(default=None)  # the steps around factor 1, if any
+
+
+def _controleer(invoer: Invoer, fonds: str, regio: str | None) -> None:
+    """The fund (and region) of ``--curve`` must exist and have budget; a landelijk fund has no region."""
+    if fonds not in invoer.fondsen:
+        raise InvoerFout([Probleem("Fondsen", None, "fonds", fonds,
+                                   "onbekend fonds bij --curve; er zijn: " + ", ".join(invoer.fondsen))])
+    if regio is not None:
+        if invoer.fondsen[fonds].landelijk:
+            raise InvoerFout([Probleem("Fondsen", None, "landelijk", fonds,
+                                       "dit fonds is landelijk en heeft geen regio; laat --regio weg")])
+        if regio not in invoer.regios:
+            raise InvoerFout([Probleem("Regios", None, "regio", regio,
+                                       "onbekende regio bij --regio; er zijn: " + ", ".join(invoer.regios))])
+    if not any(f == fonds and (regio is None or r == regio) and bedrag > 0
+               for (f, r, _t), bedrag in invoer.budget.items()):
+        waar = "" if regio is None else f" in regio '{regio}'"
+        raise InvoerFout([Probleem("Budgetten", None, "fonds", fonds,
+                                   f"dit fonds heeft geen budget{waar}; een curve schaalt een bestaand budget")])
+
+
+def geschaald(invoer: Invoer, fonds: str, regio: str | None, factor: float) -> Invoer:
+    """A copy of ``invoer`` with the fund's budget (in ``regio``, or everywhere) times ``factor``."""
+    nieuw = copy.copy(invoer)
+    nieuw.budget = {sleutel: bedrag * factor if sleutel[0] == fonds and (regio is None or sleutel[1] == regio)
+                    else bedrag for sleutel, bedrag in invoer.budget.items()}
+    return nieuw
+
+
+def _schaduwprijs(model: Model, duals: np.ndarray, fonds: str, regio: str | None) -> float:
+    """The slope of the objective in the fund's total budget at this plan, per EUR 100,000.
+
+    Scaling every budget row of the fund by (1 + e) moves each ``budget`` bound by e x Budget and
+    each ``overheveling`` bound by e x overheveling x Budget; the objective moves by e times the
+    duals' sum of those, and the total budget by e x its sum."""
+    invoer = model.invoer
+    helling = totaal = 0.0
+    for familie, aandeel in (("budget", 1.0), ("overheveling", invoer.fondsen[fonds].overheveling)):
+        rijen = model.families.get(familie)
+        if rijen is None:
+            continue
+        eigen = duals[rijen.start:rijen.start + rijen.aantal]
+        for nummer, (f, r, t) in enumerate(rijen.sleutels.select("fonds", "regio", "jaar").iter_rows()):
+            if f == fonds and (regio is None or r == regio):
+                helling += eigen[nummer] * aandeel * invoer.budget.get((f, None if r == LANDELIJK else r, t), 0.0)
+    for (f, r, _t), bedrag in invoer.budget.items():
+        if f == fonds and (regio is None or r == regio):
+            totaal += bedrag
+    return helling / totaal * PER if totaal else 0.0
+
+
+def _plaatsingen_per_kolom(model: Model) -> np.ndarray:
+    """Expected placements (unweighted, undiscounted) per column: p(i,g) factor(i,s) on x."""
+    per_kolom = np.zeros(model.aantal_kolommen)
+    x = model.cellen_x
+    if x is not None and x.height:
+        per_kolom[model.variabelen["x"].kolommen] = x["kans"].to_numpy() * x["factor"].to_numpy()
+    return per_kolom
+
+
+def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: str | None = None,
+                van: float = 0.8, tot: float = 1.2, stappen: int = 9, scenario: str = "basis",
+                oplosser: str | None = None, voortgang: Callable[[float, int, int], None] | None = None,
+                datum: datetime.date | None = None) -> Curve:
+    """Solve the plan with ``fonds``'s budget (every plan year; only ``regio`` if given) scaled from
+    ``van`` to ``tot`` in ``stappen`` equal steps; write the curve workbook to ``uitvoer``."""
+    from .diagnose import diagnose
+    from .model import bouw
+    from .solve import OPTIMAAL, Herberekening, kies_oplosser, oplosser_versie
+
+    if not (0 <= van < tot) or stappen < 2:
+        raise ValueError("een curve vraagt 0 <= van < tot en minstens twee stappen")
+    begin = time.perf_counter()
+    invoer = pas_toe(lees_en_valideer(Path(pad)), scenario)
+    _controleer(invoer, fonds, regio)
+    factoren = [float(f) for f in np.linspace(van, tot, stappen)]
+    totaal = sum(b for (f, r, _t), b in invoer.budget.items() if f == fonds and (regio is None or r == regio))
+    melding = voortgang or (lambda factor, klaar, aantal: None)
+    herberekening: Herberekening | None = None
+    naam = "cbc"
+    punten: list[Curvepunt] = []
+    schaduwprijs = None
+    for nummer, factor in enumerate(factoren):
+        model = bouw(geschaald(invoer, fonds, regio, factor))
+        naam = kies_oplosser(model, oplosser or invoer.oplosser)
+        warm = False
+        if herberekening is not None:
+            try:
+                herberekening.pas_aan(model)
+                warm = True
+            except ValueError:  # a budget row without cells came or went: load this step anew
+                herberekening = None
+        if herberekening is None:
+            herberekening = Herberekening(model, naam)
+        uitkomst = herberekening.los_op()
+        punt = Curvepunt(factor, factor * totaal, "optimaal" if uitkomst.status == OPTIMAAL else "geen oplossing",
+                         warm=warm, iteraties=herberekening.iteraties)
+        if uitkomst.status == OPTIMAAL:
+            punt.gewogen_plaatsingen = float(model.doel @ uitkomst.waarden)
+            punt.plaatsingen = float(_plaatsingen_per_kolom(model) @ uitkomst.waarden)
+            if abs(factor - 1.0) < 1e-12:
+                schaduwprijs = _schaduwprijs(model, uitkomst.duals, fonds, regio)
+        else:
+            punt.melding = diagnose(model, naam).melding
+            herberekening = None  # the next step starts cold rather than from an infeasible basis
+        vorige = punten[-1] if punten else None
+        if vorige is not None and vorige.gewogen_plaatsingen is not None and punt.gewogen_plaatsingen is not None:
+            punt.marginaal_per_100k = ((punt.gewogen_plaatsingen - vorige.gewogen_plaatsingen)
+                                       / (punt.budget - vorige.budget) * PER)
+        punten.append(punt)
+        melding(factor, nummer + 1, len(factoren))
+    basis_stap = next(((k - 1, k) for k in range(1, len(factoren)) if factoren[k - 1] < 1 < factoren[k]), None)
+    if schaduwprijs is None:  # factor 1 is not a step: its shadow prices from a solve of its own
+        model = bouw(invoer)
+        uitkomst = Herberekening(model, kies_oplosser(model, oplosser or invoer.oplosser)).los_op()
+        if uitkomst.status == OPTIMAAL:
+            schaduwprijs = _schaduwprijs(model, uitkomst.duals, fonds, regio)
+    curve = Curve(invoer, fonds, regio, punten, schaduwprijs, oplosser_versie(naam), time.perf_counter() - begin,
+                  scenario,
+                  basis_stap)
+    if uitvoer is not None:
+        from .rapport import schrijf_curve
+
+        schrijf_curve(curve, Path(uitvoer), Path(pad), datum)
+    return curve
