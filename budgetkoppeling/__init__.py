@@ -46,13 +46,18 @@ def optimaliseer(
     schrijf_lp: Path | None = None,
     voortgang=None,
     datum: datetime.date | None = None,
+    vanaf: int | None = None,
 ) -> Plan:
     """Validate, build, solve and (with ``uitvoer``) write the plan workbook.
+
+    ``vanaf``: re-plan from that year on (herijking); the years before are fixed to the sheets
+    Realisatie and Realisatie_uitgaven (:mod:`budgetkoppeling.herijking`).
 
     ``oplosser`` None takes the workbook's setting (default ``auto``). ``datum`` is the
     calculation date the workbook shows (default today).
     ``voortgang(stap)`` is called with a Dutch description before each stage.
     """
+    from .herijking import herijk
     from .model import bouw
     from .rapport import Plan, schrijf_plan
     from .scenarios import pas_toe
@@ -67,7 +72,7 @@ def optimaliseer(
             voortgang(stap)
 
     melding("Invoer lezen en controleren")
-    invoer = pas_toe(valideer(pad), scenario)
+    invoer = herijk(pas_toe(valideer(pad), scenario), vanaf)
     melding("Model opbouwen")
     model = bouw(invoer, geheel=geheel)
     if schrijf_lp is not None:

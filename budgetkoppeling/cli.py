@@ -170,7 +170,7 @@ def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, datum
       budgetkoppeling voorbeeld -o outputs/plan.xlsx
     """
     doel = uitvoerpad or _standaard_uitvoer("plan_nederland.xlsx")
-    _optimaliseer(VOORBEELD, doel, "basis", oplosser, geheel, None, datum, uitvoer)
+    _optimaliseer(VOORBEELD, doel, "basis", oplosser, geheel, None, datum, uitvoer, None)
 
 
 @main.command()
@@ -185,42 +185,54 @@ def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, datum
 @click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (een geheeltallig model).")
 @click.option("--schrijf-lp", "schrijf_lp", type=UITVOER, default=None,
               help="Schrijf ook het model als LP-bestand, met de namen van de beperkingen.")
+@click.option("--vanaf", type=int, default=None, metavar="JAAR",
+              help="Herijking: plan opnieuw vanaf dit jaar; de jaren ervoor liggen vast aan de bladen Realisatie "
+                   "en Realisatie_uitgaven.")
 @datum_optie
 @standaard_opties
 def optimaliseer(invoer: Path, uitvoerpad: Path | None, scenario: str, oplosser: str | None,
-                 geheel: bool, schrijf_lp: Path | None, datum, uitvoer: Uitvoer) -> None:
+                 geheel: bool, schrijf_lp: Path | None, vanaf: int | None, datum, uitvoer: Uitvoer) -> None:
     """Controleer de invoer, bereken het beste plan en schrijf het plan-werkboek.
 
     \b
     Voorbeeld:
       budgetkoppeling optimaliseer invoer.xlsx -o plan.xlsx
       budgetkoppeling optimaliseer invoer.xlsx -o plan.xlsx --scenario krimp --geheel
+      budgetkoppeling optimaliseer invoer.xlsx -o herijking.xlsx --vanaf 2028
     """
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_plan.xlsx")
-    _optimaliseer(invoer, doel, scenario, oplosser, geheel, schrijf_lp, datum, uitvoer)
+    _optimaliseer(invoer, doel, scenario, oplosser, geheel, schrijf_lp, datum, uitvoer, vanaf)
 
 
 def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None, geheel: bool,
-                  schrijf_lp: Path | None, datum: datetime.date | None, uitvoer: Uitvoer) -> None:
+                  schrijf_lp: Path | None, datum: datetime.date | None, uitvoer: Uitvoer,
+                  vanaf: int | None) -> None:
     from . import optimaliseer as optimaliseer_api
 
     balk, voortgang = uitvoer.voortgang()
     if balk is not None:
         with balk:
             plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
-                                    schrijf_lp=schrijf_lp, voortgang=voortgang, datum=datum)
+                                    schrijf_lp=schrijf_lp, voortgang=voortgang, datum=datum, vanaf=vanaf)
     else:
         plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
-                                schrijf_lp=schrijf_lp, datum=datum)
+                                schrijf_lp=schrijf_lp, datum=datum, vanaf=vanaf)
     info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
     uitvoer.json({
         "status": "optimaal", "scenario": scenario, "uitvoer": str(doel),
         "oplosser": info["oplosser"], "looptijd_seconden": round(plan.looptijd, 2),
         "kerncijfers": plan.kerncijfers, "onbenut_per_fonds": plan.onbenut_per_fonds(),
         "doelwaarde": plan.oplossing.doelwaarde, "fasen": plan.fasen,
+        **({"vanaf": vanaf, "bevindingen": plan.bevindingen} if plan.oplossing.model.vanaf is not None else {}),
     })
     for melding in plan.oplossing.model.invoer.meldingen:
         uitvoer.scherm.print(f"Let op: {melding}", markup=False)
+    if plan.oplossing.model.vanaf is not None:
+        jaren = plan.oplossing.model.vanaf - plan.oplossing.model.invoer.start
+        uitvoer.scherm.print(f"Herijking vanaf {vanaf}: {jaren} jaar ligt vast aan de realisatie, de rest is opnieuw "
+                             "gepland.", markup=False)
+        for bevinding in plan.bevindingen:
+            uitvoer.scherm.print(f"Bevinding: {bevinding['tekst']}", markup=False)
     _toon_samenvatting(uitvoer, plan, doel, info)
 
 

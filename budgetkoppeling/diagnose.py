@@ -22,6 +22,8 @@ def voorcontrole(model: Model) -> GeenOplossing | None:
     for (fonds, regio, jaar), verplicht in sorted(invoer.verplichtingen.items(), key=lambda kv: str(kv[0])):
         budget = invoer.budget.get((fonds, regio, jaar), 0.0)
         kan_erbij = jaar > invoer.start and invoer.fondsen[fonds].overheveling > 0
+        if model.vanaf is not None and jaar < model.vanaf:  # a realised year: a finding, not a conflict
+            continue
         if verplicht > budget + 1e-9 and not kan_erbij:
             info = {"soort": "budget", "fonds": fonds, "regio": regio or "landelijk", "jaar": jaar}
             tekorten.append({**info, "tekort": verplicht - budget, "tekst": tekort_tekst(info, verplicht - budget)})

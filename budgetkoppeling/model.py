@@ -31,11 +31,15 @@ from .validate import ELK, Beleidsregel, Invoer
 
 FAMILIES = (
     "segment", "potentieel", "looptijd", "kosten", "financiering", "cofinanciering",
-    "budget", "overheveling", "beleidsregel", "koppeling", "overgang",
+    "budget", "overheveling", "beleidsregel", "koppeling", "overgang", "realisatie",
 )
 LANDELIJK = ""  # the region key of a landelijk fund's budget in the frames (None in tuple keys)
 ONEINDIG = np.inf
 FINANCIERINGSTEKORT_GEWICHT = 1000.0  # the diagnosis's penalty on a euro that no fund may pay
+# herijking: what the realised years broke (a budget overspent, a rule missed) is a column of its own,
+# penalised by one weighted placement per euro or person: far above what a euro or person can gain, so
+# the plan is the best one that breaks no more than the realisation already did
+OVERSCHRIJDING_STRAF = 1.0
 
 # how each block and family renders a name from its keys: (column, kind of safe key or None for a number)
 CEL = (("regio", "r"), ("instrument", "i"), ("doelgroep", "g"))
@@ -52,6 +56,7 @@ NAAMDELEN = {
     "budget": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
     "overheveling": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
     "overgang": (("regio", "r"), ("instrument", "i"), ("jaar", None), ("kant", None)),
+    "realisatie": (("regio", "r"), ("instrument", "i"), ("doelgroep", "g"), ("jaar", None)),
     "vast": (*CEL, ("jaar", None)),
     "X": (*CEL, ("jaar", None)),
     "geheel": (*CEL, ("jaar", None)),
@@ -178,6 +183,7 @@ class Model:
     tekort_info: list[dict] = field(default_factory=list)  # what each shortfall column stands for
     sleutels: Sleutels = field(default_factory=Sleutels)
     elastisch: bool = False
+    vanaf: int | None = None  # herijking: the years before are realised (family realisatie)
     # the prepared cells of x and y with their parameters (chance, factor, duration, share), for the families
     cellen_x: pl.DataFrame | None = None
     cellen_y: pl.DataFrame | None = None
@@ -232,6 +238,17 @@ class Model:
                                                               "richting": pl.String})
             self.variabelen["tekort"] = Variabelen("tekort", sleutels, np.zeros(aantal), np.full(aantal, ONEINDIG),
                                                    start=eerste)
+
+    def doelwaarde(self, waarden: np.ndarray) -> float:
+        """The objective of a solution; for a herijking without the penalty on what the realised
+        years broke (that is reported, not an objective)."""
+        if not len(waarden):
+            return 0.0
+        waarde = float(self.doel @ waarden)
+        tekort = self.variabelen.get("tekort")
+        if self.vanaf is not None and not self.elastisch and tekort is not None and self.zin == "max":
+            waarde += OVERSCHRIJDING_STRAF * float(waarden[tekort.kolommen].sum())
+        return waarde
 
     # -------------------------------------------------------------- the assembled problem
 
@@ -303,8 +320,8 @@ class Model:
                 eigen = []
                 for info in self.tekort_info:
                     basis = rijnamen[self.families[info["familie"]].start + info["rij"]]
-                    eigen.append(f"tekort_{basis}" + (f"_{info['richting']}" if info["familie"] == "beleidsregel"
-                                                      else ""))
+                    tweezijdig = info["familie"] in ("beleidsregel", "realisatie")
+                    eigen.append(f"tekort_{basis}" + (f"_{info['richting']}" if tweezijdig else ""))
             else:
                 eigen = self.sleutels.namen(blok.naam, blok.sleutels, NAAMDELEN[blok.naam])
             namen[blok.start:blok.start + blok.aantal] = eigen
@@ -391,7 +408,9 @@ def bouw_met_grens(invoer: Invoer, max_uitgaven: float | None = None, min_doel: 
 
 def _basis(invoer: Invoer, geheel: bool = False, elastisch: bool = False,
            vast: dict[tuple[str, str, str, int], float] | None = None) -> Model:
-    model = Model(invoer=invoer, geheel=geheel, vast=vast, elastisch=elastisch)
+    model = Model(invoer=invoer, geheel=geheel, vast=vast, elastisch=elastisch,
+                  vanaf=invoer.vanaf if vast is None and invoer.vanaf is not None and invoer.vanaf > invoer.start
+                  else None)
     add_variabelen_plan(model)
     if geheel:
         add_geheel(model)
@@ -407,6 +426,7 @@ def _basis(invoer: Invoer, geheel: bool = False, elastisch: bool = False,
     add_koppeling(model)
     if vast is None:
         add_overgang(model)
+        add_realisatie(model)
     else:
         add_vast(model)
     model.sluit_af()
@@ -429,8 +449,11 @@ def add_variabelen_plan(model: Model) -> None:
         {"instrument": [i for i, _g in invoer.effecten], "doelgroep": [g for _i, g in invoer.effecten],
          "kans": list(invoer.effecten.values()), "_e": list(range(len(invoer.effecten)))},
         schema={"instrument": pl.String, "doelgroep": pl.String, "kans": pl.Float64, "_e": pl.Int64})
+    aantallen = dict(invoer.potentieel)
+    for (r, g, t), gestart in _gerealiseerd_per_groep(model).items():  # what happened, happened: a realised
+        aantallen[(r, g, t)] = max(aantallen.get((r, g, t), 0.0), gestart)  # start above the potential fits
     potentieel = pl.DataFrame(
-        [(r, g, t, a) for (r, g, t), a in invoer.potentieel.items() if a > 0 and invoer.start <= t <= invoer.eind],
+        [(r, g, t, a) for (r, g, t), a in aantallen.items() if a > 0 and invoer.start <= t <= invoer.eind],
         schema={"regio": pl.String, "doelgroep": pl.String, "jaar": pl.Int64, "potentieel": pl.Float64},
         orient="row")
     segmenten = pl.DataFrame(
@@ -447,7 +470,13 @@ def add_variabelen_plan(model: Model) -> None:
     x = (potentieel.join(regios, on="regio").join(effecten, on="doelgroep").join(segmenten, on="instrument")
          .join(instrumenten, on="instrument")
          .sort("_regio", "_e", "jaar", "segment"))
-    boven = x.select(pl.when(pl.col("enkel")).then(np.inf).otherwise(pl.col("aandeel") * pl.col("potentieel")))
+    laatste_segment = segmenten.group_by("instrument").agg(pl.col("segment").max().alias("_laatste"))
+    x = x.join(laatste_segment, on="instrument", maintain_order="left")
+    # a realised year's participants above the potential count at the last segment's factor (as in evalueer)
+    realisatie = pl.lit(False) if model.vanaf is None else (pl.col("jaar") < model.vanaf) & (
+        pl.col("segment") == pl.col("_laatste"))
+    boven = x.select(pl.when(pl.col("enkel") | realisatie).then(np.inf)
+                     .otherwise(pl.col("aandeel") * pl.col("potentieel")))
     # the cost columns: one per cell and payment year within the plan
     duur_max = int(x["duur"].max()) if x.height else 1
     k = (x.select("regio", "instrument", "doelgroep", "jaar", "duur", "_regio", "_e").unique()
@@ -497,6 +526,26 @@ def add_variabelen_plan(model: Model) -> None:
             c += [(fonds, regio or LANDELIJK, jaar) for jaar in range(invoer.start, laatste)]
     model.add_variabelen("c", pl.DataFrame(c, schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64},
                                            orient="row"))
+
+
+def _gerealiseerd_per_groep(model: Model) -> dict[tuple[str, str, int], float]:
+    """Herijking: the realised starts per region, group and year before ``vanaf``."""
+    per_groep: dict[tuple[str, str, int], float] = {}
+    if model.vanaf is not None:
+        for (r, _i, g, t), aantal in model.invoer.realisatie.items():
+            if t < model.vanaf:
+                per_groep[(r, g, t)] = per_groep.get((r, g, t), 0.0) + aantal
+    return per_groep
+
+
+def _gerealiseerde_kolommen(model: Model) -> np.ndarray:
+    """Herijking: True for the columns of x (start year) and y (payment year) before ``vanaf``;
+    their values follow from the realisation (a cost paid before vanaf is of a realised start)."""
+    vast = np.zeros(model.aantal_kolommen, dtype=bool)
+    for naam in ("x", "y"):
+        blok = model.variabelen[naam]
+        vast[blok.kolommen] = blok.sleutels["jaar"].to_numpy() < model.vanaf
+    return vast
 
 
 def _met_kolom(blok: Variabelen, frame: pl.DataFrame | None = None, naam: str = "_kolom") -> pl.DataFrame:
@@ -569,6 +618,8 @@ def add_looptijd(model: Model) -> None:
         return
     x = _met_kolom(model.variabelen["x"], model.cellen_x)
     x = x.filter(pl.col("jaar") + pl.col("duur") - 1 > invoer.eind)
+    if model.vanaf is not None:  # a realised start happened, whether or not it runs past the plan
+        x = x.filter(pl.col("jaar") >= model.vanaf)
     vast = _cellen_vast(model)
     if vast:  # add_vast reports the hand plan's trajectory that runs past the plan
         vast_frame = pl.DataFrame(sorted(vast), schema={"regio": pl.String, "instrument": pl.String,
@@ -662,6 +713,8 @@ def add_budget(model: Model) -> None:
     rijen = rijen.sort(sleutels).with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
     termen = termen.join(rijen.select(*sleutels, "_rij"), on=sleutels)
     tekorten = ((_alle(rijen.height), -1.0, "max"),) if model.elastisch else ()
+    if model.vanaf is not None and not model.elastisch:  # herijking: a realised year may have been overspent
+        tekorten = ((np.flatnonzero(_np(rijen, "jaar") < model.vanaf), -1.0, "max"),)
     model.add_rijen("budget", rijen.select(sleutels), -ONEINDIG, _np(rijen, "ruimte"), _np(termen, "_rij"),
                     _np(termen, "_kolom"), _np(termen, "_coef"), tekorten=tekorten)
 
@@ -762,6 +815,11 @@ def add_beleidsregel(model: Model) -> None:
     boven = np.where(np.isin(_np(sleutels, "operator"), ["<=", "="]), waarde, ONEINDIG)
     tekorten = ((np.array(min_rijen, np.int64), 1.0, "min"), (np.array(max_rijen, np.int64), -1.0, "max")) \
         if model.elastisch else ()
+    if model.vanaf is not None and not model.elastisch:  # herijking: a rule the realised years alone broke
+        vast = _gerealiseerde_kolommen(model)
+        gerealiseerd = {n for n, k in enumerate(kolom) if len(k) and vast[k].all()}
+        tekorten = ((np.array([n for n in min_rijen if n in gerealiseerd], np.int64), 1.0, "min"),
+                    (np.array([n for n in max_rijen if n in gerealiseerd], np.int64), -1.0, "max"))
     blok = model.add_rijen("beleidsregel", sleutels.select("naam", "regel"), onder, boven, np.concatenate(rij),
                            np.concatenate(kolom), np.concatenate(coef), tekorten=tekorten)
     for uitgebreid in model.regels:
@@ -826,6 +884,9 @@ def add_koppeling(model: Model) -> None:
     frame = pl.DataFrame(sleutels, schema={"naam": pl.String, "koppeling": pl.String, "fonds": pl.String,
                                            "partner": pl.String, "verhouding": pl.Float64}, orient="row")
     tekorten = ((np.arange(frame.height, dtype=np.int64), 1.0, "min"),) if model.elastisch else ()
+    if model.vanaf is not None and not model.elastisch:  # herijking: matching the realised years missed
+        vast = _gerealiseerde_kolommen(model)
+        tekorten = ((np.array([n for n, k in enumerate(kolom) if vast[k].all()], np.int64), 1.0, "min"),)
     model.add_rijen("koppeling", frame, 0.0, ONEINDIG, np.concatenate(rij), np.concatenate(kolom),
                     np.concatenate(coef), tekorten=tekorten)
 
@@ -882,6 +943,54 @@ def add_overgang(model: Model) -> None:
                     _np(termen, "_rij"), _np(termen, "_kolom"), np.ones(termen.height), tekorten=tekorten)
 
 
+def add_realisatie(model: Model) -> None:
+    """realisatie (herijking, ``--vanaf``): X[r,i,g,t] = Realisatie[r,i,g,t] for t < vanaf (0 where absent);
+    sum_{i,g} y[f,r,i,g,t] = Realisatie_uitgaven[f,r,t] where given.
+
+    The realised years are fixed to what happened; only the later years are optimised, with the
+    money that is left. A realised fund total that the cells cannot match gets a shortfall column
+    each way (reported as a finding), as do the budgets and rules the realised years alone broke.
+    """
+    vanaf = model.vanaf
+    if vanaf is None:
+        return
+    invoer = model.invoer
+    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+    x = _met_kolom(model.variabelen["x"], model.cellen_x).filter(pl.col("jaar") < vanaf)
+    cellen = _rijnummers(x.select(sleutels).unique(maintain_order=True), sleutels)
+    aantallen = np.array([invoer.realisatie.get(sleutel, 0.0) for sleutel in cellen.select(sleutels).iter_rows()])
+    termen = x.join(cellen, on=sleutels)
+    naam = model.sleutels
+    namen = naam.namen("realisatie", cellen, NAAMDELEN["realisatie"])
+    rij, kolom, coef = [_np(termen, "_rij")], [_np(termen, "_kolom")], [np.ones(termen.height)]
+    onder, boven = [aantallen], [aantallen]
+    uitgaven = sorted(((f, r, t, b) for (f, r, t), b in invoer.realisatie_uitgaven.items() if t < vanaf),
+                      key=lambda u: (u[0], u[1] or "", u[2]))
+    y = _met_kolom(model.variabelen["y"], model.cellen_y)
+    eerste = cellen.height
+    for nummer, (fonds, regio, jaar, bedrag) in enumerate(uitgaven):
+        betaald = y.filter((pl.col("fonds") == fonds) & (pl.col("jaar") == jaar)
+                           & (pl.lit(regio is None) | (pl.col("regio") == (regio or ""))))
+        rij.append(np.full(betaald.height, eerste + nummer, dtype=np.int64))
+        kolom.append(_np(betaald, "_kolom"))
+        coef.append(np.ones(betaald.height))
+        namen.append(f"realisatie_uitgaven_{naam('f', fonds)}_{naam('r', regio)}_{jaar}")
+        onder.append(np.array([bedrag]))
+        boven.append(np.array([bedrag]))
+    frame = pl.concat([
+        cellen.select(pl.lit("deelnemers").alias("soort"), pl.lit(None, pl.String).alias("fonds"), *sleutels),
+        pl.DataFrame([("uitgaven", f, r, None, None, t) for f, r, t, _b in uitgaven],
+                     schema={"soort": pl.String, "fonds": pl.String, "regio": pl.String, "instrument": pl.String,
+                             "doelgroep": pl.String, "jaar": pl.Int64}, orient="row"),
+    ]).with_columns(naam=pl.Series(namen, dtype=pl.String))
+    if frame.height == 0:
+        return
+    geld = np.arange(eerste, frame.height, dtype=np.int64)
+    model.add_rijen("realisatie", frame, np.concatenate(onder), np.concatenate(boven), np.concatenate(rij),
+                    np.concatenate(kolom), np.concatenate(coef),
+                    tekorten=((geld, 1.0, "min"), (geld, -1.0, "max")) if len(geld) else ())
+
+
 def add_vast(model: Model) -> None:
     """vast (evaluation only): X[r,i,g,t] = the hand-made plan's participants, 0 where it has none.
 
@@ -932,6 +1041,9 @@ def add_doelstelling(model: Model) -> None:
     """
     model.zin = "max"
     model.doel = _plaatsingsdoel(model).copy()
+    tekort = model.variabelen.get("tekort")
+    if model.vanaf is not None and tekort is not None:  # herijking: what the realisation broke
+        model.doel[tekort.kolommen] = -OVERSCHRIJDING_STRAF
 
 
 def add_evaluatie(model: Model, max_uitgaven: float | None, min_doel: float | None) -> None:

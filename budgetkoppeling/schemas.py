@@ -218,6 +218,19 @@ class Huidige_verdeling(BladModel):
     _eindig = eindig('deelnemers')
 
 
+class Realisatie(Huidige_verdeling):
+    jaar: pl.Int64 = pa.Field(description="startjaar (een jaar voor --vanaf)")
+    deelnemers: pl.Float64 = pa.Field(ge=0, description="aantal deelnemers dat werkelijk startte")
+
+    _eindig = eindig('deelnemers')
+
+
+class Realisatie_uitgaven(Budgetten):
+    bedrag: pl.Float64 = pa.Field(ge=0, description="wat het fonds in dat jaar werkelijk betaalde, in euro")
+
+    _eindig = eindig('bedrag')
+
+
 @dataclass(frozen=True)
 class Blad:
     """An input sheet: its exact name, its schema, whether it must be present, its key."""
@@ -248,6 +261,8 @@ BLADEN: tuple[Blad, ...] = (
     Blad("Koppelingen", Koppelingen, False, ("koppeling",)),
     Blad("Scenarios", Scenarios, False, ()),
     Blad("Huidige_verdeling", Huidige_verdeling, False, ("regio", "instrument", "doelgroep", "jaar")),
+    Blad("Realisatie", Realisatie, False, ("regio", "instrument", "doelgroep", "jaar")),
+    Blad("Realisatie_uitgaven", Realisatie_uitgaven, False, ()),
 )
 
 BLAD_PER_NAAM = {blad.naam: blad for blad in BLADEN}

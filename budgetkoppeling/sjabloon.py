@@ -89,6 +89,15 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
                             ("loonkostensubsidie", "bijstand", 35), ("scholing", "bijstand", 150))
             for t in jaren if i != "loonkostensubsidie" or t < jaren[-1]  # two years: not past the plan
         ],
+        "Realisatie": [  # what really started in 2026 (for a herijking: optimaliseer --vanaf 2027)
+            {"regio": VOORBEELD_REGIO, "instrument": i, "doelgroep": g, "jaar": 2026, "deelnemers": n}
+            for i, g, n in (("jobcoaching", "arbeidsbeperking", 58), ("loonkostensubsidie", "arbeidsbeperking", 30),
+                            ("loonkostensubsidie", "bijstand", 41), ("scholing", "bijstand", 130))
+        ],
+        "Realisatie_uitgaven": [  # what each fund paid in 2026: the 2026 cost (EUR 1,568,000) split
+            {"fonds": "ESF+", "regio": VOORBEELD_REGIO, "jaar": 2026, "bedrag": 500_000},
+            {"fonds": "Participatiebudget", "regio": VOORBEELD_REGIO, "jaar": 2026, "bedrag": 1_068_000},
+        ],
     }
 
 
@@ -132,6 +141,9 @@ UITLEG = [
     "max_verschuiving is waarde de band (0,2 = elk instrument binnen 20% van de huidige verdeling).",
     "Huidige_verdeling: de verdeling zoals die nu met de hand is gemaakt, om te toetsen met evalueer, en het "
     "vertrekpunt van max_verschuiving (een plan dat in een stap haalbaar is).",
+    "Realisatie en Realisatie_uitgaven: wie er in de afgelopen jaren werkelijk startte en wat elk fonds werkelijk "
+    "betaalde. Voor de herijking halverwege de periode:   budgetkoppeling optimaliseer invoer.xlsx -o plan.xlsx "
+    "--vanaf 2027   (de jaren voor 2027 liggen vast, de rest wordt opnieuw gepland).",
     "",
     "Dit blad Uitleg wordt bij het inlezen overgeslagen. Getallen typt u het best als getal in de cel.",
     "Als tekst werken ook 0,35, 1.250.000, 1.250.000,50 en € 1.250.000 (punten voor duizendtallen, komma voor "
@@ -162,11 +174,12 @@ HULP: dict[tuple[str, str], Keuze] = {
     ("Scenarios", "aanpassing"): Keuze(lijst=AANPASSINGEN),
     ("Scenarios", "regel"): Keuze(bron="Beleidsregels", streng=False),
     ("Huidige_verdeling", "deelnemers"): _BEDRAG,
+    ("Realisatie", "deelnemers"): _BEDRAG,
 }
 HULP[("Koppelingen", "fonds")] = Keuze(bron="Fondsen")
 HULP[("Koppelingen", "partner")] = Keuze(bron="Fondsen")
 HULP[("Koppelingen", "verhouding")] = _BEDRAG
-for _blad in ("Budgetten", "Verplichtingen"):
+for _blad in ("Budgetten", "Verplichtingen", "Realisatie_uitgaven"):
     HULP[(_blad, "fonds")] = Keuze(bron="Fondsen")
     HULP[(_blad, "regio")] = Keuze(bron="Regios")
     HULP[(_blad, "jaar")] = _JAAR
@@ -174,10 +187,11 @@ for _blad in ("Budgetten", "Verplichtingen"):
 for _blad, _kolommen in {
     "Potentieel": ("regio", "doelgroep"), "Effecten": ("instrument", "doelgroep"),
     "Huidige_verdeling": ("regio", "instrument", "doelgroep"), "Financieringsregels": ("fonds",),
+    "Realisatie": ("regio", "instrument", "doelgroep"),
 }.items():
     for _kolom in _kolommen:
         HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom])
-for _blad in ("Potentieel", "Huidige_verdeling"):
+for _blad in ("Potentieel", "Huidige_verdeling", "Realisatie"):
     HULP[(_blad, "jaar")] = _JAAR
 HULP[("Potentieel", "aantal")] = _BEDRAG
 for _blad, _kolommen, _extra in (

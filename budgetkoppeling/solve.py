@@ -464,7 +464,7 @@ def los_op(model: Model, gevraagd: str = "auto", start: Startbasis | None = None
         duals = lp.duals if lp.status == OPTIMAAL else np.zeros(model.aantal_rijen)
     return Oplossing(
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam, model.geheel),
-        doelwaarde=float(model.doel @ waarden) if len(waarden) else 0.0, seconden=seconden,
+        doelwaarde=model.doelwaarde(waarden), seconden=seconden,
         kolomwaarden=waarden, rijduals=duals, duals_uit_relaxatie=relaxatie, basis=uitkomst.basis,
     )
 

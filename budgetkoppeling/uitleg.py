@@ -130,6 +130,24 @@ def _overgangzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
         f"{beste['regio']} ({beste['jaar']}), dat {kant} zou willen (Schaduwprijzen)."))]
 
 
+def _herijkingzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
+    """Herijking: which years are realised, and what the realisation broke, with its amount."""
+    model = oplossing.model
+    if model.vanaf is None:
+        return []
+    from .herijking import bevindingen
+
+    invoer = model.invoer
+    zinnen = [("herijking", (
+        f"Herijking vanaf {model.vanaf}: {jaren_tekst(list(range(invoer.start, model.vanaf)))} liggen vast aan wat er "
+        "werkelijk startte en werd betaald (bladen Realisatie en Realisatie_uitgaven; een ontbrekende rij is 0). "
+        f"Alleen {jaren_tekst(list(range(model.vanaf, invoer.eind + 1)))} zijn opnieuw gepland, met het geld dat "
+        "over is; lopende trajecten en overheveling volgen uit de gerealiseerde jaren. In de tabellen staat dit in "
+        "de kolom periode (realisatie of plan)."))]
+    zinnen += [("realisatie", b["tekst"]) for b in bevindingen(oplossing)]
+    return zinnen
+
+
 def _koppelingzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
     """Each koppeling that binds: matching the partner's share costs placements (the row's dual)."""
     if "koppeling" not in oplossing.model.families:
@@ -278,6 +296,7 @@ def toelichting(oplossing: Oplossing, fondsen: pl.DataFrame, allocatie: pl.DataF
     zinnen += _regelzinnen(oplossing, beleidsregels)
     zinnen += _koppelingzinnen(oplossing)
     zinnen += _overgangzinnen(oplossing)
+    zinnen += _herijkingzinnen(oplossing)
     del model, invoer
     return pl.DataFrame(zinnen, schema={"onderwerp": pl.String, "toelichting": pl.String}, orient="row")
 

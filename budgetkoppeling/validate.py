@@ -113,6 +113,9 @@ class Invoer:
     koppelingen: list[Koppeling] = field(default_factory=list)
     besparing_jaren: float = 1.0
     max_verschuiving: float | None = None  # overgang: the band around Huidige_verdeling; None: no band
+    realisatie: dict[tuple[str, str, str, int], float] = field(default_factory=dict)  # who actually started
+    realisatie_uitgaven: dict[tuple[str, str | None, int], float] = field(default_factory=dict)  # what funds paid
+    vanaf: int | None = None  # herijking (--vanaf): the years before are realised (family realisatie)
 
     @property
     def jaren(self) -> list[int]:
@@ -464,7 +467,9 @@ class Controle:
         beleidsregels = self.controleer_beleidsregels(regios, fondsnamen, instrumentnamen, groepnamen)
         koppelingen = self.controleer_koppelingen(regios, fondsnamen, instrumentnamen, groepnamen)
         scenarios = self.controleer_scenarios(regios, fondsnamen, instrumentnamen, groepnamen, beleidsregels)
-        huidige = self.controleer_huidige_verdeling(regios, instrumentnamen, groepnamen, effecten)
+        huidige = self.controleer_verdeling("Huidige_verdeling", regios, instrumentnamen, groepnamen, effecten)
+        realisatie = self.controleer_verdeling("Realisatie", regios, instrumentnamen, groepnamen, effecten)
+        realisatie_uitgaven = self.controleer_bedragen("Realisatie_uitgaven", fondsen, fondsnamen, regios)
         self.controleer_overgang(regios, huidige, scenarios)
         self.waarschuw_verdacht(fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
         self.waarschuw_vergeten_jaren(regios, fondsen, budget, doelgroepen, potentieel)
@@ -477,7 +482,8 @@ class Controle:
             doelgroepen=doelgroepen, potentieel=potentieel, effecten=effecten,
             financieringsregels=financieringsregels, segmenten=segmenten,
             beleidsregels=beleidsregels, scenarios=scenarios, huidige_verdeling=huidige,
-            meldingen=self.meldingen, max_verschuiving=self.max_verschuiving,
+            meldingen=self.meldingen, max_verschuiving=self.max_verschuiving, realisatie=realisatie,
+            realisatie_uitgaven=realisatie_uitgaven,
         )
 
     def waarschuw_verdacht(self, fondsen, instrumenten, doelgroepen, potentieel, effecten,
@@ -933,8 +939,8 @@ class Controle:
             goed = False
         return goed
 
-    def controleer_huidige_verdeling(self, regios, instrumenten, doelgroepen, effecten):
-        blad = "Huidige_verdeling"
+    def controleer_verdeling(self, blad, regios, instrumenten, doelgroepen, effecten):
+        """Huidige_verdeling and Realisatie: participants per region, instrument, group and start year."""
         self.uniek(blad, ("regio", "instrument", "doelgroep", "jaar"))
         verdeling = {}
         for rij in self.rijen(blad):

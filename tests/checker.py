@@ -105,6 +105,11 @@ class Invoer:
                        if str(r.get("actief") or "ja").lower() != "nee"]
         band = str(inst.get("max_verschuiving") or "").replace(",", ".").strip()
         self.band = None if band == "" else float(band.removesuffix("%")) / (100 if band.endswith("%") else 1)
+        self.realisatie = {(r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])): float(r["deelnemers"])
+                           for r in b.get("realisatie", [])}
+        self.realisatie_uitgaven = defaultdict(float)
+        for r in b.get("realisatie_uitgaven", []):
+            self.realisatie_uitgaven[(r["fonds"], r.get("regio"), int(r["jaar"]))] += float(r["bedrag"])
         self.huidig = defaultdict(float)  # today's participants per region, instrument and year
         for r in b.get("huidige_verdeling", []):
             self.huidig[(r["regio"], r["instrument"], int(r["jaar"]))] += float(r["deelnemers"])
@@ -125,11 +130,15 @@ class Invoer:
         return self.instr[instrument]["k"] * (1 + self.index) ** (jaar - self.start)
 
 
-def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None) -> list[str]:
+def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None,
+               vanaf: int | None = None) -> list[str]:
     """Every violation of SPEC §5 (and of the plan's own arithmetic) found in the plan.
 
-    ``max_verschuiving`` replaces the setting of Instellingen (a scenario that changes it)."""
+    ``max_verschuiving`` replaces the setting of Instellingen (a scenario that changes it);
+    ``vanaf``: a herijking, whose years before are fixed to Realisatie and Realisatie_uitgaven
+    (there a budget may be overspent and the potential exceeded: what happened, happened)."""
     inv = Invoer(invoerpad)
+    gerealiseerd = (lambda t: False) if vanaf is None else (lambda t: t < vanaf)  # noqa: E731
     if max_verschuiving is not None:
         inv.band = max_verschuiving
     plan = _bladen(planpad)
@@ -147,7 +156,7 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
             fouten.append(f"effecten: {sleutel} is geen toegestane combinatie")
         if t not in jaren:
             fouten.append(f"startjaar buiten planperiode: {sleutel}")
-        if not inv.doorloop and t + inv.instr[i]["duur"] - 1 > inv.eind:
+        if not inv.doorloop and t + inv.instr[i]["duur"] - 1 > inv.eind and not gerealiseerd(t):
             fouten.append(f"looptijd: {sleutel} loopt na de planperiode door")
         if int(r["plaatsingsjaar"]) != t + inv.instr[i]["vertr"]:
             fouten.append(f"plaatsingsjaar fout: {sleutel}")
@@ -160,7 +169,7 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
     for (reg, _i, g, t), aantal in X.items():
         per_groep[(reg, g, t)] += aantal
     for sleutel, aantal in per_groep.items():
-        if aantal > inv.pot.get(sleutel, 0) + ABS:
+        if aantal > inv.pot.get(sleutel, 0) + ABS and not gerealiseerd(sleutel[2]):
             fouten.append(f"potentieel: {sleutel} heeft {aantal} deelnemers, potentieel {inv.pot.get(sleutel, 0)}")
     for (reg, i, g, t), aantal in X.items():
         pot = inv.pot.get((reg, g, t), 0)
@@ -175,7 +184,11 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
             deel = min(rest_laag, aandeel * pot)
             laagst += deel * factor
             rest_laag -= deel
-        if rest_hoog > ABS:
+        if rest_hoog > ABS and gerealiseerd(t):  # above the potential: at the last segment's factor
+            hoogst += rest_hoog * segmenten[-1][2]
+            rest_laag = 0.0
+            laagst = hoogst
+        elif rest_hoog > ABS:
             fouten.append(f"segment: {(reg, i, g, t)} past niet in de segmenten")
         kans = inv.kans.get((i, g), 0)
         if not (kans * laagst - ABS <= P[(reg, i, g, t)] <= kans * hoogst + ABS):
@@ -233,7 +246,7 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
                 fouten.append(f"overheveling: {sleutel} hevelt over in het laatste jaar of na vervaljaar")
             links = besteed[sleutel] + inv.verpl[sleutel] + uit
             rechts = inv.budget[sleutel] + erin
-            if links > rechts + EUR:
+            if links > rechts + EUR and not gerealiseerd(t):
                 fouten.append(f"budget: {sleutel} gebruikt {links}, beschikbaar {rechts}")
             if rij is not None:
                 for kolom, waarde in (("budget", inv.budget[sleutel]), ("verplichtingen", inv.verpl[sleutel]),
@@ -265,6 +278,17 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
             if partner < float(koppeling["verhouding"]) * eigen - EUR:
                 fouten.append(f"koppeling {koppeling['koppeling']} {combinatie}: {partner} < "
                               f"{koppeling['verhouding']} x {eigen}")
+
+    # realisatie: the years before vanaf are what happened
+    if vanaf is not None:
+        for sleutel in set(X) | set(inv.realisatie):
+            if gerealiseerd(sleutel[3]) and not _dicht(X.get(sleutel, 0.0), inv.realisatie.get(sleutel, 0.0), ABS):
+                fouten.append(f"realisatie: {sleutel} heeft {X.get(sleutel, 0.0)} deelnemers, gerealiseerd "
+                              f"{inv.realisatie.get(sleutel, 0.0)}")
+        for (f, reg, t), bedrag in inv.realisatie_uitgaven.items():
+            if gerealiseerd(t) and not _dicht(besteed[(f, reg, t)], bedrag, EUR):
+                fouten.append(f"realisatie_uitgaven: {(f, reg, t)} besteedt {besteed[(f, reg, t)]}, gerealiseerd "
+                              f"{bedrag}")
 
     # overgang: each instrument per region and year within the band around today's plan
     if inv.band is not None and inv.huidig:

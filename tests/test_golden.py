@@ -122,11 +122,19 @@ def _overgang():
     return bladen
 
 
+def _realisatie():
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Budgetten"] = [_budget("P", 50_000, t) for t in (2026, 2027)]
+    bladen["Realisatie"] = [{"regio": "A", "instrument": "I", "doelgroep": "G", "jaar": 2026, "deelnemers": 30}]
+    bladen["Realisatie_uitgaven"] = [_budget("P", 30_000)]
+    return bladen
+
+
 GEVALLEN = {
     "segment": _segment, "potentieel": _potentieel, "looptijd": _looptijd, "kosten": _kosten,
     "financiering": _financiering, "cofinanciering": _cofinanciering, "budget": _budget_familie,
     "overheveling": _overheveling, "beleidsregel": _beleidsregel, "koppeling": _koppeling,
-    "overgang": _overgang,
+    "overgang": _overgang, "realisatie": _realisatie,
 }
 
 
@@ -139,6 +147,10 @@ def test_every_family_has_a_golden_case_and_a_hand_computed_test():
 @pytest.mark.parametrize("familie", list(GEVALLEN))
 def test_golden_lp_file(familie, werkboek, tmp_path):
     invoer = budgetkoppeling.valideer(werkboek(GEVALLEN[familie]()))
+    if familie == "realisatie":  # a herijking from 2027
+        from budgetkoppeling.herijking import herijk
+
+        invoer = herijk(invoer, 2027)
     pad = tmp_path / f"{familie}.lp"
     bouw(invoer).als_pulp().writeLP(str(pad))
     tekst = pad.read_text(encoding="utf-8")

@@ -589,3 +589,26 @@ def test_overgang_too_tight_is_named_with_its_shortfall(werkboek, oplosser):
     assert sum(t["tekort"] for t in tekorten) == pytest.approx(1.0)
     assert "binnen de band van ±10% rond de huidige" in fout.value.melding
     assert "max_verschuiving" in fout.value.melding
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_realisatie_fixes_the_realised_years_and_plans_the_rest(werkboek, tmp_path, oplosser):
+    # 2026 and 2027 with EUR 10,000 each and 20% carry-over; I (chance 0.5) and J (chance 0.2) at
+    # EUR 1,000. Realised in 2026: 4 in J, EUR 4,000, so EUR 2,000 carries over (20% cap) and 2027 has
+    # EUR 12,000: 12 in I. Weighted: 0.8 + 6 = 6.8. The free plan puts 10 in I in each year: 10.
+    bladen = twee_instrumenten()
+    bladen["Instellingen"][1]["waarde"] = "2027"
+    bladen["Fondsen"][0]["overheveling"] = 0.2
+    bladen["Potentieel"].append({"regio": "A", "doelgroep": "G", "jaar": 2027, "aantal": 100})
+    bladen["Budgetten"].append({"fonds": "P", "regio": "A", "jaar": 2027, "bedrag": 10_000})
+    bladen["Realisatie"] = [{"regio": "A", "instrument": "J", "doelgroep": "G", "jaar": 2026, "deelnemers": 4}]
+    invoer = werkboek(bladen)
+    assert budgetkoppeling.optimaliseer(invoer, oplosser=oplosser).kerncijfers["gewogen_plaatsingen"] == \
+        pytest.approx(10)
+    plan_pad = tmp_path / f"plan_{oplosser}.xlsx"
+    plan = budgetkoppeling.optimaliseer(invoer, plan_pad, oplosser=oplosser, vanaf=2027)
+    assert controleer(invoer, plan_pad, vanaf=2027) == []
+    assert plan.oplossing.doelwaarde == pytest.approx(6.8)
+    per_cel = {(r["instrument"], r["startjaar"]): r["deelnemers"] for r in plan.allocatie.to_dicts()}
+    assert per_cel == {("J", 2026): pytest.approx(4), ("I", 2027): pytest.approx(12)}
+    assert {"realisatie_A_I_G_2026", "realisatie_A_J_G_2026"} <= set(plan.oplossing.model.rijnamen())

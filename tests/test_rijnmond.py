@@ -100,6 +100,7 @@ def rijnmond() -> dict[str, list[dict]]:
             {"regio": R, "instrument": "schuldhulp", "doelgroep": "bijstand", "jaar": 2026, "deelnemers": 300},
             {"regio": R, "instrument": "proefplaatsing", "doelgroep": "bijstand", "jaar": 2027, "deelnemers": 1_500},
         ],
+        "Realisatie": [], "Realisatie_uitgaven": [],  # the template's example rows cleared: no herijking yet
     }
 
 

@@ -67,6 +67,12 @@ def allocatie(oplossing: Oplossing) -> pl.DataFrame:
             .select(*CEL, "deelnemers", "kosten", "plaatsingen", pl.col("plaatsingsjaar").cast(pl.Int64)))
 
 
+def _periode(frame: pl.DataFrame, jaar: str, vanaf: int) -> pl.DataFrame:
+    """Herijking: the column ``periode``: ``realisatie`` before ``vanaf``, ``plan`` from it on."""
+    return frame.with_columns(periode=pl.when(pl.col(jaar) < vanaf).then(pl.lit("realisatie"))
+                              .otherwise(pl.lit("plan")))
+
+
 def financiering(oplossing: Oplossing) -> pl.DataFrame:
     """One row per y > 0: which fund pays how much of which cell in which year."""
     fondsen = list(oplossing.model.invoer.fondsen)
@@ -203,6 +209,20 @@ class Plan:
         self.beleidsregels = beleidsregels(oplossing)
         self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen)
         self.info = info(oplossing, invoerpad, self.datum)
+        vanaf = oplossing.model.vanaf
+        if vanaf is not None:  # herijking: realised and planned years apart, in every table by year
+            from ..herijking import bevindingen
+
+            self.allocatie = _periode(self.allocatie, "startjaar", vanaf)
+            self.financiering = _periode(self.financiering, "jaar", vanaf)
+            self.fondsen = _periode(self.fondsen, "jaar", vanaf)
+            self.bevindingen = bevindingen(oplossing)
+            self.info = pl.concat([self.info, pl.DataFrame(
+                {"sleutel": ["herijking_vanaf", "bevindingen_realisatie"],
+                 "waarde": [f"{vanaf} (de jaren ervoor liggen vast aan Realisatie en Realisatie_uitgaven)",
+                            str(len(self.bevindingen))]})])
+        else:
+            self.bevindingen: list[dict] = []
         self.looptijd = 0.0  # seconds end to end, and time and peak memory per stage (set by optimaliseer)
         self.fasen: list[dict] = []
         self._uitleg: tuple | None = None
@@ -248,7 +268,8 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     scenario = plan.oplossing.model.invoer.scenario
     geheel = plan.oplossing.model.geheel
     personen = HELE_PERSONEN if geheel else PERSONEN
-    titel = "Budgetkoppeling: plan"
+    vanaf = plan.oplossing.model.vanaf
+    titel = "Budgetkoppeling: plan" if vanaf is None else f"Budgetkoppeling: herijking vanaf {vanaf}"
 
     samenvatting_ws = plaats(werkboek, "Samenvatting", plan.samenvatting, {}, titel, scenario)
     euro_fmt = werkboek.add_format({"num_format": EURO})
@@ -365,9 +386,15 @@ def _grafieken(werkboek, werkblad, plan: Plan, grafiek_rij: int, eerste_rij: int
         if frame.height == 0 or frame.width < 2:
             werkblad.write_string(tabel_rij + 1, 0, "(geen gegevens)")
             return tabel_rij + 3
+        vanaf = plan.oplossing.model.vanaf
+
+        def jaarkop(jaar: str) -> str:
+            if int(jaar) > invoer.eind:
+                return f"{jaar} (na planperiode)"
+            return f"{jaar} (realisatie)" if vanaf is not None and int(jaar) < vanaf else jaar
+
         kolommen = [{"header": frame.columns[0]}] + [
-            {"header": k if int(k) <= invoer.eind else f"{k} (na planperiode)", "format": formaten[soort],
-             "header_format": rechts} for k in frame.columns[1:]]
+            {"header": jaarkop(k), "format": formaten[soort], "header_format": rechts} for k in frame.columns[1:]]
         kopregel, laatste = tabel_rij + 1, frame.width - 1
         werkblad.add_table(kopregel, 0, kopregel + frame.height, laatste, {
             "data": [list(r) for r in frame.iter_rows()], "columns": kolommen, "name": naam,
