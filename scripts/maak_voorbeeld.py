@@ -130,6 +130,8 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
             for s in parameters["scenarios"]
         ],
         "Huidige_verdeling": huidige_verdeling(parameters, regios, list(jaren)),
+        "Realisatie": [rij for rij in huidige_verdeling(parameters, regios, list(jaren))
+                       if rij["jaar"] in parameters["realisatie"]["jaren"]],
     }
 
 

@@ -120,3 +120,19 @@ def test_the_template_replans_from_2027(werkboek, tmp_path):
     anders = voorbeeld_rijen()
     anders["Realisatie"][-1]["deelnemers"] = 131  # the checker is not blind to the realised years
     assert any(f.startswith("realisatie:") for f in controleer(werkboek(anders), pad, vanaf=2027))
+
+
+def test_the_national_example_replans_from_2028(tmp_path):
+    from budgetkoppeling.evaluatie import hand_plan_cijfers
+
+    pad = tmp_path / "herijking.xlsx"
+    plan = budgetkoppeling.optimaliseer(budgetkoppeling.VOORBEELD, pad, vanaf=2028)
+    assert controleer(budgetkoppeling.VOORBEELD, pad, vanaf=2028) == []
+    assert plan.bevindingen == []  # the hand plan of 2026-2027 kept every budget
+    invoer = plan.oplossing.model.invoer
+    hand = hand_plan_cijfers(invoer)[0]["gewogen_plaatsingen"]
+    vrij = budgetkoppeling.optimaliseer(budgetkoppeling.VOORBEELD).oplossing.doelwaarde
+    assert hand < plan.oplossing.doelwaarde < vrij
+    gerealiseerd = plan.allocatie.filter(pl.col("periode") == "realisatie")
+    assert gerealiseerd["deelnemers"].sum() == pytest.approx(
+        sum(n for (_r, _i, _g, t), n in invoer.huidige_verdeling.items() if t < 2028))
