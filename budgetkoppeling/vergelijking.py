@@ -35,6 +35,16 @@ class Uitkomst:
     per_regio: dict[str, float] = field(default_factory=dict)
     per_instrument: dict[str, float] = field(default_factory=dict)
     per_jaar: dict[int, float] = field(default_factory=dict)
+    # for the memo per scenario (Toelichting): spending, carry-over and starts per year, spending per
+    # fund and year, and what binds
+    uitgaven_per_jaar: dict[int, float] = field(default_factory=dict)
+    overheveling_per_jaar: dict[int, float] = field(default_factory=dict)
+    starts_per_jaar: dict[int, float] = field(default_factory=dict)
+    per_fonds_jaar: dict[tuple[str, int], float] = field(default_factory=dict)
+    plaatsingen_per_instrument_jaar: dict[tuple[str, int], float] = field(default_factory=dict)
+    bindende_budgetten: dict[str, int] = field(default_factory=dict)  # fund -> budget rows with a shadow price
+    budgetrijen: dict[str, int] = field(default_factory=dict)  # fund -> budget rows
+    bindende_regels: list[str] = field(default_factory=list)  # rules (and koppelingen, the overgang) that bind
     oplosser: str = ""
     melding: str = ""
     tekorten: list[dict] = field(default_factory=list)
@@ -90,14 +100,46 @@ def _cijfers(invoer: Invoer, oplossing, min_doel: bool = False) -> Uitkomst:
             totalen[rij[0]] += rij[1]
         return dict(totalen)
 
+    budget = oplossing.dual("budget")
+    bindend_budget: dict[str, int] = defaultdict(int)
+    budgetrijen: dict[str, int] = defaultdict(int)
+    for fonds, dual in budget.select("fonds", "dual").iter_rows() if budget.height else []:
+        budgetrijen[fonds] += 1
+        bindend_budget[fonds] += dual > BINDEND
+    regels = {r.omschrijving: r.regel.regel for r in oplossing.model.regels}
+    bindend = sorted({regels[r] for r, b in zip(plan.beleidsregels["regel"], plan.beleidsregels["bindend"])
+                      if b == "ja"})
+    if "koppeling" in oplossing.model.families:
+        koppelingen = oplossing.dual("koppeling")
+        # one name per koppeling, whichever years bind
+        bindend += sorted({f"koppeling {k.split(' [')[0]}"
+                           for k, d in zip(koppelingen["koppeling"], koppelingen["dual"]) if abs(d) > BINDEND})
+    if "overgang" in oplossing.model.families and (oplossing.dual("overgang")["dual"].abs() > BINDEND).any():
+        bindend.append("overgang")
+    per_fonds_jaar: dict[tuple[str, int], float] = defaultdict(float)
+    for fonds, jaar, bedrag in plan.fondsen.select("fonds", "jaar", "besteed").iter_rows():
+        per_fonds_jaar[(fonds, jaar)] += bedrag
+    per_instrument_jaar: dict[tuple[str, int], float] = defaultdict(float)
+    for instrument, jaar, aantal in plan.allocatie.select("instrument", "plaatsingsjaar",
+                                                           "plaatsingen").iter_rows():
+        per_instrument_jaar[(instrument, jaar)] += aantal
     return Uitkomst(
         scenario=invoer.scenario, status="optimaal", kerncijfers=cijfers,
         per_fonds=som(plan.fondsen, "fonds", "besteed"),
         per_regio=som(plan.allocatie, "regio", "plaatsingen"),
         per_instrument=som(plan.allocatie, "instrument", "deelnemers"),
         per_jaar=som(plan.allocatie, "plaatsingsjaar", "plaatsingen"),
+        uitgaven_per_jaar=som(plan.fondsen, "jaar", "besteed"),
+        overheveling_per_jaar=som(plan.fondsen, "jaar", "overheveling_uit"),
+        starts_per_jaar=som(plan.allocatie, "startjaar", "deelnemers"),
+        per_fonds_jaar=dict(per_fonds_jaar), plaatsingen_per_instrument_jaar=dict(per_instrument_jaar),
+        bindende_budgetten=dict(bindend_budget),
+        budgetrijen=dict(budgetrijen), bindende_regels=bindend,
         oplosser=oplossing.oplosser_versie,
     )
+
+
+BINDEND = 1e-9  # a dual above this: the budget or rule binds
 
 
 def _start_werker() -> None:

@@ -47,6 +47,7 @@ def vergelijking_kolommen(scenarios: list[str]) -> dict[str, list[str]]:
         "Per_fonds": ["fonds", *scenarios],
         "Per_regio": ["regio", *scenarios],
         "Per_instrument": ["instrument", *scenarios],
+        "Toelichting": ["scenario", "onderwerp", "toelichting"],
         "Info": ["sleutel", "waarde"],
     }
 
@@ -175,6 +176,8 @@ def test_unsolvable_scenario_is_marked_beside_its_figures_and_in_the_charts(uitv
         assert melding and "banenafspraak" in melding[0], blad
     titels = " ".join(grafieken(pad))
     assert "geen oplossing: onmogelijk" in titels
+    memo = [r for r in werkboek["Toelichting"].iter_rows(min_row=2, values_only=True) if r[0] == "onmogelijk"]
+    assert [r[1] for r in memo] == ["wat verandert", "geen oplossing"] and "banenafspraak" in memo[1][2]
 
 
 def test_tekorten_and_schaduwprijzen_print_readably(uitvoer):

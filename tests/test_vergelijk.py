@@ -68,7 +68,8 @@ def test_per_sheets_and_differences(scenario_werkboek, tmp_path):
     doel = tmp_path / "vergelijking.xlsx"
     vergelijk(scenario_werkboek, doel, ["bezuiniging"])
     werkboek = openpyxl.load_workbook(doel)
-    assert werkboek.sheetnames == ["Vergelijking", "Verschil", "Per_fonds", "Per_regio", "Per_instrument", "Info"]
+    assert werkboek.sheetnames == ["Vergelijking", "Verschil", "Per_fonds", "Per_regio", "Per_instrument",
+                                   "Toelichting", "Info"]
     assert len(werkboek["Vergelijking"]._charts) == 4
     basis_plan = budgetkoppeling.optimaliseer(scenario_werkboek)
     krimp = budgetkoppeling.optimaliseer(scenario_werkboek, scenario="bezuiniging")

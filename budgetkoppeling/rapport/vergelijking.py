@@ -148,6 +148,8 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     per("Per_instrument", "instrument", list(invoer.instrumenten), "per_instrument", False,
         "deelnemers per instrument")
 
+    _toelichting(werkboek, vergelijking, titel, paginakop)
+
     # charts, on Vergelijking under the tables and the notices; every value axis starts at 0
     eerste_grafiek = meld_onopgelost(blad, onder + 1, n + 3) + 1
     plaatsen = [eerste_grafiek, eerste_grafiek + 25, eerste_grafiek + 50, eerste_grafiek + 75]
@@ -215,3 +217,31 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     info_blad.freeze_panes(1, 0)
     pagina(info_blad, titel("herkomst"), paginakop, werkboek.rekendatum)
     werkboek.close()
+
+
+def _toelichting(werkboek, vergelijking, titel, paginakop: str) -> None:
+    """Toelichting: the memo per scenario (``memo.memo``), each scenario on an A4 page of its own."""
+    from ..memo import memo
+
+    rijen = memo(vergelijking)
+    blad = werkboek.add_worksheet("Toelichting")
+    omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
+    vet = werkboek.add_format({"text_wrap": True, "valign": "top", "bold": True})
+    tabel(blad, 0, ["scenario", "onderwerp", "toelichting"], [list(r) for r in rijen], [vet, omloop, omloop],
+          "Toelichting", werkboek.add_format({"bold": True}))
+    blad.set_column(0, 0, 22)
+    blad.set_column(1, 1, 16)
+    blad.set_column(2, 2, 100)
+    eerste_rijen = []
+    for nummer, (scenario, _onderwerp, tekst) in enumerate(rijen, start=1):
+        regels = max(len(tekst) // 90 + 1, len(scenario) // 20 + 1)  # the scenario's name wraps too
+        blad.set_row(nummer, 15 * regels + 3)
+        if nummer > 1 and rijen[nummer - 2][0] != scenario:
+            eerste_rijen.append(nummer)
+    blad.freeze_panes(1, 0)
+    pagina(blad, titel("toelichting"), paginakop, werkboek.rekendatum)
+    # a page per scenario: a break before each one and a fixed scale (fit-to-width would make Excel
+    # ignore the breaks); the three columns fit an A4 landscape page at 70% (LibreOffice measured too)
+    blad.fit_to_pages(0, 0)
+    blad.set_print_scale(70)
+    blad.set_h_pagebreaks(eerste_rijen)
