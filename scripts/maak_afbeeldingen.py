@@ -45,6 +45,18 @@ def pagina(werkboek: Path, pagina_nummer: int, doel: Path, werkmap: Path) -> Non
                     "-singlefile", str(pdf), str(doel.with_suffix(""))], check=True)
 
 
+def pagina_met(werkboek: Path, tekst: str, doel: Path, werkmap: Path) -> None:
+    """Render the first printed page of a workbook that holds ``tekst`` (pdftotext, poppler-utils)."""
+    pdf = werkmap / (werkboek.stem + ".pdf")
+    if not pdf.exists():
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(werkmap), str(werkboek)],
+                       check=True, capture_output=True, timeout=300)
+    paginas = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                             text=True).stdout.split("\f")
+    nummer = next(n for n, inhoud in enumerate(paginas, start=1) if tekst in inhoud)
+    pagina(werkboek, nummer, doel, werkmap)
+
+
 def main() -> None:
     doel = Path(sys.argv[1]) if len(sys.argv) > 1 else MAP / "docs" / "afbeeldingen"
     for programma in ("soffice", "pdftoppm"):
@@ -67,8 +79,20 @@ def main() -> None:
                  cwd=werk)
         pagina(werk / "vergelijking.xlsx", 1, doel / "4_vergelijking_tabel.png", werk)
         pagina(werk / "vergelijking.xlsx", 2, doel / "4_vergelijking_grafieken.png", werk)
+        pagina_met(werk / "vergelijking.xlsx", "wat verandert", doel / "4_vergelijking_toelichting.png", werk)
+        terminal(doel / "4_curve.svg", "vergelijk --curve", "vergelijk", "nederland.xlsx", "-o", "curve.xlsx",
+                 "--curve", "Participatiebudget", cwd=werk)
+        pagina(werk / "curve.xlsx", 1, doel / "4_curve.png", werk)
         terminal(doel / "5_evalueer.svg", "evalueer", "evalueer", "nederland.xlsx", "-o", "evaluatie.xlsx", cwd=werk)
         pagina(werk / "evaluatie.xlsx", 1, doel / "5_evaluatie.png", werk)
+        terminal(doel / "7_overgang.svg", "optimaliseer --scenario", "optimaliseer", "mijn_regio.xlsx", "-o",
+                 "stap.xlsx", "--scenario", "stap van 20%", cwd=werk)
+        pagina_met(werk / "stap.xlsx", "Overgang:", doel / "7_overgang_schaduwprijzen.png", werk)
+        terminal(doel / "8_herijking.svg", "optimaliseer --vanaf", "optimaliseer", "nederland.xlsx", "-o",
+                 "herijking.xlsx", "--vanaf", "2028", cwd=werk)
+        terminal(doel / "8_herijking_regio.svg", "optimaliseer --vanaf (regio)", "optimaliseer", "mijn_regio.xlsx",
+                 "-o", "herijking_regio.xlsx", "--vanaf", "2027", cwd=werk)
+        pagina(werk / "herijking_regio.xlsx", 1, doel / "8_herijking_samenvatting.png", werk)
     print(f"Afbeeldingen geschreven naar {doel}")
 
 
