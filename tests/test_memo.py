@@ -82,3 +82,30 @@ def test_a_cut_that_raises_early_placements_is_explained(werkboek):
     assert opvallend[2] == ("Met minder geld kiest het plan goedkopere plaatsingen: de kosten per plaatsing dalen van "
                             "€ 4.000 naar € 3.333.")
     assert wat_verandert(vergelijking.invoer.scenarios[0]) == "het budget: -50% (factor 0,5)"
+
+
+def test_the_memo_prints_one_page_per_scenario_in_libreoffice(werkboek, tmp_path):
+    """Only the Toelichting sheet printed (the others removed with openpyxl): pages = scenarios."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    from budgetkoppeling.sjabloon import voorbeeld_rijen
+
+    from .conftest import naar_pdf_met_libreoffice
+
+    pad = tmp_path / "v.xlsx"
+    vergelijking = budgetkoppeling.vergelijk(werkboek(voorbeeld_rijen()), pad, parallel=False)
+    boek = openpyxl.load_workbook(pad)
+    for naam in boek.sheetnames:
+        if naam != "Toelichting":
+            del boek[naam]
+    alleen = tmp_path / "toelichting.xlsx"
+    boek.save(alleen)
+    [pdf] = naar_pdf_met_libreoffice([alleen], tmp_path)
+    if shutil.which("pdfinfo") is None:
+        pytest.fail("pdfinfo (poppler-utils) ontbreekt; .ci/run installeert het")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    paginas = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert paginas == len(vergelijking.uitkomsten) - 1
