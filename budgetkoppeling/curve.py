@@ -128,7 +128,7 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
     begin = time.perf_counter()
     invoer = pas_toe(lees_en_valideer(Path(pad)), scenario)
     _controleer(invoer, fonds, regio)
-    factoren = [float(f) for f in np.linspace(van, tot, stappen)]
+    factoren = [round(float(f), 12) for f in np.linspace(van, tot, stappen)]  # 0.85, not 0.8500000000000001
     totaal = sum(b for (f, r, _t), b in invoer.budget.items() if f == fonds and (regio is None or r == regio))
     melding = voortgang or (lambda factor, klaar, aantal: None)
     herberekening: Herberekening | None = None
