@@ -17,6 +17,9 @@ JA_NEE = ["ja", "nee"]
 FONDS_SOORTEN = ["participatiebudget", "buig", "esf", "oeo", "sector", "overig"]
 GROOTHEDEN = ["deelnemers", "uitgaven", "plaatsingen"]
 OPERATOREN = ["<=", ">=", "="]
+ONZEKERE_GROOTHEDEN = ["plaatsingskans", "kosten", "budget"]
+VERDELINGEN = ["driehoek", "uniform"]
+SAMENHANG = ["gedeeld", "per_regio"]
 AANPASSINGEN = ["budget", "kosten", "plaatsingskans", "potentieel", "regel_waarde", "regel_actief",
                 "max_verschuiving"]
 OPLOSSERS = ["auto", "highs", "cbc"]
@@ -231,6 +234,27 @@ class Realisatie_uitgaven(Budgetten):
     _eindig = eindig('bedrag')
 
 
+class Onzekerheid(BladModel):
+    naam: str = pa.Field(description="een unieke naam voor deze onzekerheid, bijvoorbeeld effect_jobcoaching")
+    grootheid: str = pa.Field(isin=ONZEKERE_GROOTHEDEN, description="plaatsingskans, kosten of budget")
+    fonds: str | None = pa.Field(nullable=True, description="fonds of alle (ook leeg); alleen bij budget")
+    regio: str | None = pa.Field(nullable=True, description="regio of alle (ook leeg)")
+    instrument: str | None = pa.Field(nullable=True,
+                                      description="instrument of alle (ook leeg); bij plaatsingskans en kosten")
+    doelgroep: str | None = pa.Field(nullable=True, description="doelgroep of alle (ook leeg); bij plaatsingskans")
+    jaar: str | None = pa.Field(nullable=True, description="jaar, reeks als 2028-2030, of alle (ook leeg); bij kosten "
+                                                          "(het jaar van betalen) en budget")
+    laag: pl.Float64 = pa.Field(ge=0, description="kleinste factor op de invoerwaarde (0 tot 1, bijvoorbeeld 0,7)")
+    hoog: pl.Float64 = pa.Field(ge=0, description="grootste factor op de invoerwaarde (1 of meer, bijvoorbeeld 1,2)")
+    verdeling: str | None = pa.Field(nullable=True, isin=VERDELINGEN,
+                                     description="driehoek (standaard: piek bij 1) of uniform")
+    samenhang: str | None = pa.Field(nullable=True, isin=SAMENHANG,
+                                     description="gedeeld (standaard: één factor voor alles wat de regel raakt) of "
+                                                 "per_regio (een eigen factor per regio)")
+
+    _eindig = eindig('laag', 'hoog')
+
+
 @dataclass(frozen=True)
 class Blad:
     """An input sheet: its exact name, its schema, whether it must be present, its key."""
@@ -263,6 +287,7 @@ BLADEN: tuple[Blad, ...] = (
     Blad("Huidige_verdeling", Huidige_verdeling, False, ("regio", "instrument", "doelgroep", "jaar")),
     Blad("Realisatie", Realisatie, False, ("regio", "instrument", "doelgroep", "jaar")),
     Blad("Realisatie_uitgaven", Realisatie_uitgaven, False, ()),
+    Blad("Onzekerheid", Onzekerheid, False, ("naam",)),
 )
 
 BLAD_PER_NAAM = {blad.naam: blad for blad in BLADEN}

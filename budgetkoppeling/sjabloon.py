@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from .io import Keuze, schrijf_sjabloonwerkboek
-from .schemas import AANPASSINGEN, FONDS_SOORTEN, GROOTHEDEN, INSTELLINGEN, JA_NEE, OPERATOREN
+from .schemas import (
+    AANPASSINGEN,
+    FONDS_SOORTEN,
+    GROOTHEDEN,
+    INSTELLINGEN,
+    JA_NEE,
+    ONZEKERE_GROOTHEDEN,
+    OPERATOREN,
+    SAMENHANG,
+    VERDELINGEN,
+)
 
 _BRONNEN = {"fonds": "Fondsen", "regio": "Regios", "instrument": "Instrumenten", "doelgroep": "Doelgroepen"}
 
@@ -94,6 +104,15 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
             for i, g, n in (("jobcoaching", "arbeidsbeperking", 58), ("loonkostensubsidie", "arbeidsbeperking", 30),
                             ("loonkostensubsidie", "bijstand", 41), ("scholing", "bijstand", 130))
         ],
+        "Onzekerheid": [  # how sure the numbers are (budgetkoppeling onzekerheid); every row with every column
+            {"naam": naam, "grootheid": grootheid, "fonds": fonds, "regio": None, "instrument": instrument,
+             "doelgroep": None, "jaar": jaar, "laag": laag, "hoog": hoog, "verdeling": verdeling,
+             "samenhang": samenhang}
+            for naam, grootheid, fonds, instrument, jaar, laag, hoog, verdeling, samenhang in (
+                ("effect_jobcoaching", "plaatsingskans", None, "jobcoaching", None, 0.7, 1.2, "driehoek", "gedeeld"),
+                ("esf_tranche_2027", "budget", "ESF+", None, "2027", 0.5, 1, "uniform", "gedeeld"),
+                ("loonkosten", "kosten", None, "loonkostensubsidie", "2027-2028", 1, 1.06, "driehoek", "per_regio"))
+        ],
         "Realisatie_uitgaven": [  # what each fund paid in 2026: the 2026 cost (EUR 1,568,000) split
             {"fonds": "ESF+", "regio": VOORBEELD_REGIO, "jaar": 2026, "bedrag": 500_000},
             {"fonds": "Participatiebudget", "regio": VOORBEELD_REGIO, "jaar": 2026, "bedrag": 1_068_000},
@@ -141,6 +160,10 @@ UITLEG = [
     "max_verschuiving is waarde de band (0,2 = elk instrument binnen 20% van de huidige verdeling).",
     "Huidige_verdeling: de verdeling zoals die nu met de hand is gemaakt, om te toetsen met evalueer, en het "
     "vertrekpunt van max_verschuiving (een plan dat in een stap haalbaar is).",
+    "Onzekerheid: hoe zeker de getallen zijn. Per regel een factor tussen laag (1 of minder) en hoog (1 of meer) op "
+    "plaatsingskansen, kosten of budgetten (driehoek: meestal dichtbij 1; uniform: elke waarde even waarschijnlijk; "
+    "gedeeld: één factor voor alles wat de regel raakt, per_regio: een eigen factor per regio). Voor "
+    "budgetkoppeling onzekerheid.",
     "Realisatie en Realisatie_uitgaven: wie er in de afgelopen jaren werkelijk startte en wat elk fonds werkelijk "
     "betaalde. Voor de herijking halverwege de periode:   budgetkoppeling optimaliseer invoer.xlsx -o plan.xlsx "
     "--vanaf 2027   (de jaren voor 2027 liggen vast, de rest wordt opnieuw gepland).",
@@ -175,6 +198,11 @@ HULP: dict[tuple[str, str], Keuze] = {
     ("Scenarios", "regel"): Keuze(bron="Beleidsregels", streng=False),
     ("Huidige_verdeling", "deelnemers"): _BEDRAG,
     ("Realisatie", "deelnemers"): _BEDRAG,
+    ("Onzekerheid", "grootheid"): Keuze(lijst=ONZEKERE_GROOTHEDEN),
+    ("Onzekerheid", "verdeling"): Keuze(lijst=VERDELINGEN),
+    ("Onzekerheid", "samenhang"): Keuze(lijst=SAMENHANG),
+    ("Onzekerheid", "laag"): _AANDEEL,
+    ("Onzekerheid", "hoog"): Keuze(minimum=1),
 }
 HULP[("Koppelingen", "fonds")] = Keuze(bron="Fondsen")
 HULP[("Koppelingen", "partner")] = Keuze(bron="Fondsen")
@@ -200,6 +228,7 @@ for _blad, _kolommen, _extra in (
     ("Beleidsregels", ("regio", "fonds", "instrument", "doelgroep"), ("alle", "elk")),
     ("Koppelingen", ("regio", "instrument", "doelgroep"), ("alle", "elk")),
     ("Scenarios", ("fonds", "regio", "instrument", "doelgroep"), ("alle",)),
+    ("Onzekerheid", ("fonds", "regio", "instrument", "doelgroep"), ("alle",)),
 ):
     for _kolom in _kolommen:  # a name from the list, or alle (and elk): offered in the dropdown
         HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom], streng=False, extra=_extra)

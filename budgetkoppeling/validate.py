@@ -83,6 +83,28 @@ class Koppeling:
     rij: int
 
 
+@dataclass(frozen=True)
+class Onzekerheid:
+    """One row of the Onzekerheid sheet: a factor between laag and hoog on the matched input values."""
+
+    naam: str
+    grootheid: str  # plaatsingskans | kosten | budget
+    filters: dict[str, str | None]  # fonds/regio/instrument/doelgroep: name or None (alle); jaar also '2026-2028'
+    laag: float
+    hoog: float
+    verdeling: str  # driehoek | uniform
+    samenhang: str  # gedeeld | per_regio
+    rij: int
+
+
+# which filters each uncertain quantity takes (SPEC §4); any other filter must be alle
+ONZEKERHEID_FILTERS = {
+    "plaatsingskans": ("regio", "instrument", "doelgroep"),
+    "kosten": ("regio", "instrument", "jaar"),
+    "budget": ("fonds", "regio", "jaar"),
+}
+
+
 @dataclass
 class Invoer:
     """A validated input workbook: every default applied, every name known."""
@@ -116,6 +138,7 @@ class Invoer:
     realisatie: dict[tuple[str, str, str, int], float] = field(default_factory=dict)  # who actually started
     realisatie_uitgaven: dict[tuple[str, str | None, int], float] = field(default_factory=dict)  # what funds paid
     vanaf: int | None = None  # herijking (--vanaf): the years before are realised (family realisatie)
+    onzekerheid: list[Onzekerheid] = field(default_factory=list)  # the Onzekerheid sheet (onzekerheid)
 
     @property
     def jaren(self) -> list[int]:
@@ -470,6 +493,7 @@ class Controle:
         huidige = self.controleer_verdeling("Huidige_verdeling", regios, instrumentnamen, groepnamen, effecten)
         realisatie = self.controleer_verdeling("Realisatie", regios, instrumentnamen, groepnamen, effecten)
         realisatie_uitgaven = self.controleer_bedragen("Realisatie_uitgaven", fondsen, fondsnamen, regios)
+        onzekerheid = self.controleer_onzekerheid(regios, fondsnamen, instrumentnamen, groepnamen)
         self.controleer_overgang(regios, huidige, scenarios)
         self.waarschuw_verdacht(fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
         self.waarschuw_vergeten_jaren(regios, fondsen, budget, doelgroepen, potentieel)
@@ -483,7 +507,7 @@ class Controle:
             financieringsregels=financieringsregels, segmenten=segmenten,
             beleidsregels=beleidsregels, scenarios=scenarios, huidige_verdeling=huidige,
             meldingen=self.meldingen, max_verschuiving=self.max_verschuiving, realisatie=realisatie,
-            realisatie_uitgaven=realisatie_uitgaven,
+            realisatie_uitgaven=realisatie_uitgaven, onzekerheid=onzekerheid,
         )
 
     def waarschuw_verdacht(self, fondsen, instrumenten, doelgroepen, potentieel, effecten,
@@ -920,6 +944,50 @@ class Controle:
                 self.meldingen.append(
                     f"Huidige_verdeling: regio '{regio}' heeft geen deelnemers in {jaren_tekst(zonder)}; met "
                     "max_verschuiving kan daar dan niets starten (elk instrument blijft binnen de band rond 0).")
+
+    def controleer_onzekerheid(self, regios, fondsen, instrumenten, doelgroepen) -> list[Onzekerheid]:
+        """Onzekerheid: a unique name, known names in the filters that apply to the quantity (the
+        others alle), laag <= 1 <= hoog."""
+        blad = "Onzekerheid"
+        self.namen(blad, "naam")
+        bronnen = {"fonds": (fondsen, "Fondsen"), "regio": (set(regios), "Regios"),
+                   "instrument": (instrumenten, "Instrumenten"), "doelgroep": (doelgroepen, "Doelgroepen")}
+        regels, gezien = [], set()
+        for rij in self.rijen(blad):
+            goed = True
+            filters: dict[str, str | None] = {}
+            for kolom, (namen, bron) in bronnen.items():
+                goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True)
+                filters[kolom] = _filterwaarde(rij[kolom])
+            if rij["jaar"] is not None and rij["jaar"].strip().casefold() == ELK:
+                self.fout(blad, rij, "jaar", "moet een jaar (2027), een reeks jaren (2026-2028) of alle zijn",
+                          rij["jaar"])
+                goed = False
+            else:
+                filters["jaar"], jaar_goed = self._jaarfilter(blad, rij)
+                goed &= jaar_goed
+            grootheid = rij["grootheid"]
+            if grootheid in ONZEKERHEID_FILTERS:
+                for kolom, waarde in filters.items():
+                    if waarde is not None and kolom not in ONZEKERHEID_FILTERS[grootheid]:
+                        past = ", ".join(ONZEKERHEID_FILTERS[grootheid])
+                        self.fout(blad, rij, kolom, f"bij {grootheid} gelden alleen de filters {past}; laat "
+                                  f"{kolom} leeg (alle)", rij[kolom])
+                        goed = False
+            laag, hoog = rij["laag"], rij["hoog"]
+            if laag is not None and laag > 1:
+                self.fout(blad, rij, "laag", "laag moet 1 of minder zijn (een factor op de invoerwaarde, "
+                          "bijvoorbeeld 0,7)", laag)
+                goed = False
+            if hoog is not None and hoog < 1:
+                self.fout(blad, rij, "hoog", "hoog moet 1 of meer zijn (een factor op de invoerwaarde, "
+                          "bijvoorbeeld 1,2)", hoog)
+                goed = False
+            if goed and None not in (rij["naam"], grootheid, laag, hoog) and rij["naam"] not in gezien:
+                gezien.add(rij["naam"])
+                regels.append(Onzekerheid(rij["naam"], grootheid, filters, laag, hoog, rij["verdeling"] or "driehoek",
+                                          rij["samenhang"] or "gedeeld", rij[RIJ]))
+        return regels
 
     def _scenario_band(self, blad: str, rij: dict) -> bool:
         """A scenario's max_verschuiving: one band for the whole plan, set with waarde 0..1."""
