@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 from .versie import __version__
 
-__all__ = ["VOORBEELD", "__version__", "evalueer", "foutrapport", "maak_sjabloon", "optimaliseer", "valideer",
-           "vergelijk"]
+__all__ = ["VOORBEELD", "__version__", "evalueer", "foutrapport", "maak_sjabloon", "onzekerheid", "optimaliseer",
+           "valideer", "vergelijk"]
 
 if TYPE_CHECKING:
     from .evaluatie import Evaluatie
+    from .onzekerheid import Analyse
     from .rapport import Plan
     from .validate import Invoer
     from .vergelijking import Vergelijking
@@ -105,6 +106,14 @@ def evalueer(pad: Path, uitvoer: Path | None = None, **opties) -> Evaluatie:
     from .evaluatie import evalueer as _evalueer
 
     return _evalueer(Path(pad), uitvoer, **opties)
+
+
+def onzekerheid(pad: Path, uitvoer: Path | None = None, trekkingen: int = 200, **opties) -> Analyse:
+    """Bands for the plan, the robust plan and the value of better evidence under ``trekkingen``
+    draws of the Onzekerheid sheet (SPEC §8); see :func:`budgetkoppeling.onzekerheid.analyseer`."""
+    from .onzekerheid import analyseer
+
+    return analyseer(Path(pad), uitvoer, trekkingen_=trekkingen, **opties)
 
 
 def _piekgeheugen_mb() -> float:

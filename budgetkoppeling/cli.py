@@ -147,6 +147,26 @@ def datum_optie(functie):
              "geeft dezelfde invoer een byte-gelijk werkboek.")(functie)
 
 
+def cluster_opties(functie):
+    """--cluster and the TLS certificate files, for every command that can send work to a cluster."""
+
+    @click.option("--tls-key", type=INVOER, default=None, help="Bij tls://: de sleutel bij het eigen certificaat "
+                  "(of BUDGETKOPPELING_TLS_KEY).")
+    @click.option("--tls-cert", type=INVOER, default=None, help="Bij tls://: het eigen certificaat "
+                  "(of BUDGETKOPPELING_TLS_CERT).")
+    @click.option("--tls-ca", type=INVOER, default=None, help="Bij tls://: het CA-certificaat dat de scheduler "
+                  "ondertekende (of BUDGETKOPPELING_TLS_CA).")
+    @click.option("--cluster", default=None, metavar="ADRES",
+                  help="Stuur het rekenwerk naar een draaiende Dask-scheduler, bv. tls://10.0.0.5:8786 "
+                       "(buiten een vertrouwd netwerk altijd tls://).")
+    @functools.wraps(functie)
+    def omhulsel(*args, tls_ca, tls_cert, tls_key, **kwargs):
+        tls = {k: None if v is None else str(v) for k, v in (("ca", tls_ca), ("cert", tls_cert), ("key", tls_key))}
+        return functie(*args, tls=tls, **kwargs)
+
+    return omhulsel
+
+
 def _standaard_uitvoer(naam: str) -> Path:
     map_ = Path("outputs")
     map_.mkdir(exist_ok=True)
@@ -352,11 +372,12 @@ def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) 
               help="Bij --curve: de grootste factor op het budget.")
 @click.option("--stappen", type=click.IntRange(min=2, max=201), default=9, show_default=True,
               help="Bij --curve: het aantal stappen van --van tot --tot.")
+@cluster_opties
 @datum_optie
 @standaard_opties
 def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...], oplosser: str | None,
               serieel: bool, curve_fonds: str | None, regio: str | None, van: float, tot: float, stappen: int,
-              datum, uitvoer: Uitvoer) -> None:
+              cluster: str | None, tls: dict, datum, uitvoer: Uitvoer) -> None:
     """Reken de basis en de scenario's uit het blad Scenarios door en zet ze naast elkaar.
 
     Een scenario zonder oplossing wordt gemeld (met de oorzaak) en houdt de andere niet tegen.
@@ -373,17 +394,21 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
             raise click.UsageError("Een budgetcurve geldt voor één scenario; geef --scenario hoogstens één keer.")
         if van >= tot:
             raise click.UsageError(f"--van ({van}) moet kleiner zijn dan --tot ({tot}).")
+        if cluster is not None:
+            raise click.UsageError("--cluster geldt voor de vergelijking, niet voor --curve.")
         _curve(invoer, uitvoerpad, curve_fonds, regio, van, tot, stappen, scenarios[0] if scenarios else "basis",
                oplosser, datum, uitvoer)
         return
     if regio is not None:
         raise click.UsageError("--regio hoort bij --curve.")
+    if cluster is not None and serieel:
+        raise click.UsageError("--cluster en --serieel gaan niet samen.")
     from .vergelijking import vergelijk as vergelijk_api
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_vergelijking.xlsx")
     if uitvoer.stil or uitvoer.als_json:
         resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser,
-                                  parallel=False if serieel else None, datum=datum)
+                                  parallel=False if serieel else None, datum=datum, cluster=cluster, tls=tls)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -395,7 +420,8 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
                 balk.update(taak, completed=klaar, total=totaal, description=f"Klaar: {scenario}")
 
             resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser,
-                                      parallel=False if serieel else None, voortgang=voortgang, datum=datum)
+                                      parallel=False if serieel else None, voortgang=voortgang, datum=datum,
+                                      cluster=cluster, tls=tls)
     uitvoer.json({
         "status": "geschreven", "uitvoer": str(doel), "seconden": round(resultaat.seconden, 2),
         "parallel": resultaat.parallel,
@@ -557,3 +583,84 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
         uitvoer.scherm.print(f"Binnen ±{band} van de huidige verdeling is er geen plan:", markup=False)
         uitvoer.scherm.print(resultaat.binnen_band.melding, markup=False)
     uitvoer.scherm.print(f"Evaluatie geschreven naar {doel}.", markup=False)
+
+
+@main.command()
+@click.argument("invoer", type=INVOER)
+@click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
+              help="Het onzekerheidswerkboek (standaard outputs/<naam>_onzekerheid.xlsx).")
+@click.option("--trekkingen", "aantal", type=click.IntRange(2, 100_000), default=200, show_default=True,
+              help="Het aantal trekkingen uit de bandbreedtes van het blad Onzekerheid.")
+@click.option("--zaad", type=click.IntRange(0, None), default=2026, show_default=True,
+              help="Het startgetal van de trekkingen: hetzelfde zaad geeft dezelfde trekkingen.")
+@click.option("--betrouwbaarheid", type=click.FloatRange(0.5, 0.999), default=0.9, show_default=True,
+              help="Het robuuste plan maximaliseert het gemiddelde van de slechtste (1 - betrouwbaarheid) "
+                   "van de trekkingen: 0,9 is de slechtste 10%.")
+@click.option("--scenario", default="basis", show_default=True, help="Reken met dit scenario uit het blad Scenarios.")
+@click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
+              help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp).")
+@cluster_opties
+@datum_optie
+@standaard_opties
+def onzekerheid(invoer: Path, uitvoerpad: Path | None, aantal: int, zaad: int, betrouwbaarheid: float,
+                scenario: str, oplosser: str | None, cluster: str | None, tls: dict, datum, uitvoer: Uitvoer) -> None:
+    """Hoe zeker zijn de uitkomsten? Banden, een robuust plan en de waarde van betere kennis.
+
+    Trekt de onzekere plaatsingskansen, kosten en budgetten van het blad Onzekerheid,
+    geeft de bandbreedte (p5 tot p95) van het plan, een robuust plan dat in de slechtste
+    trekkingen meer oplevert, en wat betere kennis over de effecten waard is.
+
+    \b
+    Voorbeeld:
+      budgetkoppeling onzekerheid invoer.xlsx -o onzekerheid.xlsx --trekkingen 200
+      budgetkoppeling onzekerheid invoer.xlsx --cluster tls://10.0.0.5:8786 --tls-ca ca.pem \\
+          --tls-cert client.pem --tls-key client.key
+    """
+    from .onzekerheid import analyseer
+    from .rapport.onzekerheid import samenvatting, toelichting
+
+    doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_onzekerheid.xlsx")
+    opties = dict(trekkingen_=aantal, zaad=zaad, betrouwbaarheid=betrouwbaarheid, scenario=scenario,
+                  oplosser=oplosser, cluster=cluster, tls=tls, datum=datum)
+    if uitvoer.stil or uitvoer.als_json:
+        analyse = analyseer(invoer, doel, **opties)
+    else:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TextColumn("nog"), TimeRemainingColumn(), console=uitvoer.fouten,
+                      transient=True) as balk:
+            taak = balk.add_task("Inlezen", total=aantal)
+
+            def voortgang(stap: str, klaar: int, totaal: int) -> None:
+                balk.update(taak, completed=klaar, description=stap)
+
+            analyse = analyseer(invoer, doel, voortgang=voortgang, **opties)
+    rijen = samenvatting(analyse)
+    zinnen = toelichting(analyse)
+    uitvoer.json({"status": "geschreven", "uitvoer": str(doel), "trekkingen": aantal, "zaad": zaad,
+                  "betrouwbaarheid": betrouwbaarheid, "seconden": round(analyse.seconden, 2),
+                  "samenvatting": rijen.to_dicts(), "toelichting": zinnen})
+    from rich.table import Table
+
+    from .tekst import euro, getal, procent
+
+    tabel = Table(title=f"Onzekerheid ({aantal} trekkingen)", title_justify="left")
+    for kolom in ("", "Plan", "Gemiddelde", "p5", "p50", "p95"):
+        tabel.add_column(kolom, justify="left" if kolom in ("", "Plan") else "right")
+    for rij in rijen.iter_rows(named=True):
+        opmaak = euro if rij["kpi"] == "tekort" else procent if rij["kpi"] == "kans_betaalbaar" else \
+            (lambda w: getal(round(w, 1)))
+        tabel.add_row(rij["kpi"], rij["plan"], *["" if rij[b] is None else opmaak(rij[b])
+                                                 for b in ("gemiddelde", "p5", "p50", "p95")])
+    uitvoer.scherm.print(tabel)
+    for zin in zinnen:
+        uitvoer.scherm.print(zin, markup=False)
+    uitvoer.scherm.print(f"Onzekerheid geschreven naar {doel} ({analyse.seconden:.1f} s).", markup=False)

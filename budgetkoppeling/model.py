@@ -20,6 +20,7 @@ The builders receive a validated :class:`~budgetkoppeling.validate.Invoer` only.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -60,6 +61,11 @@ NAAMDELEN = {
     "vast": (*CEL, ("jaar", None)),
     "X": (*CEL, ("jaar", None)),
     "geheel": (*CEL, ("jaar", None)),
+    "A": (("groep", None),),
+    "u": (("trekking", None),),
+    "t": (),
+    "aggregaat": (("groep", None),),
+    "cvar": (("trekking", None),),
 }
 
 
@@ -187,6 +193,7 @@ class Model:
     # the prepared cells of x and y with their parameters (chance, factor, duration, share), for the families
     cellen_x: pl.DataFrame | None = None
     cellen_y: pl.DataFrame | None = None
+    schalen: np.ndarray | None = None  # the robust plan: each draw's factor per aggregate (draws x groups)
     _kolommen: int = 0
     _rijen: int = 0
     _tekort_kolommen: list[int] = field(default_factory=list)
@@ -403,6 +410,52 @@ def bouw_met_grens(invoer: Invoer, max_uitgaven: float | None = None, min_doel: 
     model = _basis(invoer)
     add_doelstelling(model)
     add_evaluatie(model, max_uitgaven, min_doel)
+    return model
+
+
+def bouw_tekort(invoer: Invoer, vast: dict[tuple[str, str, str, int], float]) -> Model:
+    """The shortfall of a plan whose participants ``vast`` are fixed (``onzekerheid``, SPEC §8): the
+    least sum of euros over all budgets (each with a shortfall) when the financing, co-financing,
+    koppelingen and carry-over may be rearranged; policy rules are left out. A euro that no fund may
+    pay or a koppeling misses weighs 1,000: the shortfall lands on the budgets.
+
+    The participants are fixed as bounds on x (all of a cell in its first segment: a segment changes
+    the chance, not the cost), so only the families of the money remain: kosten, financiering,
+    cofinanciering, budget, overheveling and koppeling."""
+    invoer = dataclasses.replace(invoer, beleidsregels=[], max_verschuiving=None, vanaf=None)
+    model = Model(invoer=invoer, elastisch=True, vast=vast)
+    add_variabelen_plan(model)
+    for add in (add_kosten, add_financiering, add_cofinanciering, add_budget, add_overheveling, add_koppeling):
+        add(model)
+    model.sluit_af()
+    x = model.variabelen["x"]
+    cellen = model.cellen_x.select("regio", "instrument", "doelgroep", "jaar", "segment")
+    eerste = (cellen.with_columns(_kolom=pl.int_range(pl.len(), dtype=pl.Int64))
+              .group_by("regio", "instrument", "doelgroep", "jaar").agg(pl.col("_kolom").first()))
+    waarden = np.zeros(x.aantal)
+    for regio, instrument, doelgroep, jaar, kolom in eerste.iter_rows():
+        waarden[kolom] = vast.get((regio, instrument, doelgroep, jaar), 0.0)
+    x.onder, x.boven = waarden, waarden.copy()
+    model.zin = "min"
+    model.doel = np.zeros(model.aantal_kolommen)
+    tekort = model.variabelen.get("tekort")
+    if tekort is not None:
+        familie = tekort.sleutels["familie"].to_numpy()
+        model.doel[tekort.kolommen] = np.where(familie == "budget", 1.0, FINANCIERINGSTEKORT_GEWICHT)
+    _plaatsingsdoel(model)
+    return model
+
+
+def bouw_robuust(invoer: Invoer, schalen: np.ndarray, betrouwbaarheid: float) -> Model:
+    """The robust plan (``onzekerheid``, SPEC §8): every family of SPEC §5 at the input values, and
+    the conditional value at risk of the weighted placements over the draws maximised. ``schalen``
+    holds a row per draw: the factor on each x column's weighted placements under that draw."""
+    model = _basis(invoer)
+    _plaatsingsdoel(model)
+    add_aggregaat(model, schalen)
+    add_cvar(model, betrouwbaarheid)
+    model.plaatsingsdoel = np.concatenate([model.plaatsingsdoel,
+                                           np.zeros(model.aantal_kolommen - len(model.plaatsingsdoel))])
     return model
 
 
@@ -1044,6 +1097,50 @@ def add_doelstelling(model: Model) -> None:
     tekort = model.variabelen.get("tekort")
     if model.vanaf is not None and tekort is not None:  # herijking: what the realisation broke
         model.doel[tekort.kolommen] = -OVERSCHRIJDING_STRAF
+
+
+def add_aggregaat(model: Model, schalen: np.ndarray) -> None:
+    """aggregaat: A[h] = sum_{x in h} w(x) x for every group h of x columns that every draw scales
+    alike (the same Onzekerheid rows, the same cap at 1); w the weighted placements per column.
+
+    ``model.schalen`` becomes the factor per draw and group (draws x groups), so that the weighted
+    placements under draw d are sum_h schalen[d, h] A[h].
+    """
+    x = model.variabelen["x"]
+    per_kolom = np.ascontiguousarray(schalen.T)  # a row per x column
+    vorm = np.dtype((np.void, per_kolom.dtype.itemsize * per_kolom.shape[1]))
+    _, eerste, groep = np.unique(per_kolom.view(vorm).ravel(), return_index=True, return_inverse=True)
+    groep = groep.ravel()
+    gewicht = model.plaatsingsdoel[x.kolommen]
+    binnen = gewicht != 0
+    aantal = len(eerste)
+    blok = model.add_variabelen("A", pl.DataFrame({"groep": np.arange(1, aantal + 1)}))
+    blok.onder = np.full(aantal, -ONEINDIG)
+    model.add_rijen("aggregaat", pl.DataFrame({"groep": np.arange(1, aantal + 1)}), 0.0, 0.0,
+                    np.concatenate([np.arange(aantal), groep[binnen]]),
+                    np.concatenate([blok.kolommen, x.kolommen[binnen]]),
+                    np.concatenate([np.ones(aantal), -gewicht[binnen]]))
+    model.schalen = schalen[:, eerste]
+
+
+def add_cvar(model: Model, betrouwbaarheid: float) -> None:
+    """cvar: u[d] >= t - sum_h schalen[d,h] A[h], u[d] >= 0, for every draw d; the objective
+    max t - 1 / ((1 - b) N) sum_d u[d]: the mean of the worst (1 - b) share of draws."""
+    schalen = model.schalen
+    aantal, groepen = schalen.shape
+    t = model.add_variabelen("t", pl.DataFrame({"naam": ["t"]}))
+    t.onder = np.full(1, -ONEINDIG)
+    u = model.add_variabelen("u", pl.DataFrame({"trekking": np.arange(1, aantal + 1)}))
+    a = model.variabelen["A"]
+    rij = np.arange(aantal)
+    model.add_rijen("cvar", pl.DataFrame({"trekking": np.arange(1, aantal + 1)}), 0.0, ONEINDIG,
+                    np.concatenate([rij, rij, np.repeat(rij, groepen)]),
+                    np.concatenate([u.kolommen, np.full(aantal, t.start), np.tile(a.kolommen, aantal)]),
+                    np.concatenate([np.ones(aantal), -np.ones(aantal), schalen.ravel()]))
+    model.zin = "max"
+    model.doel = np.zeros(model.aantal_kolommen)
+    model.doel[t.start] = 1.0
+    model.doel[u.kolommen] = -1.0 / ((1.0 - betrouwbaarheid) * aantal)
 
 
 def add_evaluatie(model: Model, max_uitgaven: float | None, min_doel: float | None) -> None:

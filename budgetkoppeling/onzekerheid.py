@@ -6,15 +6,21 @@ computes them. Within a draw the factors are made in the order of the sheet, and
 ``per_regio`` row in the order of the regions (a landelijk fund's budget counts as the
 region ``landelijk``).
 
-The base plan under every draw, the optimum per draw, the robust (CVaR) plan and the
-workbook follow in later steps of issue 16; this module holds what they all start from.
+:func:`bij_trekking` puts a draw on the built model (chances, cost terms, budget and carry-over
+bounds; the same shape, so that ``solve.Herberekening`` re-solves it in place), which gives the
+optimum per draw and the base plan's weighted placements under it. The base plan's shortfall
+per draw, the robust (CVaR) plan, the workbook and the workers follow in later steps of issue 16.
 """
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
+
 import numpy as np
 import polars as pl
 
+from .errors import BudgetkoppelingFout
 from .validate import Invoer, Onzekerheid
 
 LANDELIJK = "landelijk"  # the region of a landelijk fund's budget in a per_regio row
@@ -59,3 +65,443 @@ def trekkingen(invoer: Invoer, aantal: int, zaad: int = 2026) -> pl.DataFrame:
     rijen = [[nummer, *trekking(invoer, zaad, nummer)] for nummer in range(1, aantal + 1)]
     schema = {"trekking": pl.Int64, **{naam: pl.Float64 for naam in namen}}
     return pl.DataFrame(rijen, schema=schema, orient="row")
+
+
+# ----------------------------------------------------------------------------- a draw on the model
+
+
+def _past(regel: Onzekerheid, kolom: str, waarden: np.ndarray) -> np.ndarray:
+    """Which of ``waarden`` (a key column of cells or rows) the row's filter on ``kolom`` matches."""
+    filter_ = regel.filters.get(kolom)
+    if filter_ is None:
+        return np.ones(len(waarden), dtype=bool)
+    if kolom == "jaar":
+        eerste, _, laatste = filter_.partition("-")
+        return (waarden >= int(eerste)) & (waarden <= int(laatste or eerste))
+    return waarden == filter_
+
+
+def _factoren(invoer: Invoer, grootheid: str, sleutels: dict[str, np.ndarray], draw: list[float]) -> np.ndarray:
+    """The product of the drawn factors of every ``grootheid`` row on each cell or row of ``sleutels``
+    (its key columns as arrays); a per_regio factor by the cell's region."""
+    aantal = len(next(iter(sleutels.values())))
+    product = np.ones(aantal)
+    for (regel, regio, _naam), factor in zip(kolommen(invoer), draw):
+        if regel.grootheid != grootheid or factor == 1.0:
+            continue
+        raak = np.ones(aantal, dtype=bool)
+        for kolom, waarden in sleutels.items():
+            raak &= _past(regel, kolom, waarden)
+        if regio is not None:
+            regios = sleutels["regio"]
+            raak &= regios == ("" if regio == LANDELIJK else regio)
+        product[raak] *= factor
+    return product
+
+
+def kansschaal(model, draw: list[float]) -> np.ndarray:
+    """The factor on each x column's chance under ``draw`` (1 where no row matches): the product of the
+    drawn factors, with the chance capped at 1 after multiplying."""
+    cellen = model.cellen_x
+    kans = cellen["kans"].to_numpy()
+    factor = _factoren(model.invoer, "plaatsingskans",
+                       {k: cellen[k].to_numpy() for k in ("regio", "instrument", "doelgroep")}, draw)
+    return np.where(kans > 0, np.minimum(1.0, kans * factor) / np.where(kans > 0, kans, 1.0), 1.0)
+
+
+def bij_trekking(model, draw: list[float]):
+    """A copy of ``model`` (the plan of SPEC §5) with the chances, costs and budgets of ``draw``: the
+    same shape, so that :class:`~budgetkoppeling.solve.Herberekening` re-solves it in place.
+
+    A chance is capped at 1 after multiplying. Costs scale the ``kosten`` terms by their payment year;
+    a budget scales its ``budget`` bound (commitments stay) and its ``overheveling`` cap."""
+    import copy
+    import dataclasses
+
+    invoer = model.invoer
+    nieuw = copy.copy(model)
+    nieuw.families = dict(model.families)
+    x = model.variabelen["x"]
+    schaal = kansschaal(model, draw)
+    nieuw.doel = model.doel.copy()
+    nieuw.doel[x.kolommen] = model.doel[x.kolommen] * schaal
+    nieuw.plaatsingsdoel = model.plaatsingsdoel.copy()
+    nieuw.plaatsingsdoel[x.kolommen] = model.plaatsingsdoel[x.kolommen] * schaal
+    kosten = model.families["kosten"]
+    sleutels = kosten.sleutels
+    term_x = (kosten.kolom >= x.start) & (kosten.kolom < x.start + x.aantal)
+    factor = _factoren(invoer, "kosten", {k: sleutels[k].to_numpy()[kosten.rij] for k in ("regio", "instrument",
+                                                                                      "jaar")}, draw)
+    nieuw.families["kosten"] = dataclasses.replace(kosten, coef=np.where(term_x, kosten.coef * factor, kosten.coef))
+    budget = model.families.get("budget")
+    if budget is not None:
+        fonds, regio, jaar = (budget.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
+        factor = _factoren(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar}, draw)
+        bedrag = np.array([invoer.budget.get((f, r or None, int(t)), 0.0) for f, r, t in zip(fonds, regio, jaar)])
+        nieuw.families["budget"] = dataclasses.replace(budget, boven=budget.boven + (factor - 1.0) * bedrag)
+    overheveling = model.families.get("overheveling")
+    if overheveling is not None:
+        fonds, regio, jaar = (overheveling.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
+        factor = _factoren(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar}, draw)
+        nieuw.families["overheveling"] = dataclasses.replace(overheveling, boven=overheveling.boven * factor)
+    return nieuw
+
+
+def gewogen_onder_trekking(model, waarden: np.ndarray, draw: list[float]) -> float:
+    """The weighted placements of a plan (its column values) when the chances are as drawn."""
+    return float(bij_trekking(model, draw).plaatsingsdoel @ waarden)
+
+
+# ----------------------------------------------------------------------------- the draws' re-solves
+
+BLOK = 25  # draws per chunk: a worker builds its models once, each chunk starts from the same basis
+CONTROLE_ELKE = 20  # one draw in twenty is solved cold as well (ERGO-Code/HiGHS#3194)
+CONTROLE_TOLERANTIE = 1e-7  # relative: a warm answer further from the cold one is replaced by it
+
+
+@dataclass
+class Opdracht:
+    """What a worker needs for a chunk of draws: the input, the solver, the seed and both plans'
+    participants (fixed in the shortfall LPs). ``sleutel`` names it in a worker's memory."""
+
+    sleutel: str
+    invoer: Invoer
+    oplosser: str
+    zaad: int
+    basis: dict[tuple[str, str, str, int], float]
+    robuust: dict[tuple[str, str, str, int], float]
+    gewogen_basis: float  # the base plan's weighted placements at the input values
+
+
+@dataclass
+class Trekkingresultaat:
+    """One draw's re-solves: the optimum under the draw (None: no plan meets every rule then) and
+    each plan's shortfall; ``afwijking`` the warm answer's distance from the cold one where checked."""
+
+    trekking: int
+    gewogen_optimum: float | None
+    tekort_basis: float
+    tekort_robuust: float
+    gecontroleerd: bool = False
+    afwijking: float = 0.0
+    vervangen: bool = False  # the cold answer replaced a warm one
+
+
+class _Herhaald:
+    """One LP, loaded once into the solver, re-solved per draw; every chunk starts from the basis of
+    the input values, so a chunk's answers do not depend on the chunks its worker did before."""
+
+    def __init__(self, model, oplosser: str):
+        from .solve import OPTIMAAL, Herberekening
+
+        self.model, self.oplosser = model, oplosser
+        self.herberekening = Herberekening(model, oplosser)
+        if self.herberekening.los_op(tweede_fase=False).status != OPTIMAAL:
+            raise BudgetkoppelingFout("Het model bij de ingevoerde waarden heeft geen oplossing.")
+        self.start = self.herberekening.basis()
+
+    def begin_blok(self) -> None:
+        self.herberekening.pas_aan(self.model)
+        self.herberekening.zet_basis(self.start)
+
+    def los_op(self, draw: list[float], waarde, controle: bool) -> tuple[float | None, float, bool]:
+        """(value, distance from the cold solve, replaced) of the model under ``draw``; ``waarde(model,
+        values)`` reads the value from an optimal solution."""
+        from .solve import OPTIMAAL, Herberekening
+
+        model = bij_trekking(self.model, draw)
+        self.herberekening.pas_aan(model)
+        uitkomst = self.herberekening.los_op(tweede_fase=False)
+        warm = waarde(model, uitkomst.waarden) if uitkomst.status == OPTIMAAL else None
+        if not controle:
+            return warm, 0.0, False
+        koud_uitkomst = Herberekening(model, self.oplosser).los_op(tweede_fase=False)
+        koud = waarde(model, koud_uitkomst.waarden) if koud_uitkomst.status == OPTIMAAL else None
+        if warm is None or koud is None:
+            return koud, 0.0 if warm is None and koud is None else np.inf, warm is not None or koud is not None
+        afwijking = abs(warm - koud) / max(1.0, abs(koud))
+        return (koud, afwijking, True) if afwijking > CONTROLE_TOLERANTIE else (warm, afwijking, False)
+
+
+def alleen_kansen(invoer: Invoer, draw: list[float]) -> list[float]:
+    """``draw`` with only its chances: costs and budgets at their input values. The optimum per draw
+    knows the true effects, not next year's wages or tranches: that is what better evidence buys, and
+    the base plan stays feasible, so the optimum is never below it."""
+    return [factor if regel.grootheid == "plaatsingskans" else 1.0
+            for (regel, _regio, _naam), factor in zip(kolommen(invoer), draw)]
+
+
+def _gewogen(model, waarden: np.ndarray) -> float:
+    return float(model.plaatsingsdoel @ waarden)
+
+
+def _tekort(model, waarden: np.ndarray) -> float:
+    """The euros short in a shortfall LP's solution (budgets, and what no fund may pay)."""
+    tekort = model.variabelen.get("tekort")
+    if tekort is None:
+        return 0.0
+    euro = tekort.sleutels["familie"].to_numpy() != "potentieel"
+    som = float(np.clip(waarden[tekort.kolommen[euro]], 0.0, None).sum())
+    return 0.0 if som < 1e-4 else som  # solver noise far below a cent is no shortfall
+
+
+def _zeker_betaalbaar(invoer: Invoer, draw: list[float]) -> bool:
+    """No cost above and no budget below its input value: a plan that is financed at the input values
+    is financed under this draw too (its shortfall is 0 without solving)."""
+    for (regel, _regio, _naam), factor in zip(kolommen(invoer), draw):
+        if (regel.grootheid == "kosten" and factor > 1.0) or (regel.grootheid == "budget" and factor < 1.0):
+            return False
+    return True
+
+
+_GEHEUGEN = threading.local()  # per worker thread (a Dask worker may run several): one Opdracht's LPs
+
+
+def _modellen(opdracht: Opdracht) -> tuple[_Herhaald, _Herhaald, _Herhaald]:
+    from .model import bouw, bouw_tekort
+
+    if getattr(_GEHEUGEN, "sleutel", None) != opdracht.sleutel:
+        invoer = opdracht.invoer
+        _GEHEUGEN.modellen = (_Herhaald(bouw(invoer), opdracht.oplosser),
+                              _Herhaald(bouw_tekort(invoer, opdracht.basis), opdracht.oplosser),
+                              _Herhaald(bouw_tekort(invoer, opdracht.robuust), opdracht.oplosser))
+        _GEHEUGEN.sleutel = opdracht.sleutel
+    return _GEHEUGEN.modellen
+
+
+def reken_blok(opdracht: Opdracht, nummers: list[int]) -> list[Trekkingresultaat]:
+    """The re-solves of the draws ``nummers``, in order, warm one after the other from the input's basis."""
+    optimum, tekort_basis, tekort_robuust = _modellen(opdracht)
+    for lp in (optimum, tekort_basis, tekort_robuust):
+        lp.begin_blok()
+    uitkomst = []
+    for nummer in nummers:
+        draw = trekking(opdracht.invoer, opdracht.zaad, nummer)
+        controle = nummer % CONTROLE_ELKE == 0
+        kansen = alleen_kansen(opdracht.invoer, draw)
+        if all(factor == 1.0 for factor in kansen):  # the chances as put in: the base plan is the optimum
+            gewogen, afwijking, vervangen = opdracht.gewogen_basis, 0.0, False
+        else:
+            gewogen, afwijking, vervangen = optimum.los_op(kansen, _gewogen, controle)
+        resultaat = Trekkingresultaat(nummer, gewogen, 0.0, 0.0, controle, afwijking, vervangen)
+        if not _zeker_betaalbaar(opdracht.invoer, draw):
+            for lp, veld in ((tekort_basis, "tekort_basis"), (tekort_robuust, "tekort_robuust")):
+                tekort, afwijking, vervangen = lp.los_op(draw, _tekort, controle)
+                if tekort is None:
+                    raise BudgetkoppelingFout(f"Het tekort in trekking {nummer} kon niet worden berekend.")
+                setattr(resultaat, veld, tekort)
+                resultaat.afwijking = max(resultaat.afwijking, afwijking)
+                resultaat.vervangen = resultaat.vervangen or vervangen
+        uitkomst.append(resultaat)
+    return uitkomst
+
+
+def blokken(aantal: int) -> list[list[int]]:
+    """Draws 1..aantal in chunks of :data:`BLOK`, the same whoever computes them."""
+    return [list(range(begin, min(begin + BLOK, aantal + 1))) for begin in range(1, aantal + 1, BLOK)]
+
+
+# ----------------------------------------------------------------------------- the analysis
+
+KWANTIELEN = (5, 10, 50, 90, 95)
+BETAALBAAR = 0.5  # euros: a shortfall below this is none (rounding in the solver)
+
+
+@dataclass
+class Planbeeld:
+    """One plan (the base or the robust one) under every draw."""
+
+    plan: str  # "basis" | "robuust"
+    oplossing: object  # solve.Oplossing
+    gewogen: np.ndarray  # weighted placements per draw
+    plaatsingen: np.ndarray  # expected placements per draw
+    per_jaar: dict[int, np.ndarray]  # placement year -> expected placements per draw
+    tekort: np.ndarray  # euros short per draw
+    gewogen_bij_invoer: float
+    plaatsingen_bij_invoer: float
+
+
+@dataclass
+class Analyse:
+    invoer: Invoer
+    trekkingen: pl.DataFrame  # trekking and the factors drawn
+    basis: Planbeeld
+    robuust: Planbeeld
+    optimum: np.ndarray  # weighted placements of each draw's own optimum (nan: no plan meets every rule)
+    gevoeligheid: pl.DataFrame
+    zaad: int
+    betrouwbaarheid: float
+    oplosser: str
+    oplosser_versie: str
+    seconden: float
+    werkers: str  # "serieel", "2 lokale processen" or the cluster's address
+    controles: int  # draws also solved cold
+    vervangen: int  # warm answers that the cold one replaced
+    max_afwijking: float  # the largest relative distance warm - cold
+    tijden: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    @property
+    def aantal(self) -> int:
+        return self.trekkingen.height
+
+    @property
+    def winst(self) -> np.ndarray:
+        """Per draw: what knowing the true values would add to the base plan (draws with an optimum)."""
+        geldig = ~np.isnan(self.optimum)
+        return self.optimum[geldig] - self.basis.gewogen[geldig]
+
+    @property
+    def waarde_betere_kennis(self) -> float:
+        return float(self.winst.mean()) if len(self.winst) else float("nan")
+
+    def cvar(self, waarden: np.ndarray) -> float:
+        """The mean of the worst (1 - betrouwbaarheid) share of ``waarden``, as the robust LP counts it."""
+        aantal = len(waarden)
+        staart = (1.0 - self.betrouwbaarheid) * aantal
+        geordend = np.sort(waarden)
+        heel = int(np.floor(staart + 1e-9))
+        som = geordend[:heel].sum() + (staart - heel) * (geordend[heel] if heel < aantal else 0.0)
+        return float(som / staart)
+
+
+def _plaatsingen_per_kolom(model) -> np.ndarray:
+    """Expected placements (unweighted, undiscounted) per x column: p(i,g) factor(i,s)."""
+    cellen = model.cellen_x
+    return cellen["kans"].to_numpy() * cellen["factor"].to_numpy()
+
+
+def _planbeeld(plan: str, oplossing, model, schalen: np.ndarray, tekort: np.ndarray) -> Planbeeld:
+    x = model.variabelen["x"]
+    waarden = oplossing.kolomwaarden[x.kolommen]
+    gewogen_per_kolom = model.plaatsingsdoel[x.kolommen] * waarden
+    plaatsingen_per_kolom = _plaatsingen_per_kolom(model) * waarden
+    cellen = model.cellen_x
+    jaar = cellen["jaar"].to_numpy() + cellen["vertraging"].to_numpy()
+    per_jaar = {int(j): schalen[:, jaar == j] @ plaatsingen_per_kolom[jaar == j] for j in np.unique(jaar)}
+    return Planbeeld(plan, oplossing, schalen @ gewogen_per_kolom, schalen @ plaatsingen_per_kolom, per_jaar,
+                     tekort, float(gewogen_per_kolom.sum()), float(plaatsingen_per_kolom.sum()))
+
+
+def _deelnemers(oplossing) -> dict[tuple[str, str, str, int], float]:
+    """X[r,i,g,t] of a plan: its participants summed over the segments."""
+    frame = oplossing.waarde("x").group_by("regio", "instrument", "doelgroep", "jaar").agg(pl.col("waarde").sum())
+    return {(r, i, g, int(t)): w for r, i, g, t, w in frame.iter_rows() if w > 0}
+
+
+def _rij_op(invoer: Invoer, regel: Onzekerheid, factor: float) -> list[float]:
+    """A draw with only ``regel`` at ``factor`` (all its regions for per_regio), every other factor 1."""
+    return [factor if r is regel else 1.0 for r, _regio, _naam in kolommen(invoer)]
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
+    if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return None
+    from scipy.stats import spearmanr
+
+    return float(spearmanr(a, b).statistic)
+
+
+def _gevoeligheid(invoer: Invoer, model, basis_x: np.ndarray, tekortlp: _Herhaald, trekkingen_: pl.DataFrame,
+                  gewogen: np.ndarray) -> pl.DataFrame:
+    """Per Onzekerheid row: the base plan with only that row at laag and at hoog (weighted placements
+    and shortfall), and the Spearman correlation of its factor with the base plan's placements."""
+    x = model.variabelen["x"]
+    gewogen_per_kolom = model.plaatsingsdoel[x.kolommen] * basis_x
+    namen = kolommen(invoer)
+    tekortlp.begin_blok()
+    rijen = []
+    for regel in invoer.onzekerheid:
+        uitkomst = {"naam": regel.naam, "grootheid": regel.grootheid}
+        for kant, factor in (("laag", regel.laag), ("hoog", regel.hoog)):
+            draw = _rij_op(invoer, regel, factor)
+            uitkomst[f"gewogen_bij_{kant}"] = float(kansschaal(model, draw) @ gewogen_per_kolom)
+            uitkomst[f"tekort_bij_{kant}"] = 0.0 if _zeker_betaalbaar(invoer, draw) else \
+                tekortlp.los_op(draw, _tekort, False)[0]
+        eigen = [naam for r, _regio, naam in namen if r is regel]
+        factor = trekkingen_.select(pl.mean_horizontal(eigen)).to_series().to_numpy()
+        uitkomst["correlatie"] = _spearman(factor, gewogen)
+        rijen.append(uitkomst)
+    schema = {"naam": pl.String, "grootheid": pl.String, "gewogen_bij_laag": pl.Float64,
+              "tekort_bij_laag": pl.Float64, "gewogen_bij_hoog": pl.Float64, "tekort_bij_hoog": pl.Float64,
+              "correlatie": pl.Float64}
+    return pl.DataFrame(rijen, schema=schema).select("naam", "grootheid", "gewogen_bij_laag", "gewogen_bij_hoog",
+                                                      "correlatie", "tekort_bij_laag", "tekort_bij_hoog")
+
+
+def analyseer(pad, uitvoer=None, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid: float = 0.9,
+              scenario: str = "basis", oplosser: str | None = None, cluster: str | None = None,
+              werkers: int | None = None, tls: dict | None = None, voortgang=None, datum=None) -> Analyse:
+    """SPEC §8: the base plan and the robust plan under ``trekkingen_`` draws of the Onzekerheid sheet,
+    each draw's own optimum, and the workbook at ``uitvoer``.
+
+    The draws' re-solves go in chunks through one executor (:mod:`budgetkoppeling.werkers`): a Dask
+    cluster at ``cluster``, else ``werkers`` local processes (default one per core; 1: in this process).
+    ``voortgang(stap, klaar, totaal)`` reports the draws done."""
+    import time
+    from pathlib import Path
+
+    from .errors import InvoerFout, Probleem
+    from .model import bouw, bouw_robuust, bouw_tekort
+    from .scenarios import pas_toe
+    from .solve import kies_oplosser, los_op, oplosser_versie
+    from .validate import lees_en_valideer
+    from .werkers import Verdeler
+
+    if trekkingen_ < 2:
+        raise ValueError("onzekerheid vraagt minstens twee trekkingen")
+    if not 0 < betrouwbaarheid < 1:
+        raise ValueError("de betrouwbaarheid ligt tussen 0 en 1")
+    begin = time.perf_counter()
+    melding = voortgang or (lambda stap, klaar, totaal: None)
+    invoer = pas_toe(lees_en_valideer(Path(pad)), scenario)
+    if not invoer.onzekerheid:
+        raise InvoerFout([Probleem("Onzekerheid", None, None, None,
+                                   "het blad ontbreekt of is leeg; 'onzekerheid' heeft minstens één rij nodig "
+                                   "(zie het sjabloon: budgetkoppeling sjabloon)")])
+    frame = trekkingen(invoer, trekkingen_, zaad)
+    draws = frame.drop("trekking").rows()
+    delen = blokken(trekkingen_)
+    # the workers start (or the cluster is reached) while this process solves both plans
+    with Verdeler(cluster, werkers, len(delen), tls) as verdeler:
+        tijden = {"inlezen": time.perf_counter() - begin}
+        melding("Het plan bij de ingevoerde waarden", 0, trekkingen_)
+        model = bouw(invoer)
+        naam = kies_oplosser(model, oplosser or invoer.oplosser)
+        basis = los_op(model, naam)
+        tijden["basisplan"] = time.perf_counter() - begin - sum(tijden.values())
+        schalen = np.vstack([kansschaal(model, list(draw)) for draw in draws])
+        melding("Het robuuste plan", 0, trekkingen_)
+        robuust_model = bouw_robuust(invoer, schalen, betrouwbaarheid)
+        robuust = los_op(robuust_model, naam)
+        tijden["robuust_plan"] = time.perf_counter() - begin - sum(tijden.values())
+        opdracht = Opdracht(f"{invoer.sha256}:{scenario}:{zaad}:{naam}:{time.time_ns()}", invoer, naam, zaad,
+                            _deelnemers(basis), _deelnemers(robuust), basis.doelwaarde)
+        resultaten: dict[int, Trekkingresultaat] = {}
+
+        def klaar(blok: list[Trekkingresultaat]) -> None:
+            resultaten.update((r.trekking, r) for r in blok)
+            melding("Trekkingen", len(resultaten), trekkingen_)
+
+        verdeler.verdeel(reken_blok, opdracht, delen, klaar)
+        beschrijving = verdeler.beschrijving
+        tijden["trekkingen"] = time.perf_counter() - begin - sum(tijden.values())
+    geordend = [resultaten[n] for n in range(1, trekkingen_ + 1)]
+    optimum = np.array([np.nan if r.gewogen_optimum is None else r.gewogen_optimum for r in geordend])
+    basisbeeld = _planbeeld("basis", basis, model, schalen, np.array([r.tekort_basis for r in geordend]))
+    robuustbeeld = _planbeeld("robuust", robuust, robuust_model, schalen,
+                              np.array([r.tekort_robuust for r in geordend]))
+    tekortlp = _Herhaald(bouw_tekort(invoer, opdracht.basis), naam)
+    gevoeligheid = _gevoeligheid(invoer, model, basis.kolomwaarden[model.variabelen["x"].kolommen], tekortlp,
+                                 frame, basisbeeld.gewogen)
+    tijden["gevoeligheid"] = time.perf_counter() - begin - sum(tijden.values())
+    analyse = Analyse(invoer, frame, basisbeeld, robuustbeeld, optimum, gevoeligheid, zaad, betrouwbaarheid, naam,
+                      oplosser_versie(naam), time.perf_counter() - begin, beschrijving,
+                      sum(r.gecontroleerd for r in geordend), sum(r.vervangen for r in geordend),
+                      max((r.afwijking for r in geordend), default=0.0), tijden)
+    if uitvoer is not None:
+        from .rapport.onzekerheid import schrijf_onzekerheid
+
+        schrijf_onzekerheid(analyse, Path(uitvoer), Path(pad), datum)
+        tijden["werkboek"] = time.perf_counter() - begin - sum(tijden.values())
+    analyse.seconden = time.perf_counter() - begin
+    return analyse

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime
-import multiprocessing
 import os
 import time
 from collections import defaultdict
@@ -22,6 +21,7 @@ from pathlib import Path
 from .errors import GeenOplossing
 from .scenarios import pas_toe, scenario_namen
 from .validate import Invoer, lees_en_valideer
+from .werkers import beeindig_werkers, dask_executor, lokale_werkers
 
 
 @dataclass
@@ -142,24 +142,6 @@ def _cijfers(invoer: Invoer, oplossing, min_doel: bool = False) -> Uitkomst:
 BINDEND = 1e-9  # a dual above this: the budget or rule binds
 
 
-def _start_werker() -> None:
-    """A worker's start-up: import what solving a scenario needs. Ctrl-C in the terminal reaches the
-    whole process group; the parent alone handles it (and ends the workers)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from . import model, rapport, solve  # noqa: F401
-
-
-def _werkers(aantal: int) -> concurrent.futures.ProcessPoolExecutor:
-    """A pool of ``aantal`` worker processes, started now (spawned, not forked: see above)."""
-    pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=aantal, mp_context=multiprocessing.get_context("spawn"), initializer=_start_werker)
-    for _ in range(aantal):  # the pool starts a process per task that finds no idle one
-        pool.submit(int)
-    return pool
-
-
 PARALLEL_VANAF = 20_000  # cells (potential rows x instruments): measured in bench/README.md
 
 
@@ -167,19 +149,6 @@ def omvang(invoer: Invoer) -> int:
     """The size that decides serial or parallel: rows of Potentieel times instruments, about the
     number of participant cells before segments."""
     return len(invoer.potentieel) * len(invoer.instrumenten)
-
-
-def _beeindig_werkers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
-    """Terminate the pool's worker processes and wait for them (a worker's own solve child dies with
-    it: onderbreking._sterf_met_ouder)."""
-    processen = list((getattr(pool, "_processes", None) or {}).values())
-    for proces in processen:
-        proces.terminate()
-    for proces in processen:
-        proces.join(timeout=5)
-        if proces.is_alive():
-            proces.kill()
-            proces.join()
 
 
 def vergelijk(
@@ -191,26 +160,42 @@ def vergelijk(
     parallel: bool | None = None,
     voortgang: Callable[[str, int, int], None] | None = None,
     datum: datetime.date | None = None,
+    cluster: str | None = None,
+    tls: dict | None = None,
 ) -> Vergelijking:
     """Solve ``basis`` and each scenario (all of the sheet by default); write the comparison workbook.
 
     ``parallel``: True on both cores, False one after the other, None (default) both cores only
     from :data:`PARALLEL_VANAF` cells on (below it starting the workers costs more than they save).
     ``voortgang(scenario, klaar, totaal)`` is called as scenarios finish; ``datum`` is the
-    calculation date the workbook shows (default today).
+    calculation date the workbook shows (default today). ``cluster``: the scenarios go to the Dask
+    scheduler at that address instead (``tls``: its certificate files, :mod:`budgetkoppeling.werkers`).
     """
-    begin = time.perf_counter()
+    if cluster is not None:
+        with dask_executor(cluster, **(tls or {})) as executor:
+            return _vergelijk(pad, uitvoer, scenarios, oplosser, voortgang, datum, executor, False)
     kernen = min(os.cpu_count() or 1, 2)
     # asked for: start the workers first, they import the solver stack while this process reads
-    pool = _werkers(kernen) if parallel and kernen > 1 else None
+    pool = lokale_werkers(kernen) if parallel and kernen > 1 else None
+    return _vergelijk(pad, uitvoer, scenarios, oplosser, voortgang, datum, pool, parallel is None and kernen > 1)
+
+
+def _vergelijk(pad: Path, uitvoer: Path | None, scenarios: list[str] | None, oplosser: str | None,
+               voortgang: Callable[[str, int, int], None] | None, datum: datetime.date | None,
+               pool: concurrent.futures.Executor | None, vanzelf: bool) -> Vergelijking:
+    """:func:`vergelijk` with its executor: ``pool`` (None: serial; ``vanzelf``: start local workers
+    when the size pays)."""
+    begin = time.perf_counter()
+    eigen = isinstance(pool, concurrent.futures.ProcessPoolExecutor)
     klaar = False
     try:
         invoer = lees_en_valideer(Path(pad))
         namen = ["basis"] + [n for n in (scenarios or scenario_namen(invoer)[1:]) if n != "basis"]
         namen = list(dict.fromkeys(namen))
         aangepast = [pas_toe(invoer, naam) for naam in namen]  # raises InvoerFout before any solving
-        if parallel is None and kernen > 1 and len(aangepast) > 1 and omvang(invoer) >= PARALLEL_VANAF:
-            pool = _werkers(kernen)
+        if pool is None and vanzelf and len(aangepast) > 1 and omvang(invoer) >= PARALLEL_VANAF:
+            pool = lokale_werkers(min(os.cpu_count() or 1, 2))
+            eigen = True
         melding = voortgang or (lambda scenario, klaar, totaal: None)
         uitkomsten: dict[str, Uitkomst] = {}
         # the base first, here (the workers start meanwhile); every scenario then starts warm from
@@ -230,11 +215,11 @@ def vergelijk(
                 melding(inv.scenario, len(uitkomsten), len(aangepast))
         klaar = True
     except BaseException:
-        if pool is not None:  # interrupted or failed: end the workers now, mid-solve or not
-            _beeindig_werkers(pool)
+        if eigen:  # interrupted or failed: end the workers now, mid-solve or not
+            beeindig_werkers(pool)
         raise
     finally:
-        if pool is not None:  # after an error, or unused: not waited for (its workers stop when idle)
+        if eigen:  # after an error, or unused: not waited for (its workers stop when idle)
             pool.shutdown(wait=klaar and len(aangepast) > 1, cancel_futures=True)
     vergelijking = Vergelijking(invoer, [uitkomsten[n] for n in namen], time.perf_counter() - begin,
                                 pool is not None and len(aangepast) > 1)

@@ -93,6 +93,10 @@ def main() -> None:
         terminal(doel / "8_herijking_regio.svg", "optimaliseer --vanaf (regio)", "optimaliseer", "mijn_regio.xlsx",
                  "-o", "herijking_regio.xlsx", "--vanaf", "2027", cwd=werk)
         pagina(werk / "herijking_regio.xlsx", 1, doel / "8_herijking_samenvatting.png", werk)
+        terminal(doel / "9_onzekerheid.svg", "onzekerheid", "onzekerheid", "nederland.xlsx", "-o", "onzekerheid.xlsx",
+                 "--trekkingen", "100", cwd=werk)
+        pagina(werk / "onzekerheid.xlsx", 1, doel / "9_onzekerheid_samenvatting.png", werk)
+        pagina_met(werk / "onzekerheid.xlsx", "gewogen_bij_laag", doel / "9_onzekerheid_gevoeligheid.png", werk)
     print(f"Afbeeldingen geschreven naar {doel}")
 
 

@@ -130,6 +130,11 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
             for s in parameters["scenarios"]
         ],
         "Huidige_verdeling": huidige_verdeling(parameters, regios, list(jaren)),
+        "Onzekerheid": [
+            {k: o.get(k) for k in ("naam", "grootheid", "fonds", "regio", "instrument", "doelgroep", "jaar", "laag",
+                                   "hoog", "verdeling", "samenhang")}
+            for o in parameters.get("onzekerheid", [])
+        ],
         "Realisatie": [rij for rij in huidige_verdeling(parameters, regios, list(jaren))
                        if rij["jaar"] in parameters["realisatie"]["jaren"]],
     }

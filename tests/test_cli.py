@@ -37,7 +37,8 @@ def sjabloon(tmp_path) -> Path:
 def test_every_command_has_dutch_help_with_an_example_and_is_in_the_readme():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     uitvoer = run("--help").output
-    assert set(main.commands) == {"voorbeeld", "sjabloon", "valideer", "optimaliseer", "vergelijk", "evalueer"}
+    assert set(main.commands) == {"voorbeeld", "sjabloon", "valideer", "optimaliseer", "vergelijk", "evalueer",
+                                 "onzekerheid"}
     for verb, commando in main.commands.items():
         assert verb in uitvoer
         hulp = run(verb, "--help")

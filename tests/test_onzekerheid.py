@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -98,3 +100,322 @@ def test_per_regio_has_a_factor_per_region_and_landelijk_for_a_national_fund(wer
     assert [naam for _r, _g, naam in kolommen(invoer)] == ["b [Voorbeeldregio]", "b [Tweede]", "b [landelijk]"]
     frame = trekkingen(invoer, 30)
     assert frame["b [Voorbeeldregio]"].to_list() != frame["b [Tweede]"].to_list()  # independent per region
+
+
+def _herberekend(model):
+    from budgetkoppeling.solve import OPTIMAAL, Herberekening
+
+    uitkomst = Herberekening(model, "highs").los_op()
+    assert uitkomst.status == OPTIMAAL
+    return float(model.plaatsingsdoel @ uitkomst.waarden), uitkomst.waarden
+
+
+def test_a_draw_on_the_model_equals_the_input_changed_by_hand(werkboek):
+    """Chances, costs and budgets of one draw on the arrays (onzekerheid.bij_trekking) give the optimum of
+    the input changed the plain way: effects, tariffs and budgets multiplied, then built anew."""
+    import dataclasses
+
+    from budgetkoppeling.model import bouw
+    from budgetkoppeling.onzekerheid import bij_trekking, trekking
+    from budgetkoppeling.solve import los_op
+
+    invoer = budgetkoppeling.valideer(werkboek(_met(
+        {"naam": "kans", "grootheid": "plaatsingskans", "instrument": "jobcoaching", "laag": 0.5, "hoog": 2.5},
+        {"naam": "kosten", "grootheid": "kosten", "instrument": "scholing", "laag": 0.8, "hoog": 1.3},
+        {"naam": "budget", "grootheid": "budget", "fonds": "Participatiebudget", "laag": 0.8, "hoog": 1.2})))
+    basis = bouw(invoer)
+    for nummer in range(1, 6):
+        kans, kosten, budget = trekking(invoer, 2026, nummer)
+        hand = dataclasses.replace(
+            invoer,
+            effecten={(i, g): min(1.0, p * kans) if i == "jobcoaching" else p for (i, g), p in invoer.effecten.items()},
+            instrumenten={n: dataclasses.replace(i, kosten=i.kosten * kosten) if n == "scholing" else i
+                          for n, i in invoer.instrumenten.items()},
+            budget={k: b * budget if k[0] == "Participatiebudget" else b for k, b in invoer.budget.items()})
+        verwacht = los_op(bouw(hand), "highs").doelwaarde
+        assert _herberekend(bij_trekking(basis, [kans, kosten, budget]))[0] == pytest.approx(verwacht, rel=1e-9)
+
+
+def test_the_optimum_per_draw_beats_the_base_plan_under_that_draw(werkboek):
+    """With only chances uncertain the base plan stays feasible, so on every draw the draw's own optimum
+    is at least the base plan's weighted placements under it (the value of better evidence >= 0); with
+    laag = hoog = 1 both equal the base."""
+    from budgetkoppeling.model import bouw
+    from budgetkoppeling.onzekerheid import bij_trekking, gewogen_onder_trekking, trekking
+
+    invoer = budgetkoppeling.valideer(werkboek(_met(
+        {"naam": "kans", "grootheid": "plaatsingskans", "laag": 0.6, "hoog": 1.4, "samenhang": "per_regio"},
+        {"naam": "scholing", "grootheid": "plaatsingskans", "instrument": "scholing", "laag": 0.3,
+         "hoog": 1.5})))
+    model = bouw(invoer)
+    basis, waarden = _herberekend(model)
+    winst = []
+    for nummer in range(1, 21):
+        draw = trekking(invoer, 2026, nummer)
+        onder_trekking = gewogen_onder_trekking(model, waarden, draw)
+        optimum, _ = _herberekend(bij_trekking(model, draw))
+        assert optimum >= onder_trekking - 1e-6
+        winst.append(optimum - onder_trekking)
+    assert np.mean(winst) > 0  # better evidence is worth something here
+    zeker = [1.0, 1.0]
+    assert gewogen_onder_trekking(model, waarden, zeker) == pytest.approx(basis, rel=1e-12)
+    assert _herberekend(bij_trekking(model, zeker))[0] == pytest.approx(basis, rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- the analysis (SPEC §8)
+
+
+def _klein(**opties) -> dict:
+    """Two instruments for one group: I (chance 0.5) is certain, J (chance 0.6) uncertain; EUR 100,000
+    pays 100 participants of either, and the potential is 100."""
+    from .conftest import twee_instrumenten
+
+    bladen = twee_instrumenten(kans_j=0.6, budget=100_000)
+    leeg = {"fonds": None, "regio": None, "instrument": None, "doelgroep": None, "jaar": None, "verdeling": None,
+            "samenhang": None}
+    bladen["Onzekerheid"] = [{**leeg, **rij} for rij in opties.get("rijen", [
+        {"naam": "effect J", "grootheid": "plaatsingskans", "instrument": "J", "laag": 0.5, "hoog": 1.5,
+         "verdeling": "uniform"}])]
+    return bladen
+
+
+def test_without_uncertainty_every_band_is_the_base_plan_and_the_robust_plan_equals_it(werkboek):
+    """laag = hoog = 1 on every row: every band is the base plan's value, no shortfall, no value of
+    better evidence, and the robust plan's objective (its CVaR) equals the base plan's objective."""
+    from budgetkoppeling.onzekerheid import analyseer
+    from budgetkoppeling.rapport.onzekerheid import samenvatting
+
+    bladen = voorbeeld_rijen()
+    for rij in bladen["Onzekerheid"]:
+        rij["laag"] = rij["hoog"] = 1
+    analyse = analyseer(werkboek(bladen), trekkingen_=12, werkers=1)
+    basis = analyse.basis
+    assert analyse.robuust.oplossing.doelwaarde == pytest.approx(basis.oplossing.doelwaarde, rel=1e-9)
+    for rij in samenvatting(analyse).iter_rows(named=True):
+        waarden = [rij[b] for b in ("gemiddelde", "p5", "p10", "p50", "p90", "p95") if rij[b] is not None]
+        verwacht = {"plaatsingen": basis.plaatsingen_bij_invoer, "gewogen_plaatsingen": basis.gewogen_bij_invoer,
+                    "gewogen_slechtste": basis.gewogen_bij_invoer, "tekort": 0.0, "kans_betaalbaar": 1.0,
+                    "waarde_betere_kennis": 0.0}[rij["kpi"]]
+        if rij["plan"] == "robuust" and rij["kpi"] in ("plaatsingen",):
+            verwacht = analyse.robuust.plaatsingen_bij_invoer
+        assert waarden == pytest.approx([verwacht] * len(waarden), rel=1e-9, abs=1e-6), rij
+
+
+def test_the_robust_plan_is_the_best_cvar_found_by_brute_force(werkboek):
+    """Hand case: any split of the 100 participants over I (0.5, certain) and J (0.6 x factor) gives
+    P_d = 100 (0.5 (1 - a) + 0.6 f_d a). The base plan puts everyone in J (0.6 > 0.5). The robust
+    plan's CVaR of the worst 10% equals the best over a grid of splits, computed from the draws by hand."""
+    from budgetkoppeling.onzekerheid import analyseer
+
+    analyse = analyseer(werkboek(_klein()), trekkingen_=60, werkers=1)
+    f = analyse.trekkingen["effect J"].to_numpy()
+
+    def cvar(a: float) -> float:
+        waarden = np.sort(100 * (0.5 * (1 - a) + 0.6 * f * a))
+        return waarden[:6].mean()  # the worst 10% of 60 draws: 6 draws
+
+    beste = max(cvar(a) for a in np.linspace(0, 1, 1001))
+    assert analyse.robuust.oplossing.doelwaarde == pytest.approx(beste, rel=1e-9)
+    assert analyse.cvar(analyse.robuust.gewogen) == pytest.approx(beste, rel=1e-9)
+    assert analyse.basis.oplossing.x[("A", "J", "G", 2026, 1)] == pytest.approx(100)
+    assert analyse.cvar(analyse.robuust.gewogen) >= analyse.cvar(analyse.basis.gewogen)
+    # the optimum per draw knows f: J where 0.6 f > 0.5, else I; better evidence is worth that
+    optimum = 100 * np.maximum(0.5, 0.6 * f)
+    assert analyse.optimum == pytest.approx(optimum, rel=1e-9)
+    assert analyse.waarde_betere_kennis == pytest.approx(np.mean(optimum - 60 * f), rel=1e-9)
+
+
+def test_the_shortfall_is_the_plan_at_drawn_costs_and_budgets(werkboek):
+    """The base plan spends the whole EUR 100,000; with costs x c and the budget x b it falls short by
+    max(0, 100,000 (c - b)) per draw, and it can be paid exactly in the draws where c <= b."""
+    from budgetkoppeling.onzekerheid import analyseer
+
+    analyse = analyseer(werkboek(_klein(rijen=[
+        {"naam": "kosten", "grootheid": "kosten", "laag": 0.9, "hoog": 1.2},
+        {"naam": "budget", "grootheid": "budget", "fonds": "P", "laag": 0.8, "hoog": 1.1, "verdeling": "uniform"}])),
+        trekkingen_=40, werkers=1)
+    c, b = analyse.trekkingen["kosten"].to_numpy(), analyse.trekkingen["budget"].to_numpy()
+    verwacht = np.maximum(0.0, 100_000 * (c - b))
+    assert analyse.basis.tekort == pytest.approx(verwacht, rel=1e-9, abs=1e-6)
+    assert np.mean(analyse.basis.tekort < 0.5) == np.mean(c <= b)
+    assert np.all(~np.isnan(analyse.optimum))
+    assert analyse.optimum == pytest.approx(analyse.basis.gewogen, rel=1e-12)  # chances certain: nothing to learn
+
+
+def _controleer_werkboek(pad, analyse):
+    import polars as pl
+
+    samen = pl.read_excel(pad, sheet_name="Samenvatting")
+    assert samen.columns == ["kpi", "plan", "gemiddelde", "p5", "p10", "p50", "p90", "p95", "eenheid"]
+    assert {"plaatsingen", "gewogen_plaatsingen", "tekort", "kans_betaalbaar", "waarde_betere_kennis"} <= set(
+        samen["kpi"])
+    trek = pl.read_excel(pad, sheet_name="Trekkingen")
+    assert trek.height == analyse.aantal
+    assert trek.columns[-5:] == ["gewogen_basis", "gewogen_robuust", "gewogen_optimum", "tekort_basis",
+                                 "tekort_robuust"]
+    assert pl.read_excel(pad, sheet_name="Gevoeligheid").columns[:4] == ["naam", "gewogen_bij_laag",
+                                                                         "gewogen_bij_hoog", "correlatie"]
+    info = dict(pl.read_excel(pad, sheet_name="Info").iter_rows())
+    assert (info["zaad"], info["trekkingen"]) == (str(analyse.zaad), str(analyse.aantal))
+    for blad in ("Per_jaar", "Allocatie_basis", "Allocatie_robuust"):
+        assert pl.read_excel(pad, sheet_name=blad).height > 0
+
+
+def test_serial_local_pool_and_dask_cluster_write_byte_identical_workbooks(werkboek, tmp_path):
+    """Equal input, seed and draws: the same bytes serially, on two local processes and on a real
+    dask LocalCluster (chunks of 25 draws: 40 draws travel as two chunks)."""
+    import datetime
+
+    from distributed import LocalCluster
+
+    from budgetkoppeling.onzekerheid import analyseer
+
+    invoer = werkboek(_met(
+        {"naam": "kans", "grootheid": "plaatsingskans", "laag": 0.6, "hoog": 1.4, "samenhang": "per_regio"},
+        {"naam": "scholing", "grootheid": "plaatsingskans", "instrument": "scholing", "laag": 0.3, "hoog": 1.5},
+        {"naam": "kosten", "grootheid": "kosten", "laag": 0.95, "hoog": 1.1},
+        {"naam": "budget", "grootheid": "budget", "laag": 0.8, "hoog": 1.05}))
+    dag = datetime.date(2026, 12, 3)
+    paden = {soort: tmp_path / f"{soort}.xlsx" for soort in ("serieel", "lokaal", "dask")}
+    serieel = analyseer(invoer, paden["serieel"], trekkingen_=40, werkers=1, datum=dag)
+    analyseer(invoer, paden["lokaal"], trekkingen_=40, werkers=2, datum=dag)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        op_cluster = analyseer(invoer, paden["dask"], trekkingen_=40, cluster=cluster.scheduler_address, datum=dag)
+        # vergelijk --cluster sends its scenarios through the same executor
+        budgetkoppeling.vergelijk(invoer, tmp_path / "v_dask.xlsx", datum=dag, cluster=cluster.scheduler_address)
+    budgetkoppeling.vergelijk(invoer, tmp_path / "v_serieel.xlsx", datum=dag, parallel=False)
+    assert (tmp_path / "v_dask.xlsx").read_bytes() == (tmp_path / "v_serieel.xlsx").read_bytes()
+    assert op_cluster.werkers.startswith("Dask-cluster tcp://127.0.0.1")
+    assert paden["lokaal"].read_bytes() == paden["serieel"].read_bytes()
+    assert paden["dask"].read_bytes() == paden["serieel"].read_bytes()
+    _controleer_werkboek(paden["serieel"], serieel)
+    assert serieel.controles == 2  # draws 20 and 40 were solved cold as well
+
+
+def _certificaten(map_) -> dict[str, str]:
+    """A CA and one certificate it signs for 127.0.0.1 (scheduler, workers and client alike)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    nu = datetime.datetime.now(datetime.UTC)
+
+    def naam(tekst):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, tekst)])
+
+    ca_sleutel = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(naam("test-CA")).issuer_name(naam("test-CA"))
+          .public_key(ca_sleutel.public_key()).serial_number(1).not_valid_before(nu)
+          .not_valid_after(nu + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_sleutel, hashes.SHA256()))
+    sleutel = ec.generate_private_key(ec.SECP256R1())
+    eigen = (x509.CertificateBuilder().subject_name(naam("127.0.0.1")).issuer_name(ca.subject)
+             .public_key(sleutel.public_key()).serial_number(2).not_valid_before(nu)
+             .not_valid_after(nu + datetime.timedelta(days=1))
+             .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                         x509.DNSName("localhost")]), critical=False)
+             .sign(ca_sleutel, hashes.SHA256()))
+    paden = {"ca": map_ / "ca.pem", "cert": map_ / "cert.pem", "key": map_ / "key.pem"}
+    paden["ca"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paden["cert"].write_bytes(eigen.public_bytes(serialization.Encoding.PEM))
+    paden["key"].write_bytes(sleutel.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+    return {k: str(v) for k, v in paden.items()}
+
+
+def test_a_tls_cluster_is_reached_with_certificates_and_refused_without(werkboek, tmp_path, monkeypatch):
+    """A LocalCluster that speaks only TLS: the CLI reaches it with --tls-ca/--tls-cert/--tls-key (or the
+    environment variables) and writes the same workbook as serially; a plain tcp:// client is refused."""
+    import datetime
+
+    from click.testing import CliRunner
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    from budgetkoppeling.cli import main
+    from budgetkoppeling.onzekerheid import analyseer
+
+    bestanden = _certificaten(tmp_path)
+    beveiliging = Security(tls_ca_file=bestanden["ca"], tls_scheduler_cert=bestanden["cert"],
+                           tls_scheduler_key=bestanden["key"], tls_worker_cert=bestanden["cert"],
+                           tls_worker_key=bestanden["key"], tls_client_cert=bestanden["cert"],
+                           tls_client_key=bestanden["key"], require_encryption=True)
+    invoer = werkboek(_klein())
+    analyseer(invoer, tmp_path / "serieel.xlsx", trekkingen_=30, werkers=1, datum=datetime.date(2026, 12, 3))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tls",
+                      security=beveiliging, dashboard_address=None) as cluster:
+        adres = cluster.scheduler_address
+        assert adres.startswith("tls://")
+        uit = tmp_path / "tls.xlsx"
+        resultaat = CliRunner().invoke(main, ["onzekerheid", str(invoer), "-o", str(uit), "--trekkingen", "30",
+                                              "--datum", "2026-12-03", "--stil", "--cluster", adres,
+                                              "--tls-ca", bestanden["ca"], "--tls-cert", bestanden["cert"],
+                                              "--tls-key", bestanden["key"]])
+        assert resultaat.exit_code == 0, resultaat.output
+        assert uit.read_bytes() == (tmp_path / "serieel.xlsx").read_bytes()
+        monkeypatch.setenv("BUDGETKOPPELING_TLS_CA", bestanden["ca"])
+        monkeypatch.setenv("BUDGETKOPPELING_TLS_CERT", bestanden["cert"])
+        monkeypatch.setenv("BUDGETKOPPELING_TLS_KEY", bestanden["key"])
+        via_omgeving = tmp_path / "omgeving.xlsx"
+        resultaat = CliRunner().invoke(main, ["onzekerheid", str(invoer), "-o", str(via_omgeving), "--trekkingen",
+                                              "30", "--datum", "2026-12-03", "--stil", "--cluster", adres])
+        assert resultaat.exit_code == 0, resultaat.output
+        assert via_omgeving.read_bytes() == uit.read_bytes()
+        for naam in ("BUDGETKOPPELING_TLS_CA", "BUDGETKOPPELING_TLS_CERT", "BUDGETKOPPELING_TLS_KEY"):
+            monkeypatch.delenv(naam)
+        zonder = CliRunner().invoke(main, ["onzekerheid", str(invoer), "-o", str(tmp_path / "zonder.xlsx"),
+                                           "--trekkingen", "30", "--stil", "--cluster",
+                                           adres.replace("tls://", "tcp://")])
+        assert zonder.exit_code == 1 and "Traceback" not in zonder.output
+        assert "Geen verbinding met de Dask-scheduler" in zonder.output
+        assert not (tmp_path / "zonder.xlsx").exists()
+
+
+def test_an_unreachable_cluster_is_a_dutch_message_and_exit_1_not_a_hang(werkboek, tmp_path, monkeypatch):
+    import socket
+    import time
+
+    from click.testing import CliRunner
+
+    from budgetkoppeling import werkers
+    from budgetkoppeling.cli import main
+
+    monkeypatch.setattr(werkers, "VERBIND_SECONDEN", 2)
+    with socket.socket() as vrij:  # a port nobody listens on
+        vrij.bind(("127.0.0.1", 0))
+        poort = vrij.getsockname()[1]
+    invoer = werkboek(_klein())
+    begin = time.perf_counter()
+    resultaat = CliRunner().invoke(main, ["onzekerheid", str(invoer), "-o", str(tmp_path / "u.xlsx"), "--json",
+                                          "--cluster", f"tcp://127.0.0.1:{poort}"])
+    assert time.perf_counter() - begin < 30
+    assert resultaat.exit_code == 1
+    assert json.loads(resultaat.stdout)["status"] == "fout"
+    assert "Geen verbinding met de Dask-scheduler" in resultaat.stderr and "Traceback" not in resultaat.output
+    zonder_schema = CliRunner().invoke(main, ["onzekerheid", str(invoer), "--cluster", "10.0.0.5:8786"])
+    assert zonder_schema.exit_code == 1 and "bedoelt u tcp://10.0.0.5:8786" in zonder_schema.output
+
+
+def test_the_command_prints_json_rows_and_refuses_input_without_the_sheet(werkboek, tmp_path):
+    from click.testing import CliRunner
+
+    from budgetkoppeling.cli import main
+
+    invoer = werkboek(_klein())
+    resultaat = CliRunner().invoke(main, ["onzekerheid", str(invoer), "-o", str(tmp_path / "o.xlsx"), "--json",
+                                          "--trekkingen", "20"])
+    assert resultaat.exit_code == 0, resultaat.output
+    gegevens = json.loads(resultaat.stdout)
+    assert [r["kpi"] for r in gegevens["samenvatting"]].count("waarde_betere_kennis") == 1
+    assert gegevens["toelichting"][0].startswith("In 90% van de 20 trekkingen levert het plan tussen")
+    zonder = _klein()
+    del zonder["Onzekerheid"]
+    resultaat = CliRunner().invoke(main, ["onzekerheid", str(werkboek(zonder)), "-o", str(tmp_path / "z.xlsx")])
+    assert resultaat.exit_code == 3 and "Onzekerheid" in resultaat.output and "Traceback" not in resultaat.output
+    assert not (tmp_path / "z.xlsx").exists()

@@ -41,7 +41,7 @@ def test_every_parameter_states_a_source_or_assumption():
     with open(MAP / "models" / "voorbeeld_nederland.toml", "rb") as bestand:
         parameters = tomllib.load(bestand)
     for soort in ("fondsen", "verplichtingen", "instrumenten", "doelgroepen", "financieringsregels",
-                  "beleidsregels"):
+                  "beleidsregels", "onzekerheid"):
         for item in parameters[soort]:
             assert any(k == "bron" or k.endswith("aanname") or k == "aanname" for k in item), (soort, item)
     assert parameters["effecten"]["bron"]

@@ -1,7 +1,7 @@
 """The output workbooks of SPEC §6, the only package that writes output xlsx.
 
 ``opmaak`` holds what every workbook shares (formats, tables, print layout, charts);
-one module per workbook: ``plan``, ``vergelijking``, ``curve``, ``evaluatie``, ``fouten``.
+one module per workbook: ``plan``, ``vergelijking``, ``curve``, ``evaluatie``, ``onzekerheid``, ``fouten``.
 """
 
 from .curve import schrijf_curve

@@ -1,0 +1,82 @@
+"""``onzekerheid`` on the national example against one ``optimaliseer`` of the same input, in one run.
+
+    python bench/onzekerheid.py [--trekkingen 200] [--werkers 2] [invoer.xlsx]
+
+The goal of issue 16: 200 draws in at most 10x the time of one ``optimaliseer`` (read, validate,
+build, solve, explain, write), on 2 cores. Both are timed end to end in this process, each writing
+its workbook. Then, serially and per draw, the re-solves of ``onzekerheid.reken_blok`` warm (in
+place from the previous draw) against cold (every draw loaded and solved on its own), with the
+objectives compared to 1e-6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import budgetkoppeling  # noqa: E402
+from budgetkoppeling.model import bouw  # noqa: E402
+from budgetkoppeling.onzekerheid import (  # noqa: E402
+    _gewogen,
+    _Herhaald,
+    alleen_kansen,
+    analyseer,
+    bij_trekking,
+    trekking,
+)
+from budgetkoppeling.solve import OPTIMAAL, Herberekening  # noqa: E402
+
+
+def main() -> int:
+    argumenten = argparse.ArgumentParser()
+    argumenten.add_argument("invoer", nargs="?", default=str(budgetkoppeling.VOORBEELD))
+    argumenten.add_argument("--trekkingen", type=int, default=200)
+    argumenten.add_argument("--werkers", type=int, default=None)
+    argumenten.add_argument("--per-trekking", type=int, default=20, help="draws for the warm/cold comparison")
+    opties = argumenten.parse_args()
+    pad = Path(opties.invoer)
+    with tempfile.TemporaryDirectory() as map_:
+        begin = time.perf_counter()
+        budgetkoppeling.optimaliseer(pad, Path(map_) / "plan.xlsx")
+        optimaliseer = time.perf_counter() - begin
+        begin = time.perf_counter()
+        analyse = analyseer(pad, Path(map_) / "onzekerheid.xlsx", trekkingen_=opties.trekkingen,
+                            werkers=opties.werkers)
+        onzeker = time.perf_counter() - begin
+    print(f"| run | seconds |\n|---|---|\n| optimaliseer | {optimaliseer:.2f} |")
+    print(f"| onzekerheid, {opties.trekkingen} draws ({analyse.werkers}) | {onzeker:.2f} |")
+    print(f"| ratio | {onzeker / optimaliseer:.1f}x (goal: at most 10x) |")
+    print("\nstages: " + ", ".join(f"{k} {v:.2f} s" for k, v in analyse.tijden.items()))
+    print(f"cross-checks: {analyse.controles} draws cold as well, largest distance {analyse.max_afwijking:.1e}, "
+          f"{analyse.vervangen} replaced")
+
+    invoer = analyse.invoer
+    model = bouw(invoer)
+    warm = _Herhaald(model, analyse.oplosser)
+    warm.begin_blok()
+    warm_s = koud_s = 0.0
+    fouten = 0
+    for nummer in range(1, opties.per_trekking + 1):
+        kansen = alleen_kansen(invoer, trekking(invoer, analyse.zaad, nummer))
+        begin = time.perf_counter()
+        waarde, _, _ = warm.los_op(kansen, _gewogen, False)
+        warm_s += time.perf_counter() - begin
+        begin = time.perf_counter()
+        getrokken = bij_trekking(model, kansen)
+        uitkomst = Herberekening(getrokken, analyse.oplosser).los_op(tweede_fase=False)
+        koud_s += time.perf_counter() - begin
+        koud = _gewogen(getrokken, uitkomst.waarden) if uitkomst.status == OPTIMAAL else None
+        fouten += koud is None or abs(koud - waarde) > 1e-6 * max(1.0, abs(koud))
+    aantal = opties.per_trekking
+    print(f"\noptimum per draw, serial ({analyse.oplosser}, {aantal} draws): warm {warm_s / aantal:.3f} s, "
+          f"cold {koud_s / aantal:.3f} s, warm/cold {warm_s / koud_s:.2f}; objectives apart: {fouten}")
+    return 1 if fouten else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
