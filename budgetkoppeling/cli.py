@@ -593,7 +593,8 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
               help="Het aantal trekkingen uit de bandbreedtes van het blad Onzekerheid.")
 @click.option("--zaad", type=click.IntRange(0, None), default=2026, show_default=True,
               help="Het startgetal van de trekkingen: hetzelfde zaad geeft dezelfde trekkingen.")
-@click.option("--betrouwbaarheid", type=click.FloatRange(0.5, 0.999), default=0.9, show_default=True,
+@click.option("--betrouwbaarheid", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
+              show_default=True,
               help="Het robuuste plan maximaliseert het gemiddelde van de slechtste (1 - betrouwbaarheid) "
                    "van de trekkingen: 0,9 is de slechtste 10%.")
 @click.option("--scenario", default="basis", show_default=True, help="Reken met dit scenario uit het blad Scenarios.")

@@ -419,3 +419,18 @@ def test_the_command_prints_json_rows_and_refuses_input_without_the_sheet(werkbo
     resultaat = CliRunner().invoke(main, ["onzekerheid", str(werkboek(zonder)), "-o", str(tmp_path / "z.xlsx")])
     assert resultaat.exit_code == 3 and "Onzekerheid" in resultaat.output and "Traceback" not in resultaat.output
     assert not (tmp_path / "z.xlsx").exists()
+
+
+def test_chunks_hold_every_draw_once_nearest_first_and_do_not_depend_on_the_machine(werkboek):
+    from budgetkoppeling.onzekerheid import BLOK, blokken
+
+    invoer = budgetkoppeling.valideer(werkboek(voorbeeld_rijen()))
+    frame = trekkingen(invoer, 120)
+    delen = blokken(frame)
+    assert sorted(n for deel in delen for n in deel) == list(range(1, 121))
+    assert [len(deel) for deel in delen] == [BLOK] * 4 + [120 - 4 * BLOK]
+    assert delen == blokken(trekkingen(invoer, 120))
+    punten = frame.drop("trekking").to_numpy()
+    volgorde = [n - 1 for deel in delen for n in deel]
+    stap = np.linalg.norm(np.diff(punten[volgorde], axis=0), axis=1).mean()
+    assert stap < np.linalg.norm(np.diff(punten, axis=0), axis=1).mean()  # closer than in number order
