@@ -132,18 +132,22 @@ def bij_trekking(model, draw: list[float]):
     term_x = (kosten.kolom >= x.start) & (kosten.kolom < x.start + x.aantal)
     factor = _factoren(invoer, "kosten", {k: sleutels[k].to_numpy()[kosten.rij] for k in ("regio", "instrument",
                                                                                       "jaar")}, draw)
-    nieuw.families["kosten"] = dataclasses.replace(kosten, coef=np.where(term_x, kosten.coef * factor, kosten.coef))
+    if (factor != 1.0).any():  # otherwise the same family object: the solver keeps its matrix
+        nieuw.families["kosten"] = dataclasses.replace(kosten, coef=np.where(term_x, kosten.coef * factor,
+                                                                             kosten.coef))
     budget = model.families.get("budget")
     if budget is not None:
         fonds, regio, jaar = (budget.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
         factor = _factoren(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar}, draw)
         bedrag = np.array([invoer.budget.get((f, r or None, int(t)), 0.0) for f, r, t in zip(fonds, regio, jaar)])
-        nieuw.families["budget"] = dataclasses.replace(budget, boven=budget.boven + (factor - 1.0) * bedrag)
+        if (factor != 1.0).any():
+            nieuw.families["budget"] = dataclasses.replace(budget, boven=budget.boven + (factor - 1.0) * bedrag)
     overheveling = model.families.get("overheveling")
     if overheveling is not None:
         fonds, regio, jaar = (overheveling.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
         factor = _factoren(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar}, draw)
-        nieuw.families["overheveling"] = dataclasses.replace(overheveling, boven=overheveling.boven * factor)
+        if (factor != 1.0).any():
+            nieuw.families["overheveling"] = dataclasses.replace(overheveling, boven=overheveling.boven * factor)
     return nieuw
 
 

@@ -537,16 +537,19 @@ class Herberekening:
                     [*model.variabelen.values(), *model.families.values()],
                     [*self.model.variabelen.values(), *self.model.families.values()])):
             raise ValueError("het model heeft een andere vorm")
-        matrix = model.matrix("csc")
-        if not (np.array_equal(matrix.indptr, self._matrix.indptr)
-                and np.array_equal(matrix.indices, self._matrix.indices)):
+        # the same family objects as loaded (a draw that changes no cost): the same matrix, not rebuilt
+        zelfde = len(model.families) == len(self.model.families) and all(
+            nieuw is oud for nieuw, oud in zip(model.families.values(), self.model.families.values()))
+        matrix = self._matrix if zelfde else model.matrix("csc")
+        if not zelfde and not (np.array_equal(matrix.indptr, self._matrix.indptr)
+                               and np.array_equal(matrix.indices, self._matrix.indices)):
             raise ValueError("de matrix heeft een ander patroon")
         doel = model.doel
         kolommen, rijen = model.kolomgrenzen(), model.rijgrenzen()
         veranderd_doel = np.flatnonzero(doel != self._doel)
         veranderd_kolom = np.flatnonzero((kolommen[0] != self._kolommen[0]) | (kolommen[1] != self._kolommen[1]))
         veranderd_rij = np.flatnonzero((rijen[0] != self._rijen[0]) | (rijen[1] != self._rijen[1]))
-        veranderd_coef = np.flatnonzero(matrix.data != self._matrix.data)
+        veranderd_coef = np.zeros(0, np.int64) if zelfde else np.flatnonzero(matrix.data != self._matrix.data)
         if self.oplosser == "highs":
             import highspy
 
@@ -568,6 +571,10 @@ class Herberekening:
                 kolom_van = np.repeat(np.arange(len(matrix.indptr) - 1), np.diff(matrix.indptr))
                 for plek in veranderd_coef:
                     h.changeCoeff(int(matrix.indices[plek]), int(kolom_van[plek]), float(matrix.data[plek]))
+        elif self.opgelost and not (len(veranderd_kolom) or len(veranderd_rij) or len(veranderd_coef)):
+            # only the costs: handed over in place (cylp keeps a pointer, so the array is kept here too)
+            self._clp_doel = np.ascontiguousarray(self._teken * doel, dtype=np.float64)
+            self._clp.setObjectiveArray(self._clp_doel)
         else:  # cylp's array setters only assign pointers: load anew (Clp copies) and keep the basis
             basis = self._clp.getBasisStatus() if self.opgelost else None
             _clp_laad(self._clp, model, matrix)
