@@ -104,15 +104,6 @@ def _schaduwprijs(model: Model, duals: np.ndarray, fonds: str, regio: str | None
     return helling / totaal * PER if totaal else 0.0
 
 
-def _plaatsingen_per_kolom(model: Model) -> np.ndarray:
-    """Expected placements (unweighted, undiscounted) per column: p(i,g) factor(i,s) on x."""
-    per_kolom = np.zeros(model.aantal_kolommen)
-    x = model.cellen_x
-    if x is not None and x.height:
-        per_kolom[model.variabelen["x"].kolommen] = x["kans"].to_numpy() * x["factor"].to_numpy()
-    return per_kolom
-
-
 def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: str | None = None,
                 van: float = 0.8, tot: float = 1.2, stappen: int = 9, scenario: str = "basis",
                 oplosser: str | None = None, voortgang: Callable[[float, int, int], None] | None = None,
@@ -120,7 +111,7 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
     """Solve the plan with ``fonds``'s budget (every plan year; only ``regio`` if given) scaled from
     ``van`` to ``tot`` in ``stappen`` equal steps; write the curve workbook to ``uitvoer``."""
     from .diagnose import diagnose
-    from .model import bouw
+    from .model import bouw, plaatsingen_per_kolom
     from .solve import OPTIMAAL, Herberekening, kies_oplosser, oplosser_versie
 
     if not (0 <= van < tot) or stappen < 2:
@@ -152,7 +143,7 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
                          warm=warm, iteraties=herberekening.iteraties)
         if uitkomst.status == OPTIMAAL:
             punt.gewogen_plaatsingen = float(model.doel @ uitkomst.waarden)
-            punt.plaatsingen = float(_plaatsingen_per_kolom(model) @ uitkomst.waarden)
+            punt.plaatsingen = float(plaatsingen_per_kolom(model) @ uitkomst.waarden)
             if abs(factor - 1.0) < 1e-12:
                 schaduwprijs = _schaduwprijs(model, uitkomst.duals, fonds, regio)
         else:

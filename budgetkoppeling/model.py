@@ -1087,6 +1087,15 @@ def _plaatsingsdoel(model: Model) -> np.ndarray:
     return doel
 
 
+def plaatsingen_per_kolom(model: Model) -> np.ndarray:
+    """Expected placements (unweighted, undiscounted) per column: p(i,g) factor(i,s) on x, 0 elsewhere."""
+    per_kolom = np.zeros(model.aantal_kolommen)
+    x = model.cellen_x
+    if x is not None and x.height:
+        per_kolom[model.variabelen["x"].kolommen] = _np(x, "kans") * _np(x, "factor")
+    return per_kolom
+
+
 def add_doelstelling(model: Model) -> None:
     """Objective: max sum gewicht(g) p(i,g) factor(i,s) x[r,i,g,t,s] / (1 + rho)^(t + vertraging(i) - start).
 

@@ -389,22 +389,18 @@ class Analyse:
         return float(som / staart)
 
 
-def _plaatsingen_per_kolom(model) -> np.ndarray:
-    """Expected placements (unweighted, undiscounted) per x column: p(i,g) factor(i,s)."""
-    cellen = model.cellen_x
-    return cellen["kans"].to_numpy() * cellen["factor"].to_numpy()
-
-
 def _planbeeld(plan: str, oplossing, model, schalen: np.ndarray, tekort: np.ndarray) -> Planbeeld:
+    from .model import plaatsingen_per_kolom
+
     x = model.variabelen["x"]
     waarden = oplossing.kolomwaarden[x.kolommen]
     gewogen_per_kolom = model.plaatsingsdoel[x.kolommen] * waarden
-    plaatsingen_per_kolom = _plaatsingen_per_kolom(model) * waarden
+    per_kolom = plaatsingen_per_kolom(model)[x.kolommen] * waarden
     cellen = model.cellen_x
     jaar = cellen["jaar"].to_numpy() + cellen["vertraging"].to_numpy()
-    per_jaar = {int(j): schalen[:, jaar == j] @ plaatsingen_per_kolom[jaar == j] for j in np.unique(jaar)}
-    return Planbeeld(plan, oplossing, schalen @ gewogen_per_kolom, schalen @ plaatsingen_per_kolom, per_jaar,
-                     tekort, float(gewogen_per_kolom.sum()), float(plaatsingen_per_kolom.sum()))
+    per_jaar = {int(j): schalen[:, jaar == j] @ per_kolom[jaar == j] for j in np.unique(jaar)}
+    return Planbeeld(plan, oplossing, schalen @ gewogen_per_kolom, schalen @ per_kolom, per_jaar,
+                     tekort, float(gewogen_per_kolom.sum()), float(per_kolom.sum()))
 
 
 def _deelnemers(oplossing) -> dict[tuple[str, str, str, int], float]:

@@ -57,8 +57,8 @@ def beeindig_werkers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
 
 
 def kernen() -> int:
-    return max(1, min(os.cpu_count() or 1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1))
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def beveiliging(adres: str, ca: str | None = None, cert: str | None = None, key: str | None = None):

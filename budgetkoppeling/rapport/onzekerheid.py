@@ -76,9 +76,10 @@ def gevoeligheid(analyse) -> pl.DataFrame:
         hoog=pl.col("naam").replace_strict({n: r.hoog for n, r in regels.items()}, return_dtype=pl.Float64),
         verschil_bij_laag=_schoon(pl.col("gewogen_bij_laag") - basis),
         verschil_bij_hoog=_schoon(pl.col("gewogen_bij_hoog") - basis))
-    volgorde = (frame["gewogen_bij_hoog"] - frame["gewogen_bij_laag"]).abs() + (
-        frame["tekort_bij_laag"] - frame["tekort_bij_hoog"]).abs() * 1e-12  # a cost row after every chance row
-    return (frame.with_columns(_zwaai=volgorde).sort("_zwaai", descending=True, maintain_order=True)
+    # largest swing in placements first; cost and budget rows (no swing) by their swing in shortfall
+    return (frame.with_columns(_zwaai=(pl.col("gewogen_bij_hoog") - pl.col("gewogen_bij_laag")).abs(),
+                               _tekort=(pl.col("tekort_bij_laag") - pl.col("tekort_bij_hoog")).abs())
+            .sort("_zwaai", "_tekort", descending=True, maintain_order=True)
             .select("naam", "gewogen_bij_laag", "gewogen_bij_hoog", "correlatie", "grootheid", "laag", "hoog",
                     "verschil_bij_laag", "verschil_bij_hoog", "tekort_bij_laag", "tekort_bij_hoog"))
 
