@@ -36,7 +36,7 @@ def main() -> None:
         meet("highs_kind", lambda: solve._highs(model, False))
         meet("highs_hier", lambda: solve._highs_hier(model, model.matrix("csr"), False))
         meet("clp_kind", lambda: solve._clp(model))
-        meet("clp_hier", lambda: solve._clp_hier(model, model.matrix("csc")))
+        meet("clp_hier", lambda: solve._clp_hier(model, m := model.matrix("csc"), solve.Kostenvrij.van(model, m)))
     beste = {k: min(v) for k, v in tijden.items()}
     print(f"{pad.name}: {model.aantal_kolommen} kolommen, {model.aantal_rijen} rijen, best of {herhalingen}")
     for naam, seconden in beste.items():

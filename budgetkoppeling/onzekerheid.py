@@ -205,7 +205,7 @@ class _Herhaald:
         self.start = self.herberekening.basis()
 
     def begin_blok(self) -> None:
-        self.herberekening.pas_aan(self.model)
+        self.herberekening.terug_naar_begin()
         self.herberekening.zet_basis(self.start)
 
     def los_op(self, draw: list[float], waarde, controle: bool) -> tuple[float | None, float, bool]:

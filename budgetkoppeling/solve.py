@@ -21,6 +21,7 @@ from .model import LANDELIJK, Model
 from .onderbreking import in_kind, in_kindproces
 
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7
+CLP_BASIS, CLP_ONDERGRENS = 1, 3  # Clp's status of a basic column or row, and of one at its lower bound
 OPTIMAAL, ONMOGELIJK, ONBEGRENSD, ONBEKEND = "optimaal", "onmogelijk", "onbegrensd", "onbekend"
 
 
@@ -319,6 +320,102 @@ def _houd_optimum(model: Model, uitkomst: Uitkomst, waarden: np.ndarray | None) 
     return Uitkomst(OPTIMAAL, waarden, uitkomst.duals, uitkomst.basis)  # the plan's own duals
 
 
+@dataclass
+class Kostenvrij:
+    """The LP that Clp gets: the model with its cost columns substituted out.
+
+    A ``kosten`` row says k[r,i,g,t] = sum of cost * x, so k = K z for the other columns z, and
+    every other row's terms on k become terms on z (``matrix`` = A_z + A_k K, without the kosten
+    rows); the objective becomes c_z + K^T c_k. That is the same LP on fewer columns and rows:
+    Clp solved it in 74-87% of the time (bench/README.md). A solution, its duals and its basis
+    come back in the model's columns and rows (:meth:`waarden`, :meth:`duals`, :meth:`basis_op`).
+    Only where k >= 0 follows from z >= 0 (no shortfall in a kosten row, costs >= 0); otherwise
+    :meth:`van` gives None and Clp gets the model as it is.
+    """
+
+    kolommen: np.ndarray  # the model's columns kept (every column but k)
+    rijen: np.ndarray  # the model's rows kept (every row but kosten)
+    k: slice  # the cost columns, in the model's numbering
+    kosten: slice  # the kosten rows (row j defines column k.start + j)
+    K: object  # k = K z (CSR: k columns x kept columns)
+    A_k: object  # the kept rows' terms on k (CSC: kept rows x k columns)
+    matrix: object  # the LP's matrix (CSC: kept rows x kept columns)
+
+    @classmethod
+    def van(cls, model: Model, matrix) -> Kostenvrij | None:
+        """The substitution for ``model`` (``matrix``: its CSC matrix), or None where it does not hold."""
+        import scipy.sparse
+
+        k, kosten = model.variabelen.get("k"), model.families.get("kosten")
+        if k is None or kosten is None or k.aantal == 0 or kosten.aantal != k.aantal or k.geheel:
+            return None
+        in_k = (kosten.kolom >= k.start) & (kosten.kolom < k.start + k.aantal)
+        # each row holds its own k once, with coefficient 1 (add_kosten numbers them alike)
+        if in_k.sum() != k.aantal or not np.array_equal(np.sort(kosten.rij[in_k]), np.arange(k.aantal)) or \
+                not np.array_equal(kosten.kolom[in_k] - k.start, kosten.rij[in_k]) or \
+                not np.all(kosten.coef[in_k] == 1.0) or np.any(k.onder != 0.0) or np.any(np.isfinite(k.boven)):
+            return None
+        onder, _boven = model.kolomgrenzen()
+        andere = ~in_k
+        if np.any(kosten.coef[andere] > 0.0) or np.any(onder[kosten.kolom[andere]] < 0.0):
+            return None  # k >= 0 would not follow from the other columns >= 0
+        n = model.aantal_kolommen
+        kolommen = np.concatenate([np.arange(k.start), np.arange(k.start + k.aantal, n)])
+        nummer = np.full(n, -1, np.int64)
+        nummer[kolommen] = np.arange(len(kolommen))
+        K = scipy.sparse.csr_matrix((-kosten.coef[andere], (kosten.rij[andere], nummer[kosten.kolom[andere]])),
+                                    shape=(k.aantal, len(kolommen)))
+        K.sum_duplicates()
+        rijen = np.concatenate([np.arange(kosten.start), np.arange(kosten.start + kosten.aantal, model.aantal_rijen)])
+        gehouden = matrix[rijen]
+        A_k = gehouden[:, k.start:k.start + k.aantal]
+        verkleind = (gehouden[:, kolommen] + (A_k @ K)).tocsc()
+        verkleind.sum_duplicates()
+        verkleind.sort_indices()
+        return cls(kolommen, rijen, slice(k.start, k.start + k.aantal),
+                   slice(kosten.start, kosten.start + kosten.aantal), K, A_k.tocsc(), verkleind)
+
+    def doel(self, kosten: np.ndarray) -> np.ndarray:
+        """Column costs of the model as costs of the LP: c_z + K^T c_k (the same value on every plan)."""
+        return kosten[self.kolommen] + self.K.T @ kosten[self.k]
+
+    def grenzen(self, onder: np.ndarray, boven: np.ndarray, rij_onder: np.ndarray,
+                rij_boven: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return onder[self.kolommen], boven[self.kolommen], rij_onder[self.rijen], rij_boven[self.rijen]
+
+    def waarden(self, z: np.ndarray, aantal: int) -> np.ndarray:
+        """The LP's solution in the model's columns (k = K z)."""
+        waarden = np.empty(aantal)
+        waarden[self.kolommen] = z
+        waarden[self.k] = self.K @ z
+        return waarden
+
+    def duals(self, pi: np.ndarray, aantal: int, kosten: np.ndarray) -> np.ndarray:
+        """The LP's duals in the model's rows: a kosten row's dual is the one that leaves k a reduced
+        cost of 0 (k = K z is basic): c_k - A_k^T pi. ``kosten``: the model's column costs, in the
+        sign of ``pi``."""
+        duals = np.empty(aantal)
+        duals[self.rijen] = pi
+        duals[self.kosten] = kosten[self.k] - self.A_k.T @ pi
+        return duals
+
+    def basis_op(self, kolommen: np.ndarray, rijen: np.ndarray, aantal_kolommen: int,
+                 aantal_rijen: int) -> tuple[np.ndarray, np.ndarray]:
+        """Clp's status per column and row of the LP as one of the model: k basic, kosten rows at their bound."""
+        alle_kolommen = np.full(aantal_kolommen, CLP_BASIS, np.int8)
+        alle_kolommen[self.kolommen] = kolommen
+        alle_rijen = np.full(aantal_rijen, CLP_ONDERGRENS, np.int8)
+        alle_rijen[self.rijen] = rijen
+        return alle_kolommen, alle_rijen
+
+    def basis_neer(self, kolommen: np.ndarray, rijen: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """A basis of the model as one of the LP, or None when k is not basic with its kosten rows at
+        their bounds (a basis that did not come from this LP)."""
+        if np.any(kolommen[self.k] != CLP_BASIS) or np.any(rijen[self.kosten] == CLP_BASIS):
+            return None
+        return kolommen[self.kolommen], rijen[self.rijen]
+
+
 def _clp_matrix(matrix):
     """A scipy matrix as cylp's CoinPackedMatrix (Clp copies it when it loads the problem)."""
     from cylp.cy.CyCoinPackedMatrix import CyCoinPackedMatrix
@@ -327,18 +424,23 @@ def _clp_matrix(matrix):
     return CyCoinPackedMatrix(True, coo.row.astype(np.int32), coo.col.astype(np.int32), coo.data.astype(np.float64))
 
 
-def _clp_laad(simplex, model: Model, matrix, kosten: np.ndarray | None = None, vlak: tuple | None = None) -> float:
+def _clp_laad(simplex, model: Model, matrix, kosten: np.ndarray | None = None, vlak: tuple | None = None,
+              vrij: Kostenvrij | None = None) -> float:
     """Load ``model`` (with its CSC ``matrix``) into ``simplex`` as min -doel for a maximisation, with
     the product's settings; returns the objective's sign. The second phase passes its own ``kosten``
-    (minimised) and the bounds of the optimal face (``_optimaal_vlak``)."""
+    (minimised) and the bounds of the optimal face (``_optimaal_vlak``). With ``vrij`` Clp gets the
+    LP without the cost columns (:class:`Kostenvrij`)."""
     teken = -1.0 if model.zin == "max" and kosten is None else 1.0
     oneindig = simplex.getCoinInfinity()
 
     def eindig(waarden: np.ndarray) -> np.ndarray:
         return np.clip(np.asarray(waarden, dtype=np.float64), -oneindig, oneindig)
 
-    onder, boven, rij_onder, rij_boven = vlak if vlak is not None else (*model.kolomgrenzen(), *model.rijgrenzen())
+    grenzen = vlak if vlak is not None else (*model.kolomgrenzen(), *model.rijgrenzen())
     doel = teken * model.doel if kosten is None else kosten
+    if vrij is not None:
+        matrix, grenzen, doel = vrij.matrix, vrij.grenzen(*grenzen), vrij.doel(doel)
+    onder, boven, rij_onder, rij_boven = grenzen
     simplex.loadProblem(_clp_matrix(matrix), eindig(onder), eindig(boven), np.ascontiguousarray(doel),
                         eindig(rij_onder), eindig(rij_boven))
     simplex.logLevel = 0
@@ -348,12 +450,33 @@ def _clp_laad(simplex, model: Model, matrix, kosten: np.ndarray | None = None, v
     return teken
 
 
-def _clp_uitkomst(simplex, teken: float) -> Uitkomst:
+def _clp_uitkomst(simplex, teken: float, model: Model, vrij: Kostenvrij | None = None) -> Uitkomst:
     code = simplex.getStatusCode()
     if code != 0:
         return Uitkomst({1: ONMOGELIJK, 2: ONBEGRENSD}.get(code, ONBEKEND))
-    return Uitkomst(OPTIMAAL, np.array(simplex.primalVariableSolution, dtype=np.float64),
-                    teken * np.array(simplex.dualConstraintSolution, dtype=np.float64))
+    waarden = np.array(simplex.primalVariableSolution, dtype=np.float64)
+    duals = teken * np.array(simplex.dualConstraintSolution, dtype=np.float64)
+    if vrij is not None:
+        waarden = vrij.waarden(waarden, model.aantal_kolommen)
+        duals = vrij.duals(duals, model.aantal_rijen, model.doel)
+    return Uitkomst(OPTIMAAL, waarden, duals)
+
+
+def _clp_basis(simplex, model: Model, vrij: Kostenvrij | None) -> Startbasis:
+    """Clp's current basis, in the model's columns and rows."""
+    kolommen, rijen = (np.asarray(statussen, np.int8) for statussen in simplex.getBasisStatus())
+    if vrij is not None:
+        kolommen, rijen = vrij.basis_op(kolommen, rijen, model.aantal_kolommen, model.aantal_rijen)
+    return Startbasis("cbc", kolommen, rijen)
+
+
+def _clp_zet_basis(simplex, start: Startbasis, vrij: Kostenvrij | None) -> bool:
+    """Start Clp from ``start`` (a basis of the model); False when it is not one of the loaded LP."""
+    statussen = (start.kolommen, start.rijen) if vrij is None else vrij.basis_neer(start.kolommen, start.rijen)
+    if statussen is None:
+        return False
+    simplex.setBasisStatus(*(np.asarray(s, np.int32) for s in statussen))
+    return True
 
 
 def _clp(model: Model, voorkeur: Voorkeur | None = None, start: Startbasis | None = None,
@@ -365,42 +488,42 @@ def _clp(model: Model, voorkeur: Voorkeur | None = None, start: Startbasis | Non
     if model.aantal_kolommen == 0:
         return Uitkomst(OPTIMAAL, np.zeros(0), np.zeros(model.aantal_rijen))
     matrix = model.matrix("csc")  # built in this process
-    return in_kindproces(_clp_hier, model, matrix, voorkeur, start, bewaar_basis)
+    vrij = Kostenvrij.van(model, matrix)
+    return in_kindproces(_clp_hier, model, matrix, vrij, voorkeur, start, bewaar_basis)
 
 
-def _clp_hier(model: Model, matrix, voorkeur: Voorkeur | None = None, start: Startbasis | None = None,
-              bewaar_basis: bool = False) -> Uitkomst:
+def _clp_hier(model: Model, matrix, vrij: Kostenvrij | None, voorkeur: Voorkeur | None = None,
+              start: Startbasis | None = None, bewaar_basis: bool = False) -> Uitkomst:
     from cylp.cy import CyClpSimplex
 
     simplex = CyClpSimplex()
-    teken = _clp_laad(simplex, model, matrix)
+    teken = _clp_laad(simplex, model, matrix, vrij=vrij)
     with stille_stdout():
-        if start is None:
+        if start is None or not _clp_zet_basis(simplex, start, vrij):
             simplex.initialSolve()
         else:
-            simplex.setBasisStatus(start.kolommen.astype(np.int32), start.rijen.astype(np.int32))
             simplex.dual()  # another budget or bound leaves the start dual feasible
             if simplex.getStatusCode() != 0:
                 simplex.primal()
             if simplex.getStatusCode() != 0:  # a start that fits too badly: cold
                 simplex.initialSolve()
-    uitkomst = _clp_uitkomst(simplex, teken)
+    uitkomst = _clp_uitkomst(simplex, teken, model, vrij)
     if bewaar_basis and uitkomst.status == OPTIMAAL:
-        kolommen, rijen = simplex.getBasisStatus()
-        uitkomst.basis = Startbasis("cbc", np.asarray(kolommen, np.int8), np.asarray(rijen, np.int8))
+        uitkomst.basis = _clp_basis(simplex, model, vrij)
     if voorkeur is None or uitkomst.status != OPTIMAAL:
         return uitkomst
-    return _clp_tweede_fase(model, matrix, uitkomst, voorkeur)
+    return _clp_tweede_fase(model, matrix, uitkomst, voorkeur, vrij)
 
 
-def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur) -> Uitkomst:
-    """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC): presolve made it 4x faster than
-    warm from the first basis."""
+def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
+                     vrij: Kostenvrij | None) -> Uitkomst:
+    """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC; ``vrij`` as for the first phase):
+    presolve made it 4x faster than warm from the first basis."""
     from cylp.cy import CyClpSimplex
 
     tweede = CyClpSimplex()
     vlak = _optimaal_vlak(model, matrix, uitkomst.waarden, uitkomst.duals)
-    _clp_laad(tweede, model, matrix, voorkeur.kosten, vlak=vlak)
+    _clp_laad(tweede, model, matrix, voorkeur.kosten, vlak=vlak, vrij=vrij)
     try:
         with stille_stdout():
             tweede.initialSolve()
@@ -408,7 +531,10 @@ def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeu
         return uitkomst
     if tweede.getStatusCode() != 0:
         return uitkomst
-    return _houd_optimum(model, uitkomst, np.array(tweede.primalVariableSolution, dtype=np.float64))
+    waarden = np.array(tweede.primalVariableSolution, dtype=np.float64)
+    if vrij is not None:
+        waarden = vrij.waarden(waarden, model.aantal_kolommen)
+    return _houd_optimum(model, uitkomst, waarden)
 
 
 def _cbc_via_pulp(model: Model) -> Uitkomst:
@@ -503,8 +629,16 @@ class Herberekening:
         if model.geheel:
             raise ValueError("herberekenen in place is er alleen voor het lineaire model")
         self.oplosser = "cbc" if oplosser in ("auto", "cbc") else oplosser
+        matrix = model.matrix("csc")
+        self._begin = (model, matrix, None if self.oplosser == "highs" else Kostenvrij.van(model, matrix))
+        self.terug_naar_begin()
+
+    def terug_naar_begin(self) -> None:
+        """Load the model this was made with into a new solver object, as if just made: nothing of the
+        solves before stays behind (Clp keeps work areas and factors between solves), so what
+        follows, from :meth:`zet_basis` on, does not depend on them."""
+        model, self._matrix, vrij = self._begin
         self.model = model
-        self._matrix = model.matrix("csc")
         self._doel = model.doel.copy()
         self._kolommen = model.kolomgrenzen()
         self._rijen = model.rijgrenzen()
@@ -523,7 +657,8 @@ class Herberekening:
             from cylp.cy import CyClpSimplex
 
             self._clp = CyClpSimplex()
-            self._teken = _clp_laad(self._clp, model, self._matrix)
+            self._vrij = vrij
+            self._teken = _clp_laad(self._clp, model, self._matrix, vrij=vrij)
         self.opgelost = False
         self._primaal = False
         self._alleen_kosten = False  # Clp: only the costs changed since the last load
@@ -575,13 +710,19 @@ class Herberekening:
                     h.changeCoeff(int(matrix.indices[plek]), int(kolom_van[plek]), float(matrix.data[plek]))
         elif self.opgelost and not (len(veranderd_kolom) or len(veranderd_rij) or len(veranderd_coef)):
             # only the costs: handed over in place (cylp keeps a pointer, so the array is kept here too)
-            self._clp_doel = np.ascontiguousarray(self._teken * doel, dtype=np.float64)
+            kosten = self._teken * doel
+            self._clp_doel = np.ascontiguousarray(kosten if self._vrij is None else self._vrij.doel(kosten),
+                                                  dtype=np.float64)
             self._clp.setObjectiveArray(self._clp_doel)
             self._alleen_kosten = True
         else:  # cylp's array setters only assign pointers: load anew (Clp copies) and keep the basis
             self._alleen_kosten = False
             basis = self._clp.getBasisStatus() if self.opgelost else None
-            _clp_laad(self._clp, model, matrix)
+            vrij = self._vrij if zelfde else Kostenvrij.van(model, matrix)
+            if (vrij is None) != (self._vrij is None):
+                basis = None  # another LP than the one the basis belongs to
+            self._vrij = vrij
+            _clp_laad(self._clp, model, matrix, vrij=vrij)
             if basis is not None:
                 self._clp.setBasisStatus(*basis)
         self.model, self._matrix, self._doel, self._kolommen, self._rijen = model, matrix, doel.copy(), kolommen, rijen
@@ -598,8 +739,7 @@ class Herberekening:
             basis = self._highs.getBasis()
             return Startbasis("highs", np.fromiter(map(int, basis.col_status), np.int8, self.model.aantal_kolommen),
                               np.fromiter(map(int, basis.row_status), np.int8, self.model.aantal_rijen))
-        kolommen, rijen = self._clp.getBasisStatus()
-        return Startbasis("cbc", np.asarray(kolommen, np.int8), np.asarray(rijen, np.int8))
+        return _clp_basis(self._clp, self.model, self._vrij)
 
     def zet_basis(self, start: Startbasis) -> None:
         """Start the next solve from ``start`` (of this solver and size), whatever was solved before:
@@ -608,8 +748,9 @@ class Herberekening:
             raise ValueError("de startbasis past niet bij dit model")
         if self.oplosser == "highs":
             self._highs.setBasis(_highs_basis(start))
-        else:
-            self._clp.setBasisStatus(start.kolommen.astype(np.int32), start.rijen.astype(np.int32))
+        elif not _clp_zet_basis(self._clp, start, self._vrij):
+            self.opgelost = False  # not a basis of the loaded LP: the next solve is cold
+            return
         self.opgelost = True
         self._basis_gezet = True
 
@@ -638,14 +779,15 @@ class Herberekening:
                         s.primal()
                     if s.getStatusCode() != 0:  # a basis that fits the changed model too badly: cold
                         s.initialSolve()
-            uitkomst = _clp_uitkomst(s, self._teken)
+            uitkomst = _clp_uitkomst(s, self._teken, self.model, self._vrij)
             self._basis_gezet = False
         self.opgelost = self.opgelost or uitkomst.status == OPTIMAAL
         voorkeur = None if self.model.elastisch or not tweede_fase else financieringsvoorkeur(self.model)
         if voorkeur is None or uitkomst.status != OPTIMAAL:
             return uitkomst
-        fase = _highs_tweede_fase if self.oplosser == "highs" else _clp_tweede_fase
-        return fase(self.model, self._matrix, uitkomst, voorkeur)  # the same split as a cold solve
+        if self.oplosser == "highs":  # the same split as a cold solve
+            return _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur)
+        return _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij)
 
     @property
     def iteraties(self) -> int:

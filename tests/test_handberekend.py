@@ -532,7 +532,8 @@ def test_second_phase_that_loses_objective_keeps_the_first_plan():
     from budgetkoppeling.validate import lees_en_valideer
 
     model = bouw(lees_en_valideer(budgetkoppeling.VOORBEELD))
-    eerste = solve._clp_hier(model, model.matrix("csc"))
+    matrix = model.matrix("csc")
+    eerste = solve._clp_hier(model, matrix, solve.Kostenvrij.van(model, matrix))
     slechter = solve._houd_optimum(model, eerste, eerste.waarden * 0.999)
     assert slechter is eerste
     gelijk = solve._houd_optimum(model, eerste, eerste.waarden.copy())
