@@ -81,31 +81,79 @@ def _past(regel: Onzekerheid, kolom: str, waarden: np.ndarray) -> np.ndarray:
     return waarden == filter_
 
 
-def _factoren(invoer: Invoer, grootheid: str, sleutels: dict[str, np.ndarray], draw: list[float]) -> np.ndarray:
-    """The product of the drawn factors of every ``grootheid`` row on each cell or row of ``sleutels``
-    (its key columns as arrays); a per_regio factor by the cell's region."""
-    aantal = len(next(iter(sleutels.values())))
-    product = np.ones(aantal)
-    for (regel, regio, _naam), factor in zip(kolommen(invoer), draw):
-        if regel.grootheid != grootheid or factor == 1.0:
+def _raak(invoer: Invoer, grootheid: str, sleutels: dict[str, np.ndarray]) -> list[np.ndarray | None]:
+    """Per :func:`kolommen` entry the cells or rows of ``sleutels`` (key columns as arrays) that it
+    matches; None for an entry of another quantity. A per_regio entry matches its own region only."""
+    raak = []
+    for regel, regio, _naam in kolommen(invoer):
+        if regel.grootheid != grootheid:
+            raak.append(None)
             continue
-        raak = np.ones(aantal, dtype=bool)
+        masker = np.ones(len(next(iter(sleutels.values()))), dtype=bool)
         for kolom, waarden in sleutels.items():
-            raak &= _past(regel, kolom, waarden)
+            masker &= _past(regel, kolom, waarden)
         if regio is not None:
-            regios = sleutels["regio"]
-            raak &= regios == ("" if regio == LANDELIJK else regio)
-        product[raak] *= factor
+            masker &= sleutels["regio"] == ("" if regio == LANDELIJK else regio)
+        raak.append(masker)
+    return raak
+
+
+def _product(raak: list[np.ndarray | None], draw: list[float], aantal: int) -> np.ndarray:
+    """The product of the drawn factors on each cell or row (1 where no entry matches)."""
+    product = np.ones(aantal)
+    for masker, factor in zip(raak, draw):
+        if masker is not None and factor != 1.0:
+            product[masker] *= factor
     return product
+
+
+@dataclass
+class _Doelwit:
+    """What a draw changes in a model, found once per model (a draw only multiplies): the x cells'
+    chances, the x terms of ``kosten`` and the budget rows, each with the entries that match them."""
+
+    kans: np.ndarray
+    raak_kans: list
+    term_x: np.ndarray | None = None
+    raak_kosten: list | None = None
+    raak_budget: list | None = None
+    bedrag: np.ndarray | None = None
+    raak_overheveling: list | None = None
+
+
+def _doelwit(model) -> _Doelwit:
+    doelwit = model.__dict__.get("_doelwit")  # a draw's copy of the model shares it
+    if doelwit is not None:
+        return doelwit
+    invoer, cellen = model.invoer, model.cellen_x
+    doelwit = _Doelwit(cellen["kans"].to_numpy(), _raak(invoer, "plaatsingskans",
+                                                       {k: cellen[k].to_numpy() for k in ("regio", "instrument",
+                                                                                          "doelgroep")}))
+    x, kosten = model.variabelen["x"], model.families.get("kosten")
+    if kosten is not None:
+        doelwit.term_x = (kosten.kolom >= x.start) & (kosten.kolom < x.start + x.aantal)
+        doelwit.raak_kosten = _raak(invoer, "kosten", {k: kosten.sleutels[k].to_numpy()[kosten.rij]
+                                                       for k in ("regio", "instrument", "jaar")})
+    budget = model.families.get("budget")
+    if budget is not None:
+        fonds, regio, jaar = (budget.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
+        doelwit.raak_budget = _raak(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar})
+        doelwit.bedrag = np.array([invoer.budget.get((f, r or None, int(t)), 0.0)
+                                   for f, r, t in zip(fonds, regio, jaar)])
+    overheveling = model.families.get("overheveling")
+    if overheveling is not None:
+        doelwit.raak_overheveling = _raak(invoer, "budget", {k: overheveling.sleutels[k].to_numpy()
+                                                             for k in ("fonds", "regio", "jaar")})
+    model.__dict__["_doelwit"] = doelwit
+    return doelwit
 
 
 def kansschaal(model, draw: list[float]) -> np.ndarray:
     """The factor on each x column's chance under ``draw`` (1 where no row matches): the product of the
     drawn factors, with the chance capped at 1 after multiplying."""
-    cellen = model.cellen_x
-    kans = cellen["kans"].to_numpy()
-    factor = _factoren(model.invoer, "plaatsingskans",
-                       {k: cellen[k].to_numpy() for k in ("regio", "instrument", "doelgroep")}, draw)
+    doelwit = _doelwit(model)
+    kans = doelwit.kans
+    factor = _product(doelwit.raak_kans, draw, len(kans))
     return np.where(kans > 0, np.minimum(1.0, kans * factor) / np.where(kans > 0, kans, 1.0), 1.0)
 
 
@@ -114,11 +162,12 @@ def bij_trekking(model, draw: list[float]):
     same shape, so that :class:`~budgetkoppeling.solve.Herberekening` re-solves it in place.
 
     A chance is capped at 1 after multiplying. Costs scale the ``kosten`` terms by their payment year;
-    a budget scales its ``budget`` bound (commitments stay) and its ``overheveling`` cap."""
+    a budget scales its ``budget`` bound (commitments stay) and its ``overheveling`` cap. A family
+    that the draw leaves alone stays the same object (the solver then keeps its matrix)."""
     import copy
     import dataclasses
 
-    invoer = model.invoer
+    doelwit = _doelwit(model)
     nieuw = copy.copy(model)
     nieuw.families = dict(model.families)
     x = model.variabelen["x"]
@@ -127,25 +176,20 @@ def bij_trekking(model, draw: list[float]):
     nieuw.doel[x.kolommen] = model.doel[x.kolommen] * schaal
     nieuw.plaatsingsdoel = model.plaatsingsdoel.copy()
     nieuw.plaatsingsdoel[x.kolommen] = model.plaatsingsdoel[x.kolommen] * schaal
-    kosten = model.families["kosten"]
-    sleutels = kosten.sleutels
-    term_x = (kosten.kolom >= x.start) & (kosten.kolom < x.start + x.aantal)
-    factor = _factoren(invoer, "kosten", {k: sleutels[k].to_numpy()[kosten.rij] for k in ("regio", "instrument",
-                                                                                      "jaar")}, draw)
-    if (factor != 1.0).any():  # otherwise the same family object: the solver keeps its matrix
-        nieuw.families["kosten"] = dataclasses.replace(kosten, coef=np.where(term_x, kosten.coef * factor,
-                                                                             kosten.coef))
+    kosten = model.families.get("kosten")
+    if kosten is not None:
+        factor = _product(doelwit.raak_kosten, draw, len(kosten.rij))
+        if (factor != 1.0).any():
+            nieuw.families["kosten"] = dataclasses.replace(
+                kosten, coef=np.where(doelwit.term_x, kosten.coef * factor, kosten.coef))
     budget = model.families.get("budget")
     if budget is not None:
-        fonds, regio, jaar = (budget.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
-        factor = _factoren(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar}, draw)
-        bedrag = np.array([invoer.budget.get((f, r or None, int(t)), 0.0) for f, r, t in zip(fonds, regio, jaar)])
+        factor = _product(doelwit.raak_budget, draw, budget.aantal)
         if (factor != 1.0).any():
-            nieuw.families["budget"] = dataclasses.replace(budget, boven=budget.boven + (factor - 1.0) * bedrag)
+            nieuw.families["budget"] = dataclasses.replace(budget, boven=budget.boven + (factor - 1.0) * doelwit.bedrag)
     overheveling = model.families.get("overheveling")
     if overheveling is not None:
-        fonds, regio, jaar = (overheveling.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
-        factor = _factoren(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar}, draw)
+        factor = _product(doelwit.raak_overheveling, draw, overheveling.aantal)
         if (factor != 1.0).any():
             nieuw.families["overheveling"] = dataclasses.replace(overheveling, boven=overheveling.boven * factor)
     return nieuw
@@ -199,7 +243,10 @@ class _Herhaald:
         from .solve import OPTIMAAL, Herberekening
 
         self.model, self.oplosser = model, oplosser
-        self.herberekening = Herberekening(model, oplosser)
+        # a shortfall LP's costs change per draw: Clp gets it as it is (Kostenvrij would be made anew
+        # every draw, 6 ms, and saved nothing on it: bench/README.md)
+        self.tekort = model.vast is not None
+        self.herberekening = Herberekening(model, oplosser, zonder_kosten=not self.tekort)
         if self.herberekening.los_op(tweede_fase=False).status != OPTIMAAL:
             raise BudgetkoppelingFout("Het model bij de ingevoerde waarden heeft geen oplossing.")
         self.start = self.herberekening.basis()
@@ -219,7 +266,7 @@ class _Herhaald:
         warm = waarde(model, uitkomst.waarden) if uitkomst.status == OPTIMAAL else None
         if not controle:
             return warm, 0.0, False
-        koud_uitkomst = Herberekening(model, self.oplosser).los_op(tweede_fase=False)
+        koud_uitkomst = Herberekening(model, self.oplosser, zonder_kosten=not self.tekort).los_op(tweede_fase=False)
         koud = waarde(model, koud_uitkomst.waarden) if koud_uitkomst.status == OPTIMAAL else None
         if warm is None or koud is None:
             return koud, 0.0 if warm is None and koud is None else np.inf, warm is not None or koud is not None
@@ -414,12 +461,25 @@ def _rij_op(invoer: Invoer, regel: Onzekerheid, factor: float) -> list[float]:
     return [factor if r is regel else 1.0 for r, _regio, _naam in kolommen(invoer)]
 
 
+def _rangen(waarden: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, ties at their mean rank (as Spearman's correlation takes them)."""
+    volgorde = np.argsort(waarden, kind="stable")
+    gesorteerd = waarden[volgorde]
+    nieuw = np.concatenate([[True], gesorteerd[1:] != gesorteerd[:-1]])
+    groep = np.cumsum(nieuw) - 1
+    grenzen = np.concatenate([np.flatnonzero(nieuw), [len(waarden)]])
+    gemiddeld = (grenzen[:-1] + grenzen[1:] + 1) / 2.0  # the mean of ranks start+1 .. end
+    rangen = np.empty(len(waarden))
+    rangen[volgorde] = gemiddeld[groep]
+    return rangen
+
+
 def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Spearman's rank correlation (the Pearson correlation of the ranks); None when undefined.
+    Written out: importing scipy.stats for it took longer than all of Gevoeligheid's solves."""
     if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
         return None
-    from scipy.stats import spearmanr
-
-    return float(spearmanr(a, b).statistic)
+    return float(np.corrcoef(_rangen(np.asarray(a, float)), _rangen(np.asarray(b, float)))[0, 1])
 
 
 def _gevoeligheid(invoer: Invoer, model, basis_x: np.ndarray, tekortlp: _Herhaald, trekkingen_: pl.DataFrame,

@@ -625,12 +625,15 @@ class Herberekening:
     basis. A model of another shape raises ``ValueError``: build and load it anew.
     """
 
-    def __init__(self, model: Model, oplosser: str = "auto"):
+    def __init__(self, model: Model, oplosser: str = "auto", zonder_kosten: bool = True):
+        """``zonder_kosten=False``: Clp gets the model as it is, not :class:`Kostenvrij` (whose
+        substitution is made anew whenever a coefficient changes)."""
         if model.geheel:
             raise ValueError("herberekenen in place is er alleen voor het lineaire model")
         self.oplosser = "cbc" if oplosser in ("auto", "cbc") else oplosser
+        self._zonder_kosten = zonder_kosten and self.oplosser != "highs"
         matrix = model.matrix("csc")
-        self._begin = (model, matrix, None if self.oplosser == "highs" else Kostenvrij.van(model, matrix))
+        self._begin = (model, matrix, Kostenvrij.van(model, matrix) if self._zonder_kosten else None)
         self.terug_naar_begin()
 
     def terug_naar_begin(self) -> None:
@@ -718,7 +721,7 @@ class Herberekening:
         else:  # cylp's array setters only assign pointers: load anew (Clp copies) and keep the basis
             self._alleen_kosten = False
             basis = self._clp.getBasisStatus() if self.opgelost else None
-            vrij = self._vrij if zelfde else Kostenvrij.van(model, matrix)
+            vrij = self._vrij if zelfde or not self._zonder_kosten else Kostenvrij.van(model, matrix)
             if (vrij is None) != (self._vrij is None):
                 basis = None  # another LP than the one the basis belongs to
             self._vrij = vrij

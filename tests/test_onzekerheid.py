@@ -434,3 +434,16 @@ def test_chunks_hold_every_draw_once_nearest_first_and_do_not_depend_on_the_mach
     volgorde = [n - 1 for deel in delen for n in deel]
     stap = np.linalg.norm(np.diff(punten[volgorde], axis=0), axis=1).mean()
     assert stap < np.linalg.norm(np.diff(punten, axis=0), axis=1).mean()  # closer than in number order
+
+
+def test_spearman_with_ties_equals_scipys():
+    from scipy.stats import spearmanr
+
+    from budgetkoppeling.onzekerheid import _spearman
+
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        a = rng.integers(0, 5, 40).astype(float)  # many ties
+        b = a + rng.normal(0, 2, 40)
+        assert _spearman(a, b) == pytest.approx(spearmanr(a, b).statistic, abs=1e-12)
+    assert _spearman(np.ones(10), np.arange(10.0)) is None
