@@ -105,6 +105,8 @@ def meet(naam: str, invoer: Path, map_: Path, oplosser: str, ipm: bool = True) -
     oplossers["CBC/Clp"] = {"seconden": float(eigen_tijd.group(1)) if eigen_tijd else seconden, "piek_mb": piek,
                             "doel": doel, "proces_seconden": seconden}
     resultaat["oplossers"] = oplossers
+    _, _, tekst = draai([py, str(MAP / "vloer.py"), str(invoer), str(plan), "--json"])
+    resultaat["vloer"] = json.loads(tekst.strip().splitlines()[-1])
     return resultaat
 
 
@@ -154,6 +156,24 @@ def overdrachtstabel(resultaten: list[dict]) -> str:
     return "\n".join(regels)
 
 
+def vloertabel(resultaten: list[dict]) -> str:
+    """Each stage of ours against its floor (``bench/vloer.py``): the same work with nothing of ours around it."""
+    regels = ["| grootte | opstart: python / met bibliotheken (s) | lezen en controleren: ons / calamine (s) "
+              "| opbouwen: ons / ruw (s) | oplossen: ons / Clp op ons LP (s) | werkboek: ons / kale xlsxwriter (s) "
+              "| cellen | ons totaal / som vloeren |", "|---|---|---|---|---|---|---|---|"]
+    for r in resultaten:
+        v, fasen = r["vloer"], {f["fase"]: f["seconden"] for f in r["ons"]["fasen"]}
+        vloeren = v["bibliotheken"] + v["lezen"] + r["ruw"]["opbouwen"] + v["clp"] + v["werkboek"]
+        regels.append(
+            f"| {r['grootte']} | {v['python']:.2f} / {v['bibliotheken']:.2f} "
+            f"| {fasen['Invoer lezen en controleren']:.2f} / {v['lezen']:.2f} "
+            f"| {fasen['Model opbouwen']:.2f} / {r['ruw']['opbouwen']:.2f} "
+            f"| {fasen['Model oplossen']:.2f} / {v['clp']:.2f} "
+            f"| {fasen['Werkboek schrijven']:.2f} / {v['werkboek']:.2f} | {v['cellen']:,} "
+            f"| {r['ons']['seconden'] / vloeren:.2f} |")
+    return "\n".join(regels)
+
+
 def controleer_doelen(resultaten: list[dict]) -> list[str]:
     fouten = []
     for r in resultaten:
@@ -190,7 +210,8 @@ def main() -> int:
             resultaten.append(meet(grootte.split(" ")[0] + ("r" if "regels" in grootte else ""), invoer, map_,
                                    args.oplosser, ipm=not args.zonder_ipm))
             resultaten[-1]["grootte"] = grootte
-    uitvoer = "\n\n".join([tabel(resultaten), fasentabel(resultaten), overdrachtstabel(resultaten)])
+    uitvoer = "\n\n".join([tabel(resultaten), fasentabel(resultaten), overdrachtstabel(resultaten),
+                            vloertabel(resultaten)])
     fouten = controleer_doelen(resultaten)
     uitvoer += "\n\nDoelwaarden gelijk (1e-6 relatief): " + ("ja" if not fouten else "NEE: " + "; ".join(fouten))
     print(uitvoer)
