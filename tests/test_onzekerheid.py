@@ -447,3 +447,63 @@ def test_spearman_with_ties_equals_scipys():
         b = a + rng.normal(0, 2, 40)
         assert _spearman(a, b) == pytest.approx(spearmanr(a, b).statistic, abs=1e-12)
     assert _spearman(np.ones(10), np.arange(10.0)) is None
+
+
+# ----------------------------------------------------------------------------- random workbooks
+
+def _met_onzekerheid(bladen: dict, rijen: list[dict]) -> dict:
+    leeg = {"fonds": None, "regio": None, "instrument": None, "doelgroep": None, "jaar": None, "verdeling": None,
+            "samenhang": None}
+    return {**bladen, "Onzekerheid": [{**leeg, **rij} for rij in rijen]}
+
+
+def test_on_random_workbooks_the_optimum_beats_both_plans_and_the_robust_plan_is_a_valid_plan():
+    """SPEC §8 on random workbooks (the generator of test_eigenschappen) with only chances uncertain:
+    on every draw the draw's optimum is at least both plans (1e-6) and neither plan is short; the robust
+    plan's CVaR is at least the base plan's; and the robust plan, written as a plan workbook, passes the
+    independent checker at the input values, with the same allocation as the sheet Allocatie_robuust."""
+    import dataclasses
+    import tempfile
+    from pathlib import Path
+
+    import polars as pl
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from budgetkoppeling.io import schrijf_invoer
+    from budgetkoppeling.onzekerheid import analyseer
+    from budgetkoppeling.rapport import Plan, schrijf_plan
+
+    from .checker import controleer
+    from .test_eigenschappen import werkboeken
+
+    @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(bladen=werkboeken(), data=st.data())
+    def eigenschap(bladen, data):
+        instrumenten = sorted({r["instrument"] for r in bladen["Effecten"]})
+        rijen = [{"naam": f"kans {n}", "grootheid": "plaatsingskans",
+                  "instrument": data.draw(st.sampled_from([None, *instrumenten])),
+                  "laag": data.draw(st.sampled_from([0.5, 0.8, 1.0])), "hoog": data.draw(st.sampled_from([1.0, 1.3])),
+                  "samenhang": data.draw(st.sampled_from([None, "per_regio"]))}
+                 for n in range(data.draw(st.integers(1, 2)))]
+        with tempfile.TemporaryDirectory() as tijdelijk:
+            map_ = Path(tijdelijk)
+            invoer = map_ / "invoer.xlsx"
+            schrijf_invoer(invoer, _met_onzekerheid(bladen, rijen))
+            analyse = analyseer(invoer, map_ / "onzekerheid.xlsx", trekkingen_=20, werkers=1)
+            geldig = ~np.isnan(analyse.optimum)
+            assert geldig.all()  # the base plan fits every draw of the chances, so every draw has a plan
+            assert np.all(analyse.optimum >= analyse.basis.gewogen - 1e-6 * np.maximum(1, analyse.optimum))
+            assert np.all(analyse.optimum >= analyse.robuust.gewogen - 1e-6 * np.maximum(1, analyse.optimum))
+            assert np.all(analyse.basis.tekort == 0) and np.all(analyse.robuust.tekort == 0)
+            assert analyse.cvar(analyse.robuust.gewogen) >= analyse.cvar(analyse.basis.gewogen) - 1e-6
+            # the robust LP's own objective is the CVaR; as a plan its gewogen_plaatsingen are those at the input
+            plan = Plan(dataclasses.replace(analyse.robuust.oplossing, doelwaarde=analyse.robuust.gewogen_bij_invoer),
+                        invoer)
+            schrijf_plan(plan, map_ / "robuust.xlsx", invoerpad=invoer)
+            assert controleer(invoer, map_ / "robuust.xlsx") == []
+            geschreven = pl.read_excel(map_ / "onzekerheid.xlsx", sheet_name="Allocatie_robuust")
+            eigen = pl.read_excel(map_ / "robuust.xlsx", sheet_name="Allocatie")
+            assert geschreven.select(eigen.columns).equals(eigen)
+
+    eigenschap()

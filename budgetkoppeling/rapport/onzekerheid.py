@@ -101,9 +101,16 @@ def toelichting(analyse) -> list[str]:
         f"In {procent(band)} van de {analyse.aantal} trekkingen levert het plan tussen "
         f"{getal(round(np.percentile(basis.plaatsingen, 5)))} en {getal(round(np.percentile(basis.plaatsingen, 95)))} "
         f"plaatsingen op (bij de ingevoerde waarden {getal(round(basis.plaatsingen_bij_invoer))})."]
-    gemiddeld = robuust.gewogen.mean() / basis.gewogen.mean() - 1
-    slechtst = analyse.cvar(robuust.gewogen) / analyse.cvar(basis.gewogen) - 1
-    if abs(gemiddeld) < 5e-4 and abs(slechtst) < 5e-4:
+    def verschil(robuust_: float, basis_: float) -> float:
+        """The robust plan's relative difference; 0 when the base plan places nobody (nor does the robust one)."""
+        return robuust_ / basis_ - 1 if abs(basis_) > 1e-9 else 0.0
+
+    gemiddeld = verschil(robuust.gewogen.mean(), basis.gewogen.mean())
+    slechtst = verschil(analyse.cvar(robuust.gewogen), analyse.cvar(basis.gewogen))
+    if abs(basis.gewogen.mean()) <= 1e-9:
+        zinnen.append("Het plan levert bij deze invoer geen plaatsingen op, in geen enkele trekking; er valt "
+                      "niets te spreiden.")
+    elif abs(gemiddeld) < 5e-4 and abs(slechtst) < 5e-4:
         zinnen.append("Het robuuste plan levert hier hetzelfde op als het basisplan: spreiden over zekerdere "
                       "instrumenten wint in de slechtste trekkingen niets.")
     else:
@@ -165,7 +172,8 @@ def _schrijf(analyse, pad: Path, invoerpad: Path, datum: datetime.date | None) -
         "align": {"vertical": "top"}, "border": {"color": BASIS_KLEUR}, "object_position": 3})
     grafiek_rij = onder + 3 + (30 + 34 * len(zinnen)) // 20
     jaren = per_jaar(analyse)
-    blad.insert_chart(grafiek_rij, 0, _waaier(werkboek, jaren))
+    if jaren.height:  # a plan that places nobody has no years to chart
+        blad.insert_chart(grafiek_rij, 0, _waaier(werkboek, jaren))
     pagina(blad, f"{titel} - Samenvatting", scenario, dag)
 
     plaats(werkboek, "Per_jaar", jaren, {b: PLAATSINGEN for b in BANDEN}, titel, scenario)
