@@ -744,11 +744,14 @@ class Herberekening:
                               np.fromiter(map(int, basis.row_status), np.int8, self.model.aantal_rijen))
         return _clp_basis(self._clp, self.model, self._vrij)
 
-    def zet_basis(self, start: Startbasis) -> None:
+    def zet_basis(self, start: Startbasis, duaal: bool = False) -> None:
         """Start the next solve from ``start`` (of this solver and size), whatever was solved before:
-        a chunk of draws then does not depend on the chunks before it."""
+        a chunk of draws then does not depend on the chunks before it. ``duaal``: ``start`` is optimal
+        for an LP with the same costs (other bounds or coefficients), so Clp's dual simplex takes it on."""
         if not start.past(self.model, self.oplosser):
             raise ValueError("de startbasis past niet bij dit model")
+        if duaal:
+            self._primaal = False
         if self.oplosser == "highs":
             self._highs.setBasis(_highs_basis(start))
         elif not _clp_zet_basis(self._clp, start, self._vrij):

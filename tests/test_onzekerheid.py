@@ -195,7 +195,7 @@ def test_without_uncertainty_every_band_is_the_base_plan_and_the_robust_plan_equ
         waarden = [rij[b] for b in ("gemiddelde", "p5", "p10", "p50", "p90", "p95") if rij[b] is not None]
         verwacht = {"plaatsingen": basis.plaatsingen_bij_invoer, "gewogen_plaatsingen": basis.gewogen_bij_invoer,
                     "gewogen_slechtste": basis.gewogen_bij_invoer, "tekort": 0.0, "kans_betaalbaar": 1.0,
-                    "waarde_betere_kennis": 0.0}[rij["kpi"]]
+                    "waarde_betere_kennis": 0.0, "waarde_betere_kennis_effecten": 0.0}[rij["kpi"]]
         if rij["plan"] == "robuust" and rij["kpi"] in ("plaatsingen",):
             verwacht = analyse.robuust.plaatsingen_bij_invoer
         assert waarden == pytest.approx([verwacht] * len(waarden), rel=1e-9, abs=1e-6), rij
@@ -223,6 +223,9 @@ def test_the_robust_plan_is_the_best_cvar_found_by_brute_force(werkboek):
     optimum = 100 * np.maximum(0.5, 0.6 * f)
     assert analyse.optimum == pytest.approx(optimum, rel=1e-9)
     assert analyse.waarde_betere_kennis == pytest.approx(np.mean(optimum - 60 * f), rel=1e-9)
+    # only chances drawn: knowing every drawn value is knowing the chances
+    assert analyse.optimum_effecten == pytest.approx(optimum, rel=1e-9)
+    assert analyse.waarde_betere_kennis_effecten == pytest.approx(analyse.waarde_betere_kennis, rel=1e-12)
 
 
 def test_the_shortfall_is_the_plan_at_drawn_costs_and_budgets(werkboek):
@@ -239,7 +242,23 @@ def test_the_shortfall_is_the_plan_at_drawn_costs_and_budgets(werkboek):
     assert analyse.basis.tekort == pytest.approx(verwacht, rel=1e-9, abs=1e-6)
     assert np.mean(analyse.basis.tekort < 0.5) == np.mean(c <= b)
     assert np.all(~np.isnan(analyse.optimum))
-    assert analyse.optimum == pytest.approx(analyse.basis.gewogen, rel=1e-12)  # chances certain: nothing to learn
+    # the optimum with every parameter as drawn (SPEC §8) pays the drawn costs from the drawn budget: it
+    # places min(100, 100 b / c) in J, 60 min(1, b / c) weighted; the base plan counts its 60 regardless
+    assert analyse.optimum == pytest.approx(60 * np.minimum(1.0, b / c), rel=1e-9)
+    assert analyse.waarde_betere_kennis == pytest.approx(np.mean(60 * np.minimum(1.0, b / c) - 60), rel=1e-9)
+    assert analyse.waarde_betere_kennis < 0  # it loses exactly in the draws the base plan cannot pay
+    assert np.flatnonzero(analyse.winst < -1e-9).tolist() == np.flatnonzero(c > b).tolist()
+    # the chances are certain: knowing them is worth nothing
+    assert analyse.optimum_effecten == pytest.approx(analyse.basis.gewogen, rel=1e-12)
+    assert analyse.waarde_betere_kennis_effecten == pytest.approx(0.0, abs=1e-9)
+    from budgetkoppeling.rapport.onzekerheid import toelichting
+    from budgetkoppeling.tekst import getal
+
+    tekst = " ".join(toelichting(analyse))
+    assert "Betere kennis over de plaatsingskansen is gemiddeld 0 gewogen plaatsingen waard" in tekst
+    assert (f"gemiddeld {getal(abs(round(analyse.waarde_betere_kennis)))} gewogen plaatsingen minder dan het "
+            f"basisplan (waarde_betere_kennis); in {int(np.sum(c > b))} trekkingen haalt het minder: daar is het "
+            "basisplan bij de getrokken kosten en budgetten niet binnen de budgetten en regels te betalen") in tekst
 
 
 def _controleer_werkboek(pad, analyse):
@@ -247,12 +266,15 @@ def _controleer_werkboek(pad, analyse):
 
     samen = pl.read_excel(pad, sheet_name="Samenvatting")
     assert samen.columns == ["kpi", "plan", "gemiddelde", "p5", "p10", "p50", "p90", "p95", "eenheid"]
-    assert {"plaatsingen", "gewogen_plaatsingen", "tekort", "kans_betaalbaar", "waarde_betere_kennis"} <= set(
+    assert {"plaatsingen", "gewogen_plaatsingen", "tekort", "kans_betaalbaar", "waarde_betere_kennis",
+            "waarde_betere_kennis_effecten"} <= set(
         samen["kpi"])
     trek = pl.read_excel(pad, sheet_name="Trekkingen")
     assert trek.height == analyse.aantal
-    assert trek.columns[-5:] == ["gewogen_basis", "gewogen_robuust", "gewogen_optimum", "tekort_basis",
-                                 "tekort_robuust"]
+    assert trek.columns[-6:] == ["gewogen_basis", "gewogen_robuust", "gewogen_optimum", "tekort_basis",
+                                 "tekort_robuust", "gewogen_optimum_effecten"]
+    assert trek["gewogen_optimum"].to_numpy() == pytest.approx(analyse.optimum, rel=1e-15)
+    assert trek["gewogen_optimum_effecten"].to_numpy() == pytest.approx(analyse.optimum_effecten, rel=1e-15)
     assert pl.read_excel(pad, sheet_name="Gevoeligheid").columns[:4] == ["naam", "gewogen_bij_laag",
                                                                          "gewogen_bij_hoog", "correlatie"]
     info = dict(pl.read_excel(pad, sheet_name="Info").iter_rows())
@@ -491,6 +513,7 @@ def test_on_random_workbooks_the_optimum_beats_both_plans_and_the_robust_plan_is
             invoer = map_ / "invoer.xlsx"
             schrijf_invoer(invoer, _met_onzekerheid(bladen, rijen))
             analyse = analyseer(invoer, map_ / "onzekerheid.xlsx", trekkingen_=20, werkers=1)
+            assert np.array_equal(analyse.optimum, analyse.optimum_effecten)  # only chances drawn: one LP
             geldig = ~np.isnan(analyse.optimum)
             assert geldig.all()  # the base plan fits every draw of the chances, so every draw has a plan
             assert np.all(analyse.optimum >= analyse.basis.gewogen - 1e-6 * np.maximum(1, analyse.optimum))
@@ -507,3 +530,42 @@ def test_on_random_workbooks_the_optimum_beats_both_plans_and_the_robust_plan_is
             assert geschreven.select(eigen.columns).equals(eigen)
 
     eigenschap()
+
+
+# ----------------------------------------------------------------------------- the national example
+
+
+def test_on_the_national_example_the_optima_bound_both_plans_and_the_robust_plan_is_valid(tmp_path):
+    """The bundled example with its own Onzekerheid sheet (effects, the ESF+ tranche, wage-driven costs),
+    20 draws: the optimum for the drawn chances is at least both plans on every draw; SPEC §8's optimum
+    with every parameter as drawn falls below the base plan only where the base plan cannot be paid;
+    the robust plan's CVaR is at least the base plan's; the robust plan passes the independent checker;
+    and the workbook holds what SPEC §6 names."""
+    import dataclasses
+
+    import polars as pl
+
+    from budgetkoppeling.onzekerheid import analyseer
+    from budgetkoppeling.rapport import Plan, schrijf_plan
+
+    from .checker import controleer
+
+    invoer = budgetkoppeling.VOORBEELD
+    analyse = analyseer(invoer, tmp_path / "onzekerheid.xlsx", trekkingen_=20, werkers=1)
+    effecten, alles = analyse.optimum_effecten, analyse.optimum
+    assert not np.isnan(effecten).any() and not np.isnan(alles).any()
+    for plan in (analyse.basis, analyse.robuust):
+        assert np.all(effecten >= plan.gewogen - 1e-6 * effecten)
+    onder = alles < analyse.basis.gewogen - 1e-6 * alles
+    assert onder.any()  # wages above the indexation: the base plan overspends the Participatiebudget
+    assert np.all(analyse.basis.tekort[onder] > 0.5)
+    assert analyse.waarde_betere_kennis_effecten > 0
+    assert analyse.cvar(analyse.robuust.gewogen) >= analyse.cvar(analyse.basis.gewogen) - 1e-6
+    _controleer_werkboek(tmp_path / "onzekerheid.xlsx", analyse)
+    robuust = Plan(dataclasses.replace(analyse.robuust.oplossing, doelwaarde=analyse.robuust.gewogen_bij_invoer),
+                   invoer)
+    schrijf_plan(robuust, tmp_path / "robuust.xlsx", invoerpad=invoer)
+    assert controleer(invoer, tmp_path / "robuust.xlsx") == []
+    geschreven = pl.read_excel(tmp_path / "onzekerheid.xlsx", sheet_name="Allocatie_robuust")
+    eigen = pl.read_excel(tmp_path / "robuust.xlsx", sheet_name="Allocatie")
+    assert geschreven.select(eigen.columns).equals(eigen)

@@ -22,7 +22,9 @@ from .plan import allocatie
 
 BANDEN = ["gemiddelde", "p5", "p10", "p50", "p90", "p95"]
 SAMENVATTING_KOLOMMEN = ["kpi", "plan", *BANDEN, "eenheid"]
-TREKKING_UITKOMSTEN = ["gewogen_basis", "gewogen_robuust", "gewogen_optimum", "tekort_basis", "tekort_robuust"]
+TREKKING_UITKOMSTEN = ["gewogen_basis", "gewogen_robuust", "gewogen_optimum", "tekort_basis", "tekort_robuust",
+                       "gewogen_optimum_effecten"]
+PLAATSINGEN_KOLOMMEN = ["gewogen_basis", "gewogen_robuust", "gewogen_optimum", "gewogen_optimum_effecten"]
 
 
 def _banden(waarden: np.ndarray) -> list[float | None]:
@@ -47,7 +49,9 @@ def samenvatting(analyse) -> pl.DataFrame:
              "deel van de trekkingen zonder tekort"],
         ]
     rijen.append(["waarde_betere_kennis", "basis", *_banden(analyse.winst),
-                  "gewogen plaatsingen (optimum per trekking min het basisplan)"])
+                  "gewogen plaatsingen (optimum per trekking min basisplan)"])
+    rijen.append(["waarde_betere_kennis_effecten", "basis", *_banden(analyse.winst_effecten),
+                  "gewogen plaatsingen (idem, alleen de kansen getrokken)"])
     schema = {"kpi": pl.String, "plan": pl.String, **{b: pl.Float64 for b in BANDEN}, "eenheid": pl.String}
     return pl.DataFrame(rijen, schema=schema, orient="row")
 
@@ -85,11 +89,35 @@ def gevoeligheid(analyse) -> pl.DataFrame:
 
 
 def trekkingen(analyse) -> pl.DataFrame:
-    """One row per draw: its factors, both plans' weighted placements, the optimum, both shortfalls."""
+    """One row per draw: its factors, both plans' weighted placements, the optimum (every parameter as
+    drawn), both shortfalls, and the optimum for the drawn chances alone."""
     return analyse.trekkingen.with_columns(
         gewogen_basis=pl.Series(analyse.basis.gewogen), gewogen_robuust=pl.Series(analyse.robuust.gewogen),
         gewogen_optimum=pl.Series(analyse.optimum).fill_nan(None), tekort_basis=pl.Series(analyse.basis.tekort),
-        tekort_robuust=pl.Series(analyse.robuust.tekort))
+        tekort_robuust=pl.Series(analyse.robuust.tekort),
+        gewogen_optimum_effecten=pl.Series(analyse.optimum_effecten).fill_nan(None))
+
+
+def _betere_kennis(analyse) -> list[str]:
+    """The value of better evidence: about the chances alone and, where costs or budgets are drawn
+    too, about every drawn value (SPEC §8), with why the latter may be the smaller."""
+    zinnen = []
+    if len(analyse.winst_effecten):
+        zinnen.append(f"Betere kennis over de plaatsingskansen is gemiddeld "
+                      f"{getal(round(analyse.waarde_betere_kennis_effecten))} gewogen plaatsingen waard: zo "
+                      "veel meer haalt het beste plan bij de werkelijke kansen dan het basisplan.")
+    if analyse.alleen_kansen or not len(analyse.winst):
+        return zinnen
+    waarde = analyse.waarde_betere_kennis
+    zin = (f"Wie ook de kosten en budgetten vooraf kende, haalt met het beste plan gemiddeld "
+           f"{getal(abs(round(waarde)))} gewogen plaatsingen {'minder' if waarde < 0 else 'meer'} dan het "
+           "basisplan (waarde_betere_kennis)")
+    negatief = int(np.sum(analyse.winst < -1e-6))
+    if negatief:
+        zin += (f"; in {getal(negatief)} trekkingen haalt het minder: daar is het basisplan bij de getrokken "
+                "kosten en budgetten niet binnen de budgetten en regels te betalen, maar telt het zijn plaatsingen "
+                "toch (zie tekort)")
+    return [*zinnen, zin + "."]
 
 
 def toelichting(analyse) -> list[str]:
@@ -124,11 +152,7 @@ def toelichting(analyse) -> list[str]:
                       f"p95 {euro(np.percentile(basis.tekort, 95))}).")
     else:
         zinnen.append("Met de getrokken kosten en budgetten is het basisplan in elke trekking te betalen.")
-    if len(analyse.winst):
-        waarde = getal(round(analyse.waarde_betere_kennis))
-        zinnen.append(f"Betere kennis over de plaatsingskansen is gemiddeld {waarde} gewogen "
-                      "plaatsingen waard: zo veel meer haalt het beste plan bij de werkelijke kansen dan "
-                      "het basisplan.")
+    zinnen += _betere_kennis(analyse)
     gevoelig = gevoeligheid(analyse).filter(pl.col("grootheid") == "plaatsingskans")
     if gevoelig.height and abs(gevoelig["verschil_bij_hoog"][0] - gevoelig["verschil_bij_laag"][0]) > 1e-9:
         eerste = gevoelig.row(0, named=True)
@@ -163,7 +187,7 @@ def _schrijf(analyse, pad: Path, invoerpad: Path, datum: datetime.date | None) -
             for kolom, waarde in enumerate(rij[2:8], start=2):
                 if waarde is not None:
                     blad.write_number(nummer, kolom, waarde, formaat)
-    for kolom, breedte in enumerate((22, 10, 18, 18, 18, 18, 18, 18, 60)):
+    for kolom, breedte in enumerate((31, 10, 18, 18, 18, 18, 18, 18, 60)):
         blad.set_column(kolom, kolom, breedte)
     blad.freeze_panes(1, 0)
     zinnen = toelichting(analyse)
@@ -187,8 +211,9 @@ def _schrijf(analyse, pad: Path, invoerpad: Path, datum: datetime.date | None) -
     trek = trekkingen(analyse)
     factoren = [k for k in trek.columns if k != "trekking" and k not in TREKKING_UITKOMSTEN]
     plaats(werkboek, "Trekkingen", trek, {**{k: "0.000" for k in factoren},
-                                          **{k: PLAATSINGEN for k in TREKKING_UITKOMSTEN[:3]},
-                                          **{k: EURO for k in TREKKING_UITKOMSTEN[3:]}}, titel, scenario)
+                                          **{k: PLAATSINGEN for k in PLAATSINGEN_KOLOMMEN},
+                                          **{k: EURO for k in TREKKING_UITKOMSTEN if k not in PLAATSINGEN_KOLOMMEN}},
+          titel, scenario)
     for naam, beeld in (("Allocatie_basis", analyse.basis), ("Allocatie_robuust", analyse.robuust)):
         plaats(werkboek, naam, allocatie(beeld.oplossing), {"deelnemers": PLAATSINGEN, "kosten": EURO,
                                                              "plaatsingen": PLAATSINGEN}, titel, scenario)
