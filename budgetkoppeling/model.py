@@ -12,8 +12,8 @@ contiguous row range, row bounds, and its terms as (row, column, coefficient) ar
 made with polars joins). :meth:`Model.matrix` assembles the sparse matrix once; names
 are rendered from the keys only when a file or a message needs them
 (:meth:`Model.kolomnamen`, :meth:`Model.rijnamen`, :meth:`Model.als_pulp`). Column order
-is k, x, y, c, shortfalls: Clp needs 17-27% fewer iterations with k before x
-(bench/README.md).
+is k, x, y, c, shortfalls: Clp needs fewer iterations with k before x (measured:
+bench/README.md).
 
 The builders receive a validated :class:`~budgetkoppeling.validate.Invoer` only.
 """

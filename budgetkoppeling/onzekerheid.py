@@ -8,8 +8,11 @@ region ``landelijk``).
 
 :func:`bij_trekking` puts a draw on the built model (chances, cost terms, budget and carry-over
 bounds; the same shape, so that ``solve.Herberekening`` re-solves it in place), which gives the
-optimum per draw and the base plan's weighted placements under it. The base plan's shortfall
-per draw, the robust (CVaR) plan, the workbook and the workers follow in later steps of issue 16.
+optima per draw and the base plan's weighted placements under it. :func:`reken_blok` re-solves a
+chunk of draws (the optimum for the drawn chances, SPEC §8's optimum with every parameter as drawn,
+and both plans' shortfalls) on whichever worker gets it (:mod:`budgetkoppeling.werkers`);
+:func:`analyseer` solves the base and the robust (CVaR) plan, sends the chunks out and writes the
+workbook (:mod:`budgetkoppeling.rapport.onzekerheid`).
 """
 
 from __future__ import annotations
@@ -353,7 +356,7 @@ def reken_blok(opdracht: Opdracht, nummers: list[int]) -> list[Trekkingresultaat
             gewogen = effecten
         else:
             # from the optimum for the same chances, with only costs and budgets to take on: the dual
-            # simplex, 0.047 s a draw against 0.127 s warm from the draw before (bench/README.md)
+            # simplex, faster than warm from the draw before (measured: bench/README.md)
             gewogen, afwijking_alles, vervangen_alles = optimum_alles.los_op(draw, _gewogen, controle, start)
             afwijking, vervangen = max(afwijking, afwijking_alles), vervangen or vervangen_alles
         resultaat = Trekkingresultaat(nummer, gewogen, effecten, 0.0, 0.0, controle, afwijking, vervangen)
@@ -375,7 +378,7 @@ BUREN_TOT = 4000  # draws: up to here ordered nearest neighbour first (quadratic
 def blokken(frame: pl.DataFrame) -> list[list[int]]:
     """The draws of ``frame`` in chunks of :data:`BLOK`, the same whoever computes them. Each draw
     follows the draw nearest to it (factors scaled to their range) so that a warm re-solve starts
-    close: 20% fewer simplex iterations than in number order on the national example."""
+    close: fewer simplex iterations than in number order (measured: bench/README.md)."""
     factoren = frame.drop("trekking").to_numpy()
     nummers = frame["trekking"].to_list()
     if factoren.shape[1] == 0 or len(nummers) > BUREN_TOT:

@@ -327,7 +327,7 @@ class Kostenvrij:
     A ``kosten`` row says k[r,i,g,t] = sum of cost * x, so k = K z for the other columns z, and
     every other row's terms on k become terms on z (``matrix`` = A_z + A_k K, without the kosten
     rows); the objective becomes c_z + K^T c_k. That is the same LP on fewer columns and rows:
-    Clp solved it in 74-87% of the time (bench/README.md). A solution, its duals and its basis
+    Clp solves it faster (measured: bench/README.md). A solution, its duals and its basis
     come back in the model's columns and rows (:meth:`waarden`, :meth:`duals`, :meth:`basis_op`).
     Only where k >= 0 follows from z >= 0 (no shortfall in a kosten row, costs >= 0); otherwise
     :meth:`van` gives None and Clp gets the model as it is.
@@ -518,7 +518,7 @@ def _clp_hier(model: Model, matrix, vrij: Kostenvrij | None, voorkeur: Voorkeur 
 def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
                      vrij: Kostenvrij | None) -> Uitkomst:
     """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC; ``vrij`` as for the first phase):
-    presolve made it 4x faster than warm from the first basis."""
+    presolve made it faster than warm from the first basis (bench/README.md)."""
     from cylp.cy import CyClpSimplex
 
     tweede = CyClpSimplex()
@@ -730,7 +730,7 @@ class Herberekening:
                 self._clp.setBasisStatus(*basis)
         self.model, self._matrix, self._doel, self._kolommen, self._rijen = model, matrix, doel.copy(), kolommen, rijen
         # new costs leave the basis primal feasible where only they changed: Clp's primal simplex then
-        # (measured on the draws of onzekerheid: 0.14 s against 0.17 s for the dual, bench/README.md)
+        # (faster than the dual on the draws of onzekerheid, measured: bench/README.md)
         self._primaal = len(veranderd_doel) > 0
         return len(veranderd_doel) + len(veranderd_kolom) + len(veranderd_rij) + len(veranderd_coef)
 
@@ -775,7 +775,7 @@ class Herberekening:
                     s.initialSolve()
                 elif self._primaal:
                     # with the same matrix loaded, Clp keeps its factorization and work areas between
-                    # solves (startFinishOptions 1 + 2 + 4): 0.114 s against 0.146 s a draw (bench/README.md)
+                    # solves (startFinishOptions 1 + 2 + 4), which saves time on every draw (bench/README.md)
                     s.primal(0, 7 if self._alleen_kosten and not self._basis_gezet else 0)
                     if s.getStatusCode() != 0:
                         s.dual()

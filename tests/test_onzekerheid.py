@@ -179,16 +179,34 @@ def _klein(**opties) -> dict:
     return bladen
 
 
-def test_without_uncertainty_every_band_is_the_base_plan_and_the_robust_plan_equals_it(werkboek):
-    """laag = hoog = 1 on every row: every band is the base plan's value, no shortfall, no value of
-    better evidence, and the robust plan's objective (its CVaR) equals the base plan's objective."""
+def _landelijk_voorbeeld() -> dict:
+    """The sheets of the national example, made from its parameter library as scripts/maak_voorbeeld.py does."""
+    import importlib.util
+    import tomllib
+    from pathlib import Path
+
+    map_ = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("maak_voorbeeld", map_ / "scripts" / "maak_voorbeeld.py")
+    maak = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maak)
+    with open(maak.PARAMETERS, "rb") as bestand:
+        return maak.bladen(tomllib.load(bestand))
+
+
+@pytest.mark.parametrize("bron, aantal", [(voorbeeld_rijen, 12), (_landelijk_voorbeeld, 4)],
+                         ids=["sjabloon", "landelijk voorbeeld"])
+def test_without_uncertainty_every_band_is_the_base_plan_and_the_robust_plan_equals_it(werkboek, bron, aantal):
+    """laag = hoog = 1 on every row (the template's example and the national example): every band is
+    the base plan's value, no shortfall, no value of better evidence, and the robust plan's objective
+    (its CVaR) equals the base plan's objective."""
     from budgetkoppeling.onzekerheid import analyseer
     from budgetkoppeling.rapport.onzekerheid import samenvatting
 
-    bladen = voorbeeld_rijen()
+    bladen = bron()
+    assert bladen["Onzekerheid"]
     for rij in bladen["Onzekerheid"]:
         rij["laag"] = rij["hoog"] = 1
-    analyse = analyseer(werkboek(bladen), trekkingen_=12, werkers=1)
+    analyse = analyseer(werkboek(bladen), trekkingen_=aantal, werkers=1)
     basis = analyse.basis
     assert analyse.robuust.oplossing.doelwaarde == pytest.approx(basis.oplossing.doelwaarde, rel=1e-9)
     for rij in samenvatting(analyse).iter_rows(named=True):
