@@ -491,6 +491,26 @@ def test_spearman_with_ties_equals_scipys():
 
 # ----------------------------------------------------------------------------- random workbooks
 
+def _robuust_plan_is_geldig(analyse, invoer, map_) -> None:
+    """The robust plan, written as a plan workbook, passes the independent checker at the input values,
+    and its Allocatie is the uncertainty workbook's Allocatie_robuust (in ``map_``/onzekerheid.xlsx)."""
+    import dataclasses
+
+    import polars as pl
+
+    from budgetkoppeling.rapport import Plan, schrijf_plan
+
+    from .checker import controleer
+
+    # the robust LP's own objective is the CVaR; as a plan its gewogen_plaatsingen are those at the input
+    plan = Plan(dataclasses.replace(analyse.robuust.oplossing, doelwaarde=analyse.robuust.gewogen_bij_invoer), invoer)
+    schrijf_plan(plan, map_ / "robuust.xlsx", invoerpad=invoer)
+    assert controleer(invoer, map_ / "robuust.xlsx") == []
+    geschreven = pl.read_excel(map_ / "onzekerheid.xlsx", sheet_name="Allocatie_robuust")
+    eigen = pl.read_excel(map_ / "robuust.xlsx", sheet_name="Allocatie")
+    assert geschreven.select(eigen.columns).equals(eigen)
+
+
 def _met_onzekerheid(bladen: dict, rijen: list[dict]) -> dict:
     leeg = {"fonds": None, "regio": None, "instrument": None, "doelgroep": None, "jaar": None, "verdeling": None,
             "samenhang": None}
@@ -502,19 +522,15 @@ def test_on_random_workbooks_the_optimum_beats_both_plans_and_the_robust_plan_is
     on every draw the draw's optimum is at least both plans (1e-6) and neither plan is short; the robust
     plan's CVaR is at least the base plan's; and the robust plan, written as a plan workbook, passes the
     independent checker at the input values, with the same allocation as the sheet Allocatie_robuust."""
-    import dataclasses
     import tempfile
     from pathlib import Path
 
-    import polars as pl
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
     from budgetkoppeling.io import schrijf_invoer
     from budgetkoppeling.onzekerheid import analyseer
-    from budgetkoppeling.rapport import Plan, schrijf_plan
 
-    from .checker import controleer
     from .test_eigenschappen import werkboeken
 
     @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -538,14 +554,7 @@ def test_on_random_workbooks_the_optimum_beats_both_plans_and_the_robust_plan_is
             assert np.all(analyse.optimum >= analyse.robuust.gewogen - 1e-6 * np.maximum(1, analyse.optimum))
             assert np.all(analyse.basis.tekort == 0) and np.all(analyse.robuust.tekort == 0)
             assert analyse.cvar(analyse.robuust.gewogen) >= analyse.cvar(analyse.basis.gewogen) - 1e-6
-            # the robust LP's own objective is the CVaR; as a plan its gewogen_plaatsingen are those at the input
-            plan = Plan(dataclasses.replace(analyse.robuust.oplossing, doelwaarde=analyse.robuust.gewogen_bij_invoer),
-                        invoer)
-            schrijf_plan(plan, map_ / "robuust.xlsx", invoerpad=invoer)
-            assert controleer(invoer, map_ / "robuust.xlsx") == []
-            geschreven = pl.read_excel(map_ / "onzekerheid.xlsx", sheet_name="Allocatie_robuust")
-            eigen = pl.read_excel(map_ / "robuust.xlsx", sheet_name="Allocatie")
-            assert geschreven.select(eigen.columns).equals(eigen)
+            _robuust_plan_is_geldig(analyse, invoer, map_)
 
     eigenschap()
 
@@ -559,14 +568,7 @@ def test_on_the_national_example_the_optima_bound_both_plans_and_the_robust_plan
     with every parameter as drawn falls below the base plan only where the base plan cannot be paid;
     the robust plan's CVaR is at least the base plan's; the robust plan passes the independent checker;
     and the workbook holds what SPEC §6 names."""
-    import dataclasses
-
-    import polars as pl
-
     from budgetkoppeling.onzekerheid import analyseer
-    from budgetkoppeling.rapport import Plan, schrijf_plan
-
-    from .checker import controleer
 
     invoer = budgetkoppeling.VOORBEELD
     analyse = analyseer(invoer, tmp_path / "onzekerheid.xlsx", trekkingen_=20, werkers=1)
@@ -580,10 +582,4 @@ def test_on_the_national_example_the_optima_bound_both_plans_and_the_robust_plan
     assert analyse.waarde_betere_kennis_effecten > 0
     assert analyse.cvar(analyse.robuust.gewogen) >= analyse.cvar(analyse.basis.gewogen) - 1e-6
     _controleer_werkboek(tmp_path / "onzekerheid.xlsx", analyse)
-    robuust = Plan(dataclasses.replace(analyse.robuust.oplossing, doelwaarde=analyse.robuust.gewogen_bij_invoer),
-                   invoer)
-    schrijf_plan(robuust, tmp_path / "robuust.xlsx", invoerpad=invoer)
-    assert controleer(invoer, tmp_path / "robuust.xlsx") == []
-    geschreven = pl.read_excel(tmp_path / "onzekerheid.xlsx", sheet_name="Allocatie_robuust")
-    eigen = pl.read_excel(tmp_path / "robuust.xlsx", sheet_name="Allocatie")
-    assert geschreven.select(eigen.columns).equals(eigen)
+    _robuust_plan_is_geldig(analyse, invoer, tmp_path)
