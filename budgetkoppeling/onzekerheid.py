@@ -283,6 +283,11 @@ class _Herhaald:
         return (koud, afwijking, True) if afwijking > CONTROLE_TOLERANTIE else (warm, afwijking, False)
 
 
+def trekt_alleen_kansen(invoer: Invoer) -> bool:
+    """Every Onzekerheid row is a chance: the optimum for the drawn chances is SPEC §8's optimum."""
+    return all(regel.grootheid == "plaatsingskans" for regel in invoer.onzekerheid)
+
+
 def alleen_kansen(invoer: Invoer, draw: list[float]) -> list[float]:
     """``draw`` with only its chances: costs and budgets at their input values. The optimum for it
     knows the true effects, not next year's wages or tranches: what better evaluations buy. The base
@@ -326,9 +331,8 @@ def _modellen(opdracht: Opdracht) -> tuple[_Herhaald, _Herhaald | None, _Herhaal
 
     if getattr(_GEHEUGEN, "sleutel", None) != opdracht.sleutel:
         invoer = opdracht.invoer
-        alles = any(regel.grootheid != "plaatsingskans" for regel in invoer.onzekerheid)
         _GEHEUGEN.modellen = (_Herhaald(bouw(invoer), opdracht.oplosser),
-                              _Herhaald(bouw(invoer), opdracht.oplosser) if alles else None,
+                              None if trekt_alleen_kansen(invoer) else _Herhaald(bouw(invoer), opdracht.oplosser),
                               _Herhaald(bouw_tekort(invoer, opdracht.basis), opdracht.oplosser),
                               _Herhaald(bouw_tekort(invoer, opdracht.robuust), opdracht.oplosser))
         _GEHEUGEN.sleutel = opdracht.sleutel
@@ -469,11 +473,6 @@ class Analyse:
     def waarde_betere_kennis_effecten(self) -> float:
         """The expected value of perfect information about the chances alone."""
         return float(self.winst_effecten.mean()) if len(self.winst_effecten) else float("nan")
-
-    @property
-    def alleen_kansen(self) -> bool:
-        """Only chances are drawn: both optima are the same."""
-        return all(regel.grootheid == "plaatsingskans" for regel in self.invoer.onzekerheid)
 
     def cvar(self, waarden: np.ndarray) -> float:
         """The mean of the worst (1 - betrouwbaarheid) share of ``waarden``, as the robust LP counts it."""
@@ -626,8 +625,7 @@ def analyseer(pad, uitvoer=None, *, trekkingen_: int = 200, zaad: int = 2026, be
                                  frame, basisbeeld.gewogen)
     tijden["gevoeligheid"] = time.perf_counter() - begin - sum(tijden.values())
     analyse = Analyse(invoer, frame, basisbeeld, robuustbeeld, optimum, optimum_effecten, gevoeligheid, zaad,
-                      betrouwbaarheid, naam,
-                      oplosser_versie(naam), time.perf_counter() - begin, beschrijving,
+                      betrouwbaarheid, naam, oplosser_versie(naam), time.perf_counter() - begin, beschrijving,
                       sum(r.gecontroleerd for r in geordend), sum(r.vervangen for r in geordend),
                       max((r.afwijking for r in geordend), default=0.0), tijden)
     if uitvoer is not None:
