@@ -249,8 +249,9 @@ def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None,
         uitvoer.scherm.print(f"Let op: {melding}", markup=False)
     if plan.oplossing.model.vanaf is not None:
         jaren = plan.oplossing.model.vanaf - plan.oplossing.model.invoer.start
-        uitvoer.scherm.print(f"Herijking vanaf {vanaf}: {jaren} jaar ligt vast aan de realisatie, de rest is opnieuw "
-                             "gepland.", markup=False)
+        vast = "1 jaar ligt" if jaren == 1 else f"{jaren} jaren liggen"
+        uitvoer.scherm.print(f"Herijking vanaf {vanaf}: {vast} vast aan de realisatie (het grootboek is leidend "
+                             "voor het geld), de rest is opnieuw gepland.", markup=False)
         for bevinding in plan.bevindingen:
             uitvoer.scherm.print(f"Bevinding: {bevinding['tekst']}", markup=False)
     _toon_samenvatting(uitvoer, plan, doel, info)
@@ -273,6 +274,8 @@ def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
     tabel.add_row("Budget totaal", euro(cijfers["budget_totaal"]))
     tabel.add_row("Bestaande verplichtingen", euro(cijfers["bestaande_verplichtingen"]))
     tabel.add_row("Onbenut budget", euro(cijfers["onbenut_budget"]))
+    if "overschreden" in cijfers:
+        tabel.add_row("Overschreden (gerealiseerd)", euro(cijfers["overschreden"]))
     if cijfers["verplichtingen_na_planperiode"] > 0:
         tabel.add_row("Kosten na de planperiode", euro(cijfers["verplichtingen_na_planperiode"]))
     if "besparing_uitkeringen" in cijfers:

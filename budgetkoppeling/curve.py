@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InvoerFout, Probleem
-from .model import LANDELIJK, Model
+from .model import LANDELIJK, Model, som_product
 from .scenarios import pas_toe
 from .validate import Invoer, lees_en_valideer
 
@@ -142,8 +142,8 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
         punt = Curvepunt(factor, factor * totaal, "optimaal" if uitkomst.status == OPTIMAAL else "geen oplossing",
                          warm=warm, iteraties=herberekening.iteraties)
         if uitkomst.status == OPTIMAAL:
-            punt.gewogen_plaatsingen = float(model.doel @ uitkomst.waarden)
-            punt.plaatsingen = float(plaatsingen_per_kolom(model) @ uitkomst.waarden)
+            punt.gewogen_plaatsingen = som_product(model.doel, uitkomst.waarden)
+            punt.plaatsingen = som_product(plaatsingen_per_kolom(model), uitkomst.waarden)
             if abs(factor - 1.0) < 1e-12:
                 schaduwprijs = _schaduwprijs(model, uitkomst.duals, fonds, regio)
         else:

@@ -15,6 +15,7 @@ from collections import defaultdict
 import numpy as np
 
 from .errors import InvoerFout, Probleem
+from .invoer import grootboek
 from .tekst import euro_precies, getal, jaren_tekst
 from .validate import Invoer
 
@@ -67,36 +68,85 @@ def bevindingen(oplossing) -> list[dict]:
                 f"Realisatie {t}: in regio '{r}' startten {getal(round(aantal, 1))} deelnemers uit {g}, "
                 f"{getal(round(aantal - potentieel, 1))} meer dan het potentieel ({getal(round(potentieel, 1))}); "
                 "het plan rekent de extra deelnemers tegen de laagste factor van de afnemende meeropbrengst.")})
+    uitkomst += _overschrijdingen(invoer, grootboek(invoer))
     tekort = model.variabelen.get("tekort")
     if tekort is None:
         return uitkomst
     waarden = oplossing.kolomwaarden[tekort.kolommen]
+    per_fonds: dict[tuple[str, str], list[tuple[dict, float]]] = defaultdict(list)
     for info, waarde in zip(model.tekort_info, waarden):
         in_euro = info["familie"] in ("budget", "realisatie", "koppeling")
         if waarde <= (DREMPEL_EURO if in_euro else DREMPEL_AANTAL):
             continue
-        rijen = model.families[info["familie"]]
-        sleutels = rijen.sleutels.row(info["rij"], named=True)
-        uitkomst.append(_bevinding(model, info, sleutels, float(waarde)))
+        sleutels = model.families[info["familie"]].sleutels.row(info["rij"], named=True)
+        if info["familie"] in ("budget", "realisatie"):  # one line per fund, not one per region and year
+            per_fonds[(info["familie"], sleutels["fonds"])].append(({**sleutels, **info}, float(waarde)))
+        else:
+            uitkomst.append(_bevinding(model, info, sleutels, float(waarde)))
+    for (familie, fonds), rijen in per_fonds.items():
+        uitkomst.append(_budgetbevinding(fonds, rijen) if familie == "budget" else _grootboekverschil(fonds, rijen))
     return uitkomst
+
+
+def _waar(regio: str | None) -> str:
+    return "landelijk" if not regio else f"regio '{regio}'"
+
+
+def _overschrijdingen(invoer: Invoer, boek: dict) -> list[dict]:
+    """Per fund, the realised years its ledger overspent (budget + carry-in below what it paid)."""
+    per_fonds: dict[str, list[tuple[str | None, int, float]]] = defaultdict(list)
+    for (fonds, regio, jaar), regel in boek.items():
+        if regel.overschreden > DREMPEL_EURO:
+            per_fonds[fonds].append((regio, jaar, regel.overschreden))
+    uitkomst = []
+    for fonds in invoer.fondsen:
+        if fonds not in per_fonds:
+            continue
+        rijen = per_fonds[fonds]
+        totaal = sum(b for _r, _t, b in rijen)
+        regio, jaar, grootste = max(rijen, key=lambda rij: rij[2])
+        waar = (f"{_waar(regio)} in {jaar}" if len(rijen) == 1 else
+                f"{len(rijen)} keer (regio en jaar), in {jaren_tekst(sorted({t for _r, t, _b in rijen}))}; het meest "
+                f"in {_waar(regio)} in {jaar} ({euro_precies(grootste)})")
+        uitkomst.append({"soort": "budget", "bedrag": totaal, "tekst": (
+            f"Realisatie: fonds '{fonds}' is volgens het grootboek (Realisatie_uitgaven) {euro_precies(totaal)} "
+            f"overschreden: {waar}. Er is daar niets over te hevelen; het plan voor de latere jaren rekent met het "
+            "budget dat dan overblijft.")})
+    return uitkomst
+
+
+def _budgetbevinding(fonds: str, rijen: list[tuple[dict, float]]) -> dict:
+    """A realised year without a ledger row whose realised costs exceed the budget."""
+    totaal = sum(w for _s, w in rijen)
+    jaren = jaren_tekst(sorted({s["jaar"] for s, _w in rijen}))
+    return {"soort": "budget", "bedrag": totaal, "tekst": (
+        f"Realisatie {jaren}: fonds '{fonds}' is {euro_precies(totaal)} overschreden: de kosten van de gerealiseerde "
+        "deelnemers en de verplichtingen waren hoger dan het budget (met de toegestane overheveling); zonder rij in "
+        "Realisatie_uitgaven is dit berekend uit de gerealiseerde deelnemers. Het plan voor de latere jaren rekent met "
+        "wat er over is.")}
+
+
+def _grootboekverschil(fonds: str, rijen: list[tuple[dict, float]]) -> dict:
+    """Per fund: where the realised participants' costs differ from the ledger, in both directions."""
+    meer = sum(w for s, w in rijen if s["richting"] == "min")
+    minder = sum(w for s, w in rijen if s["richting"] != "min")
+    plekken = len({(s["regio"], s["jaar"]) for s, _w in rijen})
+    delen = []
+    if meer > 0:
+        delen.append(f"{euro_precies(meer)} meer dan de gerealiseerde deelnemers (met de verplichtingen) kosten of dan "
+                     "het fonds volgens de Financieringsregels mag betalen")
+    if minder > 0:
+        delen.append(f"{euro_precies(minder)} minder dan zijn deel van die kosten (de rest kon geen ander fonds "
+                     "betalen)")
+    return {"soort": "realisatie_uitgaven", "bedrag": meer + minder, "tekst": (
+        f"Realisatie_uitgaven {jaren_tekst(sorted({s['jaar'] for s, _w in rijen}))}: volgens het grootboek betaalde "
+        f"fonds '{fonds}' in {plekken} {'combinatie' if plekken == 1 else 'combinaties'} van regio en jaar "
+        f"{' en '.join(delen)}. Het grootboek blijft leidend voor het geld (Fondsen: besteed, overheveling, "
+        "overschreden); Financiering toont de kosten van de gerealiseerde deelnemers.")}
 
 
 def _bevinding(model, info: dict, sleutels: dict, waarde: float) -> dict:
     familie = info["familie"]
-    if familie == "budget":
-        regio = "landelijk" if sleutels["regio"] == "" else f"regio '{sleutels['regio']}'"
-        return {"soort": "budget", "bedrag": waarde, "tekst": (
-            f"Realisatie {sleutels['jaar']}: fonds '{sleutels['fonds']}' ({regio}) is {euro_precies(waarde)} "
-            "overschreden: de gerealiseerde kosten en verplichtingen waren hoger dan het budget (met de toegestane "
-            "overheveling). Het plan voor de latere jaren rekent met wat er over is.")}
-    if familie == "realisatie":
-        regio = sleutels["regio"] or "landelijk"
-        hoe = ("meer dan de gerealiseerde deelnemers kosten, of waarvoor het fonds volgens de Financieringsregels "
-               "niet mag betalen" if info["richting"] == "min" else "minder dan de gerealiseerde deelnemers van "
-               "dit fonds kosten (de rest moest een ander fonds betalen, en dat kon niet)")
-        return {"soort": "realisatie_uitgaven", "bedrag": waarde, "tekst": (
-            f"Realisatie_uitgaven {sleutels['jaar']}: fonds '{sleutels['fonds']}' ({regio}) betaalde volgens het "
-            f"blad {euro_precies(waarde)} {hoe}. Het plan volgt de gerealiseerde kosten.")}
     if familie == "beleidsregel":
         regel = next(r for r in model.regels if r.rij == model.families[familie].start + info["rij"])
         hoe = "haalde het minimum niet" if info["richting"] == "min" else "kwam boven het maximum"

@@ -8,6 +8,7 @@ a cell a fund may pay. They ask them here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -72,3 +73,38 @@ def besparing(invoer: Invoer, plaatsingen) -> float:
     objective by the year of placement. ``plaatsingen``: (doelgroep, plaatsingsjaar, placements) rows."""
     return float(sum(aantal * invoer.uitkeringen.get(groep, 0.0) * invoer.besparing_jaren
                      * discontering(invoer, int(jaar)) for groep, jaar, aantal in plaatsingen))
+
+
+@dataclass(frozen=True)
+class Grootboekjaar:
+    """A realised fund, region and year as its ledger (Realisatie_uitgaven) has it (SPEC §4)."""
+
+    bedrag: float  # what the fund paid, commitments (Verplichtingen) included
+    overheveling_in: float
+    overheveling_uit: float  # min(overheveling x budget, budget + carry-in - bedrag), never below 0
+    overschreden: float  # what it paid above budget + carry-in
+
+
+def grootboek(invoer: Invoer) -> dict[tuple[str, str | None, int], Grootboekjaar]:
+    """The ledger of a herijking: every realised fund, region and year (region None for a landelijk
+    fund) with a Realisatie_uitgaven row whose carry-in is known, that is, every year before it
+    back to the plan's start has a row too. The ledger is the truth for money: the carry-over
+    follows from it, and an overspend is reported, never netted against what is left."""
+    if invoer.vanaf is None or invoer.vanaf <= invoer.start:
+        return {}
+    uitkomst = {}
+    for fonds, regio in sorted({(f, r) for (f, r, t) in invoer.realisatie_uitgaven if t < invoer.vanaf},
+                               key=lambda pot: (pot[0], pot[1] or "")):
+        gegevens = invoer.fondsen[fonds]
+        laatste = invoer.eind if gegevens.vervaljaar is None else min(invoer.eind, gegevens.vervaljaar)
+        erin = 0.0
+        for jaar in range(invoer.start, invoer.vanaf):
+            bedrag = invoer.realisatie_uitgaven.get((fonds, regio, jaar))
+            if bedrag is None:
+                break  # from here the carry-in is the model's: the ledger of this year is unknown
+            budget = invoer.budget.get((fonds, regio, jaar), 0.0)
+            ruimte = budget + erin - bedrag
+            uit = max(0.0, min(gegevens.overheveling * budget, ruimte)) if jaar < laatste else 0.0
+            uitkomst[(fonds, regio, jaar)] = Grootboekjaar(bedrag, erin, uit, max(0.0, -ruimte))
+            erin = uit
+    return uitkomst

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from .invoer import max_aandeel
+from .invoer import grootboek, max_aandeel
 from .validate import ELK, Beleidsregel, Invoer
 
 FAMILIES = (
@@ -109,6 +109,20 @@ class Sleutels:
                 stukken.append(pl.col(kolom).replace_strict(vertaling, return_dtype=pl.String))
         return frame.select(pl.concat_str(stukken, separator="_")).to_series().to_list()
 
+
+
+def som_product(a: np.ndarray, b: np.ndarray) -> float:
+    """sum(a * b), summed the same way in every process.
+
+    numpy's ``@`` on dense vectors calls BLAS, whose last bits depend on its number of threads (a
+    Dask worker runs BLAS on one thread, this process on every core); numpy's own pairwise sum does
+    not, so serial, local and cluster runs give the same bytes."""
+    return float(np.add.reduce(np.multiply(a, b)))
+
+
+def som_producten(matrix: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``matrix @ b`` for a dense matrix, row by row as :func:`som_product` (no BLAS)."""
+    return np.add.reduce(np.multiply(matrix, b), axis=1)
 
 @dataclass
 class Variabelen:
@@ -251,7 +265,7 @@ class Model:
         years broke (that is reported, not an objective)."""
         if not len(waarden):
             return 0.0
-        waarde = float(self.doel @ waarden)
+        waarde = som_product(self.doel, waarden)
         tekort = self.variabelen.get("tekort")
         if self.vanaf is not None and not self.elastisch and tekort is not None and self.zin == "max":
             waarde += OVERSCHRIJDING_STRAF * float(waarden[tekort.kolommen].sum())
@@ -763,6 +777,9 @@ def add_budget(model: Model) -> None:
     rijen = rijen.join(met_termen, on=sleutels, how="left").with_columns(pl.col("_termen").fill_null(False))
     if not model.elastisch:  # a row without variables matters only when it cannot hold
         rijen = rijen.filter(pl.col("_termen") | (pl.col("ruimte") < -1e-9))
+    boek = _grootboek(model)
+    if boek.height:  # herijking: a realised year with a ledger is a fact, not a row (its carry-over is fixed)
+        rijen = rijen.join(boek.select(sleutels), on=sleutels, how="anti")
     rijen = rijen.sort(sleutels).with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
     termen = termen.join(rijen.select(*sleutels, "_rij"), on=sleutels)
     tekorten = ((_alle(rijen.height), -1.0, "max"),) if model.elastisch else ()
@@ -770,6 +787,20 @@ def add_budget(model: Model) -> None:
         tekorten = ((np.flatnonzero(_np(rijen, "jaar") < model.vanaf), -1.0, "max"),)
     model.add_rijen("budget", rijen.select(sleutels), -ONEINDIG, _np(rijen, "ruimte"), _np(termen, "_rij"),
                     _np(termen, "_kolom"), _np(termen, "_coef"), tekorten=tekorten)
+    if boek.height:
+        c = _met_kolom(model.variabelen["c"]).join(boek, on=sleutels)
+        kolommen = _np(c, "_kolom") - model.variabelen["c"].start
+        model.variabelen["c"].onder[kolommen] = model.variabelen["c"].boven[kolommen] = _np(c, "overheveling_uit")
+
+
+def _grootboek(model: Model) -> pl.DataFrame:
+    """Herijking: the realised funds, regions and years whose ledger is known (invoer.grootboek), keyed as
+    the budget rows are, with the carry-over the ledger gives."""
+    schema = {"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "overheveling_uit": pl.Float64}
+    if model.vanaf is None:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame([(f, r or LANDELIJK, t, boek.overheveling_uit) for (f, r, t), boek in
+                         grootboek(model.invoer).items()], schema=schema, orient="row")
 
 
 def add_overheveling(model: Model) -> None:
@@ -998,7 +1029,11 @@ def add_overgang(model: Model) -> None:
 
 def add_realisatie(model: Model) -> None:
     """realisatie (herijking, ``--vanaf``): X[r,i,g,t] = Realisatie[r,i,g,t] for t < vanaf (0 where absent);
-    sum_{i,g} y[f,r,i,g,t] = Realisatie_uitgaven[f,r,t] where given.
+    sum_{i,g} y[f,r,i,g,t] + Verplichtingen[f,r,t] = Realisatie_uitgaven[f,r,t] where given.
+
+    The ledger (Realisatie_uitgaven) is the truth for money: where a realised year's ledger is known
+    (:func:`budgetkoppeling.invoer.grootboek`) its budget row is gone and its carry-over is fixed to
+    what the ledger leaves (:func:`add_budget`); realised costs that differ from the ledger are findings.
 
     The realised years are fixed to what happened; only the later years are optimised, with the
     money that is left. A realised fund total that the cells cannot match gets a shortfall column
@@ -1022,6 +1057,7 @@ def add_realisatie(model: Model) -> None:
     y = _met_kolom(model.variabelen["y"], model.cellen_y)
     eerste = cellen.height
     for nummer, (fonds, regio, jaar, bedrag) in enumerate(uitgaven):
+        bedrag -= invoer.verplichtingen.get((fonds, regio, jaar), 0.0)  # the ledger's amount includes them
         betaald = y.filter((pl.col("fonds") == fonds) & (pl.col("jaar") == jaar)
                            & (pl.lit(regio is None) | (pl.col("regio") == (regio or ""))))
         rij.append(np.full(betaald.height, eerste + nummer, dtype=np.int64))

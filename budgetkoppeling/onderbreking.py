@@ -91,7 +91,7 @@ def _in_kind(functie: Callable, argumenten: tuple):
             os.setpgid(0, 0)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            _sterf_met_ouder()
+            sterf_met_ouder()
             try:
                 bericht = ("resultaat", functie(*argumenten))
             except BaseException as fout:  # handed to the parent, which raises it
@@ -149,8 +149,9 @@ def _lees_tot_einde(lezen: int) -> bytes:
         os.close(lezen)
 
 
-def _sterf_met_ouder() -> None:
-    """Linux: the child gets SIGKILL when its parent dies, however the parent ends."""
+def sterf_met_ouder(ouder: int | None = None) -> None:
+    """Linux: this process gets SIGKILL when its parent dies, however the parent ends. ``ouder``: the
+    parent's process id, when the parent may have died before this call (then this process ends now)."""
     if not sys.platform.startswith("linux"):
         return
     with contextlib.suppress(OSError, AttributeError):
@@ -158,3 +159,5 @@ def _sterf_met_ouder() -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if ouder is not None and os.getppid() != ouder:
+        os._exit(1)

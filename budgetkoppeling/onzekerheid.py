@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 
 from .errors import BudgetkoppelingFout
+from .model import som_product, som_producten
 from .validate import Invoer, Onzekerheid
 
 LANDELIJK = "landelijk"  # the region of a landelijk fund's budget in a per_regio row
@@ -200,7 +201,7 @@ def bij_trekking(model, draw: list[float]):
 
 def gewogen_onder_trekking(model, waarden: np.ndarray, draw: list[float]) -> float:
     """The weighted placements of a plan (its column values) when the chances are as drawn."""
-    return float(bij_trekking(model, draw).plaatsingsdoel @ waarden)
+    return som_product(bij_trekking(model, draw).plaatsingsdoel, waarden)
 
 
 # ----------------------------------------------------------------------------- the draws' re-solves
@@ -298,7 +299,7 @@ def alleen_kansen(invoer: Invoer, draw: list[float]) -> list[float]:
 
 
 def _gewogen(model, waarden: np.ndarray) -> float:
-    return float(model.plaatsingsdoel @ waarden)
+    return som_product(model.plaatsingsdoel, waarden)
 
 
 def _tekort(model, waarden: np.ndarray) -> float:
@@ -493,9 +494,9 @@ def _planbeeld(plan: str, oplossing, model, schalen: np.ndarray, tekort: np.ndar
     per_kolom = plaatsingen_per_kolom(model)[x.kolommen] * waarden
     cellen = model.cellen_x
     jaar = cellen["jaar"].to_numpy() + cellen["vertraging"].to_numpy()
-    per_jaar = {int(j): schalen[:, jaar == j] @ per_kolom[jaar == j] for j in np.unique(jaar)}
-    return Planbeeld(plan, oplossing, schalen @ gewogen_per_kolom, schalen @ per_kolom, per_jaar,
-                     tekort, float(gewogen_per_kolom.sum()), float(per_kolom.sum()))
+    per_jaar = {int(j): som_producten(schalen[:, jaar == j], per_kolom[jaar == j]) for j in np.unique(jaar)}
+    return Planbeeld(plan, oplossing, som_producten(schalen, gewogen_per_kolom), som_producten(schalen, per_kolom),
+                     per_jaar, tekort, float(gewogen_per_kolom.sum()), float(per_kolom.sum()))
 
 
 def _deelnemers(oplossing) -> dict[tuple[str, str, str, int], float]:
@@ -543,7 +544,7 @@ def _gevoeligheid(invoer: Invoer, model, basis_x: np.ndarray, tekortlp: _Herhaal
         uitkomst = {"naam": regel.naam, "grootheid": regel.grootheid}
         for kant, factor in (("laag", regel.laag), ("hoog", regel.hoog)):
             draw = _rij_op(invoer, regel, factor)
-            uitkomst[f"gewogen_bij_{kant}"] = float(kansschaal(model, draw) @ gewogen_per_kolom)
+            uitkomst[f"gewogen_bij_{kant}"] = som_product(kansschaal(model, draw), gewogen_per_kolom)
             uitkomst[f"tekort_bij_{kant}"] = 0.0 if _zeker_betaalbaar(invoer, draw) else \
                 tekortlp.los_op(draw, _tekort, False)[0]
         eigen = [naam for r, _regio, naam in namen if r is regel]

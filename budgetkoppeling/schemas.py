@@ -56,7 +56,7 @@ class Fondsen(BladModel):
     fonds: str = pa.Field(description="naam van het fonds (de geldpot)")
     soort: str = pa.Field(
         isin=FONDS_SOORTEN,
-        description="participatiebudget, esf, oeo, sector of overig",
+        description="participatiebudget, buig, esf, oeo, sector of overig",
     )
     landelijk: str | None = pa.Field(
         nullable=True, isin=JA_NEE,
@@ -229,7 +229,10 @@ class Realisatie(Huidige_verdeling):
 
 
 class Realisatie_uitgaven(Budgetten):
-    bedrag: pl.Float64 = pa.Field(ge=0, description="wat het fonds in dat jaar werkelijk betaalde, in euro")
+    bedrag: pl.Float64 = pa.Field(ge=0, description=(
+        "wat het fonds in dat jaar werkelijk betaalde volgens het grootboek, in euro, verplichtingen inbegrepen. "
+        "Het grootboek is leidend: de overheveling naar het volgende jaar volgt eruit, en wat boven budget plus "
+        "overheveling uitkomt heet overschreden"))
 
     _eindig = eindig('bedrag')
 

@@ -113,9 +113,10 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
                 ("esf_tranche_2027", "budget", "ESF+", None, "2027", 0.5, 1, "uniform", "gedeeld"),
                 ("loonkosten", "kosten", None, "loonkostensubsidie", "2027-2028", 1, 1.06, "driehoek", "per_regio"))
         ],
-        "Realisatie_uitgaven": [  # what each fund paid in 2026: the 2026 cost (EUR 1,568,000) split
+        "Realisatie_uitgaven": [  # what each fund paid in 2026, as the ledger has it: the 2026 cost (EUR
+            # 1,568,000) split, and the Participatiebudget's commitments (EUR 400,000) on top
             {"fonds": "ESF+", "regio": VOORBEELD_REGIO, "jaar": 2026, "bedrag": 500_000},
-            {"fonds": "Participatiebudget", "regio": VOORBEELD_REGIO, "jaar": 2026, "bedrag": 1_068_000},
+            {"fonds": "Participatiebudget", "regio": VOORBEELD_REGIO, "jaar": 2026, "bedrag": 1_468_000},
         ],
     }
 

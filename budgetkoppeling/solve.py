@@ -17,7 +17,7 @@ import polars as pl
 
 from .bestanden import stille_stdout
 from .errors import BudgetkoppelingFout
-from .model import LANDELIJK, Model
+from .model import LANDELIJK, Model, som_product
 from .onderbreking import in_kind, in_kindproces
 
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7
@@ -314,8 +314,8 @@ def _houd_optimum(model: Model, uitkomst: Uitkomst, waarden: np.ndarray | None) 
     """The second phase's ``waarden`` with the first phase's duals and basis, unless it failed or
     lost more than 1e-9 (relative) of the first objective: a reduced cost just under the face's
     threshold left a column free that it should have fixed. Then the first phase stands."""
-    eerste = float(model.doel @ uitkomst.waarden)
-    if waarden is None or abs(float(model.doel @ waarden) - eerste) > 1e-9 * max(1.0, abs(eerste)):
+    eerste = som_product(model.doel, uitkomst.waarden)
+    if waarden is None or abs(som_product(model.doel, waarden) - eerste) > 1e-9 * max(1.0, abs(eerste)):
         return uitkomst
     return Uitkomst(OPTIMAAL, waarden, uitkomst.duals, uitkomst.basis)  # the plan's own duals
 
@@ -613,7 +613,7 @@ def _lp_bij_vaste_deelnemers(model: Model, waarden: np.ndarray, naam: str) -> tu
 
 def rij_activiteit(oplossing: Oplossing, kolommen: np.ndarray, coef: np.ndarray) -> float:
     """sum(coef * value) over ``kolommen``: what a rule or row reaches in the plan."""
-    return float(np.dot(oplossing.kolomwaarden[kolommen], coef)) if len(kolommen) else 0.0
+    return som_product(oplossing.kolomwaarden[kolommen], coef) if len(kolommen) else 0.0
 
 
 class Herberekening:

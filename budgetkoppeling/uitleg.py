@@ -41,6 +41,8 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
         budget = budget.join(overheveling.rename({"dual": "_over"}), on=sleutels, how="left").with_columns(
             dual=pl.col("dual") + pl.col("fonds").replace_strict(aandeel, return_dtype=pl.Float64)
             * pl.col("_over").fill_null(0.0))
+    if oplossing.model.vanaf is not None:  # realised years are facts: no price (SPEC §6)
+        budget = budget.filter(pl.col("jaar") >= oplossing.model.vanaf)
     frame = budget.select(
         "fonds", pl.when(pl.col("regio") == LANDELIJK).then(pl.lit("landelijk")).otherwise(pl.col("regio"))
         .alias("regio"), "jaar",
@@ -56,9 +58,11 @@ PER_EENHEID = {"deelnemers": 1.0, "uitgaven": 100_000.0, "plaatsingen": 1.0}  # 
 def regelprijzen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> pl.DataFrame:
     """Every binding rule: the weighted placements gained by relaxing it by one unit."""
     bindend = dict(zip(beleidsregels["regel"], beleidsregels["bindend"]))
+    gebroken = door_realisatie_gebroken(oplossing, "beleidsregel")
+    start = oplossing.model.families["beleidsregel"].start if "beleidsregel" in oplossing.model.families else 0
     rijen = []
     for regel in oplossing.model.regels:
-        if bindend.get(regel.omschrijving) != "ja" or regel.rij is None:
+        if bindend.get(regel.omschrijving) != "ja" or regel.rij is None or regel.rij - start in gebroken:
             continue
         dual = float(oplossing.rijduals[regel.rij])
         operator = regel.regel.operator
@@ -83,11 +87,25 @@ def koppelingprijzen(oplossing: Oplossing) -> pl.DataFrame:
               "versoepeling": pl.String, "eenheid": pl.String, "winst_per_eenheid": pl.Float64}
     rijen = []
     if "koppeling" in oplossing.model.families:
-        for _naam, koppeling, fonds, partner, verhouding, dual in oplossing.dual("koppeling").iter_rows():
-            if -dual > NUL:
+        gebroken = door_realisatie_gebroken(oplossing, "koppeling")
+        for rij, (_naam, koppeling, fonds, partner, verhouding, dual) in enumerate(
+                oplossing.dual("koppeling").iter_rows()):
+            if -dual > NUL and rij not in gebroken:
                 rijen.append((f"koppeling {koppeling} ({partner} matcht {fonds})", "koppeling", ">=", verhouding,
                               "matchplicht verlagen", "€ 100.000", _schoon(-dual * 100_000)))
     return pl.DataFrame(rijen, schema=schema, orient="row")
+
+
+def door_realisatie_gebroken(oplossing: Oplossing, familie: str) -> set[int]:
+    """Herijking: the rows of ``familie`` (numbered within it) that the realised years alone broke. Their
+    dual is the penalty of the shortfall that reports the breach, not a price: they get none."""
+    model = oplossing.model
+    tekort = model.variabelen.get("tekort")
+    if model.vanaf is None or tekort is None:
+        return set()
+    waarden = oplossing.kolomwaarden[tekort.kolommen]
+    return {info["rij"] for info, waarde in zip(model.tekort_info, waarden)
+            if info["familie"] == familie and waarde > 1e-9}
 
 
 def overgangprijzen(oplossing: Oplossing) -> pl.DataFrame:
@@ -139,11 +157,13 @@ def _herijkingzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
 
     invoer = model.invoer
     zinnen = [("herijking", (
-        f"Herijking vanaf {model.vanaf}: {jaren_tekst(list(range(invoer.start, model.vanaf)))} liggen vast aan wat er "
-        "werkelijk startte en werd betaald (bladen Realisatie en Realisatie_uitgaven; een ontbrekende rij is 0). "
-        f"Alleen {jaren_tekst(list(range(model.vanaf, invoer.eind + 1)))} zijn opnieuw gepland, met het geld dat "
-        "over is; lopende trajecten en overheveling volgen uit de gerealiseerde jaren. In de tabellen staat dit in "
-        "de kolom periode (realisatie of plan)."))]
+        f"Herijking vanaf {model.vanaf}: {jaren_tekst(list(range(invoer.start, model.vanaf)))} "
+        f"{'ligt' if model.vanaf - invoer.start == 1 else 'liggen'} vast aan wat er werkelijk startte (blad "
+        "Realisatie; een ontbrekende rij is 0) en werd betaald (blad Realisatie_uitgaven: het grootboek, met de "
+        "verplichtingen; het is leidend voor het geld en de overheveling). "
+        f"Alleen {jaren_tekst(list(range(model.vanaf, invoer.eind + 1)))} "
+        f"{'wordt' if invoer.eind == model.vanaf else 'worden'} opnieuw gepland, met het geld dat over is; "
+        "lopende trajecten lopen door. In de tabellen staat dit in de kolom periode (realisatie of plan)."))]
     zinnen += [("realisatie", b["tekst"]) for b in bevindingen(oplossing)]
     return zinnen
 
@@ -309,13 +329,28 @@ def _fondszinnen(oplossing: Oplossing, fondsen: pl.DataFrame) -> list[tuple[str,
         if rijen.height == 0:
             zinnen.append((fonds, f"Voor {fonds} is geen budget opgegeven."))
             continue
-        per_jaar = rijen.group_by("jaar").agg(pl.col("budget").sum(), pl.col("onbenut").sum()).sort("jaar")
-        vol = [j for j, b, o in per_jaar.iter_rows() if b > 0 and o <= 0.5]
+        if "overschreden" not in rijen.columns:
+            rijen = rijen.with_columns(overschreden=pl.lit(0.0))
+        per_jaar = (rijen.group_by("jaar").agg(pl.col("budget").sum(), pl.col("onbenut").sum(),
+                                               pl.col("overschreden").sum()).sort("jaar"))
+        vol = [j for j, b, o, x in per_jaar.iter_rows() if b > 0 and o <= 0.5 and x <= 0.5]
         if vol:
             zinnen.append((fonds, f"{fonds} is in {jaren_tekst(vol)} volledig besteed."))
+        over = [j for j, _b, _o, x in per_jaar.iter_rows() if x > 0.5]
+        if over:  # a herijking's realised years: the finding below says where and why
+            zinnen.append((fonds, f"{fonds} is in {jaren_tekst(over)} overschreden, samen "
+                                  f"{euro(float(per_jaar['overschreden'].sum()))} (gerealiseerd; zie de bevindingen)."))
         onbenut = float(rijen["onbenut"].sum())
+        gerealiseerd = [j for j, _b, o, _x in per_jaar.iter_rows() if o > 0.5 and model.vanaf is not None
+                        and j < model.vanaf]
+        if gerealiseerd:  # what happened, happened: its reason is the realisation, not a row of the plan
+            bedrag = float(per_jaar.filter(pl.col("jaar").is_in(gerealiseerd))["onbenut"].sum())
+            zinnen.append((fonds, f"Van {fonds} bleef {euro(bedrag)} onbenut in {jaren_tekst(gerealiseerd)}. Reden: "
+                                  "die jaren zijn gerealiseerd (--vanaf): er startten minder deelnemers dan het geld "
+                                  "toeliet, en het plan kan dat niet meer veranderen."))
+            onbenut -= bedrag
         if onbenut > 0.5:
-            jaren = [j for j, _b, o in per_jaar.iter_rows() if o > 0.5]
+            jaren = [j for j, _b, o, _x in per_jaar.iter_rows() if o > 0.5 and j not in gerealiseerd]
             if not jaren:
                 reden = _reden_onbenut(oplossing, fonds, jaren)
                 zinnen.append((fonds, f"Van {fonds} blijft {euro(onbenut)} onbenut (kleine bedragen, verspreid over "

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GeenOplossing
+from .model import som_product
 from .scenarios import pas_toe, scenario_namen
 from .validate import Invoer, lees_en_valideer
-from .werkers import beeindig_werkers, dask_executor, lokale_werkers
+from .werkers import beeindig_werkers, dask_executor, lokale_werkers, na_elkaar
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _cijfers(invoer: Invoer, oplossing, min_doel: bool = False) -> Uitkomst:
     plan = Plan(oplossing, Path(""))
     cijfers = plan.kerncijfers
     if min_doel:
-        cijfers["gewogen_plaatsingen"] = float(oplossing.model.plaatsingsdoel @ oplossing.kolomwaarden)
+        cijfers["gewogen_plaatsingen"] = som_product(oplossing.model.plaatsingsdoel, oplossing.kolomwaarden)
 
     def som(frame, sleutel: str, waarde: str) -> dict:
         totalen: dict = defaultdict(float)
@@ -205,8 +206,7 @@ def _vergelijk(pad: Path, uitvoer: Path | None, scenarios: list[str] | None, opl
         melding(basis.scenario, 1, len(aangepast))
         if pool is not None and len(aangepast) > 1:
             taken = [pool.submit(los_scenario_op, inv, oplosser, start) for inv in aangepast[1:]]
-            for taak in concurrent.futures.as_completed(taken):
-                uitkomst = taak.result()
+            for uitkomst in na_elkaar(taken, pool):
                 uitkomsten[uitkomst.scenario] = uitkomst
                 melding(uitkomst.scenario, len(uitkomsten), len(aangepast))
         else:

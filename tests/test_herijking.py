@@ -20,10 +20,11 @@ def _realisatie_van(plan, tot: int) -> tuple[list[dict], list[dict]]:
     starts = [{"regio": r["regio"], "instrument": r["instrument"], "doelgroep": r["doelgroep"], "jaar": r["startjaar"],
                "deelnemers": r["deelnemers"]} for r in plan.allocatie.filter(pl.col("startjaar") < tot).to_dicts()]
     landelijk = {f for f, g in plan.oplossing.model.invoer.fondsen.items() if g.landelijk}
-    betaald = (plan.fondsen.filter((pl.col("jaar") < tot) & (pl.col("besteed") > 0))
-               .select("fonds", "regio", "jaar", "besteed").to_dicts())
+    # the ledger's amount includes the commitments (SPEC §4)
+    betaald = (plan.fondsen.filter((pl.col("jaar") < tot) & (pl.col("besteed") + pl.col("verplichtingen") > 0))
+               .select("fonds", "regio", "jaar", "besteed", "verplichtingen").to_dicts())
     uitgaven = [{"fonds": b["fonds"], "regio": None if b["fonds"] in landelijk else b["regio"], "jaar": b["jaar"],
-                 "bedrag": b["besteed"]} for b in betaald]
+                 "bedrag": b["besteed"] + b["verplichtingen"]} for b in betaald]
     return starts, uitgaven
 
 
@@ -68,12 +69,18 @@ def test_an_overspent_realisation_is_a_finding_with_its_amount(werkboek, tmp_pat
     assert plan.oplossing.doelwaarde == pytest.approx(12.5)
     [bevinding] = plan.bevindingen
     assert bevinding["soort"] == "budget" and bevinding["bedrag"] == pytest.approx(5_000)
-    assert "fonds 'P' (regio 'A') is € 5.000 overschreden" in bevinding["tekst"]
+    assert "fonds 'P' is € 5.000 overschreden" in bevinding["tekst"]
     assert controleer(invoer, pad, vanaf=2027) == []
     toelichting = "\n".join(pl.read_excel(pad, sheet_name="Toelichting")["toelichting"])
     assert "Herijking vanaf 2027" in toelichting and "€ 5.000 overschreden" in toelichting
     fondsen = pl.read_excel(pad, sheet_name="Fondsen")
-    assert dict(zip(fondsen["jaar"], fondsen["onbenut"])) == {2026: pytest.approx(-5_000), 2027: pytest.approx(0)}
+    # issue 27.4: an overspend is never netted into onbenut
+    assert dict(zip(fondsen["jaar"], fondsen["onbenut"])) == {2026: 0, 2027: pytest.approx(0)}
+    assert dict(zip(fondsen["jaar"], fondsen["overschreden"])) == {2026: pytest.approx(5_000), 2027: 0}
+    samenvatting = dict(plan.samenvatting.select("kpi", "waarde").iter_rows())
+    assert samenvatting["overschreden"] == pytest.approx(5_000) and samenvatting["onbenut_budget"] >= 0
+    assert "P is in 2026 overschreden, samen € 5.000" in toelichting  # not "volledig besteed"
+    assert "2026 en 2027 volledig besteed" not in toelichting and "in 2026 volledig besteed" not in toelichting
     # and the CLI says so, with exit 0
     uitslag = CliRunner().invoke(main, ["optimaliseer", str(invoer), "-o", str(tmp_path / "cli.xlsx"), "--vanaf",
                                         "2027"])
@@ -136,3 +143,55 @@ def test_the_national_example_replans_from_2028(tmp_path):
     gerealiseerd = plan.allocatie.filter(pl.col("periode") == "realisatie")
     assert gerealiseerd["deelnemers"].sum() == pytest.approx(
         sum(n for (_r, _i, _g, t), n in invoer.huidige_verdeling.items() if t < 2028))
+
+
+def _grootboekgeval(werkboek, bedrag_2026: float, overheveling: float = 0.5):
+    """Issue 27.3 by hand. P: EUR 10,000 budget a year, 50% may be carried; I costs EUR 1,000 (chance 0.5);
+    8 started in 2026 (EUR 8,000 of cost) and a commitment of EUR 1,000; the ledger of 2026 says P paid
+    ``bedrag_2026`` (commitments included)."""
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Fondsen"] = [{"fonds": "P", "soort": "participatiebudget", "overheveling": overheveling}]
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": t, "bedrag": 10_000} for t in (2026, 2027)]
+    bladen["Verplichtingen"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 1_000}]
+    bladen["Realisatie"] = [{"regio": "A", "instrument": "I", "doelgroep": "G", "jaar": 2026, "deelnemers": 8}]
+    bladen["Realisatie_uitgaven"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": bedrag_2026}]
+    return werkboek(bladen)
+
+
+@pytest.mark.parametrize("bedrag, overheveling_uit, overschreden, onbenut", [
+    (9_000, 1_000, 0, 0),  # as the cells cost: EUR 1,000 left, all of it carried (cap EUR 5,000)
+    (6_000, 4_000, 0, 0),  # the ledger paid less than the cells cost: its EUR 4,000 left is carried, not the 1,000
+    (3_000, 5_000, 0, 2_000),  # EUR 7,000 left, the cap carries 5,000: 2,000 unused
+    (13_150, 0, 3_150, 0),  # overspent: nothing to carry, EUR 3,150 overschreden, onbenut never negative
+])
+def test_the_ledger_sets_spending_carry_over_and_overspend(werkboek, tmp_path, bedrag, overheveling_uit,
+                                                         overschreden, onbenut):
+    invoer = _grootboekgeval(werkboek, bedrag)
+    pad = tmp_path / "plan.xlsx"
+    plan = budgetkoppeling.optimaliseer(invoer, pad, vanaf=2027)
+    fondsen = pl.read_excel(pad, sheet_name="Fondsen").filter(pl.col("jaar") == 2026).row(0, named=True)
+    assert fondsen["besteed"] == pytest.approx(bedrag - 1_000)  # the ledger, without the commitment column
+    assert fondsen["overheveling_uit"] == pytest.approx(overheveling_uit)
+    assert fondsen["overschreden"] == pytest.approx(overschreden)
+    assert fondsen["onbenut"] == pytest.approx(onbenut)
+    # 2027: EUR 10,000 + the carry-over pays participants at EUR 1,000 (potential 100): 0.5 placements each
+    assert plan.oplossing.doelwaarde == pytest.approx(4 + (10_000 + overheveling_uit) / 1_000 * 0.5)
+    assert controleer(invoer, pad, vanaf=2027) == []
+    assert 2026 not in plan.schaduwprijzen["jaar"].to_list()  # issue 27.2: realised years are facts, without a price
+    teksten = " ".join(b["tekst"] for b in plan.bevindingen)
+    assert "volgt de gerealiseerde kosten" not in teksten
+    if overschreden:
+        assert f"€ {overschreden:,}".replace(",", ".") + " overschreden" in teksten
+    if bedrag != 9_000:  # the cells cost EUR 8,000 and the commitment 1,000: one line for the difference
+        assert [b["soort"] for b in plan.bevindingen].count("realisatie_uitgaven") == 1
+
+
+def test_an_overspend_penalty_never_reaches_the_prices_or_the_explanation(werkboek, tmp_path):
+    """Issue 27.2: BUIG ranked first at 100.000 gewogen plaatsingen per € 100.000 (the penalty)."""
+    invoer = _grootboekgeval(werkboek, 13_150)
+    pad = tmp_path / "plan.xlsx"
+    plan = budgetkoppeling.optimaliseer(invoer, pad, vanaf=2027)
+    # 2027: EUR 100,000 pays 100 participants at 0.5
+    assert plan.schaduwprijzen["extra_plaatsingen_per_100k"].max() == pytest.approx(50)
+    toelichting = "\n".join(pl.read_excel(pad, sheet_name="Toelichting")["toelichting"])
+    assert "100.000 gewogen" not in toelichting and "50 gewogen plaatsingen per € 100.000" in toelichting

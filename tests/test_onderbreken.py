@@ -193,3 +193,94 @@ def test_sigterm_while_writing_leaves_no_temporary_file(werkboek, tmp_path, monk
     assert "Afgebroken." in resultaat.output
     assert list(uit.iterdir()) == []
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored after the command
+
+
+VOORBEELD = Path(__file__).resolve().parent.parent / "inputs" / "voorbeeld_nederland.xlsx"
+
+
+def onzekerheid_op_gang(start, *extra) -> tuple[subprocess.Popen, Path, Path, set[int]]:
+    """``onzekerheid`` on the national example (200 draws, about half a minute), once the draws are
+    under way; returns the process, its output and temporary folders and its descendants then."""
+    proces, uit, tijdelijk = start("onzekerheid", VOORBEELD, "-o", "o.xlsx", *extra)
+    if "--cluster" not in extra:
+        wacht_tot(lambda: len(kinderen(proces.pid)) >= 2 or proces.poll() is not None)
+    time.sleep(8.0)  # both plans are solved and the draws have begun
+    assert proces.poll() is None, proces.communicate()
+    return proces, uit, tijdelijk, kinderen(proces.pid)
+
+
+@pytest.mark.parametrize("signaal, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_onzekerheid_with_local_workers_stops_on_a_signal(start, signaal, code):
+    """Issue 27.1: it printed "Afgebroken.", an InvalidStateError traceback, and hung."""
+    proces, uit, tijdelijk, onder = onzekerheid_op_gang(start)
+    terug, fouten, duur = stop(proces, signaal)
+    assert terug == code, fouten
+    assert "Afgebroken." in fouten and "Traceback" not in fouten and "Error" not in fouten
+    assert duur < 5, f"{duur:.1f} s na het signaal"
+    wacht_tot(lambda: not any(leeft(p) for p in onder), 5)
+    assert list(uit.iterdir()) == [] and list(tijdelijk.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.parametrize("signaal, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_onzekerheid_on_a_dask_cluster_stops_on_a_signal(start, dask_cluster, signaal, code):
+    proces, uit, tijdelijk, _ = onzekerheid_op_gang(start, "--cluster", dask_cluster)
+    terug, fouten, duur = stop(proces, signaal)
+    assert terug == code, fouten
+    assert "Afgebroken." in fouten and "Traceback" not in fouten
+    assert duur < 5, f"{duur:.1f} s na het signaal"
+    assert list(uit.iterdir()) == [] and list(tijdelijk.iterdir()) == []
+
+
+@pytest.mark.parametrize("opdracht", ["onzekerheid", "vergelijk"])
+def test_workers_die_with_a_killed_parent(groot, start, opdracht):
+    """Issue 27.18: after SIGKILL of the command, its pool workers and the resource tracker lived on."""
+    if opdracht == "onzekerheid":
+        proces, _, _, onder = onzekerheid_op_gang(start)
+    else:
+        proces, _, _ = start("vergelijk", groot_met_scenarios(groot), "-o", "v.xlsx")
+        wacht_tot(lambda: len(kinderen(proces.pid)) >= 3)  # two workers and the resource tracker
+        time.sleep(2.0)
+        onder = kinderen(proces.pid)
+    assert len(onder) >= 3
+    proces.kill()
+    proces.communicate()
+    wacht_tot(lambda: not any(leeft(p) for p in onder), 10)
+
+
+def test_a_killed_scheduler_ends_the_run_with_one_dutch_message(start, tmp_path):
+    """Issue 27.20: a scheduler killed mid-run gave exit 1 with two tracebacks."""
+    import socket
+
+    with socket.socket() as vrij:
+        vrij.bind(("127.0.0.1", 0))
+        poort = vrij.getsockname()[1]
+    dask = Path(sys.executable).parent / "dask"
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(poort), "--no-dashboard"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    werker = subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{poort}", "--nthreads", "1", "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wacht_tot(lambda: socket.socket().connect_ex(("127.0.0.1", poort)) == 0, 30)
+        proces, uit, _, _ = onzekerheid_op_gang(start, "--cluster", f"tcp://127.0.0.1:{poort}")
+        begin = time.monotonic()
+        scheduler.kill()
+        _, fouten = proces.communicate(timeout=60)
+        assert time.monotonic() - begin < 20
+        assert proces.returncode == 1, fouten
+        assert "De verbinding met de Dask-scheduler" in fouten and "is verbroken" in fouten
+        assert "Traceback" not in fouten and "ERROR" not in fouten
+        assert list(uit.iterdir()) == []
+    finally:
+        scheduler.kill()
+        os.killpg(werker.pid, signal.SIGKILL)
+        scheduler.wait()
+        werker.wait()

@@ -333,6 +333,25 @@ def test_serial_local_pool_and_dask_cluster_write_byte_identical_workbooks(werkb
     assert serieel.controles == 2  # draws 20 and 40 were solved cold as well
 
 
+def test_on_the_national_example_a_dask_cluster_writes_the_bytes_of_a_serial_run(tmp_path):
+    """Issue 27.21: Dask's workers run BLAS on one thread, this process on two; numpy's ``@`` then
+    differed in the last bits (30 of 700 cells of Trekkingen with 50 draws). Every sum of products is
+    numpy's own pairwise sum now (model.som_product)."""
+    import datetime
+
+    from distributed import LocalCluster
+
+    from budgetkoppeling.onzekerheid import analyseer
+
+    dag = datetime.date(2026, 12, 3)
+    analyseer(budgetkoppeling.VOORBEELD, tmp_path / "serieel.xlsx", trekkingen_=50, werkers=1, datum=dag)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        analyseer(budgetkoppeling.VOORBEELD, tmp_path / "dask.xlsx", trekkingen_=50, cluster=cluster.scheduler_address,
+                  datum=dag)
+    assert (tmp_path / "dask.xlsx").read_bytes() == (tmp_path / "serieel.xlsx").read_bytes()
+
+
 def _certificaten(map_) -> dict[str, str]:
     """A CA and one certificate it signs for 127.0.0.1 (scheduler, workers and client alike)."""
     import datetime
@@ -413,7 +432,7 @@ def test_a_tls_cluster_is_reached_with_certificates_and_refused_without(werkboek
                                            "--trekkingen", "30", "--stil", "--cluster",
                                            adres.replace("tls://", "tcp://")])
         assert zonder.exit_code == 1 and "Traceback" not in zonder.output
-        assert "Geen verbinding met de Dask-scheduler" in zonder.output
+        assert "antwoordt geen Dask-scheduler" in zonder.output and "tls://" in zonder.output
         assert not (tmp_path / "zonder.xlsx").exists()
 
 
@@ -440,6 +459,68 @@ def test_an_unreachable_cluster_is_a_dutch_message_and_exit_1_not_a_hang(werkboe
     assert "Geen verbinding met de Dask-scheduler" in resultaat.stderr and "Traceback" not in resultaat.output
     zonder_schema = CliRunner().invoke(main, ["onzekerheid", str(invoer), "--cluster", "10.0.0.5:8786"])
     assert zonder_schema.exit_code == 1 and "bedoelt u tcp://10.0.0.5:8786" in zonder_schema.output
+
+
+@pytest.mark.parametrize("adres, woorden", [
+    ("http://127.0.0.1:8786", "niet over http://"),
+    ("ucx://127.0.0.1:8786", "niet over ucx://"),
+    ("tcp://127.0.0.1:abc", "mist een geldige poort"),
+    ("tcp://127.0.0.1", "mist een geldige poort"),
+    ("tls://127.0.0.1:8786", "zijn certificaten nodig"),
+])
+def test_a_wrong_cluster_address_is_one_dutch_message_at_once(werkboek, tmp_path, adres, woorden):
+    """Issue 27.20: these gave the Dutch message and then, 20 s later, an English Client.__del__
+    traceback (pytest turns such an unraisable exception into a failure here)."""
+    import gc
+    import time
+
+    from click.testing import CliRunner
+
+    from budgetkoppeling.cli import main
+
+    begin = time.perf_counter()
+    resultaat = CliRunner().invoke(main, ["onzekerheid", str(werkboek(_klein())), "-o", str(tmp_path / "u.xlsx"),
+                                          "--stil", "--cluster", adres])
+    gc.collect()
+    assert time.perf_counter() - begin < 10
+    assert resultaat.exit_code == 1 and woorden in resultaat.output, resultaat.output
+    assert "Traceback" not in resultaat.output and not (tmp_path / "u.xlsx").exists()
+
+
+def test_a_port_that_does_not_speak_dask_and_a_cluster_without_workers_end_with_a_message(werkboek, tmp_path,
+                                                                                        monkeypatch):
+    """Issue 27.20: a port that accepts but stays silent hung past 600 s; a cluster whose workers are
+    all gone waited for ever."""
+    import socket
+    import threading
+    import time
+
+    from click.testing import CliRunner
+    from distributed import LocalCluster
+
+    from budgetkoppeling import werkers
+    from budgetkoppeling.cli import main
+
+    monkeypatch.setattr(werkers, "VERBIND_SECONDEN", 2)
+    monkeypatch.setattr(werkers, "ZONDER_WERKERS_SECONDEN", 3)
+    invoer = werkboek(_klein())
+    with socket.socket() as stil:
+        stil.bind(("127.0.0.1", 0))
+        stil.listen()
+        verbonden = []
+        threading.Thread(target=lambda: verbonden.append(stil.accept()), daemon=True).start()
+        begin = time.perf_counter()
+        resultaat = CliRunner().invoke(main, ["onzekerheid", str(invoer), "--stil", "--cluster",
+                                              f"tcp://127.0.0.1:{stil.getsockname()[1]}"])
+        assert time.perf_counter() - begin < 15
+        assert resultaat.exit_code == 1 and "spreekt geen Dask" in resultaat.output, resultaat.output
+    with LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        begin = time.perf_counter()
+        resultaat = CliRunner().invoke(main, ["onzekerheid", str(invoer), "-o", str(tmp_path / "u.xlsx"), "--stil",
+                                              "--cluster", cluster.scheduler_address])
+        assert time.perf_counter() - begin < 30
+    assert resultaat.exit_code == 1 and "geen werkers" in resultaat.output, resultaat.output
+    assert "Traceback" not in resultaat.output and not (tmp_path / "u.xlsx").exists()
 
 
 def test_the_command_prints_json_rows_and_refuses_input_without_the_sheet(werkboek, tmp_path):

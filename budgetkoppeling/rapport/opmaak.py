@@ -36,7 +36,10 @@ BESPARING_KPIS = {  # only where some group has uitkering_per_jaar
     "besparing_uitkeringen": ("Besparing op uitkeringen", "euro (verdisconteerd)"),
     "netto_kosten": ("Netto kosten (uitgaven min besparing)", "euro"),
 }
-KPI_EENHEID_ALLE = {**KPI_EENHEID, **BESPARING_KPIS}
+HERIJKING_KPIS = {  # only with --vanaf
+    "overschreden": ("Overschreden in gerealiseerde jaren", "euro"),
+}
+KPI_EENHEID_ALLE = {**KPI_EENHEID, **BESPARING_KPIS, **HERIJKING_KPIS}
 
 
 def kpis_van(kerncijfers: list[dict]) -> tuple[str, ...]:

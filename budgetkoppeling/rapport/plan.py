@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from ..bestanden import schrijf_atomisch
-from ..invoer import besparing, cohortkosten
+from ..invoer import besparing, cohortkosten, grootboek
 from ..model import LANDELIJK
 from ..solve import Oplossing, rij_activiteit
 from ..versie import __version__
@@ -111,18 +111,29 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
         frame = frame.join(deel, on=sleutels, how="left")
     getallen = ["budget", "verplichtingen", "overheveling_in", "besteed", "overheveling_uit"]
     frame = frame.with_columns(pl.col(getallen).fill_null(0.0))
+    boek = grootboek(invoer)
+    if boek:  # herijking: a realised year's spending is its ledger's (commitments included), not the plan's
+        betaald = pl.DataFrame([(f, r or LANDELIJK, t, b.bedrag) for (f, r, t), b in boek.items()],
+                               schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64,
+                                       "_grootboek": pl.Float64}, orient="row")
+        frame = frame.join(betaald, on=sleutels, how="left").with_columns(
+            besteed=pl.when(pl.col("_grootboek").is_null()).then(pl.col("besteed"))
+            .otherwise(pl.col("_grootboek") - pl.col("verplichtingen"))).drop("_grootboek")
     frame = frame.filter(pl.any_horizontal(pl.col(k).abs() > NUL for k in getallen))
-    onbenut = (pl.col("budget") + pl.col("overheveling_in") - pl.col("verplichtingen") - pl.col("besteed")
-               - pl.col("overheveling_uit"))
+    over = (pl.col("budget") + pl.col("overheveling_in") - pl.col("verplichtingen") - pl.col("besteed")
+            - pl.col("overheveling_uit"))
+    over = pl.when(over.abs() < 1e-4).then(0.0).otherwise(over)
     fondsvolgorde = {f: n for n, f in enumerate(invoer.fondsen)}
     regiovolgorde = {r: n for n, r in enumerate(invoer.regios)} | {LANDELIJK: -1}
-    return (frame.with_columns(onbenut=pl.when(onbenut.abs() < 1e-4).then(0.0).otherwise(onbenut),
+    # left over is never negative: a realised overspend is `overschreden` (a herijking's column)
+    overschreden = [pl.col("overschreden")] if oplossing.model.vanaf is not None else []
+    return (frame.with_columns(onbenut=pl.max_horizontal(over, 0.0), overschreden=pl.max_horizontal(-over, 0.0),
                                _f=pl.col("fonds").replace_strict(fondsvolgorde, return_dtype=pl.Int64),
                                _r=pl.col("regio").replace_strict(regiovolgorde, return_dtype=pl.Int64))
             .sort("_f", "_r", "jaar")
             .select("fonds", pl.when(pl.col("regio") == LANDELIJK).then(pl.lit("landelijk"))
                     .otherwise(pl.col("regio")).alias("regio"), "jaar", *getallen[:2], "overheveling_in", "besteed",
-                    "overheveling_uit", "onbenut"))
+                    "overheveling_uit", "onbenut", *overschreden))
 
 
 def beleidsregels(oplossing: Oplossing) -> pl.DataFrame:
@@ -160,6 +171,8 @@ def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.Da
         ("onbenut_budget", float(fondsen_["onbenut"].sum()), "euro"),
         ("verplichtingen_na_planperiode", na_periode, "euro"),
     ]
+    if "overschreden" in fondsen_.columns:  # herijking: realised spending above budget + carry-in
+        rijen.append(("overschreden", float(fondsen_["overschreden"].sum()), "euro"))
     if invoer.uitkeringen:  # reported figures, not the objective
         bespaard = besparing(invoer, allocatie_.select("doelgroep", "plaatsingsjaar", "plaatsingen").iter_rows())
         rijen += [("besparing_uitkeringen", bespaard, "euro (verdisconteerd)"),
@@ -296,7 +309,7 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
             {"deelnemers": personen, "kosten": EURO, "plaatsingen": PLAATSINGEN}, titel, scenario)
     plaats(werkboek, "Financiering", plan.financiering, {"bedrag": EURO}, titel, scenario)
     geld = {k: EURO for k in ("budget", "verplichtingen", "overheveling_in", "besteed",
-                              "overheveling_uit", "onbenut")}
+                              "overheveling_uit", "onbenut", "overschreden")}
     plaats(werkboek, "Fondsen", plan.fondsen, geld, titel, scenario)
     _schaduwprijzen(werkboek, plan, titel, scenario)
     plaats(werkboek, "Beleidsregels", plan.beleidsregels, {"grens": "#,##0.00", "bereikt": "#,##0.00"},
