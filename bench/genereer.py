@@ -97,10 +97,10 @@ def rijen(eenheden: int, instrumenten: int, doelgroepen: int, jaren: int, segmen
         ]
     return {
         "Instellingen": [
-            {"sleutel": "planperiode_start", "waarde": str(START)},
-            {"sleutel": "planperiode_eind", "waarde": str(jaarlijst[-1])},
-            {"sleutel": "disconteringsvoet", "waarde": "0.03"},
-            {"sleutel": "kostenindexatie", "waarde": "0.02"},
+            {"sleutel": "planperiode_start", "waarde": START},
+            {"sleutel": "planperiode_eind", "waarde": jaarlijst[-1]},
+            {"sleutel": "disconteringsvoet", "waarde": 0.03},
+            {"sleutel": "kostenindexatie", "waarde": 0.02},
             {"sleutel": "doorloop_na_planperiode", "waarde": "nee" if veel_regels else "ja"},
         ],
         "Regios": [{"regio": r} for r in regios],

@@ -48,6 +48,7 @@ def optimaliseer(
     voortgang=None,
     datum: datetime.date | None = None,
     vanaf: int | None = None,
+    tijdslimiet: float | None = 120.0,
 ) -> Plan:
     """Validate, build, solve and (with ``uitvoer``) write the plan workbook.
 
@@ -56,7 +57,9 @@ def optimaliseer(
 
     ``oplosser`` None takes the workbook's setting (default ``auto``). ``datum`` is the
     calculation date the workbook shows (default today).
-    ``voortgang(stap)`` is called with a Dutch description before each stage.
+    ``voortgang(stap)`` is called with a Dutch description before each stage (and, while a MIP is
+    solved, with how far it is). ``tijdslimiet``: seconds for the MIP of ``geheel`` (None: no limit);
+    the best plan found then is written, with its gap in Info and the Toelichting.
     """
     from .herijking import herijk
     from .model import bouw
@@ -79,7 +82,8 @@ def optimaliseer(
     if schrijf_lp is not None:
         _schrijf_lp(model, Path(schrijf_lp), Path(pad))
     melding("Model oplossen")
-    oplossing = los_op(model, oplosser or invoer.oplosser)
+    oplossing = los_op(model, oplosser or invoer.oplosser, bewaar_basis=True,  # the explanation re-solves from it
+                       tijdslimiet=tijdslimiet, voortgang=voortgang)
     melding("Plan samenstellen")
     plan = Plan(oplossing, Path(pad), datum)
     if uitvoer is not None:

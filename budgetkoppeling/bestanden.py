@@ -29,6 +29,12 @@ def schrijf_atomisch(doel: Path, schrijf: Callable[[Path], None], invoer: Path |
     map_ = doel.parent if str(doel.parent) else Path(".")
     if not map_.is_dir():
         raise BestandFout(f"De map '{map_}' voor het uitvoerbestand bestaat niet.")
+    if doel.exists() and not doel.is_file():  # a device, a pipe or a folder is never replaced by a workbook
+        raise BestandFout(f"'{doel}' is geen gewoon bestand (maar een map, apparaat of pijp); kies een andere naam "
+                          "met -o.")
+    if doel.exists() and not os.access(doel, os.W_OK):
+        raise BestandFout(f"Het bestand '{doel}' is alleen-lezen en wordt niet overschreven; maak het schrijfbaar of "
+                          "kies een andere naam met -o.")
     _ruim_achtergebleven_op(doel)
     try:
         handvat, tijdelijk = tempfile.mkstemp(prefix=f".{doel.name}.{os.getpid()}.", suffix=".tmp", dir=map_)

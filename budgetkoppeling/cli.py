@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import VOORBEELD, __version__
-from .errors import BudgetkoppelingFout, GeenOplossing, InvoerFout
+from .errors import BudgetkoppelingFout, GeenOplossing, InvoerFout, let_op
 from .klik import Groep, installeer
 from .onderbreking import SIGINT_CODE, SIGTERM_CODE, Beeindigd, sigterm_als_onderbreking
 
@@ -29,10 +29,18 @@ class Uitvoer:
 
         self.stil = stil
         self.als_json = als_json
+        for stroom in (sys.stdout, sys.stderr):  # a terminal without € or ë prints '?', never fails after writing
+            if hasattr(stroom, "reconfigure"):
+                stroom.reconfigure(errors="replace")
         # markup and emoji codes off: names from a workbook ('[/]', ':smile:') are printed as typed
         self.scherm = Console(stderr=als_json, quiet=stil or als_json, highlight=False, soft_wrap=True,
                               markup=False, emoji=False)
         self.fouten = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+    def meldingen(self, meldingen: list[str]) -> None:
+        """The notices ('Let op: ...'), at most twenty and how many more."""
+        for regel in let_op(meldingen):
+            self.scherm.print(regel, markup=False)
 
     def json(self, gegevens: dict) -> None:
         if self.als_json:
@@ -96,6 +104,7 @@ def _meld_fout(uitvoer: Uitvoer, fout: BudgetkoppelingFout) -> None:
                  "melding": p.melding, "tekst": p.tekst()}
                 for p in fout.problemen
             ],
+            "meldingen": fout.meldingen,
         })
     elif isinstance(fout, GeenOplossing):
         uitvoer.fouten.print(fout.melding, markup=False)
@@ -139,6 +148,56 @@ class Datum(click.ParamType):
                   param, ctx)
 
 
+class Getal(click.ParamType):
+    """A number on the command line as a Dutch user writes it: 0,8 or 0.8 (SPEC §4's notation), within
+    ``min``..``max`` (``open``: the bounds themselves excluded)."""
+
+    name = "getal"
+
+    def __init__(self, min: float | None = None, max: float | None = None, open: bool = False):
+        self.min, self.max, self.open = min, max, open
+
+    def convert(self, waarde, param, ctx):
+        if isinstance(waarde, float | int):
+            getal = float(waarde)
+        else:
+            from .getallen import lees_getal
+
+            getal, reden = lees_getal(str(waarde), "factor", getalcel=None)
+            if getal is None:
+                self.fail(f"'{waarde}' {reden}.", param, ctx)
+        onder = self.min is not None and (getal <= self.min if self.open else getal < self.min)
+        boven = self.max is not None and (getal >= self.max if self.open else getal > self.max)
+        if onder or boven:
+            from .tekst import nl
+
+            grenzen = " en ".join(f"{woord} {nl(grens)}" for woord, grens in
+                                  (("groter dan" if self.open else "minstens", self.min),
+                                   ("kleiner dan" if self.open else "hoogstens", self.max)) if grens is not None)
+            self.fail(f"'{waarde}' moet {grenzen} zijn.", param, ctx)
+        return getal
+
+
+# the onzekerheid table on a terminal: kpi -> (short label, its explanation below the table)
+KORT = {
+    "plaatsingen": ("Plaatsingen", "verwachte plaatsingen"),
+    "gewogen_plaatsingen": ("Gewogen", "gewogen plaatsingen (de doelstelling)"),
+    "gewogen_slechtste": ("Slechtste", "gemiddelde gewogen plaatsingen van de slechtste trekkingen"),
+    "tekort": ("Tekort", "wat het plan tekortkomt als kosten en budgetten zijn als getrokken"),
+    "kans_betaalbaar": ("Betaalbaar", "aandeel trekkingen zonder tekort"),
+    "waarde_betere_kennis": ("Kennis", "waarde van betere kennis van kansen, kosten en budgetten"),
+    "waarde_betere_kennis_effecten": ("Kennis kans", "waarde van betere kennis van de plaatsingskansen"),
+}
+
+
+def tijdslimiet_optie(functie):
+    """--tijdslimiet: how long the MIP of --geheel may search before the best plan found is taken."""
+    return click.option(
+        "--tijdslimiet", type=Getal(min=0), default=120, show_default=True, metavar="SECONDEN",
+        help="Met --geheel: zoek ten hoogste zo lang naar het beste plan met hele deelnemers en neem dan het beste "
+             "gevonden plan (met de afstand tot het optimum in Info en de Toelichting); 0 = geen grens.")(functie)
+
+
 def datum_optie(functie):
     """--datum: the calculation date the workbook shows (Info, page header, document properties)."""
     return click.option(
@@ -179,9 +238,11 @@ def _standaard_uitvoer(naam: str) -> Path:
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
               help="Welke oplosser: auto (standaard), highs of cbc (COIN-OR: Clp, met --geheel CBC).")
 @click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (trager: een geheeltallig model).")
+@tijdslimiet_optie
 @datum_optie
 @standaard_opties
-def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, datum, uitvoer: Uitvoer) -> None:
+def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, tijdslimiet: float | None, datum,
+              uitvoer: Uitvoer) -> None:
     """Reken het meegeleverde landelijke voorbeeld door (35 arbeidsmarktregio's, 2026-2030).
 
     \b
@@ -190,7 +251,7 @@ def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, datum
       budgetkoppeling voorbeeld -o outputs/plan.xlsx
     """
     doel = uitvoerpad or _standaard_uitvoer("plan_nederland.xlsx")
-    _optimaliseer(VOORBEELD, doel, "basis", oplosser, geheel, None, datum, uitvoer, None)
+    _optimaliseer(VOORBEELD, doel, "basis", oplosser, geheel, None, datum, uitvoer, None, tijdslimiet)
 
 
 @main.command()
@@ -208,10 +269,12 @@ def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, datum
 @click.option("--vanaf", type=int, default=None, metavar="JAAR",
               help="Herijking: plan opnieuw vanaf dit jaar; de jaren ervoor liggen vast aan de bladen Realisatie "
                    "en Realisatie_uitgaven.")
+@tijdslimiet_optie
 @datum_optie
 @standaard_opties
 def optimaliseer(invoer: Path, uitvoerpad: Path | None, scenario: str, oplosser: str | None,
-                 geheel: bool, schrijf_lp: Path | None, vanaf: int | None, datum, uitvoer: Uitvoer) -> None:
+                 geheel: bool, schrijf_lp: Path | None, vanaf: int | None, tijdslimiet: float | None, datum,
+                 uitvoer: Uitvoer) -> None:
     """Controleer de invoer, bereken het beste plan en schrijf het plan-werkboek.
 
     \b
@@ -221,32 +284,41 @@ def optimaliseer(invoer: Path, uitvoerpad: Path | None, scenario: str, oplosser:
       budgetkoppeling optimaliseer invoer.xlsx -o herijking.xlsx --vanaf 2028
     """
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_plan.xlsx")
-    _optimaliseer(invoer, doel, scenario, oplosser, geheel, schrijf_lp, datum, uitvoer, vanaf)
+    _optimaliseer(invoer, doel, scenario, oplosser, geheel, schrijf_lp, datum, uitvoer, vanaf, tijdslimiet)
 
 
 def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None, geheel: bool,
                   schrijf_lp: Path | None, datum: datetime.date | None, uitvoer: Uitvoer,
-                  vanaf: int | None) -> None:
+                  vanaf: int | None, tijdslimiet: float | None = None) -> None:
     from . import optimaliseer as optimaliseer_api
 
     balk, voortgang = uitvoer.voortgang()
+    opties = dict(scenario=scenario, oplosser=oplosser, geheel=geheel, schrijf_lp=schrijf_lp, datum=datum,
+                  vanaf=vanaf, tijdslimiet=tijdslimiet or None)
     if balk is not None:
         with balk:
-            plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
-                                    schrijf_lp=schrijf_lp, voortgang=voortgang, datum=datum, vanaf=vanaf)
+            plan = optimaliseer_api(invoer, doel, voortgang=voortgang, **opties)
     else:
-        plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
-                                schrijf_lp=schrijf_lp, datum=datum, vanaf=vanaf)
+        plan = optimaliseer_api(invoer, doel, **opties)
     info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
     uitvoer.json({
-        "status": "optimaal", "scenario": scenario, "uitvoer": str(doel),
+        "status": "optimaal" if plan.oplossing.gap is None else "tijdslimiet", "scenario": scenario,
+        "uitvoer": str(doel),
+        **({"afstand_tot_optimum": plan.oplossing.gap} if plan.oplossing.gap is not None else {}),
         "oplosser": info["oplosser"], "looptijd_seconden": round(plan.looptijd, 2),
         "kerncijfers": plan.kerncijfers, "onbenut_per_fonds": plan.onbenut_per_fonds(),
         "doelwaarde": plan.oplossing.doelwaarde, "fasen": plan.fasen,
         **({"vanaf": vanaf, "bevindingen": plan.bevindingen} if plan.oplossing.model.vanaf is not None else {}),
     })
-    for melding in plan.oplossing.model.invoer.meldingen:
-        uitvoer.scherm.print(f"Let op: {melding}", markup=False)
+    uitvoer.meldingen(plan.oplossing.model.invoer.meldingen)
+    if plan.oplossing.gap is not None:
+        from .tekst import procent
+
+        afstand = "onbekend hoe ver" if plan.oplossing.gap != plan.oplossing.gap else \
+            f"hoogstens {procent(plan.oplossing.gap)}"
+        uitvoer.scherm.print(f"Let op: de tijdslimiet ({plan.oplossing.tijdslimiet:g} s) is bereikt; dit is het beste "
+                             f"plan met hele deelnemers dat gevonden is. Het optimum ligt {afstand} hoger "
+                             "(zie Info en de Toelichting; meer tijd met --tijdslimiet).", markup=False)
     if plan.oplossing.model.vanaf is not None:
         jaren = plan.oplossing.model.vanaf - plan.oplossing.model.invoer.start
         vast = "1 jaar ligt" if jaren == 1 else f"{jaren} jaren liggen"
@@ -281,13 +353,13 @@ def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
     if "besparing_uitkeringen" in cijfers:
         tabel.add_row("Besparing op uitkeringen", euro(cijfers["besparing_uitkeringen"]))
         tabel.add_row("Netto kosten", euro(cijfers["netto_kosten"]))
-    uitvoer.scherm.print(tabel)
+    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
     fondsen = Table(title="Onbenut budget per fonds", title_justify="left")
     fondsen.add_column("Fonds")
     fondsen.add_column("Onbenut", justify="right")
     for fonds, bedrag in plan.onbenut_per_fonds().items():
         fondsen.add_row(fonds, euro(bedrag))
-    uitvoer.scherm.print(fondsen)
+    uitvoer.scherm.print(fondsen, soft_wrap=False)
     uitvoer.scherm.print(
         f"Oplosser {info['oplosser_versie']}, {plan.looptijd:.2f} s. Plan geschreven naar {doel}.",
         markup=False,
@@ -318,8 +390,7 @@ def valideer_opdracht(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> N
             if not uitvoer.stil:
                 uitvoer.fouten.print(f"Foutenrapport geschreven naar {rapport}.", markup=False)
         raise
-    for melding in gecontroleerd.meldingen:
-        uitvoer.scherm.print(f"Let op: {melding}", markup=False)
+    uitvoer.meldingen(gecontroleerd.meldingen)
     from .tekst import aantal
 
     uitvoer.scherm.print(
@@ -334,7 +405,7 @@ def valideer_opdracht(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> N
 
 
 @main.command()
-@click.argument("uitvoerpad", metavar="INVOER", type=UITVOER)
+@click.argument("uitvoerpad", metavar="WERKBOEK", type=UITVOER)
 @click.option("--leeg", is_flag=True, help="Alleen de kopjes, zonder voorbeeldregels.")
 @click.option("--overschrijf", is_flag=True, help="Overschrijf een bestaand bestand.")
 @standaard_opties
@@ -369,11 +440,11 @@ def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) 
               help="Maak in plaats van de vergelijking de budgetcurve van dit fonds: het budget in stappen "
                    "geschaald, met het beste plan bij elke stap (blad Curve).")
 @click.option("--regio", default=None, metavar="REGIO", help="Bij --curve: schaal alleen het budget in deze regio.")
-@click.option("--van", type=click.FloatRange(min=0), default=0.8, show_default=True,
+@click.option("--van", type=Getal(min=0), metavar="FACTOR", default=0.8, show_default=True,
               help="Bij --curve: de kleinste factor op het budget.")
-@click.option("--tot", type=click.FloatRange(min=0), default=1.2, show_default=True,
+@click.option("--tot", type=Getal(min=0), metavar="FACTOR", default=1.2, show_default=True,
               help="Bij --curve: de grootste factor op het budget.")
-@click.option("--stappen", type=click.IntRange(min=2, max=201), default=9, show_default=True,
+@click.option("--stappen", type=click.IntRange(min=2, max=201), metavar="AANTAL", default=9, show_default=True,
               help="Bij --curve: het aantal stappen van --van tot --tot.")
 @cluster_opties
 @datum_optie
@@ -433,24 +504,27 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
             for u in resultaat.uitkomsten
         ],
     })
+    from rich import box
     from rich.table import Table
 
-    from .tekst import euro, getal
+    from .tekst import euro, getal, miljoen
 
-    tabel = Table(title="Vergelijking van scenario's", title_justify="left")
+    tabel = Table(title="Vergelijking van scenario's", title_justify="left", box=box.SIMPLE_HEAD)
     netto = any("netto_kosten" in u.kerncijfers for u in resultaat.uitkomsten)
-    kolommen = [("Scenario", False), ("Plaatsingen", True), ("Uitgaven", True), ("Kosten per plaatsing", True)]
-    kolommen += [("Netto kosten", True)] if netto else []
-    for kolom, rechts in kolommen + [("Status", False)]:
-        tabel.add_column(kolom, justify="right" if rechts else "left")
+    kolommen = [("Scenario", False), ("Plaatsingen", True), ("Uitgaven (€ mln)", True), ("Per plaatsing", True)]
+    kolommen += [("Netto kosten (€ mln)", True)] if netto else []
+    for kolom, rechts in kolommen:  # fits 80 columns: money in millions, a scenario without a plan says so
+        # a number column as wide as its longest word: the rest goes to the scenario's name
+        tabel.add_column(kolom, justify="right" if rechts else "left",
+                         max_width=max(len(w) for w in kolom.split()) + 2 if rechts else None)
     for u in resultaat.uitkomsten:
         if u.status == "optimaal":
             k = u.kerncijfers
-            cellen = [getal(round(k["plaatsingen"], 1)), euro(k["uitgaven"]), euro(k["kosten_per_plaatsing"])]
-            tabel.add_row(u.scenario, *cellen, *([euro(k["netto_kosten"])] if netto else []), "optimaal")
+            cellen = [getal(round(k["plaatsingen"])), miljoen(k["uitgaven"]), euro(k["kosten_per_plaatsing"])]
+            tabel.add_row(u.scenario, *cellen, *([miljoen(k["netto_kosten"])] if netto else []))
         else:
-            tabel.add_row(u.scenario, *["-"] * (len(kolommen) - 1), "geen oplossing")
-    uitvoer.scherm.print(tabel)
+            tabel.add_row(u.scenario, "geen plan", *["-"] * (len(kolommen) - 2))
+    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
     for u in resultaat.uitkomsten:
         if u.status != "optimaal":
             uitvoer.scherm.print(f"Scenario '{u.scenario}' heeft geen oplossing. {u.melding}", markup=False)
@@ -485,20 +559,22 @@ def _curve(invoer: Path, uitvoerpad: Path | None, fonds: str, regio: str | None,
                    "plaatsingen": p.plaatsingen, "marginaal_per_100k": p.marginaal_per_100k, "status": p.status}
                   for p in curve.punten],
     })
+    from rich import box
     from rich.table import Table
 
     from .rapport.curve import curve_zinnen
-    from .tekst import euro, getal, nl
+    from .tekst import euro_kort, getal, nl
 
-    tabel = Table(title=f"Budgetcurve {fonds}" + (f" ({regio})" if regio else ""), title_justify="left")
+    tabel = Table(title=f"Budgetcurve {fonds}" + (f" ({regio})" if regio else ""), title_justify="left",
+                  box=box.SIMPLE_HEAD)
     for kolom in ("Factor", "Budget", "Gewogen plaatsingen", "Plaatsingen", "Per € 100.000 extra"):
-        tabel.add_column(kolom, justify="right")
+        tabel.add_column(kolom, justify="right", no_wrap=kolom in ("Factor", "Budget"))
     for p in curve.punten:
-        tabel.add_row(f"{nl(round(100 * p.factor, 2))}%", euro(p.budget),
+        tabel.add_row(f"{nl(round(100 * p.factor, 2))}%", euro_kort(p.budget),
                       "-" if p.gewogen_plaatsingen is None else getal(round(p.gewogen_plaatsingen, 1)),
                       "-" if p.plaatsingen is None else getal(round(p.plaatsingen, 1)),
                       "" if p.marginaal_per_100k is None else nl(round(p.marginaal_per_100k, 3)))
-    uitvoer.scherm.print(tabel)
+    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
     for zin in curve_zinnen(curve)[1:]:
         uitvoer.scherm.print(zin, markup=False)
     uitvoer.scherm.print(f"Budgetcurve geschreven naar {doel} ({curve.seconden:.1f} s).", markup=False)
@@ -540,27 +616,28 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
         "optimum_heel_budget": resultaat.optimum.kerncijfers,
         "optimum_binnen_band": resultaat.binnen_band.kerncijfers, "max_verschuiving": resultaat.band,
     })
+    from rich import box
     from rich.table import Table
 
-    from .tekst import euro, getal, procent
+    from .tekst import euro, getal, miljoen, procent
 
     band = procent(resultaat.band)
-    tabel = Table(title="Huidige verdeling en optimum", title_justify="left")
-    tabel.add_column("")
-    for kolom in ("Huidige verdeling", "Optimum, zelfde geld", "Optimum, zelfde plaatsingen", "Optimum, heel budget",
-                  f"Optimum binnen ±{band}"):
-        tabel.add_column(kolom, justify="right")
+    tabel = Table(title="Huidige verdeling en optimum", title_justify="left", box=box.SIMPLE_HEAD)
+    tabel.add_column("", min_width=20)
+    for kolom in ("Huidig", "Zelfde geld", "Zelfde aantal", "Heel budget", f"±{band}"):
+        tabel.add_column(kolom, justify="right", max_width=9)
     plannen = [resultaat.huidig, zelfde_geld, zelfde_plaatsingen, resultaat.optimum.kerncijfers,
                resultaat.binnen_band.kerncijfers]
-    tabel.add_row("Verwachte plaatsingen", *[getal(round(p["plaatsingen"], 1)) if p else "-" for p in plannen])
-    tabel.add_row("Gewogen plaatsingen",
-                  *[getal(round(p["gewogen_plaatsingen"], 1)) if p else "-" for p in plannen])
-    tabel.add_row("Uitgaven", *[euro(p["uitgaven"]) if p else "-" for p in plannen])
+    tabel.add_row("Verwachte plaatsingen", *[getal(round(p["plaatsingen"])) if p else "-" for p in plannen])
+    tabel.add_row("Gewogen plaatsingen", *[getal(round(p["gewogen_plaatsingen"])) if p else "-" for p in plannen])
+    tabel.add_row("Uitgaven (€ mln)", *[miljoen(p["uitgaven"]) if p else "-" for p in plannen])
     tabel.add_row("Kosten per plaatsing", *[euro(p["kosten_per_plaatsing"]) if p else "-" for p in plannen])
     if "netto_kosten" in resultaat.huidig:
-        tabel.add_row("Netto kosten", *[euro(p["netto_kosten"]) if p and "netto_kosten" in p else "-"
-                                        for p in plannen])
-    uitvoer.scherm.print(tabel)
+        tabel.add_row("Netto kosten (€ mln)",
+                      *[miljoen(p["netto_kosten"]) if p and "netto_kosten" in p else "-" for p in plannen])
+    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
+    uitvoer.scherm.print(f"De kolommen: het optimum met hetzelfde geld, voor hetzelfde aantal gewogen plaatsingen, met "
+                         f"het hele budget en binnen ±{band} van de huidige verdeling.", markup=False)
     if resultaat.uitvoerbaar:
         uitvoer.scherm.print("De huidige verdeling past binnen alle budgetten en beleidsregels.")
     else:
@@ -592,15 +669,17 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
 @click.argument("invoer", type=INVOER)
 @click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
               help="Het onzekerheidswerkboek (standaard outputs/<naam>_onzekerheid.xlsx).")
-@click.option("--trekkingen", "aantal", type=click.IntRange(2, 100_000), default=200, show_default=True,
+@click.option("--trekkingen", "aantal", type=click.IntRange(2, 100_000), metavar="AANTAL", default=200,
+              show_default=True,
               help="Het aantal trekkingen uit de bandbreedtes van het blad Onzekerheid.")
-@click.option("--zaad", type=click.IntRange(0, None), default=2026, show_default=True,
+@click.option("--zaad", type=click.IntRange(0, None), metavar="GETAL", default=2026, show_default=True,
               help="Het startgetal van de trekkingen: hetzelfde zaad geeft dezelfde trekkingen.")
-@click.option("--betrouwbaarheid", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
+@click.option("--betrouwbaarheid", type=Getal(0, 1, open=True), metavar="AANDEEL", default=0.9,
               show_default=True,
               help="Het robuuste plan maximaliseert het gemiddelde van de slechtste (1 - betrouwbaarheid) "
                    "van de trekkingen: 0,9 is de slechtste 10%.")
-@click.option("--scenario", default="basis", show_default=True, help="Reken met dit scenario uit het blad Scenarios.")
+@click.option("--scenario", default="basis", show_default=True, metavar="NAAM",
+              help="Reken met dit scenario uit het blad Scenarios.")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
               help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp).")
 @cluster_opties
@@ -652,19 +731,27 @@ def onzekerheid(invoer: Path, uitvoerpad: Path | None, aantal: int, zaad: int, b
     uitvoer.json({"status": "geschreven", "uitvoer": str(doel), "trekkingen": aantal, "zaad": zaad,
                   "betrouwbaarheid": betrouwbaarheid, "seconden": round(analyse.seconden, 2),
                   "samenvatting": rijen.to_dicts(), "toelichting": zinnen})
+    from rich import box
     from rich.table import Table
 
-    from .tekst import euro, getal, procent
+    from .tekst import euro_kort, getal, procent
 
-    tabel = Table(title=f"Onzekerheid ({aantal} trekkingen)", title_justify="left")
+    # fits 80 columns: short labels (the legend below says what each is), money in millions
+    tabel = Table(title=f"Onzekerheid ({aantal} trekkingen)", title_justify="left", box=box.SIMPLE_HEAD)
     for kolom in ("", "Plan", "Gemiddelde", "p5", "p50", "p95"):
-        tabel.add_column(kolom, justify="left" if kolom in ("", "Plan") else "right")
+        tabel.add_column(kolom, justify="left" if kolom in ("", "Plan") else "right", no_wrap=True)
+    gebruikt = []
     for rij in rijen.iter_rows(named=True):
-        opmaak = euro if rij["kpi"] == "tekort" else procent if rij["kpi"] == "kans_betaalbaar" else \
-            (lambda w: getal(round(w, 1)))
-        tabel.add_row(rij["kpi"], rij["plan"], *["" if rij[b] is None else opmaak(rij[b])
-                                                 for b in ("gemiddelde", "p5", "p50", "p95")])
-    uitvoer.scherm.print(tabel)
+        label, uitleg = KORT.get(rij["kpi"], (rij["kpi"], rij["kpi"]))
+        if (label, uitleg) not in gebruikt:
+            gebruikt.append((label, uitleg))
+        opmaak = euro_kort if rij["kpi"] == "tekort" else procent if rij["kpi"] == "kans_betaalbaar" else \
+            (lambda w: getal(round(w)))
+        tabel.add_row(label, rij["plan"], *["" if rij[b] is None else opmaak(rij[b])
+                                            for b in ("gemiddelde", "p5", "p50", "p95")])
+    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
+    for label, uitleg in gebruikt:
+        uitvoer.scherm.print(f"  {label}: {uitleg}", markup=False)
     for zin in zinnen:
         uitvoer.scherm.print(zin, markup=False)
     uitvoer.scherm.print(f"Onzekerheid geschreven naar {doel} ({analyse.seconden:.1f} s).", markup=False)

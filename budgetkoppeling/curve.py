@@ -22,6 +22,7 @@ import numpy as np
 from .errors import InvoerFout, Probleem
 from .model import LANDELIJK, Model, som_product
 from .scenarios import pas_toe
+from .tekst import bedoelt_u
 from .validate import Invoer, lees_en_valideer
 
 PER = 100_000  # marginal values per EUR 100,000
@@ -58,15 +59,18 @@ class Curve:
 def _controleer(invoer: Invoer, fonds: str, regio: str | None) -> None:
     """The fund (and region) of ``--curve`` must exist and have budget; a landelijk fund has no region."""
     if fonds not in invoer.fondsen:
-        raise InvoerFout([Probleem("Fondsen", None, "fonds", fonds,
-                                   "onbekend fonds bij --curve; er zijn: " + ", ".join(invoer.fondsen))])
+        raise InvoerFout([Probleem(None, None, None, None,
+                                   f"--curve {fonds}: dit fonds staat niet in het blad Fondsen"
+                                   + (bedoelt_u(fonds, invoer.fondsen) or "; er zijn: " + ", ".join(invoer.fondsen)))])
     if regio is not None:
         if invoer.fondsen[fonds].landelijk:
             raise InvoerFout([Probleem("Fondsen", None, "landelijk", fonds,
                                        "dit fonds is landelijk en heeft geen regio; laat --regio weg")])
         if regio not in invoer.regios:
-            raise InvoerFout([Probleem("Regios", None, "regio", regio,
-                                       "onbekende regio bij --regio; er zijn: " + ", ".join(invoer.regios))])
+            raise InvoerFout([Probleem(None, None, None, None,
+                                       f"--regio {regio}: deze regio staat niet in het blad Regios"
+                                       + (bedoelt_u(regio, invoer.regios)
+                                          or "; er zijn: " + ", ".join(invoer.regios)))])
     if not any(f == fonds and (regio is None or r == regio) and bedrag > 0
                for (f, r, _t), bedrag in invoer.budget.items()):
         waar = "" if regio is None else f" in regio '{regio}'"

@@ -7,7 +7,10 @@ family, keyed by domain keys.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
+import polars as pl
 
 from .errors import GeenOplossing
 from .model import LANDELIJK, Model, bouw_elastisch
@@ -68,12 +71,14 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
     uitkomst = _los_op(elastisch, naam)
     if uitkomst.status != OPTIMAAL:
         return GeenOplossing("Er is geen plan mogelijk, en de oorzaak kon niet worden bepaald.")
+    uitkomst = _boek_waar_het_ontstaat(elastisch, uitkomst, naam)
     tekort = elastisch.variabelen.get("tekort")
     tekorten = []
     if tekort is not None:
         waarden = uitkomst.waarden[tekort.start:tekort.start + tekort.aantal]
         for info, waarde in zip(elastisch.tekort_info, waarden):
-            if waarde > 1e-6:
+            # solver noise is no shortfall: never 'er ontbreekt € 0'
+            if waarde > (TEKORT_EURO if info["familie"] in EURO_FAMILIES else TEKORT_AANTAL):
                 betekenis = _tekort_info(elastisch, info)
                 tekorten.append({**betekenis, "tekort": float(waarde), "tekst": tekort_tekst(betekenis, waarde)})
     tekorten += [{**info, "tekst": tekort_tekst(info, info["tekort"])} for info in elastisch.onmogelijk]
@@ -88,6 +93,56 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
     if betrokken:
         melding += "\nDaarbij spelen ook mee:\n" + "\n".join(f"- {b}" for b in betrokken)
     return GeenOplossing(melding, tekorten, betrokken)
+
+
+TEKORT_EURO = 0.5  # euros: below half a euro a shortfall is solver noise (6e-6 was printed as € 0)
+TEKORT_AANTAL = 1e-3  # persons or placements
+EURO_FAMILIES = ("budget", "financiering", "koppeling", "realisatie")
+
+
+def _boek_waar_het_ontstaat(elastisch: Model, uitkomst, naam: str):
+    """The least shortfall is one number; where it lands is not unique: money can be moved between funds
+    and carried between years, so a cut in 2028 could show as a shortfall of another fund in 2026. A
+    second solve keeps the (weighted) shortfall at its minimum and books it where it arises: on the
+    budgets a scenario changed, and without carrying money forward to make room elsewhere."""
+    from .solve import OPTIMAAL, _los_op
+
+    tekort = elastisch.variabelen.get("tekort")
+    budget = elastisch.families.get("budget")
+    if tekort is None or budget is None or elastisch.geheel:
+        return uitkomst
+    waarden = uitkomst.waarden[tekort.kolommen]
+    op_budget = np.array([info["familie"] == "budget" for info in elastisch.tekort_info])
+    if not (waarden[op_budget] > TEKORT_EURO).any():
+        return uitkomst
+    veranderd = elastisch.invoer.veranderde_budgetten
+    elders = op_budget.copy()
+    if veranderd:
+        for nummer, info in enumerate(elastisch.tekort_info):
+            if op_budget[nummer]:
+                s = budget.sleutels.row(info["rij"], named=True)
+                elders[nummer] = (s["fonds"], None if s["regio"] == LANDELIJK else s["regio"], s["jaar"]) \
+                    not in veranderd
+    minimum = float(elastisch.doel[tekort.kolommen] @ waarden)
+    tweede = copy.copy(elastisch)
+    tweede.families = dict(elastisch.families)
+    tweede.add_rijen("minimaal_tekort", pl.DataFrame({"naam": ["minimaal_tekort"]}), -np.inf,
+                     minimum * (1 + 1e-9) + 1e-6, np.zeros(tekort.aantal, np.int64), tekort.kolommen,
+                     elastisch.doel[tekort.kolommen])
+    tweede.doel = np.zeros(tweede.aantal_kolommen)
+    if veranderd:
+        tweede.doel[tekort.kolommen[elders]] = 1.0  # shortfall on budgets the scenario left alone
+    overheveling = elastisch.variabelen.get("c")
+    if overheveling is not None:
+        tweede.doel[overheveling.kolommen] = OVERHEVELING_GEWICHT  # no money carried forward to move it
+    opnieuw = _los_op(tweede, naam)
+    if opnieuw.status != OPTIMAAL:
+        return uitkomst
+    opnieuw.duals = uitkomst.duals  # the conflict's duals are the first solve's
+    return opnieuw
+
+
+OVERHEVELING_GEWICHT = 1e-3  # per euro carried: below a euro of shortfall booked elsewhere
 
 
 def _actief(model: Model, duals: np.ndarray, familie: str):

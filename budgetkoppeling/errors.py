@@ -60,8 +60,18 @@ class InvoerFout(BudgetkoppelingFout):
                 f"... en nog {getal(aantal - len(getoond))} problemen. Alle problemen staan in het foutenrapport van "
                 "'budgetkoppeling valideer INVOER.xlsx --rapport fouten.xlsx'."
             )
-        regels += [f"Let op: {melding}" for melding in self.meldingen]
+        regels += let_op(self.meldingen, ten_hoogste)
         return "\n".join(regels)
+
+
+def let_op(meldingen: list[str], ten_hoogste: int | None = 20) -> list[str]:
+    """The notices as 'Let op:' lines, at most ``ten_hoogste`` of them and a line saying how many more."""
+    getoond = meldingen if ten_hoogste is None else meldingen[:ten_hoogste]
+    regels = [f"Let op: {melding}" for melding in getoond]
+    if len(getoond) < len(meldingen):
+        regels.append(f"... en nog {getal(len(meldingen) - len(getoond))} meldingen (alle meldingen geeft de optie "
+                      "--json).")
+    return regels
 
 
 class BestandFout(BudgetkoppelingFout):

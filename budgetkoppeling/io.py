@@ -12,8 +12,11 @@ import datetime
 import hashlib
 import io
 import re
+import stat
+import struct
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -37,6 +40,8 @@ class RuweInvoer:
     problemen: list[Probleem] = field(default_factory=list)
     sha256: str = ""
     gemeld: set[tuple[str, int, str]] = field(default_factory=set)  # cells a problem above is about
+    # per sheet, (Excel row, column) -> True for a number cell, False for a text cell; absent: unknown
+    getalcellen: dict[str, dict[tuple[int, str], bool]] = field(default_factory=dict)
 
 
 def normaliseer_naam(naam: str) -> str:
@@ -65,6 +70,9 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
     """Read every sheet of SPEC §4 from ``pad``; unknown sheets and columns give a notice."""
     pad = Path(pad)
     try:
+        if not stat.S_ISREG(pad.stat().st_mode):  # /dev/zero would fill memory, a pipe would block
+            raise BestandFout(f"Bestand '{pad}' kan niet gelezen worden: het is geen gewoon bestand (maar een "
+                              "apparaat, pijp of map). Kies een Excel-werkboek (.xlsx).")
         inhoud = pad.read_bytes()
     except OSError as fout:
         raise BestandFout(f"Bestand '{pad}' kan niet gelezen worden: {reden(fout)}.") from fout
@@ -99,7 +107,7 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
         ) from fout
 
     invoer = RuweInvoer(bladen={}, sha256=hashlib.sha256(inhoud).hexdigest())
-    bijzonder = _formules_en_foutwaarden(inhoud)
+    cellen = _cellen(inhoud)
     bekend = {normaliseer_naam(blad.naam): blad for blad in BLADEN}
     for bladnaam, frame in gelezen.items():
         blad = bekend.get(normaliseer_naam(bladnaam))
@@ -112,8 +120,8 @@ def lees_werkboek(pad: Path) -> RuweInvoer:
                 Probleem(bladnaam, None, None, None, f"blad '{blad.naam}' komt twee keer voor")
             )
             continue
-        invoer.bladen[blad.naam] = _lees_blad(blad.naam, bladnaam, frame, invoer)
-        _meld_bijzondere_cellen(blad.naam, frame, bijzonder.get(bladnaam, {}), invoer)
+        invoer.bladen[blad.naam] = _lees_blad(blad.naam, bladnaam, frame, invoer, cellen.get(bladnaam))
+        _meld_bijzondere_cellen(blad.naam, frame, cellen[bladnaam].bijzonder if bladnaam in cellen else {}, invoer)
     return invoer
 
 
@@ -121,15 +129,32 @@ GROOTSTE_DEEL = 500 * 2**20  # bytes: a part of the archive (a sheet) unpacked
 GROOTSTE_VERHOUDING = 100  # unpacked / packed, for parts above VERHOUDING_VANAF
 VERHOUDING_VANAF = 10 * 2**20
 EXCEL_RIJEN = 1_048_576  # the most rows a sheet has in Excel
+GROOTSTE_CELLEN = 10_000_000  # rows x columns of a sheet: calamine holds the whole rectangle in memory
 _RIJ = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _RIJNUMMER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+_CELADRES = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
+_DIMENSIE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref="[A-Z]*\d*:?([A-Z]{1,3})(\d+)"')
+_LOKALE_KOP = struct.Struct("<4s5H3L2H")  # a zip archive's local file header
+
+
+@dataclass
+class _Omvang:
+    """What unpacking one sheet part found: its rows, and its highest row and column by address."""
+
+    rijen: int = 0
+    hoogste_rij: int = 0
+    hoogste_kolom: int = 0
 
 
 def _controleer_omvang(naam: str, inhoud: bytes) -> None:
-    """Refuse, before anything is unpacked, a workbook that would take the machine down: a zip bomb
-    (a part larger than GROOTSTE_DEEL unpacked, or packed more than GROOTSTE_VERHOUDING times) or
-    a sheet longer than Excel allows. Reads the archive's directory and streams each sheet's XML
-    in chunks, so memory stays bounded; a broken archive is left to calamine's message."""
+    """Refuse, before calamine unpacks anything, a workbook that would take the machine down.
+
+    Every part of the archive is inflated here in blocks, counting the bytes that really come out (the
+    archive's directory may lie about them): a part larger than GROOTSTE_DEEL unpacked, or packed more
+    than GROOTSTE_VERHOUDING times, is a zip bomb; a part whose size or checksum differs from the
+    directory is damaged. A sheet longer than Excel allows, or whose rectangle from A1 to its last cell
+    exceeds GROOTSTE_CELLEN (two cells, A1 and XFD1048576, made calamine ask for 512 GiB), is refused
+    too. Memory stays bounded; an archive zipfile cannot open is left to calamine's message."""
     if not inhoud.startswith(b"PK"):
         return
     try:
@@ -146,21 +171,108 @@ def _controleer_omvang(naam: str, inhoud: bytes) -> None:
                               f"beschadigd of kwaadaardig bestand ({soort}); open het in Excel, "
                               "controleer de bladen en sla het opnieuw op.")
 
+        def beschadigd(deel: zipfile.ZipInfo, waarom: str) -> None:
+            wat = f"het blad '{bladen[deel.filename]}'" if deel.filename in bladen else f"het deel '{deel.filename}'"
+            raise BestandFout(f"Bestand '{naam}' kan niet gelezen worden: het is beschadigd ({wat}: {waarom}). "
+                              "Sla het opnieuw op als Excel-werkboek (.xlsx).")
+
         for deel in delen:
-            mb = f"{deel.file_size / 2**20:,.0f}".replace(",", ".")
             if deel.file_size > GROOTSTE_DEEL:
-                weiger(deel, f"is uitgepakt {mb} MB; budgetkoppeling leest ten hoogste 500 MB per deel")
-            if (deel.file_size > VERHOUDING_VANAF
-                    and deel.file_size > GROOTSTE_VERHOUDING * max(1, deel.compress_size)):
-                verhouding = f"{deel.file_size / max(1, deel.compress_size):,.0f}".replace(",", ".")
-                weiger(deel, f"is {verhouding} keer samengeperst ({mb} MB uitgepakt); budgetkoppeling "
+                weiger(deel, f"is uitgepakt {_mb(deel.file_size)} MB; budgetkoppeling leest ten hoogste 500 MB "
+                             "per deel")
+            omvang = _Omvang() if deel.filename in bladen else None
+            uitgepakt = _pak_uit(inhoud, deel, omvang, weiger, beschadigd)
+            if uitgepakt > VERHOUDING_VANAF and uitgepakt > GROOTSTE_VERHOUDING * max(1, deel.compress_size):
+                verhouding = f"{uitgepakt / max(1, deel.compress_size):,.0f}".replace(",", ".")
+                weiger(deel, f"is {verhouding} keer samengeperst ({_mb(uitgepakt)} MB uitgepakt); budgetkoppeling "
                              f"aanvaardt ten hoogste {GROOTSTE_VERHOUDING} keer")
-        for deel in delen:
-            if deel.filename in bladen:
-                rijen = _aantal_rijen(archief, deel)
-                if rijen > EXCEL_RIJEN:
-                    weiger(deel, f"heeft meer dan {EXCEL_RIJEN:,} rijen".replace(",", ".")
-                           + "; Excel zelf kent er ten hoogste zoveel", "geen werkboek dat Excel kan maken")
+            if omvang is None:
+                continue
+            rijen = max(omvang.rijen, omvang.hoogste_rij)
+            if rijen > EXCEL_RIJEN:
+                weiger(deel, f"heeft meer dan {EXCEL_RIJEN:,} rijen".replace(",", ".")
+                       + "; Excel zelf kent er ten hoogste zoveel", "geen werkboek dat Excel kan maken")
+            if rijen * omvang.hoogste_kolom > GROOTSTE_CELLEN:
+                weiger(deel, f"beslaat {rijen:,} rijen bij {omvang.hoogste_kolom:,} kolommen (tot cel "
+                             f"{_kolomletter(omvang.hoogste_kolom - 1)}{rijen}); budgetkoppeling leest ten hoogste "
+                             f"{GROOTSTE_CELLEN:,} cellen per blad. Verwijder wat ver buiten de tabel staat"
+                       .replace(",", "."), "een blad dat veel groter is dan zijn tabel")
+
+
+def _mb(aantal: int) -> str:
+    return _punten(round(aantal / 2**20))
+
+
+def _punten(aantal: int) -> str:
+    return f"{aantal:,}".replace(",", ".")
+
+
+def _pak_uit(inhoud: bytes, deel: zipfile.ZipInfo, omvang: _Omvang | None, weiger, beschadigd) -> int:
+    """Inflate one part in blocks, counting the bytes and the checksum; for a sheet, find its rows and its
+    highest cell address on the way. Returns the bytes unpacked. A compression other than stored or
+    deflate is left to calamine."""
+    if deel.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or deel.flag_bits & 0x1:
+        return deel.file_size
+    kop = inhoud[deel.header_offset:deel.header_offset + _LOKALE_KOP.size]
+    if len(kop) < _LOKALE_KOP.size or kop[:4] != b"PK\x03\x04":
+        beschadigd(deel, "de kop ontbreekt")
+    velden = _LOKALE_KOP.unpack(kop)
+    begin = deel.header_offset + _LOKALE_KOP.size + velden[9] + velden[10]
+    einde = min(len(inhoud), begin + deel.compress_size)
+    ontpakker = zlib.decompressobj(-15) if deel.compress_type == zipfile.ZIP_DEFLATED else None
+    totaal, controle, positie, staart = 0, 0, begin, b""
+    while True:
+        if ontpakker is None:
+            blok = inhoud[positie:min(einde, positie + (1 << 20))]
+            positie += len(blok)
+            klaar = positie >= einde
+        else:
+            invoer = ontpakker.unconsumed_tail or inhoud[positie:min(einde, positie + (1 << 16))]
+            if not ontpakker.unconsumed_tail:
+                positie += len(invoer)
+            try:
+                blok = ontpakker.decompress(invoer, 1 << 20)
+            except zlib.error:
+                beschadigd(deel, "de samengeperste gegevens kloppen niet")
+            klaar = ontpakker.eof or (not invoer and not blok)
+        totaal += len(blok)
+        controle = zlib.crc32(blok, controle)
+        if totaal > GROOTSTE_DEEL:
+            weiger(deel, f"is uitgepakt meer dan {_mb(GROOTSTE_DEEL)} MB (de inhoudsopgave van het archief zegt "
+                         f"{_mb(deel.file_size)} MB); budgetkoppeling leest ten hoogste 500 MB per deel")
+        if omvang is not None:
+            staart = _tel(omvang, staart + blok, klaar)
+        if klaar:
+            break
+    if ontpakker is not None and not ontpakker.eof:
+        beschadigd(deel, "de gegevens houden te vroeg op")
+    if totaal != deel.file_size:
+        beschadigd(deel, f"uitgepakt {_punten(totaal)} bytes, de inhoudsopgave van het archief zegt "
+                         f"{_punten(deel.file_size)}")
+    if controle != deel.CRC:
+        beschadigd(deel, "de controlesom klopt niet")
+    return totaal
+
+
+def _tel(omvang: _Omvang, data: bytes, klaar: bool) -> bytes:
+    """Count rows and the highest cell address in ``data``; returns the tail (the last kilobyte, which may
+    hold a tag cut in two) to count with the next block."""
+    einde = len(data) if klaar else max(0, len(data) - 1024)
+
+    def treffers(patroon):  # the tags that start before the tail (the tail is counted with the next block)
+        for treffer in patroon.finditer(data):
+            if treffer.start() >= einde:
+                return
+            yield treffer
+
+    omvang.rijen += sum(1 for _ in treffers(_RIJ))
+    for treffer in treffers(_RIJNUMMER):
+        omvang.hoogste_rij = max(omvang.hoogste_rij, int(treffer.group(1)))
+    for patroon in (_CELADRES, _DIMENSIE):
+        for treffer in treffers(patroon):
+            omvang.hoogste_kolom = max(omvang.hoogste_kolom, _kolomnummer(treffer.group(1).decode()) + 1)
+            omvang.hoogste_rij = max(omvang.hoogste_rij, int(treffer.group(2)))
+    return data[einde:]
 
 
 def _veilige_bladpaden(archief: zipfile.ZipFile, delen: list[zipfile.ZipInfo]) -> dict[str, str]:
@@ -175,47 +287,39 @@ def _veilige_bladpaden(archief: zipfile.ZipFile, delen: list[zipfile.ZipInfo]) -
     return {d.filename: d.filename for d in delen if d.filename.startswith("xl/worksheets/")}
 
 
-def _aantal_rijen(archief: zipfile.ZipFile, deel: zipfile.ZipInfo) -> int:
-    """The number of rows of a sheet part: the highest row number, or the count of rows without one.
-    Streams the part in blocks; a row tag that straddles two blocks is counted in the second."""
-    hoogste = aantal = 0
-    staart = b""
-    try:
-        with archief.open(deel) as stroom:
-            while True:
-                blok = stroom.read(1 << 20)
-                data = staart + blok
-                einde = len(data) if not blok else max(0, len(data) - 1024)  # at the end: everything
-                for treffer in _RIJ.finditer(data, 0, len(data)):
-                    if treffer.start() >= einde:
-                        break
-                    aantal += 1
-                for treffer in _RIJNUMMER.finditer(data):
-                    if treffer.start() >= einde:
-                        break
-                    hoogste = max(hoogste, int(treffer.group(1)))
-                if not blok or max(hoogste, aantal) > EXCEL_RIJEN:  # the end, or too long already
-                    break
-                staart = data[einde:]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return 0  # unreadable: calamine gives the message
-    return max(hoogste, aantal)
-
-
 _DUBBELE_KOP = re.compile(r"^(.*)_\d+$")  # calamine names a repeated header 'naam_1', 'naam_2'
 
 
-def _lees_blad(naam: str, bladnaam: str, frame: pl.DataFrame, invoer: RuweInvoer) -> pl.DataFrame:
+def _lees_blad(naam: str, bladnaam: str, frame: pl.DataFrame, invoer: RuweInvoer,
+              cellen: Cellen | None) -> pl.DataFrame:
     kolommen = dict(next(blad for blad in BLADEN if blad.naam == naam).kolommen)
     gekozen: dict[str, pl.Series] = {}
+    soorten = invoer.getalcellen.setdefault(naam, {})
+    def tekst(kolomnaam: str, canoniek: str) -> pl.Series:
+        reeks = frame.get_column(kolomnaam).cast(pl.String, strict=False).str.strip_chars()
+        return pl.Series(canoniek, reeks).replace("", None)
+
     for positie, kolomnaam in enumerate(frame.columns):
         canoniek = normaliseer_naam(kolomnaam)
-        reeks = frame.get_column(kolomnaam).cast(pl.String, strict=False).str.strip_chars()
-        reeks = pl.Series(canoniek, reeks).replace("", None)
         herhaald = _DUBBELE_KOP.match(canoniek)
         if canoniek in kolommen and canoniek not in gekozen:
+            reeks = tekst(kolomnaam, canoniek)
+            getallen = kolommen[canoniek].dtype.type != pl.String or (naam, canoniek) == ("Instellingen", "waarde")
+            if cellen is not None and getallen:  # a number cell is its stored value; text is read in Dutch notation
+                waarden = reeks.to_list()
+                for index, waarde in enumerate(waarden):
+                    sleutel = (index + 2, positie)
+                    if waarde is None:
+                        continue
+                    if sleutel in cellen.getallen and _GETAL.match(waarde):  # (a date cell stays calamine's date)
+                        waarden[index] = cellen.getallen[sleutel]
+                        soorten[(index + 2, canoniek)] = True
+                    elif sleutel in cellen.teksten:
+                        soorten[(index + 2, canoniek)] = False
+                reeks = pl.Series(canoniek, waarden, dtype=pl.String)
             gekozen[canoniek] = reeks
-        elif canoniek.startswith("__unnamed__"):
+        elif canoniek.startswith("__unnamed__"):  # (only the columns that are read are made text: 16,000 took 10 s)
+            reeks = tekst(kolomnaam, canoniek)
             if reeks.null_count() < len(reeks):
                 invoer.meldingen.append(
                     f"Blad '{bladnaam}': kolom {_kolomletter(positie)} heeft geen kop maar wel gegevens; "
@@ -259,37 +363,59 @@ def _kolomnummer(letters: str) -> int:
 
 _CEL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
 _WAARDE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+_SOORT = re.compile(rb'\bt="(\w+)"')
+_GETAL = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")  # how calamine writes a number cell as text
 
 
-def _formules_en_foutwaarden(inhoud: bytes) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
-    """Cells calamine reads as empty though the user typed something: error values such as
+@dataclass
+class Cellen:
+    """What a sheet's XML says of its cells, keyed by (Excel row, 0-based column offset in the used range)."""
+
+    bijzonder: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # error values, formulas
+    getallen: dict[tuple[int, int], str] = field(default_factory=dict)  # number cells: the value as stored
+    teksten: set[tuple[int, int]] = field(default_factory=set)  # cells that hold text
+
+
+def _cellen(inhoud: bytes) -> dict[str, Cellen]:
+    """Per sheet name, what calamine's text cannot tell: which cells hold a number (and its value at full
+    precision: calamine's text rounds to 15 digits) and which hold text (read in Dutch notation, SPEC
+    §4); and the cells calamine reads as empty though the user typed something: error values such as
     ``#REF!`` and formulas saved without a computed value (by generators other than Excel).
 
-    Returns per sheet name {(Excel row, 0-based column offset in the used range): (kind, text)}.
-    Only .xlsx files are looked into; anything unreadable here is left to calamine.
+    Only .xlsx files are looked into; for anything unreadable here the cell types stay unknown.
     """
     if not inhoud.startswith(b"PK"):
         return {}
     try:
         with zipfile.ZipFile(io.BytesIO(inhoud)) as archief:
-            paden = _bladpaden(archief)
             gevonden = {}
-            for bladnaam, pad in paden.items():
-                data = archief.read(pad)
-                if b't="e"' not in data and b"<f" not in data:
-                    continue
-                cellen = {}
+            for bladnaam, pad in _bladpaden(archief).items():
+                cellen, gezien = Cellen(), {}
                 eerste_kolom = None
-                for letters, rij, attributen, binnen in _CEL.findall(data):
+                for letters, rij, attributen, binnen in _CEL.findall(archief.read(pad)):
                     kolom = _kolomnummer(letters.decode())
                     eerste_kolom = kolom if eerste_kolom is None else min(eerste_kolom, kolom)
                     waarde = _WAARDE.search(binnen or b"")
-                    if b't="e"' in attributen:
-                        cellen[(int(rij), kolom)] = ("fout", (waarde.group(1) if waarde else b"#N/B").decode())
+                    soort = _SOORT.search(attributen)
+                    soort = soort.group(1) if soort else b"n"
+                    sleutel = (int(rij), kolom)
+                    if soort == b"e":
+                        gezien[sleutel] = ("fout", (waarde.group(1) if waarde else b"#N/B").decode())
                     elif binnen and b"<f" in binnen and (waarde is None or not waarde.group(1)):
-                        cellen[(int(rij), kolom)] = ("formule", "")
-                if cellen:
-                    gevonden[bladnaam] = {(r, k - (eerste_kolom or 0)): v for (r, k), v in cellen.items()}
+                        gezien[sleutel] = ("formule", "")
+                    elif soort == b"n" and waarde is not None:
+                        gezien[sleutel] = ("getal", waarde.group(1).decode().strip())
+                    elif soort in (b"s", b"str", b"inlineStr", b"b", b"d"):
+                        gezien[sleutel] = ("tekst", "")
+                for (rij, kolom), (soort, tekst) in gezien.items():
+                    sleutel = (rij, kolom - (eerste_kolom or 0))
+                    if soort == "getal":
+                        cellen.getallen[sleutel] = tekst
+                    elif soort == "tekst":
+                        cellen.teksten.add(sleutel)
+                    else:
+                        cellen.bijzonder[sleutel] = (soort, tekst)
+                gevonden[bladnaam] = cellen
             return gevonden
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, ElementTree.ParseError):
         return {}

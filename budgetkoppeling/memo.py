@@ -45,7 +45,10 @@ def _verschil(nieuw: float, oud: float, geld: bool) -> str:
         return "gelijk aan de basis"
     teken = "+" if delta > 0 else "-"
     bedrag = euro(abs(delta)) if geld else getal(round(abs(delta), 1))
-    relatief = f" ({teken}{procent(abs(delta) / abs(oud))})" if abs(oud) > 1e-9 else ""
+    deel = abs(delta) / abs(oud) if abs(oud) > 1e-9 else None
+    # a change that rounds to 0% (EUR 13,000 of billions) is not '-0%'
+    relatief = "" if deel is None else f" ({teken}{procent(deel)})" if deel >= 0.0005 else \
+        f" ({teken}minder dan 0,1%)"
     return f"{teken}{bedrag}{relatief}"
 
 
@@ -58,6 +61,46 @@ def _kerncijfers(uitkomst, basis) -> str:
         waarde = euro(k[kpi]) if geld else getal(round(k[kpi], 1))
         delen.append(f"{naam} {waarde} ({_verschil(k[kpi], b[kpi], geld)})")
     return "; ".join(delen) + "."
+
+
+def _gelijk(uitkomst, basis) -> bool:
+    """Whether every key figure of the scenario equals the base's (within rounding)."""
+    return all(abs(uitkomst.kerncijfers[kpi] - basis.kerncijfers[kpi]) < (EURO_DREMPEL if geld else AANTAL_DREMPEL)
+               for kpi, geld in (("plaatsingen", False), ("gewogen_plaatsingen", False), ("uitgaven", True),
+                                 ("onbenut_budget", True)))
+
+
+def _waarom_gelijk(rijen: list[dict], basis) -> str:
+    """Why a scenario changes nothing, per change, from what binds in the base plan."""
+    redenen = []
+    for rij in rijen:
+        soort = rij["aanpassing"]
+        if soort in ("regel_actief", "regel_waarde"):
+            if rij["regel"] not in basis.bindende_regels:
+                redenen.append(f"beleidsregel '{rij['regel']}' is in de basis niet bindend: het plan haalt de grens "
+                               "al ruim, dus aan- of uitzetten of de grens een stukje verschuiven verandert niets")
+            else:
+                redenen.append(f"beleidsregel '{rij['regel']}' is bindend, maar een ander budget of een andere regel "
+                               "houdt het plan even sterk tegen")
+        elif soort == "budget":
+            fonds = rij.get("fonds") or "elk fonds"
+            if rij.get("fonds") and not basis.bindende_budgetten.get(rij["fonds"], 0):
+                redenen.append(f"het budget van {fonds} knelt in de basis nergens: het plan gebruikt niet al het "
+                               "geld, dus de verandering valt in de ruimte die over was")
+            else:
+                redenen.append(f"het veranderde budget van {fonds} valt in regio's of jaren waar het niet knelt")
+        elif soort == "max_verschuiving":
+            redenen.append("de band rond de huidige verdeling knelt niet: het plan blijft er ook zonder die grens "
+                           "binnen")
+        elif soort in ("plaatsingskans", "kosten"):
+            wat = rij.get("instrument") or "de instrumenten"
+            redenen.append(f"{wat} blijft ook na de verandering buiten het plan, of een budget of regel houdt het "
+                           "even sterk tegen als in de basis")
+        else:
+            redenen.append("de verandering raakt geen budget, regel of potentieel dat in de basis knelt")
+    if not redenen:
+        return "Gelijk aan de basis: dit scenario verandert niets."
+    return "Gelijk aan de basis, omdat " + opsomming(list(dict.fromkeys(redenen))) + "."
 
 
 def _mix(uitkomst, basis) -> str:
@@ -198,6 +241,8 @@ def memo(vergelijking) -> list[tuple[str, str, str]]:
                                                        "vergelijken."))
             continue
         uitkomst_rijen.append((naam, "kerncijfers", _kerncijfers(uitkomst, basis)))
+        if _gelijk(uitkomst, basis):
+            uitkomst_rijen.append((naam, "waarom gelijk", _waarom_gelijk(regels.get(naam, []), basis)))
         uitkomst_rijen.append((naam, "instrumentenmix", _mix(uitkomst, basis)))
         uitkomst_rijen.append((naam, "wat knelt", _binding(uitkomst, basis)))
         uitkomst_rijen += [(naam, "opvallend", zin) for zin in _opvallend(uitkomst, basis, vergelijking.invoer)]

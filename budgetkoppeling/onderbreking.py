@@ -63,23 +63,38 @@ def kan_vorken() -> bool:
             and threading.current_thread() is threading.main_thread())
 
 
-def in_kindproces(functie: Callable, *argumenten, tijdelijke_map: bool = False):
+def in_kindproces(functie: Callable, *argumenten, tijdelijke_map: bool = False,
+                  bij_wachten: Callable[[Path | None, float], None] | None = None):
     """``functie(*argumenten)`` (with ``tijdelijke_map``: and a fresh temporary folder as the last
     argument) in a forked child; returns its result or raises its exception. A KeyboardInterrupt
     or :class:`Beeindigd` in the parent kills the child's process group and removes the folder
-    before it propagates. Where forking is not possible the call runs here."""
-    map_ = Path(tempfile.mkdtemp(prefix="budgetkoppeling-")) if tijdelijke_map else None
+    before it propagates. Where forking is not possible the call runs here. ``bij_wachten(map, s)``
+    is called in the parent about once a second while the child works (to report its progress)."""
+    map_ = _tijdelijke_map() if tijdelijke_map else None
     extra = (map_,) if map_ is not None else ()
     try:
         if not kan_vorken():
             return functie(*argumenten, *extra)
-        return _in_kind(functie, argumenten + extra)
+        return _in_kind(functie, argumenten + extra,
+                        None if bij_wachten is None else (lambda seconden: bij_wachten(map_, seconden)))
     finally:
         if map_ is not None:
             shutil.rmtree(map_, ignore_errors=True)
 
 
-def _in_kind(functie: Callable, argumenten: tuple):
+def _tijdelijke_map() -> Path:
+    """A fresh temporary folder (for the cbc program's files), or a Dutch message when there is none."""
+    from .bestanden import reden
+    from .errors import BestandFout
+
+    try:
+        return Path(tempfile.mkdtemp(prefix="budgetkoppeling-"))
+    except OSError as fout:
+        raise BestandFout(f"Er is geen bruikbare tijdelijke map voor de oplosser ({reden(fout)}); zet de "
+                          "omgevingsvariabele TMPDIR op een map waarin u mag schrijven.") from None
+
+
+def _in_kind(functie: Callable, argumenten: tuple, bij_wachten: Callable[[float], None] | None = None):
     lezen, schrijven = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: its own group, default signals, the result down the pipe, then gone
@@ -111,7 +126,7 @@ def _in_kind(functie: Callable, argumenten: tuple):
         os.setpgid(pid, pid)
     klaar = False
     try:
-        data = _lees_tot_einde(lezen)
+        data = _lees_tot_einde(lezen, bij_wachten)
         os.waitpid(pid, 0)
         klaar = True
     finally:
@@ -130,15 +145,20 @@ def _in_kind(functie: Callable, argumenten: tuple):
     return waarde
 
 
-def _lees_tot_einde(lezen: int) -> bytes:
+def _lees_tot_einde(lezen: int, bij_wachten: Callable[[float], None] | None = None) -> bytes:
     """Everything the child writes, waiting in steps of a tenth of a second: the kernel may hand a
     signal to any thread (polars' pool, rich's refresh), and only a main thread that wakes up runs
     Python's handler; a blocking read would sleep through Ctrl-C until the solve ends."""
     import select
+    import time
 
     stukken = []
+    begin = gemeld = time.monotonic()
     try:
         while True:
+            if bij_wachten is not None and time.monotonic() - gemeld >= 1.0:
+                gemeld = time.monotonic()
+                bij_wachten(gemeld - begin)
             gereed, _, _ = select.select([lezen], [], [], 0.1)
             if gereed:
                 stuk = os.read(lezen, 1 << 20)

@@ -33,6 +33,8 @@ def pas_toe(invoer: Invoer, naam: str) -> Invoer:
             _pas_rij_toe(nieuw, rij, problemen)
     if problemen:
         raise InvoerFout(problemen)
+    nieuw.veranderde_budgetten = frozenset(k for k, bedrag in nieuw.budget.items()
+                                           if abs(bedrag - invoer.budget.get(k, 0.0)) > 1e-9)
     return nieuw
 
 

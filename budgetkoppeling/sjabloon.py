@@ -27,10 +27,10 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
     jaren = [2026, 2027, 2028]
     return {
         "Instellingen": [
-            {"sleutel": "planperiode_start", "waarde": "2026"},
-            {"sleutel": "planperiode_eind", "waarde": "2028"},
-            {"sleutel": "disconteringsvoet", "waarde": "0"},
-            {"sleutel": "kostenindexatie", "waarde": "0.02"},
+            {"sleutel": "planperiode_start", "waarde": 2026},
+            {"sleutel": "planperiode_eind", "waarde": 2028},
+            {"sleutel": "disconteringsvoet", "waarde": 0},
+            {"sleutel": "kostenindexatie", "waarde": 0.02},
             {"sleutel": "doorloop_na_planperiode", "waarde": "nee"},
             {"sleutel": "oplosser", "waarde": "auto"},
         ],

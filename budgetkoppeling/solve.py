@@ -8,9 +8,11 @@ has a dual >= 0.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -23,6 +25,7 @@ from .onderbreking import in_kind, in_kindproces
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7
 CLP_BASIS, CLP_ONDERGRENS = 1, 3  # Clp's status of a basic column or row, and of one at its lower bound
 OPTIMAAL, ONMOGELIJK, ONBEGRENSD, ONBEKEND = "optimaal", "onmogelijk", "onbegrensd", "onbekend"
+TIJDSLIMIET = 120.0  # seconds for a MIP (--geheel) unless --tijdslimiet says otherwise: CBC ran 11 minutes
 
 
 @dataclass
@@ -39,6 +42,8 @@ class Oplossing:
     rijduals: np.ndarray
     duals_uit_relaxatie: bool = False  # with --geheel: the duals are the LP relaxation's (fractional persons)
     basis: Startbasis | None = None  # the first phase's basis, when asked for (los_op(..., bewaar_basis=True))
+    gap: float | None = None  # with --geheel stopped at its time limit: how far the plan may be from the optimum
+    tijdslimiet: float | None = None  # with --geheel: the seconds the MIP was given
 
     def waarde(self, blok: str) -> pl.DataFrame:
         """The block's keys with ``waarde`` (solver noise below 1e-9 is 0: every variable is >= 0)."""
@@ -118,18 +123,21 @@ class Uitkomst:
     waarden: np.ndarray | None = None
     duals: np.ndarray | None = None
     basis: Startbasis | None = None
+    gap: float | None = None  # a MIP stopped at its time limit: the best plan's relative distance to the bound
 
 
 def _los_op(model: Model, naam: str, geheel: bool | None = None, start: Startbasis | None = None,
-            bewaar_basis: bool = False) -> Uitkomst:
-    """Solve with ``naam``; an LP warm from ``start`` if it fits, and with its basis if asked."""
+            bewaar_basis: bool = False, tijdslimiet: float | None = None, voortgang=None) -> Uitkomst:
+    """Solve with ``naam``; an LP warm from ``start`` if it fits, and with its basis if asked. A MIP
+    stops after ``tijdslimiet`` seconds with the best plan found and its gap; ``voortgang(tekst)``
+    hears how far CBC is (the gap so far) while it runs."""
     geheel = model.geheel if geheel is None else geheel
     voorkeur = None if geheel or model.elastisch else financieringsvoorkeur(model)
     start = start if start is not None and not geheel and start.past(model, naam) else None
     if naam == "highs":
-        return _highs(model, geheel, voorkeur, start, bewaar_basis and not geheel)
+        return _highs(model, geheel, voorkeur, start, bewaar_basis and not geheel, tijdslimiet if geheel else None)
     if geheel:
-        return _cbc_via_pulp(model)
+        return _cbc_via_pulp(model, tijdslimiet, voortgang)
     return _clp(model, voorkeur, start, bewaar_basis)
 
 
@@ -229,27 +237,31 @@ def _highs_uitkomst(h, model: Model, geheel: bool = False) -> Uitkomst:
         highspy.HighsModelStatus.kUnboundedOrInfeasible: ONMOGELIJK,
         highspy.HighsModelStatus.kUnbounded: ONBEGRENSD,
     }.get(h.getModelStatus(), ONBEKEND)
+    gap = None
+    if geheel and h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit and h.getInfo().primal_solution_status == 2:
+        uitkomst, gap = OPTIMAAL, float(h.getInfo().mip_gap)  # the best plan found in the time allowed
     if uitkomst != OPTIMAAL:
         return Uitkomst(uitkomst)
     oplossing = h.getSolution()
     waarden = np.asarray(oplossing.col_value, dtype=np.float64) if model.aantal_kolommen else np.zeros(0)
     duals = np.asarray(oplossing.row_dual, dtype=np.float64) if oplossing.dual_valid and not geheel \
         else np.zeros(model.aantal_rijen)
-    return Uitkomst(OPTIMAAL, waarden, duals)
+    return Uitkomst(OPTIMAAL, waarden, duals, gap=gap)
 
 
 def _highs(model: Model, geheel: bool, voorkeur: Voorkeur | None = None, start: Startbasis | None = None,
-           bewaar_basis: bool = False) -> Uitkomst:
+           bewaar_basis: bool = False, tijdslimiet: float | None = None) -> Uitkomst:
     """HiGHS's dual simplex (branch and bound for a MIP) on the matrix, in a forked child: HiGHS checks
     its interrupt callback only after presolve (seconds on a large model), a child ends at once.
     With ``voorkeur`` an LP is solved a second time, over its optimal face, for the split over funds."""
     import highspy  # noqa: F401 - imported before the fork
 
-    return in_kindproces(_highs_hier, model, model.matrix("csr"), geheel, voorkeur, start, bewaar_basis)
+    return in_kindproces(_highs_hier, model, model.matrix("csr"), geheel, voorkeur, start, bewaar_basis, tijdslimiet)
 
 
 def _highs_hier(model: Model, matrix, geheel: bool, voorkeur: Voorkeur | None = None,
-                start: Startbasis | None = None, bewaar_basis: bool = False) -> Uitkomst:
+                start: Startbasis | None = None, bewaar_basis: bool = False,
+                tijdslimiet: float | None = None) -> Uitkomst:
     import highspy
 
     if in_kind():  # in a forked child HiGHS's thread pool is the parent's, without its threads: a fresh one
@@ -257,6 +269,8 @@ def _highs_hier(model: Model, matrix, geheel: bool, voorkeur: Voorkeur | None = 
     lp = _highs_lp(model, matrix, geheel)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    if tijdslimiet is not None:
+        h.setOptionValue("time_limit", float(tijdslimiet))
     if start is not None:  # HiGHS's default 1e-7 let warm starts stop below the optimum (Herberekening)
         h.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
         h.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
@@ -537,20 +551,54 @@ def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeu
     return _houd_optimum(model, uitkomst, waarden)
 
 
-def _cbc_via_pulp(model: Model) -> Uitkomst:
+def _cbc_via_pulp(model: Model, tijdslimiet: float | None = None, voortgang=None) -> Uitkomst:
     """A MIP with CBC through the model's PuLP view, in a child process that a signal can stop (the
     ``cbc`` program with it, its files removed). The view is built here: polars, which builds it,
-    cannot run in a forked child (its thread pool stays behind)."""
+    cannot run in a forked child (its thread pool stays behind). While CBC runs, this process reads
+    its log and tells ``voortgang`` the best plan's gap so far."""
     probleem = model.als_pulp()
-    return in_kindproces(_cbc_in_map, model.aantal_rijen, probleem, model.kolomnamen(), tijdelijke_map=True)
+
+    def bij_wachten(map_: Path, seconden: float) -> None:
+        if voortgang is not None:
+            gap = cbc_gap(map_ / "cbc.log")
+            grens = f" van ten hoogste {tijdslimiet:.0f} s" if tijdslimiet else ""
+            stand = f"beste plan hoogstens {gap:.1%} onder het optimum".replace(".", ",") if gap is not None \
+                else "nog geen plan met hele deelnemers"
+            voortgang(f"Model oplossen (hele deelnemers, {seconden:.0f} s{grens}): {stand}")
+
+    return in_kindproces(_cbc_in_map, model.aantal_rijen, probleem, model.kolomnamen(), tijdslimiet,
+                         tijdelijke_map=True, bij_wachten=bij_wachten)
 
 
-def _cbc_in_map(rijen: int, probleem, kolomnamen: list[str], map_) -> Uitkomst:
-    """CBC on ``probleem`` with its MPS and solution files in ``map_`` (values read back by column order)."""
+_CBC_STAND = re.compile(r"([-+0-9.eE]+) best solution, best possible ([-+0-9.eE]+)")
+_CBC_GAP = re.compile(r"^Gap:\s+([-+0-9.eE]+)", re.MULTILINE)
+
+
+def cbc_gap(log: Path) -> float | None:
+    """The relative gap in CBC's log: the final 'Gap:' line, or else the last progress line's best plan
+    against its bound. None: no plan yet (or no log)."""
+    try:
+        tekst = log.read_text(errors="replace")
+    except OSError:
+        return None
+    eind = _CBC_GAP.findall(tekst)
+    if eind:
+        return abs(float(eind[-1]))
+    stand = _CBC_STAND.findall(tekst)
+    if not stand:
+        return None
+    beste, grens = (float(w) for w in stand[-1])
+    return abs(grens - beste) / max(1e-9, abs(beste))
+
+
+def _cbc_in_map(rijen: int, probleem, kolomnamen: list[str], tijdslimiet: float | None, map_) -> Uitkomst:
+    """CBC on ``probleem`` with its MPS, solution and log files in ``map_`` (values read back by column
+    order); stopped after ``tijdslimiet`` seconds with the best plan found and its gap."""
     import pulp
 
     kolommen = {v.name: v for v in probleem.variables()}
-    oplosser = pulp.PULP_CBC_CMD(msg=False, _skip_v4_deprecation=True)
+    oplosser = pulp.PULP_CBC_CMD(msg=False, timeLimit=tijdslimiet, logPath=str(map_ / "cbc.log"),
+                                 _skip_v4_deprecation=True)
     oplosser.tmpDir = str(map_)
     with stille_stdout():
         status = probleem.solve(oplosser)
@@ -558,14 +606,20 @@ def _cbc_in_map(rijen: int, probleem, kolomnamen: list[str], map_) -> Uitkomst:
     if naam != "Optimal":
         return Uitkomst(ONMOGELIJK if naam == "Infeasible" else ONBEKEND)
     waarden = np.array([kolommen[n].varValue or 0.0 if n in kolommen else 0.0 for n in kolomnamen])
-    return Uitkomst(OPTIMAAL, waarden, np.zeros(rijen))
+    gap = None
+    if probleem.sol_status == pulp.LpSolutionIntegerFeasible:  # stopped at the time limit with a plan
+        gap = cbc_gap(map_ / "cbc.log")
+        gap = float("nan") if gap is None else gap
+    return Uitkomst(OPTIMAAL, waarden, np.zeros(rijen), gap=gap)
 
 
 def los_op(model: Model, gevraagd: str = "auto", start: Startbasis | None = None,
-          bewaar_basis: bool = False) -> Oplossing:
+          bewaar_basis: bool = False, tijdslimiet: float | None = TIJDSLIMIET, voortgang=None) -> Oplossing:
     """Solve ``model``; raise :class:`GeenOplossing` with a diagnosis when it has no plan. An LP
     starts warm from ``start`` (another model's :attr:`Oplossing.basis`) when that is of the same
-    solver and size; ``bewaar_basis`` keeps the first phase's basis in the answer."""
+    solver and size; ``bewaar_basis`` keeps the first phase's basis in the answer. A MIP (whole
+    participants) stops after ``tijdslimiet`` seconds (None: no limit) with the best plan found; its
+    gap is :attr:`Oplossing.gap`. ``voortgang(tekst)`` hears how far the MIP is."""
     from .diagnose import diagnose, voorcontrole
 
     naam = kies_oplosser(model, gevraagd)
@@ -573,10 +627,16 @@ def los_op(model: Model, gevraagd: str = "auto", start: Startbasis | None = None
     if fout is not None:
         raise fout
     begin = time.perf_counter()
-    uitkomst = _los_op(model, naam, start=start, bewaar_basis=bewaar_basis)
+    uitkomst = _los_op(model, naam, start=start, bewaar_basis=bewaar_basis,
+                       tijdslimiet=tijdslimiet if model.geheel else None, voortgang=voortgang)
     seconden = time.perf_counter() - begin
     if uitkomst.status == ONMOGELIJK:
         raise diagnose(model, naam)
+    if uitkomst.status != OPTIMAAL and model.geheel and tijdslimiet and seconden >= tijdslimiet:
+        raise BudgetkoppelingFout(
+            f"Binnen de tijdslimiet van {tijdslimiet:g} seconden vond de oplosser {naam} nog geen plan met hele "
+            "deelnemers. Geef meer tijd (bijvoorbeeld --tijdslimiet 600), kies --oplosser highs (meestal sneller "
+            "voor hele deelnemers) of reken zonder --geheel (binnen een seconde optimaal).")
     if uitkomst.status != OPTIMAAL:
         raise BudgetkoppelingFout(f"De oplosser {naam} gaf geen optimale oplossing (status: {uitkomst.status}).")
     waarden, duals = uitkomst.waarden, uitkomst.duals
@@ -592,6 +652,7 @@ def los_op(model: Model, gevraagd: str = "auto", start: Startbasis | None = None
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam, model.geheel),
         doelwaarde=model.doelwaarde(waarden), seconden=seconden,
         kolomwaarden=waarden, rijduals=duals, duals_uit_relaxatie=relaxatie, basis=uitkomst.basis,
+        gap=uitkomst.gap, tijdslimiet=tijdslimiet if model.geheel else None,
     )
 
 

@@ -25,6 +25,18 @@ def euro(bedrag: float) -> str:
     return "€ " + f"{bedrag:,.0f}".replace(",", ".")
 
 
+def euro_kort(bedrag: float) -> str:
+    """A large amount in millions for a narrow table: EUR 24,249,079 as '€ 24,2 mln'."""
+    if abs(bedrag) < 1_000_000:
+        return euro(bedrag)
+    return "€ " + f"{bedrag / 1e6:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".") + " mln"
+
+
+def miljoen(bedrag: float) -> str:
+    """Euros in millions with one decimal, for a column headed '(€ mln)': 6031802583 as '6.031,8'."""
+    return f"{bedrag / 1e6:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def euro_precies(bedrag: float) -> str:
     """Whole euros as :func:`euro`, otherwise with cents: EUR 250.5 as '€ 250,50'.
 
@@ -58,3 +70,17 @@ def jaren_tekst(jaren: list[int]) -> str:
     if len(jaren) > 2 and jaren == list(range(jaren[0], jaren[-1] + 1)):
         return f"{jaren[0]} tot en met {jaren[-1]}"
     return opsomming([str(j) for j in jaren])
+
+
+def bedoelt_u(waarde: str, namen) -> str:
+    """' (bedoelt u 'X'?)' for a name that differs only in case, or the closest names for a typo (difflib:
+    also an abbreviation like 'ESF' for 'ESF+'); '' when nothing is close."""
+    import difflib
+
+    lijst = list(namen)
+    hint = next((n for n in lijst if n.casefold() == waarde.casefold()), None)
+    if hint is not None:
+        return f" (bedoelt u '{kort(hint)}'? hoofdletters tellen mee)"
+    dichtbij = difflib.get_close_matches(waarde.casefold(), [n.casefold() for n in lijst], n=3, cutoff=0.6)
+    voorstellen = [next(n for n in lijst if n.casefold() == d) for d in dichtbij]
+    return " (bedoelt u " + " of ".join(f"'{kort(n)}'" for n in voorstellen) + "?)" if voorstellen else ""

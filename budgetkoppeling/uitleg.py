@@ -304,6 +304,14 @@ def toelichting(oplossing: Oplossing, fondsen: pl.DataFrame, allocatie: pl.DataF
         f"Het plan plaatst naar verwachting {getal(round(kerncijfers['plaatsingen'], 1))} mensen in werk, "
         f"met {getal(round(kerncijfers['deelnemers'], 1))} deelnemers en {euro(kerncijfers['uitgaven'])} "
         f"aan uitgaven ({euro(kerncijfers['kosten_per_plaatsing'])} per plaatsing).")))
+    if oplossing.gap is not None:
+        afstand = "onbekend hoe ver" if oplossing.gap != oplossing.gap else \
+            f"hoogstens {procent(oplossing.gap)} (de afstand tot de beste grens die de oplosser vond)"
+        zinnen.append(("tijdslimiet", (
+            f"Het plan is het beste plan met hele deelnemers dat de oplosser binnen de tijdslimiet van "
+            f"{getal(round(oplossing.tijdslimiet or 0))} seconden vond, niet bewezen het beste: het optimum ligt "
+            f"{afstand} hoger. Meer tijd (--tijdslimiet) kan een beter plan geven; het plan met gebroken "
+            "aantallen (zonder --geheel) is binnen een seconde optimaal.")))
     if oplossing.duals_uit_relaxatie:
         zinnen.append(("hele deelnemers", (
             "Het plan rekent met hele deelnemers. Bij hele aantallen bestaan schaduwprijzen niet: de schaduwprijzen, "
@@ -391,53 +399,181 @@ def _reden_onbenut(oplossing: Oplossing, fonds: str, jaren: list[int]) -> str:
         return (f"Reden: in {jaren_tekst(jaren)} kan geen traject meer starten dat dit fonds mag betalen ({wat}) "
                 f"zonder na de planperiode door te lopen, en dat mag niet (doorloop_na_planperiode = nee in "
                 f"Instellingen); het geld betaalt daar alleen de laatste jaren van eerdere trajecten.")
-    # a binding koppeling: every euro of this fund must be matched by a partner that has no money left
-    if "koppeling" in model.families:
-        gematcht = oplossing.dual("koppeling").filter((pl.col("fonds") == fonds) & (-pl.col("dual") > NUL))
-        if gematcht.height:
-            partners = sorted(set(gematcht["partner"].to_list()))
-            namen = opsomming(sorted({"'" + k.split(" [")[0] + "'" for k in gematcht["koppeling"].to_list()}))
-            verhouding = nl(max(gematcht["verhouding"].to_list()))
-            op = [p for p in partners if "budget" in model.families and oplossing.dual("budget").filter(
-                (pl.col("fonds") == p) & (pl.col("dual") > NUL)).height]
-            wie = (f"; {' en '.join(op)} {'is' if len(op) == 1 else 'zijn'} daar volledig besteed" if op else "")
-            return (f"Reden: elke euro uit dit fonds moet door {' en '.join(partners)} worden gematcht "
-                    f"(koppeling {namen}, {verhouding} x){wie}. Meer geld in dit "
-                    f"fonds levert pas plaatsingen op als de partner meer kan matchen.")
     if oplossing.duals_uit_relaxatie and "budget" in model.families:  # whole persons: is the money worth something?
         waardevol = oplossing.dual("budget").filter((pl.col("fonds") == fonds) & (pl.col("dual") > NUL)).height
         if waardevol:
             return ("Reden: het plan rekent met hele deelnemers. Met gebroken aantallen zou dit geld wel "
                     "plaatsingen opleveren; wat overblijft is te weinig voor nog een hele deelnemer die aan de "
                     "regels voldoet.")
-    # the rows that bind, read from the duals: first the co-financing caps of this fund (the rest of
-    # the cost must come from another fund, and that one is exhausted), then the potential of the
-    # groups it may pay for, then the policy rules
-    if "cofinanciering" in model.families:
-        kap = oplossing.dual("cofinanciering").filter((pl.col("fonds") == fonds) & (pl.col("dual").abs() > NUL))
-        if kap.height:
-            aandeel = max(model.cellen_y.filter(pl.col("fonds") == fonds)["max_aandeel"].to_list())
-            plekken = kap.select("regio", "jaar").unique()
-            op = (oplossing.dual("budget").filter((pl.col("fonds") != fonds) & (pl.col("dual") > NUL))
-                  .join(plekken, on=["regio", "jaar"], how="semi") if "budget" in model.families else None)
-            partners = sorted(set(op["fonds"].to_list())) if op is not None and op.height else []
-            landelijk = (oplossing.dual("budget").filter((pl.col("fonds") != fonds) & (pl.col("dual") > NUL)
-                                                         & (pl.col("regio") == LANDELIJK))["fonds"].to_list()
-                         if "budget" in model.families else [])
-            partners = sorted(set(partners) | set(landelijk))
-            wie = (f" ({' en '.join(partners)} {'is' if len(partners) == 1 else 'zijn'} daar volledig besteed)"
-                   if partners else "")
-            return (f"Reden: dit fonds betaalt ten hoogste {procent(aandeel)} van de kosten, en er is niet genoeg "
-                    f"ander geld om de rest te betalen{wie} (cofinanciering).")
-    groepen = set(y["doelgroep"].to_list())
-    potentieel_op = oplossing.dual("potentieel").filter(
-        pl.col("doelgroep").is_in(sorted(groepen)) & (pl.col("dual") > NUL)).height if "potentieel" in model.families \
-        else 0
-    if potentieel_op:
-        return ("Reden: het potentieel van de doelgroepen waarvoor dit fonds mag betalen is (grotendeels) op; "
-                "meer geld levert daar geen extra deelnemers op.")
+    oorzaken = oorzaak_onbenut(oplossing, fonds)
+    if oorzaken:
+        return "Reden: " + _oorzaakzin(oplossing, fonds, oorzaken)
     del invoer
-    return "Reden: meer uitgeven uit dit fonds levert binnen de regels geen extra plaatsingen op."
+    return ("Reden: meer uitgeven uit dit fonds levert binnen de regels geen extra plaatsingen op (ook niet als de "
+            "band, een koppeling, een beleidsregel, het potentieel of de cofinanciering ruimer wordt).")
+
+
+# the grenzen that can keep a fund's money unused, in the order a sentence names them; each is relaxed
+# by itself (and, when none alone does it, together) and the plan re-solved: a cause is one whose
+# relaxation uses the money. Other funds' budgets are not relaxed: their money would stand in for this one's
+OORZAKEN = ("overgang", "koppeling", "beleidsregel", "potentieel", "cofinanciering")
+GEBRUIKT = 1.0  # euros: less than this more spent is no difference
+WAARDE = 1e-9  # weighted placements per euro: a shadow price below this is none
+
+
+def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str, tuple[str, ...]]:
+    from .solve import OPTIMAAL, Herberekening
+
+    model = oplossing.model
+    if model.geheel or "budget" not in model.families:
+        return {}
+    budget = model.families["budget"]
+    fondsen = budget.sleutels["fonds"].to_numpy()
+    plan = budget.sleutels["jaar"].to_numpy() >= (model.vanaf or model.invoer.start)
+    matrix = model.matrix("csr")[budget.start:budget.start + budget.aantal]
+
+    vrij_nu = np.where(plan, budget.boven - matrix @ oplossing.kolomwaarden, 0.0)
+    doel_nu = float(model.doel @ oplossing.kolomwaarden)
+    met_geld = sorted({f for f, vrij in zip(fondsen, vrij_nu) if vrij > 0.5 and (alleen is None or f in alleen)})
+    if not met_geld:
+        return {}
+    herberekening = Herberekening(model, oplossing.oplosser)
+    start = oplossing.basis
+    if start is None or not start.past(model, herberekening.oplosser):  # else: from the plan's own basis
+        if herberekening.los_op(tweede_fase=False).status != OPTIMAAL:
+            return {}
+        start = herberekening.basis()
+
+    def los_verruimd_op(families: tuple[str, ...]) -> set[str]:
+        """The funds whose unused money the plan wants once ``families`` are relaxed: it spends more of it (as
+        the plan would: with the preferred split over funds, since which fund pays is not unique), or a budget
+        row where the fund has money left gets a shadow price (more of it would give more placements)."""
+        herberekening.pas_aan(_verruim(model, families))
+        herberekening.zet_basis(start)
+        opgelost = herberekening.los_op(tweede_fase=False)
+        if opgelost.status != OPTIMAAL:
+            return set()
+        duals = opgelost.duals[budget.start:budget.start + budget.aantal]
+        gewild = {f for f, nu, dual in zip(fondsen, vrij_nu, duals) if nu > 0.5 and dual > WAARDE}
+        beter = float(model.doel @ opgelost.waarden) > doel_nu + 1e-9 * max(1.0, abs(doel_nu))
+        if gewild >= set(met_geld) or not beter:  # no more placements: what a fund spends then is happenstance
+            return gewild
+        opgelost = herberekening.los_op(tweede_fase=True)  # the split over funds (warm: the first phase is done)
+        if opgelost.status != OPTIMAAL:
+            return gewild
+        vrij = np.where(plan, budget.boven - matrix @ opgelost.waarden, 0.0)
+        return gewild | {f for f in met_geld if vrij_nu[fondsen == f].sum() - vrij[fondsen == f].sum() > GEBRUIKT}
+
+    kandidaten = [f for f in OORZAKEN if f in model.families and model.families[f].aantal]
+    verruimd = {(familie,): los_verruimd_op((familie,)) for familie in kandidaten}
+
+    def gebruikt(fonds: str, families: tuple[str, ...]) -> bool:
+        if families not in verruimd:
+            verruimd[families] = los_verruimd_op(families)
+        return fonds in verruimd[families]
+
+    uitkomst: dict[str, tuple[str, ...]] = {}
+    for fonds in met_geld:
+        alleen = tuple(f for f in kandidaten if gebruikt(fonds, (f,)))
+        if alleen:
+            uitkomst[fonds] = alleen
+        elif len(kandidaten) > 1 and gebruikt(fonds, tuple(kandidaten)):  # together: drop what is not needed
+            samen = list(kandidaten)
+            for familie in kandidaten:
+                zonder = tuple(f for f in samen if f != familie)
+                if len(zonder) > 1 and gebruikt(fonds, zonder):
+                    samen.remove(familie)
+            uitkomst[fonds] = ("samen", *samen)
+    return uitkomst
+
+
+def oorzaken_onbenut(oplossing: Oplossing) -> dict[str, tuple[str, ...]]:
+    """Per fund with money left in the plan years: the grenzen (families of OORZAKEN) that keep it unused,
+    found by re-solving the plan with each relaxed (warm, from the optimal basis): relaxing any one
+    named lets the plan spend more of the fund. ``('samen', ...)``: no single one does, all together do.
+    A fund whose money no relaxation uses is absent. For whole participants: none (the LP's reasons)."""
+    if "_oorzaken_onbenut" not in oplossing.__dict__:  # computed once per solution (a few warm re-solves)
+        oplossing.__dict__["_oorzaken_onbenut"] = _oorzaken(oplossing)
+    return oplossing.__dict__["_oorzaken_onbenut"]
+
+
+def oorzaak_onbenut(oplossing: Oplossing, fonds: str) -> tuple[str, ...] | None:
+    """:func:`oorzaken_onbenut` for one fund only (what the Toelichting asks: fewer re-solves)."""
+    bekend = oplossing.__dict__.setdefault("_oorzaak_per_fonds", {})
+    if "_oorzaken_onbenut" in oplossing.__dict__:
+        return oplossing.__dict__["_oorzaken_onbenut"].get(fonds)
+    if fonds not in bekend:
+        bekend[fonds] = _oorzaken(oplossing, {fonds}).get(fonds)
+    return bekend[fonds]
+
+
+def _verruim(model, families: tuple[str, ...]):
+    """A copy of ``model`` with the rows of ``families`` free (for potentieel: the segment rows and the
+    participants' segment caps too); the same shape, for Herberekening."""
+    import copy
+    import dataclasses
+
+    nieuw = copy.copy(model)
+    nieuw.families = dict(model.families)
+    nieuw.variabelen = dict(model.variabelen)
+    for familie in families:
+        for naam in (familie, "segment") if familie == "potentieel" else (familie,):
+            if naam in model.families:
+                rijen = model.families[naam]
+                nieuw.families[naam] = dataclasses.replace(rijen, onder=np.full(rijen.aantal, -np.inf),
+                                                           boven=np.full(rijen.aantal, np.inf))
+        if familie == "potentieel":
+            x = model.variabelen["x"]
+            nieuw.variabelen["x"] = dataclasses.replace(x, boven=np.where(x.boven > 0, np.inf, x.boven))
+    return nieuw
+
+
+OORZAAK_TEKST = {
+    "overgang": "de overgang houdt elk instrument binnen de band rond de huidige verdeling (max_verschuiving); "
+                "een bredere band laat dit geld wel gebruiken",
+    "koppeling": "elke euro uit dit fonds moet worden gematcht (Koppelingen) en de partner kan niet meer matchen",
+    "beleidsregel": "een beleidsregel houdt het plan tegen (Beleidsregels)",
+    "potentieel": "het potentieel van de doelgroepen waarvoor dit fonds mag betalen is op; meer geld levert daar "
+                  "geen extra deelnemers op",
+    "cofinanciering": "een fonds mag maar een deel van de kosten betalen (cofinanciering) en voor de rest is niet "
+                      "genoeg ander geld",
+}
+
+
+def _oorzaakzin(oplossing: Oplossing, fonds: str, oorzaken: tuple[str, ...]) -> str:
+    if oorzaken[0] == "samen":
+        return ("grenzen die samen dit geld vasthouden: " + "; ".join(_oorzaak_precies(oplossing, fonds, f)
+                                                                     for f in oorzaken[1:])
+                + ". Pas als ze allemaal ruimer worden, levert dit geld meer plaatsingen op.")
+    return opsomming([_oorzaak_precies(oplossing, fonds, f) for f in oorzaken]) + "."
+
+
+def _oorzaak_precies(oplossing: Oplossing, fonds: str, familie: str) -> str:
+    """The sentence for one cause, with the names of what binds where the solution says so."""
+    model = oplossing.model
+    if familie == "koppeling":
+        gematcht = oplossing.dual("koppeling").filter((pl.col("fonds") == fonds) & (pl.col("dual").abs() > NUL))
+        if gematcht.height:
+            partners = sorted(set(gematcht["partner"].to_list()))
+            namen = opsomming(sorted({"'" + k.split(" [")[0] + "'" for k in gematcht["koppeling"].to_list()}))
+            return (f"elke euro uit dit fonds moet door {' en '.join(partners)} worden gematcht (koppeling {namen}, "
+                    f"{nl(max(gematcht['verhouding'].to_list()))} x) en die kan niet meer matchen")
+    if familie == "beleidsregel":
+        bindend = [r.regel.regel for r in model.regels if r.rij is not None and abs(oplossing.rijduals[r.rij]) > NUL]
+        if bindend:
+            return f"beleidsregel {opsomming(sorted({repr(r) for r in bindend}))} houdt het plan tegen"
+    if familie == "cofinanciering":
+        op = sorted(set(oplossing.dual("budget").filter((pl.col("fonds") != fonds) & (pl.col("dual") > NUL))
+                        ["fonds"].to_list()))
+        wie = f" ({opsomming(op)} {'is' if len(op) == 1 else 'zijn'} volledig besteed)" if op else ""
+        eigen = (oplossing.dual("cofinanciering").filter((pl.col("fonds") == fonds) & (pl.col("dual").abs() > NUL))
+                 if "cofinanciering" in model.families else None)
+        if eigen is not None and eigen.height:  # its own cap binds: the rest of those costs is other funds' money
+            aandeel = max(model.cellen_y.filter(pl.col("fonds") == fonds)["max_aandeel"].to_list())
+            return (f"dit fonds betaalt ten hoogste {procent(aandeel)} van de kosten (cofinanciering), en er is "
+                    f"niet genoeg ander geld om de rest te betalen{wie}")
+        return OORZAAK_TEKST["cofinanciering"] + wie
+    return OORZAAK_TEKST[familie]
 
 
 def _beste_euro(oplossing: Oplossing) -> list[tuple[str, str]]:
@@ -445,7 +581,8 @@ def _beste_euro(oplossing: Oplossing) -> list[tuple[str, str]]:
     if frame.height == 0 or frame["extra_plaatsingen_per_100k"][0] <= NUL:
         return [("schaduwprijzen", "Geen enkel budget is beperkend: extra geld levert geen extra plaatsingen op.")]
     fonds, regio, jaar, waarde = frame.row(0)
-    waar = "heel Nederland" if regio == "landelijk" else regio
+    # a landelijk pot is shared by every region of the workbook (all of the Netherlands, or a region's sub-regions)
+    waar = "de gedeelde pot (alle regio's in dit werkboek)" if regio == "landelijk" else regio
     return [("schaduwprijzen", (
         f"De meeste extra plaatsingen per extra euro levert {fonds} in {waar} in {jaar}: "
         f"{getal(round(waarde, 2)) if waarde >= 1 else nl(round(waarde, 3))} gewogen plaatsingen "

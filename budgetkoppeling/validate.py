@@ -18,9 +18,10 @@ import polars as pl
 from pandera.config import ValidationDepth, config_context
 
 from .errors import InvoerFout, Probleem
+from .getallen import AANDEEL_KOLOMMEN, lees_getal
 from .io import RIJ, RuweInvoer, lees_werkboek
 from .schemas import BLAD_PER_NAAM, BLADEN, INSTELLINGEN, JA_NEE, OPLOSSERS
-from .tekst import jaren_tekst, kort, nl
+from .tekst import bedoelt_u, jaren_tekst, kort, nl
 
 ALLE = "alle"
 ELK = "elk"
@@ -131,6 +132,8 @@ class Invoer:
     meldingen: list[str] = field(default_factory=list)
     sha256: str = ""
     scenario: str = "basis"
+    # the budgets a scenario changed (fund, region, year): a shortfall is booked there first (diagnose)
+    veranderde_budgetten: frozenset = frozenset()
     uitkeringen: dict[str, float] = field(default_factory=dict)  # doelgroep -> euro per year a placement ends
     koppelingen: list[Koppeling] = field(default_factory=list)
     besparing_jaren: float = 1.0
@@ -163,7 +166,7 @@ def controleer_ruwe_invoer(ruw: RuweInvoer) -> Invoer:
             if blad.verplicht:
                 problemen.append(Probleem(blad.naam, None, None, None, "verplicht blad ontbreekt"))
             continue
-        rijen, blad_problemen = valideer_blad(blad.naam, frame)
+        rijen, blad_problemen = valideer_blad(blad.naam, frame, ruw.getalcellen.get(blad.naam))
         problemen += blad_problemen
         getypt[blad.naam] = rijen
         if not rijen and blad.naam in ("Regios", "Fondsen", "Instrumenten", "Doelgroepen"):  # the name lists
@@ -172,8 +175,9 @@ def controleer_ruwe_invoer(ruw: RuweInvoer) -> Invoer:
     # a missing sheet counts as an empty one, so that every other problem is still found and reported
     controle = Controle(getypt, problemen)
     invoer = controle.maak_invoer()
-    if controle.problemen:
-        raise InvoerFout(sorted_problemen(_een_melding_per_cel(controle.problemen, ruw)), ruw.meldingen)
+    if controle.problemen:  # the notices too: every problem at once, and what may explain one
+        raise InvoerFout(sorted_problemen(_een_melding_per_cel(controle.problemen, ruw)),
+                         list(ruw.meldingen) + list(invoer.meldingen))
     invoer.meldingen = list(ruw.meldingen) + invoer.meldingen
     invoer.sha256 = ruw.sha256
     return invoer
@@ -196,47 +200,16 @@ def sorted_problemen(problemen: list[Probleem]) -> list[Probleem]:
 
 # --------------------------------------------------------------------------- one sheet
 
-_DECIMALE_KOMMA = re.compile(r"^-?\d+,\d+$")
-_NEDERLANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.250.000 or 1.250,50
-_EEN_PUNT_DRIE_CIJFERS = re.compile(r"^-?\d{1,3}\.\d{3}$")  # 900.000: 900 or 900000?
-AANDEEL_KOLOMMEN = {"max_aandeel", "overheveling", "plaatsingskans", "aandeel_potentieel", "factor",
-                    "disconteringsvoet", "kostenindexatie", "max_verschuiving", "laag", "hoog"}
-
-
-def lees_getal(tekst: str, kolom: str) -> tuple[str | None, float, str | None]:
-    """A number as a Dutch finance officer types it: (text for the cast, factor, or the reason it is refused).
-
-    A cell that holds a number arrives as its shortest text ('900000', '14.5', '0.35'), a cell
-    typed as text as typed. Accepted: a decimal comma ('0,35'), Dutch notation with thousands
-    dots ('1.250.000', '1.250.000,50'), a euro sign and spaces ('€ 1.250.000,00'), and '%' in a
-    share column ('40%' is 0,4). Refused: text with one dot and three digits that end in 0
-    ('900.000', '14.500'): a number cell never shows trailing zeros, so it was typed, and it may
-    mean 900 or 900.000.
-    """
-    waarde = tekst.strip().replace("\u00a0", "").replace(" ", "")
-    teken = waarde.startswith("€") or waarde.endswith("€")
-    waarde = waarde.strip("€")
-    factor = 1.0
-    if waarde.endswith("%"):
-        if kolom not in AANDEEL_KOLOMMEN:
-            return None, 1.0, "een percentage past alleen in een kolom met een aandeel; vul een getal in"
-        waarde, factor = waarde[:-1], 0.01
-    if _DECIMALE_KOMMA.match(waarde):
-        return waarde.replace(",", "."), factor, None
-    if _EEN_PUNT_DRIE_CIJFERS.match(waarde) and (waarde.endswith("0") or teken):
-        heel, _punt, rest = waarde.partition(".")
-        return None, 1.0, (f"is dubbelzinnig: {heel},{rest} of {heel}{rest}? Typ het als getal in de cel, of "
-                           f"zonder punt ({heel}{rest}) of met een komma ({heel},{rest})")
-    if _NEDERLANDS.match(waarde) and (waarde.count(".") > 1 or "," in waarde or teken):
-        return waarde.replace(".", "").replace(",", "."), factor, None
-    return waarde, factor, None
-
-
-def valideer_blad(naam: str, frame: pl.DataFrame) -> tuple[list[dict], list[Probleem]]:
+def valideer_blad(naam: str, frame: pl.DataFrame,
+                  getalcellen: dict[tuple[int, str], bool] | None = None) -> tuple[list[dict], list[Probleem]]:
     """Convert a text sheet to the schema's dtypes, then run the schema's checks.
 
-    Returns the typed rows (as dicts with the Excel row under ``RIJ``) and the problems.
+    ``getalcellen``: (Excel row, column) -> True for a cell that holds a number, False for text (read in
+    Dutch notation, :mod:`budgetkoppeling.getallen`); absent: the workbook does not say.
+    Returns the typed rows (as dicts with the Excel row under ``RIJ`` and the cell types under
+    ``CELSOORT`` for Instellingen) and the problems.
     """
+    getalcellen = getalcellen or {}
     blad = BLAD_PER_NAAM[naam]
     if naam == "Scenarios":
         frame = _ja_nee_bij_regel_actief(frame)
@@ -253,16 +226,20 @@ def valideer_blad(naam: str, frame: pl.DataFrame) -> tuple[list[dict], list[Prob
             kolommen.append(pl.Series(kolom, [None] * frame.height, dtype=schema.dtype.type))
             continue
         tekst = frame.get_column(kolom)
-        omgezet, fout = _zet_om(tekst, schema.dtype.type, _is_keuzelijst(schema))
-        for index in fout:
+        soorten = [getalcellen.get((rij, kolom)) for rij in rijnummers]
+        omgezet, fout = _zet_om(tekst, schema.dtype.type, _is_keuzelijst(schema), soorten,
+                                procent_mag=(naam, kolom) in PROCENT_KOLOMMEN)
+        for index, reden in fout.items():
             rij = rijnummers[index]
             gemeld.add((rij, kolom))
-            problemen.append(Probleem(naam, rij, kolom, tekst[index],
-                                      _waarom_geen_getal(tekst[index], schema.dtype.type, kolom)))
+            problemen.append(Probleem(naam, rij, kolom, tekst[index], reden))
         kolommen.append(omgezet)
     getypt = pl.DataFrame(kolommen) if kolommen else pl.DataFrame()
     problemen += _pandera_problemen(naam, blad.model, getypt, rijnummers, gemeld, frame)
     rijen = getypt.with_columns(pl.Series(RIJ, rijnummers, dtype=pl.Int64)).to_dicts()
+    if naam == "Instellingen":  # its waarde column is text that may hold a number: read by cell type later
+        for rij in rijen:
+            rij[CELSOORT] = {kolom: soort for (nummer, kolom), soort in getalcellen.items() if nummer == rij[RIJ]}
     return rijen, problemen
 
 
@@ -277,58 +254,46 @@ def _ja_nee_bij_regel_actief(frame: pl.DataFrame) -> pl.DataFrame:
                               .otherwise(pl.col("waarde")))
 
 
-GROOTSTE_GETAL = 1e12  # a trillion euros or persons: anything larger is a typing error
 _DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?$")
+CELSOORT = "__celsoort"  # in a typed row of Instellingen: column -> True (number cell), False (text), absent
+PROCENT_KOLOMMEN = {("Scenarios", "waarde")}  # a share may be set with % (max_verschuiving 20%)
 
 
-def _waarom_geen_getal(tekst: str, dtype: type, kolom: str) -> str:
+def _waarom_geen_getal(tekst: str, dtype: type, kolom: str, reden: str | None) -> str:
     if _DATUM.match(tekst):
         if kolom in ("jaar", "vervaljaar"):
             return "is een datum; vul een jaartal in (een geheel getal, bijvoorbeeld 2026)"
         return "is een datum; vul een getal in"
-    genormaliseerd, factor, reden = lees_getal(tekst, kolom)
     if reden is not None:
         return reden
-    try:
-        getal = float(genormaliseerd) * factor
-    except (TypeError, ValueError):
-        getal = None
-    if getal is not None and not math.isfinite(getal):
-        return "is geen gewoon getal (oneindig of 'NaN'); vul een bedrag of aantal in"
-    if getal is not None and math.isfinite(getal) and abs(getal) > GROOTSTE_GETAL:
-        return "is te groot (ten hoogste 1.000.000.000.000)"
-    soort = "een geheel getal" if dtype == pl.Int64 else "een getal"
-    return f"moet {soort} zijn"
+    return "moet een geheel getal zijn" if dtype == pl.Int64 else "moet een getal zijn"
 
 
 def _is_keuzelijst(schema: pa.Column) -> bool:
     return any(check.name == "isin" for check in schema.checks)
 
 
-def _zet_om(tekst: pl.Series, dtype: type, keuzelijst: bool) -> tuple[pl.Series, list[int]]:
-    """Text to ``dtype`` (numbers as :func:`lees_getal` reads them); returns the series and the indexes
-    of cells that did not convert."""
+def _zet_om(tekst: pl.Series, dtype: type, keuzelijst: bool, soorten: list[bool | None],
+            procent_mag: bool = False) -> tuple[pl.Series, dict[int, str]]:
+    """Text to ``dtype`` (numbers as :func:`budgetkoppeling.getallen.lees_getal` reads them, by cell type);
+    returns the series and, per index of a cell that did not convert, the reason."""
     if dtype == pl.String:
-        return (tekst.str.to_lowercase() if keuzelijst else tekst), []
-    gelezen = [(None, 1.0, None) if w is None else lees_getal(w, tekst.name) for w in tekst]
-    genormaliseerd = pl.Series(tekst.name, [g[0] for g in gelezen], dtype=pl.String)
-    getal = genormaliseerd.cast(pl.Float64, strict=False) * pl.Series([g[1] for g in gelezen], dtype=pl.Float64)
-    fout = [
-        index for index, (oud, nieuw) in enumerate(zip(tekst, getal))
-        if oud is not None and (nieuw is None or not math.isfinite(nieuw) or abs(nieuw) > GROOTSTE_GETAL)
-    ]
+        return (tekst.str.to_lowercase() if keuzelijst else tekst), {}
+    waarden: list[float | None] = []
+    fout: dict[int, str] = {}
+    for index, (waarde, soort) in enumerate(zip(tekst, soorten)):
+        if waarde is None:
+            waarden.append(None)
+            continue
+        getal, reden = lees_getal(waarde, tekst.name, soort, procent_mag)
+        if getal is not None and dtype == pl.Int64 and getal != math.floor(getal):
+            getal, reden = None, None
+        if getal is None:
+            fout[index] = _waarom_geen_getal(waarde, dtype, tekst.name, reden)
+        waarden.append(getal)
     if dtype == pl.Int64:
-        heel = [
-            None if w is None or not math.isfinite(w) or w != math.floor(w) or abs(w) > GROOTSTE_GETAL
-            else int(w)
-            for w in getal
-        ]
-        fout = sorted(set(fout) | {
-            index for index, (oud, nieuw) in enumerate(zip(tekst, heel))
-            if oud is not None and nieuw is None
-        })
-        return pl.Series(tekst.name, heel, dtype=pl.Int64), fout
-    return getal, fout
+        return pl.Series(tekst.name, [None if w is None else int(w) for w in waarden], dtype=pl.Int64), fout
+    return pl.Series(tekst.name, waarden, dtype=pl.Float64), fout
 
 
 _CHECK_TEKST = [
@@ -430,18 +395,7 @@ class Controle:
             return True
         if bron not in self.bladen and bron in VERPLICHTE_BLADEN:  # reported once: no follow-up per row
             return False
-        hint = next((n for n in namen if n.casefold() == waarde.casefold()), None)
-        melding = f"onbekende naam; staat niet in het blad '{bron}'"
-        if hint is not None:
-            melding += f" (bedoelt u '{kort(hint)}'? hoofdletters tellen mee)"
-        else:  # a typo: the closest names (difflib), also for an abbreviation like 'ESF' for 'ESF+'
-            import difflib
-
-            lijst = list(namen)
-            dichtbij = difflib.get_close_matches(waarde.casefold(), [n.casefold() for n in lijst], n=3, cutoff=0.6)
-            voorstellen = [next(n for n in lijst if n.casefold() == d) for d in dichtbij]
-            if voorstellen:
-                melding += " (bedoelt u " + " of ".join(f"'{kort(n)}'" for n in voorstellen) + "?)"
+        melding = f"onbekende naam; staat niet in het blad '{bron}'" + bedoelt_u(waarde, namen)
         self.fout(blad, rij, kolom, melding, waarde)
         return False
 
@@ -548,6 +502,15 @@ class Controle:
                 self.meldingen.append(
                     f"Potentieel: doelgroep '{doelgroep}' heeft rijen voor andere planjaren, maar geen voor {t}; "
                     f"in {t} kan deze groep dus niet starten. Vergeten?")
+            # a region without a row in a year that other regions have: a missing row means 0, silently
+            missend = [(r, t) for r in regios for t in sorted(per_jaar) if self.start <= t <= self.eind
+                       and (r, doelgroep, t) not in potentieel]
+            if missend:
+                voorbeelden = ", ".join(f"'{r}' {t}" for r, t in missend[:3]) + (", ..." if len(missend) > 3 else "")
+                hoeveel = "1 combinatie" if len(missend) == 1 else f"{len(missend)} combinaties"
+                self.meldingen.append(
+                    f"Potentieel: voor doelgroep '{doelgroep}' ontbreekt een rij bij {hoeveel} van regio en jaar "
+                    f"({voorbeelden}); een ontbrekende rij betekent 0: daar kan deze groep niet starten. Vergeten?")
         for fonds, gegevens in fondsen.items():
             laatste = gegevens.vervaljaar if gegevens.vervaljaar is not None else self.eind
             missend: dict[int, list[str | None]] = {}
@@ -590,15 +553,12 @@ class Controle:
                 if standaard is None:
                     self.fout(blad, None, "sleutel", f"verplichte instelling '{sleutel}' ontbreekt")
                 return standaard
-            tekst = (rij["waarde"] or "").strip().replace(",", ".")
-            procent = sleutel in AANDEEL_KOLOMMEN and tekst.endswith("%")  # '20%' is 0,2
-            try:
-                waarde = float(tekst.removesuffix("%")) * (0.01 if procent else 1.0)
-            except ValueError:
-                waarde = math.nan
-            if not math.isfinite(waarde) or (geheel and waarde != math.floor(waarde)):
+            waarde, reden = lees_getal(rij["waarde"] or "", sleutel, rij.get(CELSOORT, {}).get("waarde"),
+                                       procent_mag=sleutel in AANDEEL_KOLOMMEN)  # '20%' is 0,2
+            if waarde is None or (geheel and waarde != math.floor(waarde)):
                 soort = "een geheel getal (jaar)" if geheel else "een getal"
-                self.fout(blad, rij, "waarde", f"'{sleutel}' moet {soort} zijn", rij["waarde"])
+                uitleg = f"; {reden}" if reden and reden != "moet een getal zijn" else ""
+                self.fout(blad, rij, "waarde", f"'{sleutel}' moet {soort} zijn{uitleg}", rij["waarde"])
                 return standaard
             return int(waarde) if geheel else waarde
 
@@ -895,8 +855,16 @@ class Controle:
             "regel": ({r.regel for r in beleidsregels}, "Beleidsregels"),
         }
         rijen = []
+        eerste_spelling: dict[str, str] = {}
         for rij in self.rijen(blad):
             goed = True
+            naam = rij["scenario"]
+            if naam is not None:
+                eerder = eerste_spelling.setdefault(naam.casefold(), naam)
+                if eerder != naam:  # Excel compares column headers without regard to case
+                    self.fout(blad, rij, "scenario", f"verschilt alleen in hoofdletters van scenario '{eerder}'; "
+                              "Excel ziet dat als dezelfde kolom. Schrijf de naam overal gelijk", naam)
+                    goed = False
             for kolom, (namen, bron) in bronnen.items():
                 goed &= self.bekend(blad, rij, kolom, namen, bron, filter_=True)
             if rij["jaar"] is not None and rij["jaar"].casefold() != ALLE:

@@ -70,6 +70,11 @@ def beeindig_werkers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     beheerder = getattr(pool, "_executor_manager_thread", None)
     if beheerder is not None:
         beheerder.join(timeout=5)
+        # at exit Python 3.11 wakes (and joins) every pool's manager thread; this one is done with, and its
+        # wake-up pipe may be closed already ("Bad file descriptor" at exit)
+        import concurrent.futures.process as proces_module
+
+        getattr(proces_module, "_threads_wakeups", {}).pop(beheerder, None)
 
 
 def kernen() -> int:

@@ -77,12 +77,12 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
     velden = ("regel", "regio", "fonds", "instrument", "doelgroep", "jaar", "grootheid", "operator", "waarde")
     return {
         "Instellingen": [
-            {"sleutel": "planperiode_start", "waarde": str(start)},
-            {"sleutel": "planperiode_eind", "waarde": str(eind)},
-            {"sleutel": "disconteringsvoet", "waarde": str(instellingen["disconteringsvoet"])},
-            {"sleutel": "kostenindexatie", "waarde": str(instellingen["kostenindexatie"])},
+            {"sleutel": "planperiode_start", "waarde": start},
+            {"sleutel": "planperiode_eind", "waarde": eind},
+            {"sleutel": "disconteringsvoet", "waarde": instellingen["disconteringsvoet"]},
+            {"sleutel": "kostenindexatie", "waarde": instellingen["kostenindexatie"]},
             {"sleutel": "doorloop_na_planperiode", "waarde": instellingen["doorloop_na_planperiode"]},
-            {"sleutel": "besparing_jaren", "waarde": str(instellingen["besparing_jaren"])},
+            {"sleutel": "besparing_jaren", "waarde": instellingen["besparing_jaren"]},
             {"sleutel": "oplosser", "waarde": instellingen["oplosser"]},
         ],
         "Regios": [

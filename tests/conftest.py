@@ -18,9 +18,9 @@ def basis(jaren=(2026,), **instellingen) -> dict[str, list[dict]]:
     """
     rijen = {
         "Instellingen": [
-            {"sleutel": "planperiode_start", "waarde": str(jaren[0])},
-            {"sleutel": "planperiode_eind", "waarde": str(jaren[-1])},
-        ] + [{"sleutel": k, "waarde": str(v)} for k, v in instellingen.items()],
+            {"sleutel": "planperiode_start", "waarde": jaren[0]},
+            {"sleutel": "planperiode_eind", "waarde": jaren[-1]},
+        ] + [{"sleutel": k, "waarde": v} for k, v in instellingen.items()],
         "Regios": [{"regio": "A"}],
         "Fondsen": [{"fonds": "P", "soort": "participatiebudget"}],
         "Budgetten": [],

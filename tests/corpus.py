@@ -472,7 +472,7 @@ def planperiode_omgekeerd(pad):
 
 @geval("instellingen", 3, "Blad 'Instellingen'", "rij 8", "kolom 'sleutel'", "disconteringsvoet", "komt al voor")
 def instelling_tegenstrijdig(pad):
-    met(lambda r: r["Instellingen"].append({"sleutel": "disconteringsvoet", "waarde": "0.03"}))(pad)
+    met(lambda r: r["Instellingen"].append({"sleutel": "disconteringsvoet", "waarde": 0.03}))(pad)
 
 
 @geval("instellingen", 3, "Blad 'Instellingen'", "rij 7", "kolom 'waarde'", "gurobi")
@@ -482,7 +482,7 @@ def onbekende_oplosser(pad):
 
 @geval("instellingen", 3, "Blad 'Instellingen'", "rij 8", "kolom 'sleutel'", "budgetplafond")
 def onbekende_instelling(pad):
-    met(lambda r: r["Instellingen"].append({"sleutel": "budgetplafond", "waarde": "5"}))(pad)
+    met(lambda r: r["Instellingen"].append({"sleutel": "budgetplafond", "waarde": 5}))(pad)
 
 
 @geval("fondsen", 3, "Blad 'Budgetten'", "rij 2", "kolom 'regio'")
@@ -754,6 +754,72 @@ def te_veel_rijen(pad):
         yield STAART
 
     met_blad_xml("Potentieel", stukken)(pad)
+
+
+def verre_cel(adres: bytes):
+    """The Potentieel sheet with A1 and one cell far away (two cells: a 13 KB workbook)."""
+    def stukken():
+        yield KOP + b'<row r="1"><c r="A1" t="inlineStr"><is><t>regio</t></is></c></row>'
+        rij = adres.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        yield b'<row r="%s"><c r="%s"><v>1</v></c></row>' % (rij, adres)
+        yield STAART
+
+    return stukken
+
+
+@geval("groot", 3, "a1_en_xfd1048576.xlsx", "Potentieel", "XFD1048576", "cellen per blad")
+def a1_en_xfd1048576(pad):
+    """Issue 27.16: calamine asked for 512 GiB (SIGABRT, exit 134, a Rust backtrace)."""
+    met_blad_xml("Potentieel", verre_cel(b"XFD1048576"))(pad)
+
+
+@geval("groot", 3, "a1_en_cv1048576.xlsx", "Potentieel", "CV1048576", "cellen per blad")
+def a1_en_cv1048576(pad):
+    """Issue 27.16: ran, but took 5.3 GB."""
+    met_blad_xml("Potentieel", verre_cel(b"CV1048576"))(pad)
+
+
+def met_vervalst_deel(pad: Path, megabytes: int, verval) -> None:
+    """The basis workbook with its Potentieel sheet as ``megabytes`` of whitespace (deflated, small),
+    then ``verval(veld, waarde)`` applied to the sizes and checksum that the archive's directory and the
+    part's local header state: the bytes a reader trusts before it inflates."""
+    import struct
+    import zlib
+
+    bron = zipfile.ZipFile(io.BytesIO(xlsx_bytes()))
+    namen = [n for n in bron.namelist() if n.startswith("xl/worksheets/sheet")]
+    volgorde = [b.naam for b in BLADEN if b.naam in als_tabel(basis())]
+    doel = sorted(namen, key=lambda n: int(n.rsplit("sheet", 1)[1].split(".")[0]))[volgorde.index("Potentieel")]
+    inhoud = KOP + b" " * (megabytes << 20) + STAART
+    uit = io.BytesIO()
+    with zipfile.ZipFile(uit, "w", zipfile.ZIP_DEFLATED) as archief:
+        for naam in bron.namelist():
+            archief.writestr(naam, inhoud if naam == doel else bron.read(naam))
+    data = bytearray(uit.getvalue())
+    naam = doel.encode()
+    crc, grootte = zlib.crc32(inhoud), len(inhoud)
+    for handtekening, crc_plek in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        begin = 0
+        while (plek := data.find(handtekening, begin)) >= 0:
+            begin = plek + 4
+            naamplek = plek + (30 if handtekening == b"PK\x03\x04" else 46)
+            if data[naamplek:naamplek + len(naam)] != naam:
+                continue
+            for veld, verschuiving, waarde in (("crc", 0, crc), ("grootte", 8, grootte)):
+                struct.pack_into("<L", data, plek + crc_plek + verschuiving, verval(veld, waarde))
+    pad.write_bytes(bytes(data))
+
+
+@geval("groot", 3, "liegende_inhoudsopgave.xlsx", "beschadigd", "Potentieel")
+def liegende_inhoudsopgave(pad):
+    """Issue 27.17: the directory says 1 KB for a part that inflates to 60 MB (the real case: 4.2 GB)."""
+    met_vervalst_deel(pad, 60, lambda veld, waarde: 1024 if veld == "grootte" else waarde)
+
+
+@geval("groot", 3, "verkeerde_controlesom.xlsx", "beschadigd", "controlesom")
+def verkeerde_controlesom(pad):
+    """Issue 27.17: a CRC error was swallowed, which also switched off the check for formulas."""
+    met_vervalst_deel(pad, 1, lambda veld, waarde: waarde ^ 0xFFFF if veld == "crc" else waarde)
 
 
 # --- 7. valid input, but no plan satisfies every rule -------------------------------------------

@@ -334,3 +334,107 @@ def test_the_public_api_exports_every_commands_function():
     basis, beter = (u.kerncijfers["gewogen_plaatsingen"] for u in vergelijking.uitkomsten)
     assert basis == pytest.approx(budgetkoppeling.optimaliseer(budgetkoppeling.VOORBEELD).oplossing.doelwaarde)
     assert beter > basis
+
+
+@pytest.mark.parametrize("opdracht", [
+    ["optimaliseer"], ["optimaliseer", "--vanaf", "2027"], ["vergelijk"],
+    ["vergelijk", "--curve", "Participatiebudget", "--stappen", "3"], ["evalueer"],
+    ["onzekerheid", "--trekkingen", "6"],
+], ids=lambda o: " ".join(o))
+def test_every_command_writes_the_same_bytes_twice_for_one_datum(sjabloon, tmp_path, opdracht):
+    """Issue 27.8: vergelijk --curve wrote its run time into Info, so two runs differed."""
+    import time
+
+    paden = [tmp_path / f"{n}.xlsx" for n in (1, 2)]
+    for pad in paden:
+        resultaat = run(opdracht[0], sjabloon, "-o", pad, *opdracht[1:], "--datum", "2026-12-01", "--stil")
+        assert resultaat.exit_code == 0, resultaat.output
+        time.sleep(1.1)  # a time of day in the file would differ now
+    assert paden[0].read_bytes() == paden[1].read_bytes()
+
+
+def test_the_template_and_the_error_report_are_the_same_bytes_twice(tmp_path, sjabloon):
+    import time
+
+    assert run("sjabloon", tmp_path / "tweede.xlsx").exit_code == 0
+    assert (tmp_path / "tweede.xlsx").read_bytes() == sjabloon.read_bytes()
+    import openpyxl
+
+    boek = openpyxl.load_workbook(sjabloon)
+    boek["Budgetten"]["D2"] = -5
+    kapot = tmp_path / "kapot.xlsx"
+    boek.save(kapot)
+    rapporten = [tmp_path / f"fouten{n}.xlsx" for n in (1, 2)]
+    for rapport in rapporten:
+        assert run("valideer", kapot, "--rapport", rapport, "--stil").exit_code == 3
+        time.sleep(1.1)
+    assert rapporten[0].read_bytes() == rapporten[1].read_bytes()
+
+
+@pytest.mark.parametrize("opdracht", [
+    ["optimaliseer"], ["optimaliseer", "--vanaf", "2027"], ["vergelijk"],
+    ["vergelijk", "--curve", "Participatiebudget"], ["evalueer"], ["onzekerheid", "--trekkingen", "6"],
+], ids=lambda o: " ".join(o))
+def test_every_table_fits_a_terminal_of_80_columns(sjabloon, tmp_path, opdracht):
+    """Issue 27.11: euro amounts were cut ('€ 213.242.0…') and two rows both read 'waarde_bete…'."""
+    resultaat = CliRunner(env={"COLUMNS": "80"}).invoke(
+        main, [opdracht[0], str(sjabloon), "-o", str(tmp_path / "u.xlsx"), *opdracht[1:]], catch_exceptions=False)
+    assert resultaat.exit_code == 0, resultaat.output
+    regels = resultaat.output.splitlines()
+    tabel = [r for r in regels if r.startswith(("  ", "│", "┃", "┏", "└", " ─"))]
+    assert tabel, resultaat.output
+    assert max(len(r.rstrip()) for r in tabel) <= 80, "\n".join(tabel)
+    assert not any("…" in r for r in regels), resultaat.output
+
+
+@pytest.fixture(scope="module")
+def mip_werkboek(tmp_path_factory) -> Path:
+    """Ten planning units of the bench generator: CBC finds no whole-person plan here for minutes."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from genereer import rijen
+
+    from budgetkoppeling.io import schrijf_invoer
+
+    pad = tmp_path_factory.mktemp("mip") / "mip.xlsx"
+    schrijf_invoer(pad, rijen(10, 15, 5, 6, 3))
+    return pad
+
+
+def test_geheel_stops_at_its_time_limit_with_the_best_plan_and_its_gap(mip_werkboek, tmp_path):
+    """Issue 27.7: --geheel --oplosser cbc ran over 11 minutes with only 'Model oplossen' on screen."""
+    import time
+
+    import polars as pl
+
+    uit = tmp_path / "plan.xlsx"
+    begin = time.monotonic()
+    resultaat = run("optimaliseer", mip_werkboek, "-o", uit, "--geheel", "--oplosser", "highs", "--tijdslimiet", "1",
+                    "--json")
+    assert time.monotonic() - begin < 60
+    samenvatting = json.loads(resultaat.stdout)
+    assert samenvatting["status"] == "tijdslimiet" and samenvatting["afstand_tot_optimum"] > 0
+    info = dict(pl.read_excel(uit, sheet_name="Info").iter_rows())
+    assert info["tijdslimiet_seconden"] == "1" and info["afstand_tot_optimum"].startswith("hoogstens ")
+    toelichting = " ".join(pl.read_excel(uit, sheet_name="Toelichting")["toelichting"])
+    assert "binnen de tijdslimiet van 1 seconden vond, niet bewezen het beste" in toelichting
+    assert controleer(mip_werkboek, uit) == []  # the best plan found is a plan that keeps every rule
+
+
+def test_cbc_reports_its_progress_and_stops_at_the_time_limit(mip_werkboek, tmp_path):
+    import time
+
+    import budgetkoppeling
+    from budgetkoppeling.errors import BudgetkoppelingFout
+
+    meldingen: list[str] = []
+    begin = time.monotonic()
+    with pytest.raises(BudgetkoppelingFout) as fout:  # no whole-person plan within 3 seconds
+        budgetkoppeling.optimaliseer(mip_werkboek, geheel=True, oplosser="cbc", tijdslimiet=3,
+                                     voortgang=meldingen.append)
+    assert time.monotonic() - begin < 60
+    assert "Binnen de tijdslimiet van 3 seconden vond de oplosser cbc nog geen plan" in str(fout.value)
+    assert any(m.startswith("Model oplossen (hele deelnemers, ") and "van ten hoogste 3 s)" in m for m in meldingen)
+    resultaat = CliRunner().invoke(main, ["optimaliseer", str(mip_werkboek), "-o", str(tmp_path / "p.xlsx"),
+                                          "--geheel", "--oplosser", "cbc", "--tijdslimiet", "2"])
+    assert resultaat.exit_code == 1 and "--tijdslimiet 600" in resultaat.output
+    assert "Traceback" not in resultaat.output and not (tmp_path / "p.xlsx").exists()

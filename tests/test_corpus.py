@@ -51,7 +51,8 @@ def test_corpus_case(geval: Geval, tmp_path, monkeypatch):
     assert list(uit.iterdir()) == ([] if geval.verwacht else [uit / "plan.xlsx"])
 
 
-@pytest.mark.parametrize("naam", ["zipbom_witruimte", "zipbom_verhouding", "te_veel_rijen"])
+@pytest.mark.parametrize("naam", ["zipbom_witruimte", "zipbom_verhouding", "te_veel_rijen", "a1_en_xfd1048576",
+                                  "a1_en_cv1048576", "liegende_inhoudsopgave"])
 def test_hostile_archives_are_refused_in_bounded_memory(naam, tmp_path):
     """The bombs are refused from the archive's directory and a streamed scan: the process's peak
     memory stays far below what unpacking them would take (520 MB, 1 million rows)."""

@@ -91,9 +91,10 @@ def test_cli_curve_prints_the_table_and_refuses_bad_usage(werkboek, tmp_path):
     assert uitslag.exit_code == 0, uitslag.output
     assert "Budgetcurve Participatiebudget" in uitslag.output and (tmp_path / "c.xlsx").exists()
     for opties, code, woord in (
-            (["--curve", "Onbekend"], 3, "onbekend fonds bij --curve"),
+            (["--curve", "Onbekend"], 3, "--curve Onbekend: dit fonds staat niet in het blad Fondsen"),
+            (["--curve", "Participatiebudegt"], 3, "bedoelt u 'Participatiebudget'?"),  # issue 27.13
             (["--curve", "Participatiebudget", "--van", "1.2", "--tot", "0.8"], 2, "--van"),
-            (["--curve", "Participatiebudget", "--regio", "Nergens"], 3, "onbekende regio"),
+            (["--curve", "Participatiebudget", "--regio", "Nergens"], 3, "deze regio staat niet in het blad Regios"),
             (["--regio", "Voorbeeldregio"], 2, "--regio hoort bij --curve"),
             (["--curve", "Participatiebudget", "--scenario", "a", "--scenario", "b"], 2, "één scenario")):
         uitslag = runner.invoke(main, ["vergelijk", str(invoer), "-o", str(tmp_path / "x.xlsx"), *opties])

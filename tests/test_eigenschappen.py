@@ -86,10 +86,10 @@ def werkboeken(draw) -> dict[str, list[dict]]:
         ]
     return {
         "Instellingen": [
-            {"sleutel": "planperiode_start", "waarde": str(START)},
-            {"sleutel": "planperiode_eind", "waarde": str(jaren[-1])},
-            {"sleutel": "disconteringsvoet", "waarde": str(draw(st.sampled_from([0, 0.05])))},
-            {"sleutel": "kostenindexatie", "waarde": str(draw(st.sampled_from([0, 0.03])))},
+            {"sleutel": "planperiode_start", "waarde": START},
+            {"sleutel": "planperiode_eind", "waarde": jaren[-1]},
+            {"sleutel": "disconteringsvoet", "waarde": draw(st.sampled_from([0, 0.05]))},
+            {"sleutel": "kostenindexatie", "waarde": draw(st.sampled_from([0, 0.03]))},
             {"sleutel": "doorloop_na_planperiode", "waarde": draw(st.sampled_from(["ja", "nee"]))},
         ],
         "Regios": [{"regio": r} for r in regios],

@@ -83,7 +83,7 @@ def test_the_pulp_view_is_the_same_lp_as_the_arrays():
         doel[kolom[v.name]] = a
     assert np.array_equal(doel, gebouwd.doel)
     assert probleem.sense == pulp.LpMaximize
-    assert probleem.solve(pulp.PULP_CBC_CMD(msg=False)) == pulp.LpStatusOptimal
+    assert probleem.solve(pulp.HiGHS(msg=False)) == pulp.LpStatusOptimal
     assert pulp.value(probleem.objective) == pytest.approx(los_op(gebouwd, "highs").doelwaarde, rel=1e-6)
 
 

@@ -546,7 +546,7 @@ def _overgang(budget_p: float, band: float) -> dict:
     """Today's plan in region A, 2026: 4 in I (chance 0.5) and 6 in J (chance 0.2); K (chance 0.9)
     is new. Every instrument costs EUR 1,000."""
     bladen = twee_instrumenten(budget=budget_p)
-    bladen["Instellingen"].append({"sleutel": "max_verschuiving", "waarde": str(band)})
+    bladen["Instellingen"].append({"sleutel": "max_verschuiving", "waarde": band})
     bladen["Instrumenten"].append({"instrument": "K", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
                                    "vertraging_jaren": 0})
     bladen["Effecten"].append({"instrument": "K", "doelgroep": "G", "plaatsingskans": 0.9})

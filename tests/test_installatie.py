@@ -17,7 +17,11 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import pytest
+
 MAP = Path(__file__).resolve().parent.parent
+# pip takes the platform tags literally: a Linux with glibc 2.28 accepts every older manylinux tag
+PLATFORMS = {"linux": [f"manylinux_2_{n}_x86_64" for n in (17, 24, 27, 28)] + ["manylinux2014_x86_64"]}
 
 
 def test_wheel_installed_outside_the_checkout_runs_voorbeeld_sjabloon_and_valideer(tmp_path):
@@ -52,3 +56,28 @@ def test_wheel_installed_outside_the_checkout_runs_voorbeeld_sjabloon_and_valide
     assert sjabloon.returncode == 0, sjabloon.stderr
     valideer = draai("valideer", "invoer.xlsx")
     assert valideer.returncode == 0, valideer.stderr + valideer.stdout
+
+
+def test_every_dependency_has_a_wheel_for_python_3_12_and_3_13(tmp_path):
+    """Issue 27.14: requires-python <3.12 refused the Python of new municipal laptops (3.11 is the Python this
+    suite runs on). pip resolves the pinned dependencies (the test extra too) to wheels only, as for Python
+    3.12 and 3.13 on Linux and Windows, without installing anything (it reads the wheels' metadata from the
+    index); the four resolutions run side by side."""
+    import tomllib
+
+    project = tomllib.loads((MAP / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    eisen = project["dependencies"] + project["optional-dependencies"]["test"]
+    processen = {}
+    for versie in ("3.12", "3.13"):
+        for platform in ("linux", "win_amd64"):
+            processen[(versie, platform)] = subprocess.Popen(
+                [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed",
+                 "--disable-pip-version-check", "--python-version", versie, "--only-binary=:all:",
+                 *[a for tag in PLATFORMS.get(platform, [platform]) for a in ("--platform", tag)],
+                 "--target", str(tmp_path / f"{versie}-{platform}"), *eisen],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for (versie, platform), proces in processen.items():
+        _, fouten = proces.communicate(timeout=600)
+        if "Could not find" not in fouten and ("NewConnectionError" in fouten or "Network is unreachable" in fouten):
+            pytest.skip("de pakketindex is niet bereikbaar")
+        assert proces.returncode == 0, (versie, platform, fouten[-3000:])

@@ -33,8 +33,8 @@ def rijnmond() -> dict[str, list[dict]]:
                 if not (i == "beschut werk" and g != "arbeidsbeperking")
                 and not (i == "taaltraject" and g != "nieuwkomers")]
     return {
-        "Instellingen": [{"sleutel": "planperiode_start", "waarde": "2026"},
-                         {"sleutel": "planperiode_eind", "waarde": "2029"},
+        "Instellingen": [{"sleutel": "planperiode_start", "waarde": 2026},
+                         {"sleutel": "planperiode_eind", "waarde": 2029},
                          {"sleutel": "disconteringsvoet", "waarde": "0,02"},
                          {"sleutel": "kostenindexatie", "waarde": "0,025"},
                          {"sleutel": "doorloop_na_planperiode", "waarde": "nee"}],
@@ -186,9 +186,10 @@ def test_evalueer_names_the_overdrawn_budget(invoer, map_):
 
 
 @pytest.mark.parametrize("fout, woorden", [
-    (lambda b: b["Budgetten"][0].update(bedrag="900.000"), ["Budgetten", "rij 2", "bedrag", "dubbelzinnig"]),
-    (lambda b: b["Instrumenten"][1].update(kosten_per_deelnemer="14.500"),
-     ["Instrumenten", "rij 3", "kosten_per_deelnemer", "dubbelzinnig"]),
+    # SPEC §4: text in Dutch notation (900.000 is 900000); a reading that is unclear is refused
+    (lambda b: b["Budgetten"][0].update(bedrag="1.5"), ["Budgetten", "rij 2", "bedrag", "onduidelijk", "1,5"]),
+    (lambda b: b["Instrumenten"][1].update(kosten_per_deelnemer="14,500"),
+     ["Instrumenten", "rij 3", "kosten_per_deelnemer", "onduidelijk", "14.500"]),
     (lambda b: b["Budgetten"][0].update(fonds="Participatiebudet"), ["bedoelt u 'Participatiebudget'"]),
     (lambda b: b["Financieringsregels"][1].update(fonds="ESF"), ["bedoelt u 'ESF+'"]),
     (lambda b: b.pop("Instellingen") and b["Budgetten"][0].update(regio=None),

@@ -252,8 +252,8 @@ def test_memo_generic_reason(werkboek):
     bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 1_000_000}]
     bladen["Beleidsregels"] = [regel(regel="plafond", grootheid="deelnemers", operator="<=", waarde=10)]
     tekst = toelichting(werkboek, bladen)
-    assert "Van P blijft € 990.000 onbenut (in 2026). Reden: meer uitgeven uit dit fonds levert binnen de regels " \
-           "geen extra plaatsingen op." in tekst
+    # issue 27.5: the cause is the rule that binds (relaxing it uses the money), not a generic sentence
+    assert "Van P blijft € 990.000 onbenut (in 2026). Reden: beleidsregel 'plafond' houdt het plan tegen." in tekst
     assert "Beleidsregel 'plafond' is bindend. De regel kost plaatsingen: één deelnemer ruimer als bovengrens " \
            "levert tot 0,5 gewogen plaatsingen op." in tekst
 
@@ -350,9 +350,8 @@ def test_memo_unused_esf_names_the_cofinancing_and_the_exhausted_partner(werkboe
                            {"fonds": "ESF+", "regio": "A", "jaar": 2026, "bedrag": 50_000}]
     tekst = toelichting(werkboek, bladen)
     assert "Het potentieel van de doelgroep H is in 1 van de 1 combinaties" in tekst  # H's potential is used up
-    assert ("Van ESF+ blijft € 46.000 onbenut (in 2026). Reden: dit fonds betaalt ten hoogste 40% van de kosten, "
-            "en er is niet genoeg ander geld om de rest te betalen (P is daar volledig besteed) (cofinanciering).") \
-        in tekst
+    assert ("Van ESF+ blijft € 46.000 onbenut (in 2026). Reden: dit fonds betaalt ten hoogste 40% van de kosten "
+            "(cofinanciering), en er is niet genoeg ander geld om de rest te betalen (P is volledig besteed).") in tekst
 
 
 def test_memo_instrument_without_any_group(werkboek):
@@ -423,4 +422,8 @@ def test_unused_money_of_a_matched_fund_names_the_koppeling_and_the_exhausted_pa
     bladen["Koppelingen"] = [{"koppeling": "sectorplan", "fonds": "S", "partner": "P", "verhouding": 1}]
     tekst = " ".join(_toelichting(werkboek, bladen)["S"])
     assert "€ 8.000 onbenut" in tekst
-    assert "moet door P worden gematcht (koppeling 'sectorplan', 1 x); P is daar volledig besteed" in tekst
+    # issue 27.5: neither the koppeling nor S's cap alone frees the money (verified by re-solving): both together
+    assert ("Reden: grenzen die samen dit geld vasthouden: elke euro uit dit fonds moet door P worden gematcht "
+            "(koppeling 'sectorplan', 1 x) en die kan niet meer matchen; een fonds mag maar een deel van de kosten "
+            "betalen (cofinanciering) en voor de rest is niet genoeg ander geld (P is volledig besteed). Pas als ze "
+            "allemaal ruimer worden") in tekst

@@ -11,6 +11,11 @@ from budgetkoppeling.sjabloon import voorbeeld_rijen
 from .corpus import schrijf_xlsx  # raw tables, exactly as a spreadsheet program would hold them
 
 
+def nl_tekst(waarde) -> str:
+    """A number as a Dutch officer types it as text: a decimal comma."""
+    return str(waarde).replace(".", ",")
+
+
 def problemen(werkboek, bladen) -> list:
     with pytest.raises(InvoerFout) as fout:
         budgetkoppeling.valideer(werkboek(bladen))
@@ -137,8 +142,8 @@ def test_missing_sheet_and_missing_column(tmp_path):
 def test_missing_and_contradictory_settings(werkboek):
     bladen = voorbeeld_rijen()
     bladen["Instellingen"] = [
-        {"sleutel": "planperiode_start", "waarde": "2028"},
-        {"sleutel": "planperiode_eind", "waarde": "2026"},
+        {"sleutel": "planperiode_start", "waarde": 2028},
+        {"sleutel": "planperiode_eind", "waarde": 2026},
         {"sleutel": "tempo", "waarde": "snel"},
     ]
     teksten = [p.tekst() for p in problemen(werkboek, bladen)]
@@ -153,7 +158,7 @@ def test_names_in_other_case_with_spaces_numbers_as_text_and_unknown_sheets(werk
     for naam, data in bladen.items():
         kolommen = list(dict.fromkeys(k for rij in data for k in rij))
         rijen[f"  {naam.upper()} "] = [[f" {k.title()} " for k in kolommen]] + [
-            [str(rij.get(k)) if isinstance(rij.get(k), (int, float)) else rij.get(k) for k in kolommen]
+            [nl_tekst(rij.get(k)) if isinstance(rij.get(k), (int, float)) else rij.get(k) for k in kolommen]
             for rij in data
         ]
     rijen["  EFFECTEN "][1][2] = "0,35"
@@ -217,7 +222,10 @@ def test_suspicious_but_legal_input_gives_notices(werkboek):
     ("bedrag", "1.250.000", 1_250_000), ("bedrag", "€ 1.250.000,00", 1_250_000),
     ("bedrag", "1.250.000,50", 1_250_000.5),
     ("bedrag", "€\u00a0900000", 900_000), ("bedrag", "900000", 900_000), ("bedrag", "0,5", 0.5),
-    ("bedrag", "14.512", 14.512),  # what a number cell holding 14,512 looks like: read as that number
+    ("bedrag", "14.512", 14_512),  # text in Dutch notation: a dot groups thousands (issue 27.15)
+    ("bedrag", "900.000", 900_000), ("bedrag", "€ 900.000", 900_000), ("bedrag", "€1.250.000,-", 1_250_000),
+    ("bedrag", "+1.250.000", 1_250_000), ("bedrag", "1\u2009250\u2009000", 1_250_000),
+    ("bedrag", "1\u202f250\u202f000,75", 1_250_000.75),
 ])
 def test_dutch_amounts_typed_as_text_are_read_as_meant(werkboek, kolom, getypt, verwacht):
     bladen = voorbeeld_rijen()
@@ -230,14 +238,17 @@ def test_dutch_amounts_typed_as_text_are_read_as_meant(werkboek, kolom, getypt, 
     assert invoer.budget[sleutel] == pytest.approx(verwacht + andere)
 
 
-@pytest.mark.parametrize("getypt", ["900.000", "14.500", "€ 900.000"])
-def test_an_ambiguous_amount_is_refused_never_read_as_900(werkboek, getypt):
+@pytest.mark.parametrize("getypt, hint", [("1.5", "Bedoelt u 1,5?"), ("1,250", "bedoelt u 1.250"),
+                                          ("25,000", "bedoelt u 25.000"), ("1,250,000", "Bedoelt u 1.250.000?"),
+                                          ("12.50", "Bedoelt u 12,50?"), ("3_0", "moet een getal zijn")])
+def test_an_unclear_amount_is_refused_with_a_hint_in_dutch_notation(werkboek, getypt, hint):
     bladen = voorbeeld_rijen()
     bladen["Budgetten"][0]["bedrag"] = getypt
     gevonden = problemen(werkboek, bladen)
     assert plaatsen(gevonden) == {("Budgetten", 2, "bedrag")}
     (tekst,) = [p.tekst() for p in gevonden]
-    assert "dubbelzinnig" in tekst and "Typ het als getal" in tekst, tekst
+    assert hint in tekst, tekst
+    assert "(900,000)" not in tekst  # issue 27.9: a hint a Dutch officer reads as nine hundred
 
 
 def test_a_percentage_is_a_share_and_only_there(werkboek):

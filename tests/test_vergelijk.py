@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 import budgetkoppeling
 from budgetkoppeling.cli import main
+from budgetkoppeling.errors import InvoerFout
 from budgetkoppeling.evaluatie import evalueer, hand_plan_cijfers
 from budgetkoppeling.rapport import KPIS
 from budgetkoppeling.sjabloon import voorbeeld_rijen
@@ -212,3 +213,30 @@ def test_evalueer_cli_and_missing_sheet(werkboek, tmp_path):
     zonder = CliRunner().invoke(main, ["evalueer", str(werkboek(twee_instrumenten()))])
     assert zonder.exit_code == 3
     assert "Huidige_verdeling" in zonder.output
+
+
+def test_scenario_names_that_excel_would_take_for_one_column(werkboek, tmp_path):
+    """Issue 27.19: 'Bezuiniging' beside 'bezuiniging', or a scenario named 'KPI', made xlsxwriter skip the
+    tables with only a warning (exit 0, Per_fonds empty)."""
+    import warnings
+
+    bladen = voorbeeld_rijen()
+    bladen["Scenarios"] = [
+        {"scenario": "bezuiniging", "aanpassing": "budget", "factor": 0.9},
+        {"scenario": "Bezuiniging", "aanpassing": "budget", "factor": 0.8},
+    ]
+    with pytest.raises(InvoerFout) as fout:
+        budgetkoppeling.valideer(werkboek(bladen))
+    [probleem] = fout.value.problemen
+    assert (probleem.blad, probleem.rij, probleem.kolom) == ("Scenarios", 3, "scenario")
+    assert "hoofdletters" in probleem.melding
+    bladen["Scenarios"] = [{"scenario": "KPI", "aanpassing": "budget", "factor": 0.9},
+                           {"scenario": "Fonds", "aanpassing": "budget", "factor": 0.8}]
+    pad = tmp_path / "v.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # xlsxwriter's warning about a duplicate header is a failure here
+        vergelijk(werkboek(bladen), pad)
+    vergelijking = tabel(pad, "Vergelijking")
+    assert vergelijking[0][:4] == ("kpi", "basis", "KPI (scenario)", "Fonds (scenario)")
+    per_fonds = pl.read_excel(pad, sheet_name="Per_fonds")
+    assert per_fonds.height > 0 and {"KPI (scenario)", "Fonds (scenario)"} <= set(per_fonds.columns)

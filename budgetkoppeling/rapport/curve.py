@@ -119,9 +119,8 @@ def _schrijf_curve(curve, pad: Path, invoerpad: Path, datum: datetime.date | Non
         ["stappen", f"{len(curve.punten)} (factor {nl(curve.punten[0].factor)} tot {nl(curve.punten[-1].factor)})"],
         ["schaduwprijs_bij_factor_1", "" if curve.schaduwprijs is None else nl(curve.schaduwprijs)],
         ["oplosser", curve.oplosser],
-        ["herberekening", f"{sum(p.warm for p in curve.punten)} van de {len(curve.punten)} stappen warm in place "
-                          "herberekend vanuit de vorige stap"],
-        ["looptijd_seconden", f"{curve.seconden:.2f}"],
+        ["herberekening", f"{sum(p.warm for p in curve.punten)} van de {len(curve.punten)} stappen opnieuw "
+                          "opgelost vanuit de oplossing van de vorige stap (zonder het model opnieuw op te bouwen)"],
     ], [None, None], "Info")
     info.set_column(0, 0, 28)
     info.set_column(1, 1, 80)

@@ -119,8 +119,10 @@ def pagina(werkblad, titel: str, scenario: str, datum: datetime.date) -> None:
 
 
 def koppen(vaste: list[str], scenarios: list[str]) -> list[str]:
-    """Table headers must be unique: a scenario named like a fixed column gets a suffix."""
-    return vaste + [f"{s} (scenario)" if s in vaste else s for s in scenarios]
+    """Table headers must be unique, as Excel compares them (without regard to case): a scenario named like
+    a fixed column ('KPI') gets a suffix."""
+    bezet = {kop.casefold() for kop in vaste}
+    return vaste + [f"{s} (scenario)" if s.casefold() in bezet else s for s in scenarios]
 
 
 def tabel(werkblad, rij: int, koppen: list[str], rijen: list[list], formaten: list, naam: str,
@@ -159,9 +161,11 @@ def staafgrafiek(werkboek, blad: str, titel: str, y_as: str, y_formaat: str, rij
 
 
 def uniek(koppen: list[str]) -> list[str]:
+    """Headers made unique as Excel compares them, without regard to case (xlsxwriter drops a table whose
+    headers are not, with no more than a warning)."""
     gezien: dict[str, int] = {}
     uniek = []
     for kop in koppen:
-        gezien[kop] = gezien.get(kop, 0) + 1
-        uniek.append(kop if gezien[kop] == 1 else f"{kop} ({gezien[kop]})")
+        gezien[kop.casefold()] = gezien.get(kop.casefold(), 0) + 1
+        uniek.append(kop if gezien[kop.casefold()] == 1 else f"{kop} ({gezien[kop.casefold()]})")
     return uniek

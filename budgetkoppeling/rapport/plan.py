@@ -127,7 +127,8 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     regiovolgorde = {r: n for n, r in enumerate(invoer.regios)} | {LANDELIJK: -1}
     # left over is never negative: a realised overspend is `overschreden` (a herijking's column)
     overschreden = [pl.col("overschreden")] if oplossing.model.vanaf is not None else []
-    return (frame.with_columns(onbenut=pl.max_horizontal(over, 0.0), overschreden=pl.max_horizontal(-over, 0.0),
+    return (frame.with_columns(onbenut=pl.when(over > 0).then(over).otherwise(0.0),
+                               overschreden=pl.when(over < 0).then(-over).otherwise(0.0),
                                _f=pl.col("fonds").replace_strict(fondsvolgorde, return_dtype=pl.Int64),
                                _r=pl.col("regio").replace_strict(regiovolgorde, return_dtype=pl.Int64))
             .sort("_f", "_r", "jaar")
@@ -200,6 +201,11 @@ def info(oplossing: Oplossing, invoerpad: Path, datum: datetime.date) -> pl.Data
         ("status", oplossing.status),
         ("model", "geheel (MIP, hele personen)" if oplossing.model.geheel else "lineair (LP)"),
     ]
+    if oplossing.model.geheel:  # the MIP's time limit, and how far the plan may be from the optimum
+        gap, limiet = oplossing.gap, oplossing.tijdslimiet
+        rijen.append(("tijdslimiet_seconden", "geen" if limiet is None else f"{limiet:g}"))
+        rijen.append(("afstand_tot_optimum", "0 (bewezen optimaal)" if gap is None else "onbekend" if gap != gap
+                      else f"hoogstens {gap:.2%}".replace(".", ",")))
     return pl.DataFrame(rijen, schema={"sleutel": pl.String, "waarde": pl.String}, orient="row")
 
 

@@ -1,0 +1,192 @@
+"""Why money stays unused (issue 27.5): every stated cause is a grens whose relaxation makes the plan want
+the money (less of it unused, or a shadow price on it). A hand-made case per kind (band, koppeling, rule,
+potential, co-financing, a realised year),
+and a property test on random workbooks that relaxes each named cause in the input itself (a wider band,
+no koppeling, no rule, more potential, a fund that may pay everything) and sees the money used."""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import budgetkoppeling
+from budgetkoppeling.errors import GeenOplossing
+from budgetkoppeling.io import schrijf_invoer
+from budgetkoppeling.uitleg import oorzaken_onbenut
+
+from .conftest import basis, regel
+from .test_eigenschappen import werkboeken
+
+
+def _geval(werkboek, **wijzig) -> tuple:
+    """basis(): region A, fund P (EUR 200,000 in 2026), instrument I at EUR 1,000 (chance 0.5), potential
+    100. ``wijzig``: sheet -> rows to set. Returns (plan, the Toelichting's sentence on P)."""
+    bladen = basis()
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 200_000}]
+    bladen["Potentieel"][0]["aantal"] = 1_000
+    bladen.update(copy.deepcopy(wijzig))
+    plan = budgetkoppeling.optimaliseer(werkboek(bladen))
+    zinnen = [z for o, z in plan.toelichting.iter_rows() if "onbenut" in z and z.startswith("Van P")]
+    return plan, " ".join(zinnen)
+
+
+def test_the_potential(werkboek):
+    plan, zin = _geval(werkboek, Potentieel=[{"regio": "A", "doelgroep": "G", "jaar": 2026, "aantal": 100}])
+    assert oorzaken_onbenut(plan.oplossing) == {"P": ("potentieel",)}  # 100 x EUR 1,000 of 200,000 spent
+    assert "het potentieel van de doelgroepen waarvoor dit fonds mag betalen is op" in zin
+
+
+def test_a_rule(werkboek):
+    plan, zin = _geval(werkboek, Beleidsregels=[regel(regel="ten hoogste 150", grootheid="deelnemers",
+                                                      operator="<=", waarde=150)])
+    assert oorzaken_onbenut(plan.oplossing) == {"P": ("beleidsregel",)}
+    assert "beleidsregel 'ten hoogste 150' houdt het plan tegen" in zin
+
+
+def test_co_financing(werkboek):
+    bladen = {"Fondsen": [{"fonds": "P", "soort": "participatiebudget"}, {"fonds": "E", "soort": "esf"}],
+              "Financieringsregels": [{"fonds": "P", "max_aandeel": 0.5}, {"fonds": "E"}],
+              "Budgetten": [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 200_000},
+                            {"fonds": "E", "regio": "A", "jaar": 2026, "bedrag": 50_000}]}
+    plan, zin = _geval(werkboek, **bladen)  # 100 participants: P pays 50,000, E the other 50,000
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(100)
+    assert oorzaken_onbenut(plan.oplossing) == {"P": ("cofinanciering",)}
+    assert "ten hoogste 50% van de kosten" in zin and "potentieel" not in zin
+
+
+def test_a_koppeling(werkboek):
+    bladen = {"Fondsen": [{"fonds": "P", "soort": "participatiebudget"}, {"fonds": "S", "soort": "sector"}],
+              "Financieringsregels": [{"fonds": "P"}, {"fonds": "S"}],
+              "Budgetten": [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 200_000},
+                            {"fonds": "S", "regio": "A", "jaar": 2026, "bedrag": 30_000}],
+              "Koppelingen": [{"koppeling": "k", "fonds": "P", "partner": "S", "verhouding": 1}]}
+    plan, zin = _geval(werkboek, **bladen)  # P may pay only what S matches: 30,000 + 30,000
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(60)
+    assert oorzaken_onbenut(plan.oplossing) == {"P": ("koppeling",)}
+    assert "door S worden gematcht (koppeling 'k', 1 x)" in zin
+
+
+def test_the_band_not_the_potential(werkboek):
+    """The trial's case: the ±20% band held an instrument at 1.2 x today's plan; +50% potential changed
+    nothing, a wider band freed the money. It was explained as 'het potentieel is (grotendeels) op'."""
+    bladen = {"Instellingen": basis()["Instellingen"] + [{"sleutel": "max_verschuiving", "waarde": 0.2}],
+              "Huidige_verdeling": [{"regio": "A", "instrument": "I", "doelgroep": "G", "jaar": 2026,
+                                     "deelnemers": 110}]}
+    plan, zin = _geval(werkboek, **bladen)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(132)  # 110 x 1.2
+    assert oorzaken_onbenut(plan.oplossing) == {"P": ("overgang",)}
+    assert "band rond de huidige verdeling" in zin and "potentieel" not in zin
+
+
+def test_a_realised_year(werkboek, tmp_path):
+    """The trial's second case: realised starts far below the potential left money unused in a realised
+    year, also explained as 'het potentieel is op'."""
+    bladen = basis(jaren=(2026, 2027))
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": t, "bedrag": 100_000} for t in (2026, 2027)]
+    bladen["Realisatie"] = [{"regio": "A", "instrument": "I", "doelgroep": "G", "jaar": 2026, "deelnemers": 20}]
+    plan = budgetkoppeling.optimaliseer(werkboek(bladen), vanaf=2027)
+    zinnen = " ".join(z for _o, z in plan.toelichting.iter_rows() if z.startswith("Van P"))
+    assert "bleef € 80.000 onbenut in 2026" in zinnen and "gerealiseerd" in zinnen
+    assert "potentieel" not in zinnen
+
+
+# ------------------------------------------------------------------ the property: relax it and see
+
+
+def _verruimd(bladen: dict, oorzaak: str, fonds: str) -> dict:
+    """The input with ``oorzaak`` relaxed where a finance officer would relax it."""
+    bladen = copy.deepcopy(bladen)
+    if oorzaak == "potentieel":
+        for rij in bladen["Potentieel"]:
+            rij["aantal"] *= 1_000
+    elif oorzaak == "beleidsregel":
+        for rij in bladen.get("Beleidsregels", []):
+            rij["actief"] = "nee"
+    elif oorzaak == "koppeling":
+        bladen.pop("Koppelingen", None)
+    elif oorzaak == "overgang":
+        bladen["Instellingen"] = [r for r in bladen["Instellingen"] if r["sleutel"] != "max_verschuiving"]
+    elif oorzaak == "cofinanciering":  # every fund may pay a cost in full
+        for rij in bladen["Financieringsregels"]:
+            rij["max_aandeel"] = 1
+    return bladen
+
+
+def _gewild(oud, nieuw, fonds: str) -> bool:
+    """Whether the relaxed plan ``nieuw`` wants the money ``fonds`` left unused in ``oud``: a budget of the
+    fund with money left in ``oud`` has a shadow price in ``nieuw``, or less of it is left unused."""
+    over = oud.fondsen.filter((pl.col("fonds") == fonds) & (pl.col("onbenut") > 0.5)).select("regio", "jaar")
+    prijzen = nieuw.oplossing.dual("budget").filter((pl.col("fonds") == fonds) & (pl.col("dual") > 1e-9))
+    prijzen = prijzen.with_columns(regio=pl.when(pl.col("regio") == "").then(pl.lit("landelijk"))
+                                   .otherwise(pl.col("regio")))
+    onbenut = {p: float(p.fondsen.filter(pl.col("fonds") == fonds)["onbenut"].sum()) for p in (oud, nieuw)}
+    return prijzen.join(over, on=["regio", "jaar"]).height > 0 or onbenut[nieuw] < onbenut[oud] - 0.5
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(werkboeken())
+def test_relaxing_a_named_cause_uses_the_money(bladen):
+    with tempfile.TemporaryDirectory() as map_:
+        pad = Path(map_) / "w.xlsx"
+        schrijf_invoer(pad, bladen)
+        try:
+            plan = budgetkoppeling.optimaliseer(pad)
+        except GeenOplossing:
+            return
+        for fonds, oorzaken in oorzaken_onbenut(plan.oplossing).items():
+            # each cause by itself, or the ones named together all at once
+            for samen in ([oorzaken[1:]] if oorzaken[0] == "samen" else [[o] for o in oorzaken]):
+                ruimer_bladen = bladen
+                for oorzaak in samen:
+                    ruimer_bladen = _verruimd(ruimer_bladen, oorzaak, fonds)
+                schrijf_invoer(pad, ruimer_bladen)
+                ruimer = budgetkoppeling.optimaliseer(pad)
+                assert _gewild(plan, ruimer, fonds), (fonds, samen)
+
+
+def _twee_fondsen(jaren, budget: dict) -> dict:
+    bladen = basis(jaren=jaren)
+    bladen["Fondsen"] = [{"fonds": "O", "soort": "oeo", "overheveling": 0.5},
+                         {"fonds": "P", "soort": "participatiebudget"}]
+    bladen["Financieringsregels"] = [{"fonds": "O"}, {"fonds": "P"}]
+    bladen["Budgetten"] = [{"fonds": f, "regio": "A", "jaar": t, "bedrag": budget.get((f, t), 50_000)}
+                           for f in "OP" for t in jaren]
+    bladen["Huidige_verdeling"] = [{"regio": "A", "instrument": "I", "doelgroep": "G", "jaar": t, "deelnemers": 100}
+                                   for t in jaren]
+    return bladen
+
+
+def test_a_hand_plans_shortfall_is_booked_in_the_year_it_arises(werkboek):
+    """Issue 27.6: a cut in later years showed part of its shortfall on another fund's earlier, uncut years
+    (money carried forward to make room). O and P (EUR 50,000 a year each, O may carry half over) pay the
+    hand plan's 100 participants a year at EUR 1,000; P has EUR 40,000 in 2028: EUR 10,000 short in 2028."""
+    evaluatie = budgetkoppeling.evalueer(werkboek(_twee_fondsen((2026, 2027, 2028), {("P", 2028): 40_000})))
+    assert not evaluatie.uitvoerbaar
+    budgetten = [t for t in evaluatie.tekorten if t["soort"] == "budget"]
+    assert {t["jaar"] for t in budgetten} == {2028}
+    assert sum(t["tekort"] for t in budgetten) == pytest.approx(10_000)
+    assert not any("er ontbreekt € 0" in t["tekst"] for t in evaluatie.tekorten)
+
+
+def test_a_scenarios_shortfall_is_booked_on_the_budget_it_changed(werkboek):
+    """Issue 27.6: with a scenario that cuts P in 2028, the shortfall of the fixed plan lands on P's 2028
+    budget (O could have been shown short just as well: both pay I)."""
+    from budgetkoppeling.model import bouw_vast
+    from budgetkoppeling.scenarios import pas_toe
+    from budgetkoppeling.solve import los_op
+
+    bladen = _twee_fondsen((2026, 2027, 2028), {})
+    bladen["Scenarios"] = [{"scenario": "korting", "aanpassing": "budget", "fonds": "P", "jaar": "2028",
+                            "factor": 0.8}]
+    invoer = pas_toe(budgetkoppeling.valideer(werkboek(bladen)), "korting")
+    assert invoer.veranderde_budgetten == {("P", "A", 2028)}
+    with pytest.raises(GeenOplossing) as fout:
+        los_op(bouw_vast(invoer, invoer.huidige_verdeling))
+    budgetten = [t for t in fout.value.tekorten if t["soort"] == "budget"]
+    assert [(t["fonds"], t["jaar"]) for t in budgetten] == [("P", 2028)]
+    assert budgetten[0]["tekort"] == pytest.approx(10_000)
