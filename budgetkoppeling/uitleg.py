@@ -415,13 +415,16 @@ def _reden_onbenut(oplossing: Oplossing, fonds: str, jaren: list[int]) -> str:
 
 # the grenzen that can keep a fund's money unused, in the order a sentence names them; each is relaxed
 # by itself (and, when none alone does it, together) and the plan re-solved: a cause is one whose
-# relaxation uses the money. Other funds' budgets are not relaxed: their money would stand in for this one's
+# relaxation makes the plan want the money. Other funds' budgets are not relaxed: their money would
+# stand in for this one's
 OORZAKEN = ("overgang", "koppeling", "beleidsregel", "potentieel", "cofinanciering")
 GEBRUIKT = 1.0  # euros: less than this more spent is no difference
 WAARDE = 1e-9  # weighted placements per euro: a shadow price below this is none
 
 
 def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """:func:`oorzaken_onbenut` for every fund with money left (``alleen``: only these funds)."""
+    from .model import som_product
     from .solve import OPTIMAAL, Herberekening
 
     model = oplossing.model
@@ -433,7 +436,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
     matrix = model.matrix("csr")[budget.start:budget.start + budget.aantal]
 
     vrij_nu = np.where(plan, budget.boven - matrix @ oplossing.kolomwaarden, 0.0)
-    doel_nu = float(model.doel @ oplossing.kolomwaarden)
+    doel_nu = som_product(model.doel, oplossing.kolomwaarden)
     met_geld = sorted({f for f, vrij in zip(fondsen, vrij_nu) if vrij > 0.5 and (alleen is None or f in alleen)})
     if not met_geld:
         return {}
@@ -455,7 +458,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
             return set()
         duals = opgelost.duals[budget.start:budget.start + budget.aantal]
         gewild = {f for f, nu, dual in zip(fondsen, vrij_nu, duals) if nu > 0.5 and dual > WAARDE}
-        beter = float(model.doel @ opgelost.waarden) > doel_nu + 1e-9 * max(1.0, abs(doel_nu))
+        beter = som_product(model.doel, opgelost.waarden) > doel_nu + 1e-9 * max(1.0, abs(doel_nu))
         if gewild >= set(met_geld) or not beter:  # no more placements: what a fund spends then is happenstance
             return gewild
         opgelost = herberekening.los_op(tweede_fase=True)  # the split over funds (warm: the first phase is done)
@@ -474,9 +477,9 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
 
     uitkomst: dict[str, tuple[str, ...]] = {}
     for fonds in met_geld:
-        alleen = tuple(f for f in kandidaten if gebruikt(fonds, (f,)))
-        if alleen:
-            uitkomst[fonds] = alleen
+        apart = tuple(f for f in kandidaten if gebruikt(fonds, (f,)))
+        if apart:
+            uitkomst[fonds] = apart
         elif len(kandidaten) > 1 and gebruikt(fonds, tuple(kandidaten)):  # together: drop what is not needed
             samen = list(kandidaten)
             for familie in kandidaten:
@@ -489,9 +492,10 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
 
 def oorzaken_onbenut(oplossing: Oplossing) -> dict[str, tuple[str, ...]]:
     """Per fund with money left in the plan years: the grenzen (families of OORZAKEN) that keep it unused,
-    found by re-solving the plan with each relaxed (warm, from the optimal basis): relaxing any one
-    named lets the plan spend more of the fund. ``('samen', ...)``: no single one does, all together do.
-    A fund whose money no relaxation uses is absent. For whole participants: none (the LP's reasons)."""
+    found by re-solving the plan with each relaxed (warm, from the optimal basis): relaxing any one named
+    makes the plan want the fund's money (it spends more of it, or a budget with money left gets a shadow
+    price). ``('samen', ...)``: no single one does, these together do. A fund whose money no relaxation
+    frees is absent. For whole participants: none (the LP's reasons)."""
     if "_oorzaken_onbenut" not in oplossing.__dict__:  # computed once per solution (a few warm re-solves)
         oplossing.__dict__["_oorzaken_onbenut"] = _oorzaken(oplossing)
     return oplossing.__dict__["_oorzaken_onbenut"]

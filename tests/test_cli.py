@@ -349,7 +349,8 @@ def test_every_command_writes_the_same_bytes_twice_for_one_datum(sjabloon, tmp_p
     for pad in paden:
         resultaat = run(opdracht[0], sjabloon, "-o", pad, *opdracht[1:], "--datum", "2026-12-01", "--stil")
         assert resultaat.exit_code == 0, resultaat.output
-        time.sleep(1.1)  # a time of day in the file would differ now
+        if pad == paden[0]:
+            time.sleep(1.1)  # a time of day in the file would differ now
     assert paden[0].read_bytes() == paden[1].read_bytes()
 
 

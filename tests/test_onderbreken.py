@@ -243,8 +243,11 @@ def test_onzekerheid_on_a_dask_cluster_stops_on_a_signal(start, dask_cluster, si
 @pytest.mark.parametrize("opdracht", ["onzekerheid", "vergelijk"])
 def test_workers_die_with_a_killed_parent(groot, start, opdracht):
     """Issue 27.18: after SIGKILL of the command, its pool workers and the resource tracker lived on."""
-    if opdracht == "onzekerheid":
-        proces, _, _, onder = onzekerheid_op_gang(start)
+    if opdracht == "onzekerheid":  # the pool starts first, while this process reads and solves both plans
+        proces, _, _ = start("onzekerheid", VOORBEELD, "-o", "o.xlsx")
+        wacht_tot(lambda: len(kinderen(proces.pid)) >= 3)
+        time.sleep(2.0)
+        onder = kinderen(proces.pid)
     else:
         proces, _, _ = start("vergelijk", groot_met_scenarios(groot), "-o", "v.xlsx")
         wacht_tot(lambda: len(kinderen(proces.pid)) >= 3)  # two workers and the resource tracker
