@@ -78,7 +78,7 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
         waarden = uitkomst.waarden[tekort.start:tekort.start + tekort.aantal]
         for info, waarde in zip(elastisch.tekort_info, waarden):
             # solver noise is no shortfall: never 'er ontbreekt € 0'
-            if waarde > (TEKORT_EURO if info["familie"] in EURO_FAMILIES else TEKORT_AANTAL):
+            if telt_als_tekort(info, waarde):
                 betekenis = _tekort_info(elastisch, info)
                 tekorten.append({**betekenis, "tekort": float(waarde), "tekst": tekort_tekst(betekenis, waarde)})
     tekorten += [{**info, "tekst": tekort_tekst(info, info["tekort"])} for info in elastisch.onmogelijk]
@@ -95,9 +95,15 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
     return GeenOplossing(melding, tekorten, betrokken)
 
 
-TEKORT_EURO = 0.5  # euros: below half a euro a shortfall is solver noise (6e-6 was printed as € 0)
-TEKORT_AANTAL = 1e-3  # persons or placements
+TEKORT_EURO = 0.5  # euros: below half a euro a shortfall is solver noise (6e-6 was printed as € 0), or the
+TEKORT_AANTAL = 1e-3  # rounding of typed figures; persons or placements
 EURO_FAMILIES = ("budget", "financiering", "koppeling", "realisatie")
+
+
+def telt_als_tekort(info: dict, waarde: float) -> bool:
+    """Whether a shortfall column's value is a shortfall worth naming (the diagnosis and the herijking's
+    findings alike), not solver noise or the rounding of typed figures."""
+    return waarde > (TEKORT_EURO if info["familie"] in EURO_FAMILIES else TEKORT_AANTAL)
 
 
 def _boek_waar_het_ontstaat(elastisch: Model, uitkomst, naam: str):

@@ -14,15 +14,13 @@ from collections import defaultdict
 
 import numpy as np
 
+from .diagnose import TEKORT_AANTAL, TEKORT_EURO, telt_als_tekort
 from .errors import InvoerFout, Probleem
 from .invoer import grootboek
 from .tekst import euro_precies, getal, jaren_tekst
 from .validate import Invoer
 
 NUL = 1e-6
-# below these, a finding is the rounding of realised figures typed into a workbook, not an overspend
-DREMPEL_EURO = 0.5
-DREMPEL_AANTAL = 1e-3
 
 
 def herijk(invoer: Invoer, vanaf: int | None) -> Invoer:
@@ -63,7 +61,7 @@ def bevindingen(oplossing) -> list[dict]:
             per_groep[(r, g, t)] += aantal
     for (r, g, t), aantal in sorted(per_groep.items()):
         potentieel = invoer.potentieel.get((r, g, t), 0.0)
-        if aantal > potentieel + DREMPEL_AANTAL:
+        if aantal > potentieel + TEKORT_AANTAL:
             uitkomst.append({"soort": "potentieel", "bedrag": aantal - potentieel, "tekst": (
                 f"Realisatie {t}: in regio '{r}' startten {getal(round(aantal, 1))} deelnemers uit {g}, "
                 f"{getal(round(aantal - potentieel, 1))} meer dan het potentieel ({getal(round(potentieel, 1))}); "
@@ -75,8 +73,7 @@ def bevindingen(oplossing) -> list[dict]:
     waarden = oplossing.kolomwaarden[tekort.kolommen]
     per_fonds: dict[tuple[str, str], list[tuple[dict, float]]] = defaultdict(list)
     for info, waarde in zip(model.tekort_info, waarden):
-        in_euro = info["familie"] in ("budget", "realisatie", "koppeling")
-        if waarde <= (DREMPEL_EURO if in_euro else DREMPEL_AANTAL):
+        if not telt_als_tekort(info, float(waarde)):
             continue
         sleutels = model.families[info["familie"]].sleutels.row(info["rij"], named=True)
         if info["familie"] in ("budget", "realisatie"):  # one line per fund, not one per region and year
@@ -96,7 +93,7 @@ def _overschrijdingen(invoer: Invoer, boek: dict) -> list[dict]:
     """Per fund, the realised years its ledger overspent (budget + carry-in below what it paid)."""
     per_fonds: dict[str, list[tuple[str | None, int, float]]] = defaultdict(list)
     for (fonds, regio, jaar), regel in boek.items():
-        if regel.overschreden > DREMPEL_EURO:
+        if regel.overschreden > TEKORT_EURO:
             per_fonds[fonds].append((regio, jaar, regel.overschreden))
     uitkomst = []
     for fonds in invoer.fondsen:
