@@ -166,7 +166,68 @@ def nieuw_xlsx(pad: Path, opties: dict):
 
     class InGeheugen(xlsxwriter.Workbook):
         def close(self) -> None:
+            for werkblad in self.worksheets():
+                if werkblad.orientation == 0:  # a sheet laid out for print: A4 landscape
+                    druk_op_a4(werkblad)
             super().close()
             Path(pad).write_bytes(buffer.getvalue())
 
     return InGeheugen(buffer, {**opties, "in_memory": True})
+
+
+# Printing. Every sheet that is laid out for print (landscape) gets a fixed print scale computed from
+# its columns and charts, never Excel's "fit to page": its scale is then written in the file (a test
+# reads it), page breaks between charts are honoured, and the text never shrinks below 8 points.
+A4_BREEDTE_PX = 965  # A4 landscape (11.69 in) less margins of 0.5 in is 1026 px at 96 per inch; LibreOffice
+#                       with Carlito (Calibri's widths) starts a second page at about 980
+A4_HOOGTE_PX = 610  # 8.27 in less margins of 0.75 in is 650 px; less a little for the page header
+LETTERGROOTTE = 11  # xlsxwriter's default font, Calibri 11
+KLEINSTE_PUNTEN = 8
+KLEINSTE_SCHAAL = -(-100 * KLEINSTE_PUNTEN // LETTERGROOTTE)  # 73%: 11 pt prints at 8 pt
+
+
+def breedte_px(werkblad) -> int:
+    """The width of what a sheet shows, in pixels at 100%: its used columns and its charts."""
+    kolommen = werkblad.dim_colmax if werkblad.dim_colmax is not None else -1
+    breedte = sum(werkblad._size_col(kolom) for kolom in range(kolommen + 1))
+    for grafiek in werkblad.charts:  # [row, col, chart, x_offset, y_offset, x_scale, y_scale, ...]
+        _rij, kolom, figuur, x_verschuiving, _y, x_schaal = grafiek[:6]
+        links = sum(werkblad._size_col(k) for k in range(kolom)) + x_verschuiving
+        breedte = max(breedte, links + int(figuur.width * x_schaal))
+    return breedte
+
+
+def _hoogste_deel_px(werkblad) -> int:
+    """The tallest stretch between two manual page breaks (charts included), in pixels at 100%: each
+    must fit one page, or the printer adds a break of its own and leaves a page of empty rows."""
+    if not werkblad.hbreaks:
+        return 0
+    grenzen = [0, *sorted(werkblad.hbreaks)]
+    kop = werkblad._size_row(0) if werkblad.repeat_row_range else 0  # the header row on every page
+    hoogste = 0
+    for van, tot in zip(grenzen, grenzen[1:]):
+        hoogte = sum(werkblad._size_row(rij) for rij in range(van, tot))
+        for grafiek in werkblad.charts:  # [row, col, chart, x_offset, y_offset, x_scale, y_scale, ...]
+            rij, _kolom, figuur, _x, y_verschuiving, _xs, y_schaal = grafiek[:7]
+            if van <= rij < tot:
+                boven = sum(werkblad._size_row(r) for r in range(van, rij)) + y_verschuiving
+                hoogte = max(hoogte, boven + int(figuur.height * y_schaal))
+        hoogste = max(hoogste, hoogte + (kop if van > 0 else 0))
+    return hoogste
+
+
+def druk_op_a4(werkblad) -> int:
+    """Set the sheet's print scale: as large as fits one A4 page wide (and, where the sheet has page
+    breaks between charts, each stretch one page high), at most 100% and never below KLEINSTE_SCHAAL.
+    A sheet wider than that at 8 points continues on a page to the right, its first column repeated,
+    the pages numbered across then down. Returns the scale."""
+    breedte, hoogte = breedte_px(werkblad), _hoogste_deel_px(werkblad)
+    schaal = min(100, 100 * A4_BREEDTE_PX // max(1, breedte), 100 * A4_HOOGTE_PX // max(1, hoogte))
+    schaal = max(KLEINSTE_SCHAAL, schaal)
+    werkblad.fit_page = 0
+    werkblad.set_margins(left=0.5, right=0.5)
+    werkblad.set_print_scale(schaal)
+    if breedte * schaal > 100 * A4_BREEDTE_PX:
+        werkblad.repeat_columns(0)
+        werkblad.print_across()
+    return schaal

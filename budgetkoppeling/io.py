@@ -529,7 +529,6 @@ def schrijf_sjabloonwerkboek(doel: Path, bladen: dict[str, list[dict]], uitleg: 
         blad.set_column(0, 0, 110, tekst)
         blad.set_landscape()
         blad.set_paper(9)  # A4
-        blad.fit_to_pages(1, 0)
         for rij, regel in enumerate(uitleg):
             blad.write_string(rij, 0, regel, titel if rij == 0 else tekst)
             if len(regel) > 100:  # wrapped text: spreadsheet programs do not always grow the row
@@ -558,7 +557,6 @@ def schrijf_sjabloonwerkboek(doel: Path, bladen: dict[str, list[dict]], uitleg: 
             werkblad.freeze_panes(1, 0)
             werkblad.set_landscape()  # printed: A4 landscape, one page wide, the header on every page
             werkblad.set_paper(9)
-            werkblad.fit_to_pages(1, 0)
             werkblad.repeat_rows(0)
             werkblad.set_header(f"&LBudgetkoppeling: invoer&C{gegevens.naam}")
             werkblad.set_footer("&CPagina &P van &N")

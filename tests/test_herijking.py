@@ -71,7 +71,8 @@ def test_an_overspent_realisation_is_a_finding_with_its_amount(werkboek, tmp_pat
     assert bevinding["soort"] == "budget" and bevinding["bedrag"] == pytest.approx(5_000)
     assert "fonds 'P' is € 5.000 overschreden" in bevinding["tekst"]
     assert controleer(invoer, pad, vanaf=2027) == []
-    toelichting = "\n".join(pl.read_excel(pad, sheet_name="Toelichting")["toelichting"])
+    # a no-break space keeps € and its amount on one line in the workbook
+    toelichting = "\n".join(pl.read_excel(pad, sheet_name="Toelichting")["toelichting"]).replace("\u00a0", " ")
     assert "Herijking vanaf 2027" in toelichting and "€ 5.000 overschreden" in toelichting
     fondsen = pl.read_excel(pad, sheet_name="Fondsen")
     # issue 27.4: an overspend is never netted into onbenut
@@ -193,5 +194,6 @@ def test_an_overspend_penalty_never_reaches_the_prices_or_the_explanation(werkbo
     plan = budgetkoppeling.optimaliseer(invoer, pad, vanaf=2027)
     # 2027: EUR 100,000 pays 100 participants at 0.5
     assert plan.schaduwprijzen["extra_plaatsingen_per_100k"].max() == pytest.approx(50)
-    toelichting = "\n".join(pl.read_excel(pad, sheet_name="Toelichting")["toelichting"])
+    # a no-break space keeps € and its amount on one line in the workbook
+    toelichting = "\n".join(pl.read_excel(pad, sheet_name="Toelichting")["toelichting"]).replace("\u00a0", " ")
     assert "100.000 gewogen" not in toelichting and "50 gewogen plaatsingen per € 100.000" in toelichting

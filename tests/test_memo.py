@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 
+import openpyxl
 import polars as pl
 import pytest
 
@@ -35,11 +36,11 @@ def test_each_scenario_gets_its_page_with_numbers_from_the_plans(werkboek, tmp_p
         assert eigen["instrumentenmix"].startswith("De grootste verschuivingen") and grootste in \
             eigen["instrumentenmix"].split(":")[1].split(" ")[1]
     assert "binnen ±20% van de huidige verdeling" in " ".join(frame["toelichting"])
+    nummer = openpyxl.load_workbook(pad, read_only=True).sheetnames.index("Toelichting") + 1
     with zipfile.ZipFile(pad) as archief:  # a page break before every scenario but the first
-        bladen = {n: archief.read(n).decode() for n in archief.namelist() if n.startswith("xl/worksheets/sheet")}
-    toelichting = next(x for x in bladen.values() if "<rowBreaks" in x and 'count="' in x
-                       and "scale=\"70\"" in x)
+        toelichting = archief.read(f"xl/worksheets/sheet{nummer}.xml").decode()
     assert int(re.search(r'<rowBreaks count="(\d+)"', toelichting).group(1)) == len(scenarios) - 1
+    assert int(re.search(r'<pageSetup[^>]* scale="(\d+)"', toelichting).group(1)) >= 73  # kept breaks, >= 8 pt
 
 
 def test_a_rule_that_starts_binding_is_named(werkboek):

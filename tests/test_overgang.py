@@ -76,9 +76,9 @@ def test_evalueer_sets_the_optimum_within_the_band_beside_the_free_one(werkboek,
     blad = openpyxl.load_workbook(tmp_path / "e.xlsx")["Evaluatie"]
     rijen = list(blad.iter_rows(values_only=True))
     assert rijen[0][5] == "optimum_binnen_band"
-    gewogen = next(r for r in rijen if r[0] == "gewogen_plaatsingen")
+    gewogen = next(r for r in rijen if r[7] == "gewogen_plaatsingen")  # the code (kpi) in the last column
     assert gewogen[5] == pytest.approx(band)
-    extra = next(r for r in rijen if r[0] == "extra_gewogen_binnen_band")
+    extra = next(r for r in rijen if r[3] == "extra_gewogen_binnen_band")
     assert extra[1] == pytest.approx(band - hand)
 
 

@@ -11,8 +11,10 @@ import zipfile
 import openpyxl
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
 import budgetkoppeling
+from budgetkoppeling.cli import main
 from budgetkoppeling.errors import InvoerFout
 from budgetkoppeling.rapport import KPIS
 from budgetkoppeling.sjabloon import voorbeeld_rijen
@@ -22,7 +24,7 @@ from .conftest import twee_instrumenten
 DATUM = datetime.date(2026, 11, 30)
 
 PLAN = {
-    "Samenvatting": ["kpi", "waarde", "eenheid"],
+    "Samenvatting": ["omschrijving", "waarde", "eenheid", "kpi"],  # a person reads the description first
     "Allocatie": ["regio", "instrument", "doelgroep", "startjaar", "deelnemers", "kosten", "plaatsingen",
                   "plaatsingsjaar"],
     "Financiering": ["fonds", "regio", "instrument", "doelgroep", "jaar", "bedrag"],
@@ -43,7 +45,7 @@ def vergelijking_kolommen(scenarios: list[str]) -> dict[str, list[str]]:
     anderen = [k for s in scenarios[1:] for k in (f"{s}: verschil", f"{s}: %")]
     return {
         "Vergelijking": ["kpi", *scenarios, "eenheid"],
-        "Verschil": ["kpi", *anderen],
+        "Verschil": ["omschrijving", *anderen, "eenheid", "kpi"],
         "Per_fonds": ["fonds", *scenarios],
         "Per_regio": ["regio", *scenarios],
         "Per_instrument": ["instrument", *scenarios],
@@ -53,8 +55,8 @@ def vergelijking_kolommen(scenarios: list[str]) -> dict[str, list[str]]:
 
 
 EVALUATIE = {
-    "Evaluatie": ["kpi", "huidige_verdeling", "optimum_zelfde_geld", "optimum_zelfde_plaatsingen",
-                  "optimum_heel_budget", "optimum_binnen_band", "eenheid"],
+    "Evaluatie": ["omschrijving", "huidige_verdeling", "optimum_zelfde_geld", "optimum_zelfde_plaatsingen",
+                  "optimum_heel_budget", "optimum_binnen_band", "eenheid", "kpi"],
     "Tekorten": ["soort", "fonds", "regio", "instrument", "doelgroep", "jaar", "regel", "tekort", "eenheid",
                  "toelichting"],
     "Per_instrument": ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum", "deelnemers_binnen_band"],
@@ -201,3 +203,59 @@ def test_tekorten_and_schaduwprijzen_print_readably(uitvoer):
         for cel in rij:
             if isinstance(cel.value, str) and len(cel.value) < 40:  # headers and names, not the notes
                 assert schaduw.column_dimensions[cel.column_letter].width >= len(cel.value), cel.value
+
+
+def _afdruk(pad) -> list[tuple[str, dict, float, float]]:
+    """Per landscape-laid-out sheet: its name, the attributes of pageSetup and pageMargins, and its width
+    in pixels at 100% (the columns up to the last used one, from the <col> widths in the XML)."""
+    bladen = []
+    with zipfile.ZipFile(pad) as archief:
+        werkboek = archief.read("xl/workbook.xml").decode()
+        for nummer, blad in enumerate(re.findall(r"<sheet [^>]*/>", werkboek), start=1):
+            naam = re.search(r'name="([^"]+)"', blad).group(1)
+            xml = archief.read(f"xl/worksheets/sheet{nummer}.xml").decode()
+            if 'state="hidden"' in blad:  # the template's dropdown lists
+                continue
+            opmaak = dict(re.findall(r'(\w+)="([^"]*)"', re.search(r"<pageSetup[^>]*>", xml).group(0)))
+            opmaak |= dict(re.findall(r'(\w+)="([^"]*)"', re.search(r"<pageMargins[^>]*>", xml).group(0)))
+            opmaak["fitToPage"] = "fitToPage" in xml
+            laatste = re.search(r'<dimension ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"', xml).group(1) or "A"
+            kolommen = openpyxl.utils.column_index_from_string(laatste)
+            breedte = {}
+            for van, tot, tekens in re.findall(r'<col min="(\d+)" max="(\d+)" width="([\d.]+)"', xml):
+                for kolom in range(int(van), int(tot) + 1):
+                    breedte[kolom] = round(float(tekens) * 7)  # Calibri 11: 7 px per character width
+            bladen.append((naam, opmaak, sum(breedte.get(k, 64) for k in range(1, kolommen + 1))))
+    return bladen
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_at_8_points_or_more(uitvoer, werkboek, tmp_path):
+    """SPEC §6: every sheet prints on A4 landscape one page wide; item 12 of issue 27: never below
+    8 points. The scale is fixed in the file (no fit-to-page, whose scale only the printer knows)."""
+    bladen = voorbeeld_rijen()
+    invoer = werkboek(bladen)
+    curve, onzeker, sjabloon = tmp_path / "curve.xlsx", tmp_path / "onzeker.xlsx", tmp_path / "sjabloon.xlsx"
+    for opdracht in (["vergelijk", str(invoer), "-o", str(curve), "--curve", "Participatiebudget", "--stappen", "3"],
+                     ["onzekerheid", str(invoer), "-o", str(onzeker), "--trekkingen", "4"],
+                     ["sjabloon", str(sjabloon)]):
+        uitslag = CliRunner().invoke(main, opdracht)
+        assert uitslag.exit_code == 0, uitslag.output
+    paden = [pad for pad, _ in uitvoer.values()] + [curve, onzeker, sjabloon]
+    gezien = 0
+    for pad in paden:
+        with zipfile.ZipFile(pad) as archief:  # the smallest font any cell uses (Tahoma: the comments, not printed)
+            lettertypen = re.findall(r"<font>(.*?)</font>", archief.read("xl/styles.xml").decode())
+            kleinste = min(float(re.search(r'<sz val="([\d.]+)"', f).group(1)) for f in lettertypen
+                           if "Tahoma" not in f and "<sz " in f)
+        assert kleinste == 11, pad.name
+        for naam, opmaak, breedte in _afdruk(pad):
+            gezien += 1
+            assert opmaak["paperSize"] == "9" and opmaak["orientation"] == "landscape", (pad.name, naam)
+            assert not opmaak["fitToPage"], (pad.name, naam)
+            schaal = int(opmaak.get("scale", 100))
+            assert schaal * kleinste / 100 >= 8, (pad.name, naam, schaal)
+            # A4 landscape is 11.69 inches, 96 px each; less the left and right margins
+            papier = (11.69 - float(opmaak["left"]) - float(opmaak["right"])) * 96
+            if naam != "Trekkingen":  # one column per uncertain factor and region: it continues to the right
+                assert breedte * schaal / 100 <= papier, (pad.name, naam, breedte, schaal)
+    assert gezien >= 30

@@ -74,7 +74,7 @@ def test_per_sheets_and_differences(scenario_werkboek, tmp_path):
     assert len(werkboek["Vergelijking"]._charts) == 4
     basis_plan = budgetkoppeling.optimaliseer(scenario_werkboek)
     krimp = budgetkoppeling.optimaliseer(scenario_werkboek, scenario="bezuiniging")
-    verschil = {rij[0]: rij[1:3] for rij in tabel(doel, "Verschil")[1:]}
+    verschil = {rij[-1]: rij[1:3] for rij in tabel(doel, "Verschil")[1:]}  # the code (kpi) is the last column
     absoluut, procent = verschil["plaatsingen"]
     assert absoluut == pytest.approx(krimp.kerncijfers["plaatsingen"] - basis_plan.kerncijfers["plaatsingen"])
     assert procent == pytest.approx(absoluut / basis_plan.kerncijfers["plaatsingen"])
@@ -142,11 +142,18 @@ def test_feasible_hand_plan_against_the_optimum(werkboek, tmp_path, oplosser):
     assert resultaat.zelfde_plaatsingen.kerncijfers["uitgaven"] == pytest.approx(2_400)
     assert resultaat.zelfde_plaatsingen.kerncijfers["gewogen_plaatsingen"] == pytest.approx(1.2)
     assert resultaat.optimum.kerncijfers["plaatsingen"] == pytest.approx(5)
-    rijen = {rij[0]: rij[1:] for rij in tabel(tmp_path / "evaluatie.xlsx", "Evaluatie") if rij[0]}
-    assert rijen["extra_plaatsingen_zelfde_geld"][0] == pytest.approx(1.8)
-    assert rijen["besparing_zelfde_plaatsingen"][0] == pytest.approx(3_600)
-    assert rijen["plaatsingen"][:4] == (pytest.approx(1.2), pytest.approx(3), pytest.approx(1.2 / 0.5 * 0.5),
-                                    pytest.approx(5))
+    kerncijfers = {r["kpi"]: r for r in pl.read_excel(tmp_path / "evaluatie.xlsx", table_name="Evaluatie")
+                   .iter_rows(named=True)}
+    verschil = {r["verschil"]: r["waarde"] for r in pl.read_excel(tmp_path / "evaluatie.xlsx",
+                                                                   table_name="Verschil_met_optimum")
+                .iter_rows(named=True)}
+    assert verschil["extra_plaatsingen_zelfde_geld"] == pytest.approx(1.8)
+    assert verschil["besparing_zelfde_plaatsingen"] == pytest.approx(3_600)
+    plaatsingen = kerncijfers["plaatsingen"]
+    assert [plaatsingen[k] for k in ("huidige_verdeling", "optimum_zelfde_geld", "optimum_zelfde_plaatsingen",
+                                     "optimum_heel_budget")] == [
+        pytest.approx(1.2), pytest.approx(3), pytest.approx(1.2 / 0.5 * 0.5), pytest.approx(5)]
+    assert plaatsingen["omschrijving"] == "Verwachte plaatsingen"  # a person reads the description first
 
 
 def test_hand_plan_over_budget_names_fund_region_year_and_shortfall(werkboek, tmp_path):

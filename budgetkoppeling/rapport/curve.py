@@ -8,7 +8,7 @@ from pathlib import Path
 from ..bestanden import schrijf_atomisch
 from ..tekst import euro, getal, nl
 from ..versie import __version__
-from .opmaak import BASIS_KLEUR, EURO, PLAATSINGEN, SCENARIO_KLEUR, nieuw_werkboek, pagina, tabel
+from .opmaak import BASIS_KLEUR, EURO, PLAATSINGEN, SCENARIO_KLEUR, nieuw_werkboek, onbreekbaar, pagina, tabel
 
 CURVE_KOLOMMEN = ["factor", "budget", "gewogen_plaatsingen", "plaatsingen", "marginaal_per_100k"]
 
@@ -92,15 +92,12 @@ def _schrijf_curve(curve, pad: Path, invoerpad: Path, datum: datetime.date | Non
         marge.set_size({"width": 760, "height": 340})
         blad.insert_chart(rij + 22, 0, marge)
     pagina(blad, f"{titel} - Curve", curve.scenario, dag)
-    # the second chart on a page of its own: a page break and a fixed scale (fit-to-width would
-    # make Excel ignore the break)
-    blad.fit_to_pages(0, 0)
-    blad.set_print_scale(90)
+    # the second chart on a page of its own (the fixed print scale of bestanden.druk_op_a4 keeps the break)
     blad.set_h_pagebreaks([rij + 21])
 
     toelichting = werkboek.add_worksheet("Toelichting")
     zinnen = curve_zinnen(curve)
-    tabel(toelichting, 0, ["toelichting"], [[zin] for zin in zinnen], [omloop], "Toelichting")
+    tabel(toelichting, 0, ["toelichting"], [[onbreekbaar(zin)] for zin in zinnen], [omloop], "Toelichting")
     toelichting.set_column(0, 0, 120)
     for rij, zin in enumerate(zinnen, start=1):
         toelichting.set_row(rij, 15 * (len(zin) // 110 + 1))

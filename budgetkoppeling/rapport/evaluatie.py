@@ -13,11 +13,15 @@ from .opmaak import (
     BASIS_KLEUR,
     BESPARING_KPIS,
     EURO,
+    HELE_EURO,
     KPI_EENHEID_ALLE,
     PLAATSINGEN,
     SCENARIO_KLEUR,
+    kophoogte,
     nieuw_werkboek,
+    onbreekbaar,
     pagina,
+    regels,
     tabel,
 )
 
@@ -33,6 +37,10 @@ EVALUATIE_KOLOMMEN = {
                            "±{band} van de huidige verdeling blijft (max_verschuiving): een stap die de "
                            "uitvoering in een keer kan zetten",
 }
+
+# the columns of the sheet Evaluatie: the description wraps, each plan as wide as its header (a code
+# without spaces does not wrap), the unit, the code
+BREEDTES = [30, 18, 20, 26, 20, 20, 19, 21]
 
 
 def schrijf_evaluatie(evaluatie, doel: Path, invoerpad: Path, datum: datetime.date | None = None) -> None:
@@ -50,26 +58,32 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
         return f"Budgetkoppeling: evaluatie van de huidige verdeling ({oordeel_kort}) - {blad}"
 
     euro_fmt = werkboek.add_format({"num_format": EURO})
+    hele_euro = werkboek.add_format({"num_format": HELE_EURO})  # five plans side by side: no cents
     getal_fmt = werkboek.add_format({"num_format": PLAATSINGEN})
     kop = werkboek.add_format({"bold": True, "font_size": 12})
     rood = werkboek.add_format({"bold": True, "font_size": 12, "font_color": "#C00000"})
     kopregel = werkboek.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    tekst_fmt = werkboek.add_format({"indent": 1})  # a unit never touches its value
+    omloop = werkboek.add_format({"text_wrap": True})  # at the bottom of its row, beside the numbers
     plannen = [evaluatie.huidig, evaluatie.zelfde_geld.kerncijfers, evaluatie.zelfde_plaatsingen.kerncijfers,
                evaluatie.optimum.kerncijfers, evaluatie.binnen_band.kerncijfers]
     aantal = len(plannen)
 
-    # Evaluatie: the key figures of the four plans at A1, what the optimum does better below it
+    # Evaluatie: the key figures of the plans at A1, what the optimum does better below it; a person
+    # reads the description first, the code (kpi) for other tools comes last
     blad = werkboek.add_worksheet("Evaluatie")
     kpis = EVALUATIE_KPIS + tuple(k for k in BESPARING_KPIS if k in evaluatie.huidig)
-    rijen = [[kpi] + [plan.get(kpi) for plan in plannen] + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]]
+    rijen = [[KPI_EENHEID_ALLE[kpi][0]] + [plan.get(kpi) for plan in plannen] + [KPI_EENHEID_ALLE[kpi][1], kpi]
              for kpi in kpis]
-    verschil_rij = tabel(blad, 0, ["kpi", *EVALUATIE_KOLOMMEN, "eenheid", "omschrijving"], rijen,
-                         [None] + [getal_fmt] * aantal + [None, None], "Evaluatie", kopregel) + 1
+    verschil_rij = tabel(blad, 0, ["omschrijving", *EVALUATIE_KOLOMMEN, "eenheid", "kpi"], rijen,
+                         [omloop] + [getal_fmt] * aantal + [tekst_fmt] * 2, "Evaluatie", kopregel) + 1
     for nummer, kpi in enumerate(kpis):
+        if regels(KPI_EENHEID_ALLE[kpi][0], BREEDTES[0] - 1) > 1:
+            blad.set_row(1 + nummer, 15 * regels(KPI_EENHEID_ALLE[kpi][0], BREEDTES[0] - 1))
         if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
             for kolom, waarde in enumerate(rijen[nummer][1:1 + aantal], start=1):
                 if waarde is not None:
-                    blad.write_number(1 + nummer, kolom, waarde, euro_fmt)
+                    blad.write_number(1 + nummer, kolom, waarde, hele_euro)
     extra = (evaluatie.zelfde_geld.kerncijfers.get("plaatsingen", 0.0) - evaluatie.huidig["plaatsingen"]
              if evaluatie.zelfde_geld.status == "optimaal" else None)
     besparing = (evaluatie.huidig["uitgaven"] - evaluatie.zelfde_plaatsingen.kerncijfers.get("uitgaven", 0.0)
@@ -81,17 +95,19 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     vrij = (evaluatie.optimum.kerncijfers["gewogen_plaatsingen"] - gewogen
             if evaluatie.optimum.status == "optimaal" else None)
     verschil = [
-        ["extra_plaatsingen_zelfde_geld", extra, "personen",
-         "Zoveel meer verwachte plaatsingen levert het optimum voor hoogstens hetzelfde geld"],
-        ["besparing_zelfde_plaatsingen", besparing, "euro",
-         "Zoveel minder kost het optimum voor evenveel gewogen plaatsingen"],
-        ["extra_gewogen_binnen_band", stap, "gewogen plaatsingen",
-         f"Zoveel meer gewogen plaatsingen levert een stap van hoogstens ±{band} per instrument op (hele budget)"],
-        ["extra_gewogen_vrij_optimum", vrij, "gewogen plaatsingen",
-         "Zoveel meer gewogen plaatsingen levert het vrije optimum op (hele budget, zonder band)"],
+        ["Zoveel meer verwachte plaatsingen levert het optimum voor hoogstens hetzelfde geld", extra, "personen",
+         "extra_plaatsingen_zelfde_geld"],
+        ["Zoveel minder kost het optimum voor evenveel gewogen plaatsingen", besparing, "euro",
+         "besparing_zelfde_plaatsingen"],
+        [f"Zoveel meer gewogen plaatsingen levert een stap van hoogstens ±{band} per instrument op (hele budget)",
+         stap, "gewogen plaatsingen", "extra_gewogen_binnen_band"],
+        ["Zoveel meer gewogen plaatsingen levert het vrije optimum op (hele budget, zonder band)", vrij,
+         "gewogen plaatsingen", "extra_gewogen_vrij_optimum"],
     ]
-    uitleg_rij = tabel(blad, verschil_rij, ["verschil", "waarde", "eenheid", "omschrijving"], verschil,
-                       [None, getal_fmt, None, None], "Verschil_met_optimum", kopregel) + 1
+    uitleg_rij = tabel(blad, verschil_rij, ["omschrijving", "waarde", "eenheid", "verschil"], verschil,
+                       [omloop, getal_fmt, tekst_fmt, tekst_fmt], "Verschil_met_optimum", kopregel) + 1
+    for nummer, regel in enumerate(verschil, start=verschil_rij + 1):  # the sentence wraps in its column
+        blad.set_row(nummer, 15 * regels(regel[0], BREEDTES[0] - 1))
     if besparing is not None:
         blad.write_number(verschil_rij + 2, 1, besparing, euro_fmt)
     oordeel = ("De huidige verdeling is uitvoerbaar: elk budget en elke beleidsregel wordt gerespecteerd."
@@ -100,15 +116,16 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     blad.write_string(uitleg_rij, 0, oordeel, kop if evaluatie.uitvoerbaar else rood)
     for nummer, (kolom, uitleg) in enumerate(EVALUATIE_KOLOMMEN.items(), start=2):
         blad.write_string(uitleg_rij + nummer, 0, kolom)
-        blad.write_string(uitleg_rij + nummer, 1, uitleg.format(band=band))
+        tekst = uitleg.format(band=band)  # across the plans' columns, wrapped
+        blad.merge_range(uitleg_rij + nummer, 1, uitleg_rij + nummer, aantal, tekst, omloop)
+        blad.set_row(uitleg_rij + nummer, 15 * regels(tekst, sum(BREEDTES[1:1 + aantal]) - 2))
     if evaluatie.binnen_band.status != "optimaal":
         blad.write_string(uitleg_rij + 2 + len(EVALUATIE_KOLOMMEN), 0,
                           f"Binnen ±{band} is er geen plan: " + evaluatie.binnen_band.melding.replace("\n", " "))
-    blad.set_row(0, 30)
-    blad.set_column(0, 0, 32)
-    blad.set_column(1, aantal, 24)
-    blad.set_column(aantal + 1, aantal + 1, 20)
-    blad.set_column(aantal + 2, aantal + 2, 40)
+    koppen_ = ["omschrijving", *EVALUATIE_KOLOMMEN, "eenheid", "kpi"]
+    for kolom, breedte in enumerate(BREEDTES):
+        blad.set_column(kolom, kolom, breedte)
+    blad.set_row(0, kophoogte(koppen_, BREEDTES))
     blad.freeze_panes(1, 1)
     pagina(blad, titel("kerncijfers"), "basis", dag)
 
@@ -124,12 +141,11 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
         data.append([tekort.get("soort"), tekort.get("fonds"), tekort.get("regio"), tekort.get("instrument"),
                      tekort.get("doelgroep"), tekort.get("jaar"), tekort.get("regel"), tekort["tekort"], eenheid,
                      tekort["tekst"]])
-    tabel(tekorten, 0, koppen, data, [None] * 7 + [getal_fmt, None, None], "Tekorten", kopregel)
-    omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
+    tabel(tekorten, 0, koppen, data, [None] * 7 + [getal_fmt, tekst_fmt, None], "Tekorten", kopregel)
     for rij, regel in enumerate(data, start=1):  # euro amounts in euro, a memo column that wraps
         if regel[8] == "euro":
             tekorten.write_number(rij, 7, regel[7], euro_fmt)
-        tekorten.write_string(rij, 9, regel[9], omloop)
+        tekorten.write_string(rij, 9, onbreekbaar(regel[9]), omloop)
         tekorten.set_row(rij, 15 * (len(regel[9]) // 70 + 1))
     for kolom, kop_ in enumerate(koppen[:9]):  # names as long as they are, within reason
         lengte = max([len(kop_)] + [len(str(regel[kolom])) for regel in data if regel[kolom] is not None])
@@ -156,9 +172,11 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
                             "values": ["Per_instrument", 1, kolom, len(data), kolom], "fill": {"color": kleur}})
     grafiek.set_title({"name": f"Deelnemers per instrument: huidige verdeling, binnen ±{band} en optimum"})
     grafiek.set_x_axis({"name": "Deelnemers (planperiode)", "num_format": "#,##0", "min": 0})
+    grafiek.set_y_axis({"interval_unit": 1, "reverse": True})  # every instrument named, in the table's order
     grafiek.set_legend({"position": "bottom"})
-    grafiek.set_size({"width": 720, "height": 420})
+    grafiek.set_size({"width": 720, "height": max(420, 120 + 36 * len(data))})
     instrumenten.insert_chart(len(data) + 3, 0, grafiek)
+    instrumenten.set_h_pagebreaks([len(data) + 2])  # the chart on a page of its own, never cut
     instrumenten.freeze_panes(1, 0)
     pagina(instrumenten, titel("deelnemers per instrument"), "basis", dag)
 

@@ -18,7 +18,19 @@ from ..bestanden import schrijf_atomisch
 from ..onzekerheid import trekt_alleen_kansen
 from ..tekst import euro, getal, nl, procent
 from ..versie import __version__
-from .opmaak import BASIS_KLEUR, EURO, PLAATSINGEN, SCENARIO_KLEUR, nieuw_werkboek, pagina, plaats, tabel
+from .opmaak import (
+    BASIS_KLEUR,
+    EURO,
+    PLAATSINGEN,
+    SCENARIO_KLEUR,
+    kophoogte,
+    nieuw_werkboek,
+    onbreekbaar,
+    pagina,
+    plaats,
+    regels,
+    tabel,
+)
 from .plan import allocatie
 
 BANDEN = ["gemiddelde", "p5", "p10", "p50", "p90", "p95"]
@@ -179,7 +191,9 @@ def _schrijf(analyse, pad: Path, invoerpad: Path, datum: datetime.date | None) -
     samen = samenvatting(analyse)
     blad = werkboek.add_worksheet("Samenvatting")
     rijen = [list(rij) for rij in samen.iter_rows()]
-    onder = tabel(blad, 0, SAMENVATTING_KOLOMMEN, rijen, [None, None] + [getal_fmt] * 6 + [None], "Samenvatting")
+    tekst_fmt = werkboek.add_format({"indent": 1, "text_wrap": True})  # a unit never touches its value
+    onder = tabel(blad, 0, SAMENVATTING_KOLOMMEN, rijen, [None, tekst_fmt] + [getal_fmt] * 6 + [tekst_fmt],
+                  "Samenvatting")
     # money and shares in their own format, row by row
     procent_fmt = werkboek.add_format({"num_format": "0.0%"})
     for nummer, rij in enumerate(rijen, start=1):
@@ -188,17 +202,23 @@ def _schrijf(analyse, pad: Path, invoerpad: Path, datum: datetime.date | None) -
             for kolom, waarde in enumerate(rij[2:8], start=2):
                 if waarde is not None:
                     blad.write_number(nummer, kolom, waarde, formaat)
-    for kolom, breedte in enumerate((31, 10, 18, 18, 18, 18, 18, 18, 60)):
+    breedtes = (31, 10, 17, 17, 17, 17, 17, 17, 34)
+    for kolom, breedte in enumerate(breedtes):
         blad.set_column(kolom, kolom, breedte)
+    for nummer, rij in enumerate(rijen, start=1):  # the unit wraps in its column
+        blad.set_row(nummer, kophoogte([rij[-1]], [breedtes[-1]]))
     blad.freeze_panes(1, 0)
-    zinnen = toelichting(analyse)
+    zinnen = [onbreekbaar(zin) for zin in toelichting(analyse)]
+    breedte = int(0.95 * sum(blad._size_col(kolom) for kolom in range(len(breedtes))))  # within the table
+    hoogte = 20 + 15 * sum(regels(zin, breedte / 7) + 1 for zin in zinnen)
     blad.insert_textbox(onder + 1, 0, "\n\n".join(zinnen), {
-        "width": 1100, "height": 30 + 34 * len(zinnen), "font": {"size": 11},
+        "width": breedte, "height": hoogte, "font": {"size": 11},
         "align": {"vertical": "top"}, "border": {"color": BASIS_KLEUR}, "object_position": 3})
-    grafiek_rij = onder + 3 + (30 + 34 * len(zinnen)) // 20
+    grafiek_rij = onder + 3 + hoogte // 20
     jaren = per_jaar(analyse)
     if jaren.height:  # a plan that places nobody has no years to chart
         blad.insert_chart(grafiek_rij, 0, _waaier(werkboek, jaren))
+        blad.set_h_pagebreaks([grafiek_rij - 1])  # the fan chart on a page of its own, never cut
     pagina(blad, f"{titel} - Samenvatting", scenario, dag)
 
     plaats(werkboek, "Per_jaar", jaren, {b: PLAATSINGEN for b in BANDEN}, titel, scenario)

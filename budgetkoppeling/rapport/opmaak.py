@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +12,7 @@ from ..bestanden import nieuw_xlsx
 
 NUL = 1e-9  # values below this are solver noise, not a participant or a euro
 EURO = "[$€-413] #,##0.00"
+HELE_EURO = "[$€-413] #,##0"  # comparisons: cents are noise beside millions, and a column stays narrow
 PERSONEN = "#,##0.0"
 HELE_PERSONEN = "#,##0"
 PLAATSINGEN = "#,##0.0"
@@ -90,32 +92,75 @@ def plaats(werkboek, naam: str, frame: pl.DataFrame, formaten: dict[str, str], t
         for kolom, naam_ in enumerate(frame.columns):
             werkblad.set_column(kolom, kolom, max(12, len(naam_) + 4))
     else:
+        # text after the first column is indented, so that a value never touches its unit ("€ 5.000,00 euro")
+        inspringen = {k: {"indent": 1} for k, soort in list(frame.schema.items())[1:]
+                      if soort == pl.String and k not in formaten}
         frame.write_excel(
             workbook=werkboek, worksheet=werkblad, position=positie,
             table_name=tabelnaam or naam, table_style="Table Style Medium 2",
-            column_formats={k: v for k, v in formaten.items() if k in frame.columns},
+            column_formats={**{k: v for k, v in formaten.items() if k in frame.columns}, **inspringen},
             dtype_formats={pl.Int64: JAAR}, float_precision=2,
             header_format={"bold": True},
         )
-        for kolom, naam_ in enumerate(frame.columns):
-            breedte = max([len(naam_)] + [min(60, len(str(w))) for w in frame[naam_].head(500)])
-            werkblad.set_column(kolom, kolom, min(60, max(10, breedte + 4)))
+        for kolom, naam_ in enumerate(frame.columns):  # the header and its filter button, the values as shown
+            breedte = max([len(naam_) + 3] + [min(60, _tekens(w)) + 2 for w in frame[naam_].head(500)])
+            werkblad.set_column(kolom, kolom, min(60, max(10, breedte)))
     werkblad.freeze_panes(1, 0)
     pagina(werkblad, f"{titel} - {naam}", scenario, werkboek.rekendatum)
     return werkblad
 
 
+def _tekens(waarde) -> int:
+    """How many characters a value takes as a workbook shows it: a number with two decimals and its
+    thousands separators (and a euro sign, to be safe), text as it is."""
+    if isinstance(waarde, float):
+        return len(f"{waarde:,.2f}") + 2
+    return len(str(waarde))
+
+
 def pagina(werkblad, titel: str, scenario: str, datum: datetime.date) -> None:
-    """A4 landscape, one page wide, header row repeated; the page header names the workbook and
-    sheet (``titel``), the scenario and the calculation date, the footer the page."""
+    """A4 landscape, header row repeated; the page header names the workbook and sheet (``titel``) on
+    the left, the scenario and the calculation date on two lines on the right (so that a long title
+    never runs into them), the footer the page. The print scale is set when the workbook closes
+    (``bestanden.druk_op_a4``): one page wide, never below 8 points."""
     werkblad.set_landscape()
     werkblad.set_paper(9)  # A4
-    werkblad.fit_to_pages(1, 0)
     werkblad.repeat_rows(0)
     veilig = lambda tekst: tekst.replace("&", "&&")  # noqa: E731 - header codes start with &
-    werkblad.set_header(f"&L{veilig(titel)}&CScenario: {veilig(scenario)[:60]}"
-                        f"&RBerekend op {datum_tekst(datum)}")
+    werkblad.set_header(f"&L{veilig(titel)[:100]}&RScenario: {veilig(scenario)[:50]}\n"
+                        f"Berekend op {datum_tekst(datum)}", {"margin": 0.25})
     werkblad.set_footer("&CPagina &P van &N")
+
+
+_HARDE_SPATIE = "\u00a0"
+
+
+def onbreekbaar(tekst: str) -> str:
+    """Text that wraps in a cell, with a no-break space where a line must not break: after the euro sign
+    ("€ 5.000") and before a unit word of a number ("31,2 mln", "12 %")."""
+    tekst = re.sub(r"€ (?=[-−+]?\d)", "€" + _HARDE_SPATIE, tekst)
+    return re.sub(r"(\d) (?=(mln|mld|miljoen|miljard|procent|procentpunt)\b|%)", r"\1" + _HARDE_SPATIE, tekst)
+
+
+def regels(tekst: str, breedte: float) -> int:
+    """How many lines ``tekst`` takes, wrapped at spaces in a column ``breedte`` characters wide (a word
+    longer than the column is broken, as Excel and LibreOffice do). A width counts the digit '0'; an
+    average letter of Calibri is about a tenth narrower."""
+    breedte = breedte * 1.1
+    aantal, regel = 1, 0
+    for woord in tekst.split():
+        lengte = len(woord)
+        if regel and regel + 1 + lengte > breedte:
+            aantal, regel = aantal + 1, 0
+        regel = regel + (1 if regel else 0) + lengte
+        while regel > breedte:
+            aantal, regel = aantal + 1, regel - int(breedte)
+    return aantal
+
+
+def kophoogte(koppen: list[str], breedtes: list[float]) -> float:
+    """The height (points) of a header row whose headers wrap: every line visible."""
+    return 15.0 * max(regels(kop, breedte - 1) for kop, breedte in zip(koppen, breedtes))
 
 
 def koppen(vaste: list[str], scenarios: list[str]) -> list[str]:

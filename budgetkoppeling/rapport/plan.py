@@ -21,7 +21,9 @@ from .opmaak import (
     PERSONEN,
     PLAATSINGEN,
     nieuw_werkboek,
+    onbreekbaar,
     plaats,
+    regels,
     rekendatum,
     tabel,
 )
@@ -290,25 +292,23 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     vanaf = plan.oplossing.model.vanaf
     titel = "Budgetkoppeling: plan" if vanaf is None else f"Budgetkoppeling: herijking vanaf {vanaf}"
 
-    samenvatting_ws = plaats(werkboek, "Samenvatting", plan.samenvatting, {}, titel, scenario)
+    # a person reads the description first, then the value and its unit; the code (kpi) for other tools last
+    samenvatting = plan.samenvatting.select("omschrijving", "waarde", "eenheid", "kpi")
+    samenvatting_ws = plaats(werkboek, "Samenvatting", samenvatting, {}, titel, scenario)
     euro_fmt = werkboek.add_format({"num_format": EURO})
     personen_fmt = werkboek.add_format({"num_format": personen})
-    for rij, (waarde, eenheid) in enumerate(zip(plan.samenvatting["waarde"], plan.samenvatting["eenheid"]), 1):
+    for rij, (waarde, eenheid) in enumerate(zip(samenvatting["waarde"], samenvatting["eenheid"]), 1):
         samenvatting_ws.write_number(rij, 1, waarde, euro_fmt if eenheid.startswith("euro") else personen_fmt)
-    samenvatting_ws.set_column(0, 0, 30)
-    samenvatting_ws.set_column(1, 1, 23)  # room for € 3,943,499,981.00 before the unit
+    samenvatting_ws.set_column(0, 0, 36)
+    samenvatting_ws.set_column(1, 1, 20)  # room for € 3.943.499.981,00
     samenvatting_ws.set_column(2, 2, 34)
-    samenvatting_ws.set_column(3, 3, 36)
+    samenvatting_ws.set_column(3, 3, 30)
     # charts under the key figures, their data tables under the charts: one column of
     # content that prints one page wide
     grafiek_rij = len(plan.samenvatting) + 3
     tabel_rij = grafiek_rij + 2 * GRAFIEK_RIJEN + 2
     _grafieken(werkboek, samenvatting_ws, plan, grafiek_rij, tabel_rij)
-    # a page break between the charts, so that none is cut; a fixed scale instead of
-    # fit-to-width, which would make Excel ignore the breaks
-    breedte = 30 + 23 + 34 + 36 + 16 * max(0, len(plan.oplossing.model.invoer.jaren) + 2 - 4)
-    samenvatting_ws.fit_to_pages(0, 0)
-    samenvatting_ws.set_print_scale(max(30, min(100, int(100 * 980 / (10 * breedte)))))
+    # a page break between the charts, so that none is cut
     samenvatting_ws.set_h_pagebreaks([grafiek_rij + GRAFIEK_RIJEN + 1])
 
     plaats(werkboek, "Allocatie", plan.allocatie,
@@ -325,7 +325,7 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     toelichting_ws.set_column(1, 1, 110)
     omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
     for rij, zin in enumerate(plan.toelichting["toelichting"], start=1):  # a memo prints as readable lines
-        toelichting_ws.write_string(rij, 1, zin, omloop)
+        toelichting_ws.write_string(rij, 1, onbreekbaar(zin), omloop)
         toelichting_ws.set_row(rij, 15 * (len(zin) // 100 + 1), werkboek.add_format({"valign": "top"}))
     plaats(werkboek, "Info", plan.info, {}, titel, scenario)
     werkboek.close()
@@ -365,9 +365,14 @@ def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
     frame = pl.concat([plan.regelprijzen, koppelingprijzen(plan.oplossing)])
     koppen = list(frame.columns)
     getal_fmt = werkboek.add_format({"num_format": "#,##0.000"})
+    tekst_fmt = werkboek.add_format({"indent": 1})  # text after a number never touches it
+    omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})  # a long rule's name wraps, never cut
     tabel(werkblad, rij + 1, koppen, [list(r) for r in frame.iter_rows()],
-           [None, None, None, werkboek.add_format({"num_format": "#,##0.00"}), None, None, getal_fmt],
+           [omloop, None, None, werkboek.add_format({"num_format": "#,##0.00"}), tekst_fmt, tekst_fmt, getal_fmt],
            "Bindende_regels")
+    for nummer, naam in enumerate(frame["regel"], start=rij + 2):
+        if regels(naam, 59) > 1:
+            werkblad.set_row(nummer, 15 * regels(naam, 59))
     tabellen = [plan.schaduwprijzen, frame]
     from ..uitleg import overgangprijzen
 
@@ -378,7 +383,7 @@ def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
                                       "huidige verdeling, en per procentpunt bredere band (max_verschuiving)", kop)
         personen_fmt = werkboek.add_format({"num_format": PERSONEN})
         tabel(werkblad, rij + 1, list(overgang.columns), [list(r) for r in overgang.iter_rows()],
-              [None, None, None, None, personen_fmt, personen_fmt, getal_fmt, getal_fmt], "Overgang")
+              [None, None, None, tekst_fmt, personen_fmt, personen_fmt, getal_fmt, getal_fmt], "Overgang")
         tabellen.append(overgang)
     for kolom in range(max(t.width for t in tabellen)):  # every table's headers and values fit
         teksten = [str(w) for tabel_ in tabellen if kolom < tabel_.width

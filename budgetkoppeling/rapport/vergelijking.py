@@ -9,14 +9,16 @@ from ..bestanden import schrijf_atomisch
 from ..versie import __version__
 from .opmaak import (
     BASIS_KLEUR,
-    EURO,
+    HELE_EURO,
     KPI_EENHEID_ALLE,
     KPIS,
     NUL,
     PLAATSINGEN,
+    kophoogte,
     koppen,
     kpis_van,
     nieuw_werkboek,
+    onbreekbaar,
     pagina,
     staafgrafiek,
     tabel,
@@ -36,19 +38,24 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     uitkomsten = vergelijking.uitkomsten
     namen = [u.scenario for u in uitkomsten]
     werkboek = nieuw_werkboek(pad, datum)
-    euro_fmt = werkboek.add_format({"num_format": EURO})
+    vast = ["kpi", "eenheid", "omschrijving", "jaar", "periode", "fonds", "regio", "instrument"]
+    scenario_koppen = koppen(vast, namen)[len(vast):]
+    euro_fmt = werkboek.add_format({"num_format": HELE_EURO})
     getal_fmt = werkboek.add_format({"num_format": PLAATSINGEN})
     procent_fmt = werkboek.add_format({"num_format": "0.0%"})
-    basis_euro = werkboek.add_format({"num_format": EURO, "bold": True, "bg_color": "#DDEBF7"})
+    tekst_fmt = werkboek.add_format({"indent": 1, "text_wrap": True})  # a unit never touches its value
+    basis_euro = werkboek.add_format({"num_format": HELE_EURO, "bold": True, "bg_color": "#DDEBF7"})
     basis_getal = werkboek.add_format({"num_format": PLAATSINGEN, "bold": True, "bg_color": "#DDEBF7"})
     kopregel = werkboek.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    # widths that put the base and six scenarios on one A4 page at 8 points; longer words in a
+    # scenario's name break in its header, and the header row is as high as its longest header
+    kolombreedte, eenheid_breedte, omschrijving_breedte = 16, 17, 20
+    omloop = werkboek.add_format({"text_wrap": True})
     waarschuwing = werkboek.add_format({"bold": True, "font_color": "#C00000", "text_wrap": True, "valign": "top"})
     opgelost = [u.status == "optimaal" for u in uitkomsten]
     kpis = kpis_van([u.kerncijfers for u in uitkomsten])
     onopgelost = [u for u, ok in zip(uitkomsten, opgelost) if not ok]
     paginakop = f"basis en {len(namen) - 1} scenario's"
-    vast = ["kpi", "eenheid", "omschrijving", "jaar", "periode", "fonds", "regio", "instrument"]
-    scenario_koppen = koppen(vast, namen)[len(vast):]
     n = len(namen)
 
     def titel(blad: str) -> str:
@@ -72,7 +79,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     rijen = [[kpi] + [u.kerncijfers.get(kpi) if ok else None for u, ok in zip(uitkomsten, opgelost)]
              + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]] for kpi in kpis]
     vaste = ["kpi", *scenario_koppen, "eenheid", "omschrijving"]
-    jaar_rij = tabel(blad, 0, uniek(vaste), rijen, [None] + scenario_formaten(geld=False) + [None, None],
+    jaar_rij = tabel(blad, 0, uniek(vaste), rijen, [None] + scenario_formaten(geld=False) + [tekst_fmt] * 2,
                      "Vergelijking", kopregel) + 1
     for nummer, kpi in enumerate(kpis):  # money rows get the euro format, cell by cell
         if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
@@ -85,44 +92,47 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
                   + ["plaatsingen", "planperiode" if j <= invoer.eind else "na de planperiode"] for j in jaren]
     onder = tabel(blad, jaar_rij, uniek(["jaar", *scenario_koppen, "eenheid", "periode"]), jaar_rijen,
                   [werkboek.add_format({"num_format": "0", "align": "left"})] + scenario_formaten(geld=False)
-                  + [None, None], "Plaatsingen_per_jaar", kopregel)
-    blad.set_row(0, 30)
-    blad.set_row(jaar_rij, 30)
-    blad.set_column(0, 0, 30)
-    blad.set_column(1, n, 20)  # room for € 3.943.499.981,00
-    blad.set_column(n + 1, n + 1, 22)
-    blad.set_column(n + 2, n + 2, 36)
+                  + [tekst_fmt] * 2, "Plaatsingen_per_jaar", kopregel)
+    breedtes = [29] + [kolombreedte] * n + [eenheid_breedte, omschrijving_breedte]
+    for kolom, breedte in enumerate(breedtes):
+        blad.set_column(kolom, kolom, breedte)
+    blad.set_row(0, kophoogte(vaste, breedtes))
+    for nummer, rij in enumerate(rijen, start=1):  # unit and description wrap in their columns
+        blad.set_row(nummer, kophoogte(rij[-2:], breedtes[-2:]))
+    blad.set_row(jaar_rij, kophoogte(["jaar", *scenario_koppen], breedtes))
     blad.freeze_panes(1, 1)
-    pagina(blad, titel("kerncijfers (de kolom basis is het uitgangspunt)"), paginakop, werkboek.rekendatum)
+    pagina(blad, titel("kerncijfers (basis: het uitgangspunt)"), paginakop, werkboek.rekendatum)
 
-    # Verschil: each scenario minus the base, absolute and in %
+    # Verschil: each scenario minus the base, absolute and in %; the description first, the code last
     verschil = werkboek.add_worksheet("Verschil")
     anderen = [(u, ok) for u, ok in zip(uitkomsten[1:], opgelost[1:])]
     basis = uitkomsten[0].kerncijfers if opgelost[0] else {}
-    verschil_koppen = ["kpi"] + [k for u, _ in anderen for k in (f"{u.scenario}: verschil", f"{u.scenario}: %")]
+    verschil_koppen = ["omschrijving"] + [k for u, _ in anderen for k in (f"{u.scenario}: verschil",
+                                                                         f"{u.scenario}: %")]
     rijen = []
     for kpi in kpis:
-        rij: list = [kpi]
+        rij: list = [KPI_EENHEID_ALLE[kpi][0]]
         for u, ok in anderen:
             if ok and basis:
                 absoluut = u.kerncijfers[kpi] - basis[kpi]
                 rij += [absoluut, absoluut / basis[kpi] if abs(basis[kpi]) > NUL else None]
             else:
                 rij += [None, None]
-        rijen.append(rij + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]])
-    formaten = [None] + [f for _ in anderen for f in (getal_fmt, procent_fmt)] + [None, None]
-    onder_verschil = tabel(verschil, 0, uniek(verschil_koppen + ["eenheid", "omschrijving"]), rijen, formaten,
-                           "Verschil", kopregel)
+        rijen.append(rij + [KPI_EENHEID_ALLE[kpi][1], kpi])
+    formaten = [omloop] + [f for _ in anderen for f in (getal_fmt, procent_fmt)] + [tekst_fmt, None]
+    alle_koppen = uniek(verschil_koppen + ["eenheid", "kpi"])
+    onder_verschil = tabel(verschil, 0, alle_koppen, rijen, formaten, "Verschil", kopregel)
     for nummer, kpi in enumerate(kpis):
         if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
             for kolom in range(1, len(verschil_koppen), 2):
                 if rijen[nummer][kolom] is not None:
                     verschil.write_number(1 + nummer, kolom, rijen[nummer][kolom], euro_fmt)
-    verschil.set_row(0, 30)
-    verschil.set_column(0, 0, 30)
-    verschil.set_column(1, max(1, len(verschil_koppen) - 1), 20)
-    verschil.set_column(len(verschil_koppen), len(verschil_koppen), 22)
-    verschil.set_column(len(verschil_koppen) + 1, len(verschil_koppen) + 1, 36)
+    breedtes = [omschrijving_breedte] + [kolombreedte, 9] * len(anderen) + [eenheid_breedte, 29]
+    for kolom, breedte in enumerate(breedtes):
+        verschil.set_column(kolom, kolom, breedte)
+    verschil.set_row(0, kophoogte(alle_koppen, breedtes))
+    for nummer, rij in enumerate(rijen, start=1):
+        verschil.set_row(nummer, kophoogte([rij[0], rij[-2]], [breedtes[0], breedtes[-2]]))
     verschil.freeze_panes(1, 1)
     meld_onopgelost(verschil, onder_verschil + 1, len(verschil_koppen) + 2)
     pagina(verschil, titel("verschil van elk scenario met de basis"), paginakop, werkboek.rekendatum)
@@ -134,9 +144,9 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
                 for v in volgorde]
         onder_ = tabel(werkblad, 0, uniek([sleutel, *scenario_koppen]), data, [None] + scenario_formaten(geld),
                        naam, kopregel)
-        werkblad.set_row(0, 30)
         werkblad.set_column(0, 0, 32)
-        werkblad.set_column(1, n, 20)
+        werkblad.set_column(1, n, kolombreedte)
+        werkblad.set_row(0, kophoogte([sleutel, *scenario_koppen], [32] + [kolombreedte] * n))
         werkblad.freeze_panes(1, 1)
         meld_onopgelost(werkblad, onder_ + 1, n + 1)
         pagina(werkblad, titel(tekst), paginakop, werkboek.rekendatum)
@@ -190,9 +200,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     blad.insert_chart(plaatsen[3], 0, staafgrafiek(
         werkboek, "Vergelijking", "Kosten per plaatsing per scenario" + zonder, "Euro per plaatsing",
         "[$€-413] #,##0", 1 + KPIS.index("kosten_per_plaatsing"), 1, n, 0))
-    blad.set_h_pagebreaks([eerste_grafiek, plaatsen[2]])
-    blad.fit_to_pages(0, 0)
-    blad.set_print_scale(max(30, min(100, int(100 * 980 / (12 * (88 + 20 * n))))))
+    blad.set_h_pagebreaks(plaatsen)  # a chart a page: none is cut, at any print scale
 
     # Info
     info = [
@@ -227,7 +235,8 @@ def _toelichting(werkboek, vergelijking, titel, paginakop: str) -> None:
     blad = werkboek.add_worksheet("Toelichting")
     omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
     vet = werkboek.add_format({"text_wrap": True, "valign": "top", "bold": True})
-    tabel(blad, 0, ["scenario", "onderwerp", "toelichting"], [list(r) for r in rijen], [vet, omloop, omloop],
+    tabel(blad, 0, ["scenario", "onderwerp", "toelichting"], [[s, o, onbreekbaar(t)] for s, o, t in rijen],
+          [vet, omloop, omloop],
           "Toelichting", werkboek.add_format({"bold": True}))
     blad.set_column(0, 0, 22)
     blad.set_column(1, 1, 16)
@@ -240,8 +249,5 @@ def _toelichting(werkboek, vergelijking, titel, paginakop: str) -> None:
             eerste_rijen.append(nummer)
     blad.freeze_panes(1, 0)
     pagina(blad, titel("toelichting"), paginakop, werkboek.rekendatum)
-    # a page per scenario: a break before each one and a fixed scale (fit-to-width would make Excel
-    # ignore the breaks); the three columns fit an A4 landscape page at 70% (LibreOffice measured too)
-    blad.fit_to_pages(0, 0)
-    blad.set_print_scale(70)
+    # a page per scenario: a break before each one (the fixed print scale of bestanden.druk_op_a4 keeps them)
     blad.set_h_pagebreaks(eerste_rijen)
