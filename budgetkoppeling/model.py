@@ -31,8 +31,8 @@ from .invoer import grootboek, max_aandeel
 from .validate import ELK, Beleidsregel, Invoer
 
 FAMILIES = (
-    "segment", "potentieel", "looptijd", "kosten", "financiering", "cofinanciering",
-    "budget", "overheveling", "beleidsregel", "koppeling", "overgang", "realisatie",
+    "segment", "potentieel", "looptijd", "kosten", "financiering", "reservering", "cofinanciering",
+    "vaststelling", "budget", "overheveling", "beleidsregel", "koppeling", "overgang", "realisatie",
 )
 LANDELIJK = ""  # the region key of a landelijk fund's budget in the frames (None in tuple keys)
 ONEINDIG = np.inf
@@ -49,10 +49,13 @@ NAAMDELEN = {
     "x": (*CEL, ("jaar", None), ("segment", None)),
     "y": (("fonds", "f"), *CEL, ("jaar", None)),
     "c": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
+    "z": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
+    "vaststelling": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
     "potentieel": (("regio", "r"), ("doelgroep", "g"), ("jaar", None)),
     "looptijd": (*CEL, ("jaar", None)),
     "kosten": (*CEL, ("jaar", None)),
     "financiering": (*CEL, ("jaar", None)),
+    "reservering": (*CEL, ("jaar", None)),
     "cofinanciering": (("fonds", "f"), *CEL, ("jaar", None)),
     "budget": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
     "overheveling": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
@@ -439,7 +442,8 @@ def bouw_tekort(invoer: Invoer, vast: dict[tuple[str, str, str, int], float]) ->
     invoer = dataclasses.replace(invoer, beleidsregels=[], max_verschuiving=None, vanaf=None)
     model = Model(invoer=invoer, elastisch=True, vast=vast)
     add_variabelen_plan(model)
-    for add in (add_kosten, add_financiering, add_cofinanciering, add_budget, add_overheveling, add_koppeling):
+    for add in (add_kosten, add_financiering, add_reservering, add_cofinanciering, add_vaststelling, add_budget,
+                add_overheveling, add_koppeling):
         add(model)
     model.sluit_af()
     x = model.variabelen["x"]
@@ -486,7 +490,9 @@ def _basis(invoer: Invoer, geheel: bool = False, elastisch: bool = False,
     add_looptijd(model)
     add_kosten(model)
     add_financiering(model)
+    add_reservering(model)
     add_cofinanciering(model)
+    add_vaststelling(model)
     add_budget(model)
     add_overheveling(model)
     add_beleidsregel(model)
@@ -550,7 +556,7 @@ def add_variabelen_plan(model: Model) -> None:
          .join(pl.DataFrame({"_d": list(range(duur_max))}, schema={"_d": pl.Int64}), how="cross")
          .filter(pl.col("_d") < pl.col("duur"))
          .with_columns(jaar=pl.col("jaar") + pl.col("_d"))
-         .filter(pl.col("jaar") <= invoer.eind)
+         .filter(pl.lit(invoer.doorloop) | (pl.col("jaar") <= invoer.eind))  # past the plan: reservering
          .select("regio", "instrument", "doelgroep", "jaar", "_regio", "_e").unique()
          .sort("_regio", "_e", "jaar"))
     kolommen_k = ["regio", "instrument", "doelgroep", "jaar"]
@@ -574,8 +580,10 @@ def add_variabelen_plan(model: Model) -> None:
     budgetregios = pl.DataFrame(sorted(met_budget, key=lambda p: (p[0], p[1] or "")),
                                 schema={"fonds": pl.String, "regio": pl.String}, orient="row")
     k_genummerd = k.with_columns(_kolom_k=pl.int_range(pl.len(), dtype=pl.Int64))
+    # a cost past the plan (reservering) is paid by a fund whose vervaljaar is not before the plan's end
     y = (k_genummerd.join(aandelen_frame, on=["instrument", "doelgroep"])
-         .filter(pl.col("jaar") <= pl.col("vervaljaar")))
+         .filter((pl.col("jaar") <= pl.col("vervaljaar"))
+                 | ((pl.col("jaar") > invoer.eind) & (pl.col("vervaljaar") >= invoer.eind))))
     y = y.join(budgetregios.with_columns(_heeft=pl.lit(True)), on=["fonds", "regio"], how="left")
     y = y.filter(pl.col("landelijk") | pl.col("_heeft").fill_null(False)).sort("_f", "_kolom_k")
     model.add_variabelen("y", y.select("fonds", *kolommen_k))
@@ -593,6 +601,12 @@ def add_variabelen_plan(model: Model) -> None:
             c += [(fonds, regio or LANDELIJK, jaar) for jaar in range(invoer.start, laatste)]
     model.add_variabelen("c", pl.DataFrame(c, schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64},
                                            orient="row"))
+    # z: the reserve held against a settlement correction, per fund with vaststellingsrisico, region and
+    # payment year where that fund pays (family vaststelling)
+    riskant = [f for f, gegevens in invoer.fondsen.items() if gegevens.vaststellingsrisico > 0]
+    if riskant and invoer.reservefonds is not None:
+        z = y.filter(pl.col("fonds").is_in(riskant)).select("fonds", "regio", "jaar", "_f", "_regio").unique()
+        model.add_variabelen("z", z.sort("_f", "_regio", "jaar").select("fonds", "regio", "jaar"))
 
 
 def _gerealiseerd_per_groep(model: Model) -> dict[tuple[str, str, int], float]:
@@ -711,8 +725,7 @@ def add_kosten(model: Model) -> None:
                .join(pl.DataFrame({"_d": list(range(duur_max))}, schema={"_d": pl.Int64}), how="cross")
                .filter(pl.col("_d") < pl.col("duur"))
                .with_columns(jaar=pl.col("jaar") + pl.col("_d"))
-               .filter(pl.col("jaar") <= invoer.eind)
-               .join(k.select(*sleutels, "_rij"), on=sleutels))
+               .join(k.select(*sleutels, "_rij"), on=sleutels))  # only years with a k column (past the plan: doorloop)
     groei = 1.0 + invoer.kostenindexatie
     coef = -(_np(betaald, "tarief") * groei ** (_np(betaald, "jaar") - invoer.start).astype(np.float64))
     model.add_rijen("kosten", k.select(sleutels), 0.0, 0.0,
@@ -721,16 +734,58 @@ def add_kosten(model: Model) -> None:
                     np.concatenate([np.ones(k.height), coef]))
 
 
-def add_financiering(model: Model) -> None:
-    """financiering: sum_f y[f,r,i,g,t] = k[r,i,g,t]."""
+def _financieringsrijen(model: Model, familie: str, na_plan: bool) -> None:
+    """sum_f y[f,r,i,g,t] = k[r,i,g,t] for the payment years within the plan (``na_plan`` False) or after it."""
     sleutels = ["regio", "instrument", "doelgroep", "jaar"]
-    k = _met_kolom(model.variabelen["k"]).with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
+    eind = model.invoer.eind
+    k = (_met_kolom(model.variabelen["k"]).filter((pl.col("jaar") > eind) == na_plan)
+         .with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64)))
+    if na_plan and k.height == 0:
+        return
     y = _met_kolom(model.variabelen["y"]).join(k.select(*sleutels, "_rij"), on=sleutels)
     tekorten = ((_alle(k.height), 1.0, "min"),) if model.elastisch and model.vast is not None else ()
-    model.add_rijen("financiering", k.select(sleutels), 0.0, 0.0,
+    model.add_rijen(familie, k.select(sleutels), 0.0, 0.0,
                     np.concatenate([_np(y, "_rij"), _np(k, "_rij")]),
                     np.concatenate([_np(y, "_kolom"), _np(k, "_kolom")]),
                     np.concatenate([np.ones(y.height), -np.ones(k.height)]), tekorten=tekorten)
+
+
+def add_financiering(model: Model) -> None:
+    """financiering: sum_f y[f,r,i,g,t] = k[r,i,g,t] for every payment year t <= eind."""
+    _financieringsrijen(model, "financiering", na_plan=False)
+
+
+def add_reservering(model: Model) -> None:
+    """reservering (doorloop_na_planperiode = ja): sum_f y[f,r,i,g,t] = k[r,i,g,t] for a payment year t > eind.
+
+    The cost a trajectory has after the plan's end, indexed as in its payment year, is paid by funds
+    that may pay it and whose vervaljaar is not before eind; those y enter the budget rows of year
+    eind (:func:`add_budget`), so a late start costs what it really commits. Reported as
+    reservering_na_planperiode, not as uitgaven.
+    """
+    _financieringsrijen(model, "reservering", na_plan=True)
+
+
+def add_vaststelling(model: Model) -> None:
+    """vaststelling: z[f,r,t] = vaststellingsrisico(f) * sum_{i,g} y[f,r,i,g,t] for a fund with a risk.
+
+    The reserve fund (Instellingen.reservefonds, default the participatiebudget fund) holds z in its
+    own budget row of the same region (its landelijk row for a landelijk reserve fund) and year (the
+    last plan year for a payment after the plan): the plan stays payable if the settlement corrects
+    the expected share. Reported as esf_risico.
+    """
+    blok = model.variabelen.get("z")
+    if blok is None or blok.aantal == 0:
+        return
+    sleutels = ["fonds", "regio", "jaar"]
+    risico = {f: gegevens.vaststellingsrisico for f, gegevens in model.invoer.fondsen.items()}
+    z = _met_kolom(blok).with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
+    y = _met_kolom(model.variabelen["y"]).join(z.select(*sleutels, "_rij"), on=sleutels)
+    coef = -y["fonds"].replace_strict(risico, return_dtype=pl.Float64).to_numpy()
+    model.add_rijen("vaststelling", z.select(sleutels), 0.0, 0.0,
+                    np.concatenate([_np(z, "_rij"), _np(y, "_rij")]),
+                    np.concatenate([_np(z, "_kolom"), _np(y, "_kolom")]),
+                    np.concatenate([np.ones(z.height), coef]))
 
 
 def add_cofinanciering(model: Model) -> None:
@@ -755,18 +810,29 @@ def _budgetsleutels(invoer: Invoer, waarden: dict) -> pl.DataFrame:
 def add_budget(model: Model) -> None:
     """budget: sum_{i,g} y[f,r,i,g,t] + Verplichtingen[f,r,t] + c[f,r,t] <= Budget[f,r,t] + c[f,r,t-1].
 
-    For a landelijk fund the sum runs over every region too, one row per (f,t).
+    For a landelijk fund the sum runs over every region too, one row per (f,t). The row of the last
+    plan year also holds the fund's payments after the plan (family reservering).
     """
     invoer = model.invoer
     sleutels = ["fonds", "regio", "jaar"]
     y = (_met_kolom(model.variabelen["y"], model.cellen_y)
          .with_columns(regio=pl.when(pl.col("landelijk")).then(pl.lit(LANDELIJK)).otherwise(pl.col("regio")),
+                       jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)),  # reservering: in the last year's row
                        _coef=pl.lit(1.0)).select(*sleutels, "_kolom", "_coef"))
     c = _met_kolom(model.variabelen["c"])
     uit = c.with_columns(_coef=pl.lit(1.0)).select(*sleutels, "_kolom", "_coef")
+    reserve = pl.DataFrame(schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "_kolom": pl.Int64,
+                                   "_coef": pl.Float64})
+    if "z" in model.variabelen and invoer.reservefonds is not None:  # vaststelling: the reserve fund holds z
+        houder = invoer.reservefonds
+        reserve = (_met_kolom(model.variabelen["z"])
+                   .with_columns(fonds=pl.lit(houder), _coef=pl.lit(1.0),
+                                 regio=pl.lit(LANDELIJK) if invoer.fondsen[houder].landelijk else pl.col("regio"),
+                                 jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)))
+                   .select(*sleutels, "_kolom", "_coef"))
     terug = (c.with_columns(jaar=pl.col("jaar") + 1, _coef=pl.lit(-1.0)).filter(pl.col("jaar") <= invoer.eind)
              .select(*sleutels, "_kolom", "_coef"))
-    termen = pl.concat([y, uit, terug])
+    termen = pl.concat([y, uit, terug, reserve])
     budget = _budgetsleutels(invoer, invoer.budget).group_by(sleutels).agg(pl.col("bedrag").sum().alias("budget"))
     verplicht = (_budgetsleutels(invoer, invoer.verplichtingen).group_by(sleutels)
                  .agg(pl.col("bedrag").sum().alias("verplicht")))
@@ -837,8 +903,9 @@ def regel_uitbreiding(invoer: Invoer) -> list[tuple[Beleidsregel, dict[str, str]
 def _grootheid(model: Model, grootheid: str) -> pl.DataFrame:
     """The cells a rule on ``grootheid`` sums over, with their column and coefficient; ``jaar`` as text
     (start year, payment year or placement year)."""
-    if grootheid == "uitgaven":
-        frame = _met_kolom(model.variabelen["y"]).with_columns(_coef=pl.lit(1.0))
+    if grootheid == "uitgaven":  # within the plan period: a reservation for costs past it is not spending
+        frame = (_met_kolom(model.variabelen["y"]).filter(pl.col("jaar") <= model.invoer.eind)
+                 .with_columns(_coef=pl.lit(1.0)))
     else:
         frame = _met_kolom(model.variabelen["x"], model.cellen_x)
         if grootheid == "plaatsingen":  # a placement counts in the year it happens
@@ -1214,3 +1281,88 @@ def add_evaluatie(model: Model, max_uitgaven: float | None, min_doel: float | No
     if rijen:
         model.add_rijen("evaluatie", pl.DataFrame({"naam": rijen}), np.array(onder), np.array(boven),
                         np.concatenate(rij), np.concatenate(kolom), np.concatenate(coef))
+
+
+# ----------------------------------------------------------------------------- which optimum, step 2
+
+
+@dataclass
+class Jaarverschil:
+    """Step (2) of "Which optimum" (SPEC §5), as columns and rows added to the model for the second
+    phase: d[u,i,t] >= |sum_g X[u,i,g,t] - sum_g X[u,i,g,t-1]| for each unit u (region), instrument i
+    and plan year t after the first; for the first year against today's plan (Huidige_verdeling of
+    that year, summed over groups) where the sheet exists. Minimising sum d over the optimal face
+    gives the optimal plan that changes least from year to year.
+
+    ``matrix`` holds the rows over the model's columns followed by the d columns (CSR); each d has
+    two rows, ``S_t - S_prev - d <= vast`` and ``-S_t + S_prev - d <= -vast`` (``vast`` is today's
+    number for the first year, else 0)."""
+
+    sleutels: pl.DataFrame  # regio, instrument, jaar: one per d column
+    matrix: object
+    boven: np.ndarray  # row upper bounds (lower bounds are -inf)
+
+    @property
+    def aantal(self) -> int:
+        return self.sleutels.height
+
+
+def jaarverschil(model: Model) -> Jaarverschil | None:
+    """The rows and columns of step (2) for ``model``; None when there is nothing to steady."""
+    import scipy.sparse
+
+    invoer = model.invoer
+    x = model.variabelen.get("x")
+    if x is None or x.aantal == 0:
+        return None
+    sleutels = ["regio", "instrument", "jaar"]
+    cellen = _met_kolom(x).select(*sleutels, "_kolom")
+    huidig = {}
+    if invoer.huidige_verdeling:
+        for (r, i, _g, t), aantal in invoer.huidige_verdeling.items():
+            if t == invoer.start:
+                huidig[(r, i)] = huidig.get((r, i), 0.0) + aantal
+    paren = sorted({(r, i) for r, i in cellen.select("regio", "instrument").unique().iter_rows()} | set(huidig),
+                   key=lambda p: (invoer.regios.index(p[0]) if p[0] in invoer.regios else -1,
+                                  list(invoer.instrumenten).index(p[1]) if p[1] in invoer.instrumenten else -1))
+    eerste = invoer.start if huidig else invoer.start + 1
+    d = pl.DataFrame([(r, i, t) for r, i in paren for t in range(eerste, invoer.eind + 1)],
+                     schema={"regio": pl.String, "instrument": pl.String, "jaar": pl.Int64}, orient="row")
+    if d.height == 0:
+        return None
+    d = d.with_columns(_d=pl.int_range(pl.len(), dtype=pl.Int64))
+    n = model.aantal_kolommen
+    # rows 2j (S_t - S_prev - d <= vast) and 2j + 1 (-S_t + S_prev - d <= -vast)
+    nu = cellen.join(d, on=sleutels)
+    vorig = cellen.with_columns(jaar=pl.col("jaar") + 1).join(d, on=sleutels)
+    rij = np.concatenate([2 * _np(nu, "_d"), 2 * _np(nu, "_d") + 1, 2 * _np(vorig, "_d"), 2 * _np(vorig, "_d") + 1,
+                          2 * _np(d, "_d"), 2 * _np(d, "_d") + 1])
+    kolom = np.concatenate([_np(nu, "_kolom"), _np(nu, "_kolom"), _np(vorig, "_kolom"), _np(vorig, "_kolom"),
+                            n + _np(d, "_d"), n + _np(d, "_d")])
+    coef = np.concatenate([np.ones(nu.height), -np.ones(nu.height), -np.ones(vorig.height), np.ones(vorig.height),
+                           -np.ones(d.height), -np.ones(d.height)])
+    matrix = scipy.sparse.coo_matrix((coef, (rij, kolom)), shape=(2 * d.height, n + d.height)).tocsr()
+    matrix.sum_duplicates()
+    vast = np.array([huidig.get((r, i), 0.0) if t == invoer.start else 0.0
+                     for r, i, t in d.select(sleutels).iter_rows()])
+    boven = np.empty(2 * d.height)
+    boven[0::2], boven[1::2] = vast, -vast
+    return Jaarverschil(d.select(sleutels), matrix, boven)
+
+
+def jaarverandering(model: Model, waarden: np.ndarray) -> float:
+    """The year-to-year change of a plan: sum over regions, instruments and plan years after the
+    first of |sum_g X[r,i,g,t] - sum_g X[r,i,g,t-1]| (persons). What step (2) minimises, without the
+    first year's change from today's plan."""
+    x = model.variabelen.get("x")
+    if x is None or x.aantal == 0:
+        return 0.0
+    per_jaar = (x.sleutels.select("regio", "instrument", "jaar")
+                .with_columns(waarde=pl.Series(waarden[x.start:x.start + x.aantal]))
+                .group_by("regio", "instrument", "jaar").agg(pl.col("waarde").sum()))
+    jaren = pl.DataFrame({"jaar": list(range(model.invoer.start, model.invoer.eind + 1))}, schema={"jaar": pl.Int64})
+    rooster = per_jaar.select("regio", "instrument").unique().join(jaren, how="cross")
+    reeks = (rooster.join(per_jaar, on=["regio", "instrument", "jaar"], how="left").fill_null(0.0)
+             .sort("regio", "instrument", "jaar")
+             .with_columns(verschil=(pl.col("waarde") - pl.col("waarde").shift(1).over("regio", "instrument")).abs()))
+    return float(reeks["verschil"].fill_null(0.0).sum())

@@ -69,6 +69,11 @@ class Fondsen(BladModel):
     vervaljaar: pl.Int64 | None = pa.Field(
         nullable=True, description="laatste jaar waarin het fonds besteed mag worden (leeg: geen)",
     )
+    vaststellingsrisico: pl.Float64 | None = pa.Field(
+        nullable=True, ge=0, le=1,
+        description=("deel (0 tot 1) van de betalingen uit dit fonds dat bij de vaststelling gecorrigeerd kan "
+                     "worden (ESF+); het reservefonds (Instellingen) houdt dat bedrag achter de hand; standaard 0"),
+    )
 
 
 class Budgetten(BladModel):
@@ -300,9 +305,12 @@ INSTELLINGEN = {
     "planperiode_eind": "laatste planjaar (inclusief)",
     "disconteringsvoet": "jaarlijkse korting op plaatsingen die later vallen (standaard 0)",
     "kostenindexatie": "jaarlijkse groei van de kosten na het startjaar (standaard 0)",
-    "doorloop_na_planperiode": "ja: trajecten mogen na de planperiode doorlopen; nee (standaard): niet",
+    "doorloop_na_planperiode": ("ja: trajecten mogen na de planperiode doorlopen; hun kosten na het laatste planjaar "
+                                "worden nu al gereserveerd uit het budget van dat laatste jaar; nee (standaard): niet"),
     "oplosser": "auto (standaard), highs of cbc",
     "besparing_jaren": "jaren dat een plaatsing telt als een beëindigde uitkering (voor de besparing; standaard 1)",
     "max_verschuiving": ("0 tot 1: hoe ver elk instrument per regio en jaar van de huidige verdeling (blad "
                          "Huidige_verdeling) mag afwijken, bijvoorbeeld 0,2 voor 20%; leeg: geen grens"),
+    "reservefonds": ("het fonds dat de reserve aanhoudt voor een fonds met vaststellingsrisico (in dezelfde regio "
+                     "en hetzelfde jaar); standaard het fonds van soort participatiebudget"),
 }

@@ -38,7 +38,8 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
         "Fondsen": [
             {"fonds": "Participatiebudget", "soort": "participatiebudget", "landelijk": "nee",
              "overheveling": 0.2},
-            {"fonds": "ESF+", "soort": "esf", "landelijk": "nee", "overheveling": 0, "vervaljaar": 2027},
+            {"fonds": "ESF+", "soort": "esf", "landelijk": "nee", "overheveling": 0, "vervaljaar": 2027,
+             "vaststellingsrisico": 0.05},
         ],
         "Budgetten": [
             {"fonds": "Participatiebudget", "regio": VOORBEELD_REGIO, "jaar": t, "bedrag": 2_000_000}

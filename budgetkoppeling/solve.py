@@ -19,7 +19,7 @@ import polars as pl
 
 from .bestanden import stille_stdout
 from .errors import BudgetkoppelingFout
-from .model import LANDELIJK, Model, som_product
+from .model import LANDELIJK, Jaarverschil, Model, jaarverschil, som_product
 from .onderbreking import in_kind, in_kindproces
 
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7
@@ -44,6 +44,10 @@ class Oplossing:
     basis: Startbasis | None = None  # the first phase's basis, when asked for (los_op(..., bewaar_basis=True))
     gap: float | None = None  # with --geheel stopped at its time limit: how far the plan may be from the optimum
     tijdslimiet: float | None = None  # with --geheel: the seconds the MIP was given
+    # the LP whose duals are the prices: its optimal basis and that basis's point (the first phase's
+    # values), for the range of each price (uitleg.prijsbereik); None where not kept
+    prijsbasis: Startbasis | None = None
+    prijspunt: np.ndarray | None = None
 
     def waarde(self, blok: str) -> pl.DataFrame:
         """The block's keys with ``waarde`` (solver noise below 1e-9 is 0: every variable is >= 0)."""
@@ -124,6 +128,7 @@ class Uitkomst:
     duals: np.ndarray | None = None
     basis: Startbasis | None = None
     gap: float | None = None  # a MIP stopped at its time limit: the best plan's relative distance to the bound
+    eerste: np.ndarray | None = None  # after steps 2 and 3: the first phase's values (its basis's point)
 
 
 def _los_op(model: Model, naam: str, geheel: bool | None = None, start: Startbasis | None = None,
@@ -148,12 +153,15 @@ BREEK_GELIJKSPEL = 1e-3  # per euro or person
 
 @dataclass
 class Voorkeur:
-    """The second phase: ``kosten`` to minimise over the first phase's optimal face (``_optimaal_vlak``)."""
+    """The second phase: ``kosten`` to minimise over the first phase's optimal face (``_optimaal_vlak``),
+    after the year-to-year change of ``verschil`` (step (2) of "Which optimum"; None: nothing to steady).
+    Made in the parent process: polars cannot run in a forked child (its thread pool stays behind)."""
 
     kosten: np.ndarray
+    verschil: Jaarverschil | None = None
 
 
-def financieringsvoorkeur(model: Model) -> Voorkeur | None:
+def financieringsvoorkeur(model: Model, stabiel: bool = True) -> Voorkeur | None:
     """The second objective that makes the split over funds unique without changing the plan's
     weighted placements (over the optimal face of the first): minimise sum of w_f * y + 0.5 * sum
     of c plus a small fixed tie-breaking cost per column, where w_f
@@ -178,7 +186,7 @@ def financieringsvoorkeur(model: Model) -> Voorkeur | None:
     # every solver: a small fixed pseudo-random cost per column, far above the solvers' tolerances
     # and far below the difference between two funds' ranks
     voorkeur += BREEK_GELIJKSPEL * np.random.default_rng(20261202).random(model.aantal_kolommen)
-    return Voorkeur(voorkeur)
+    return Voorkeur(voorkeur, jaarverschil(model) if stabiel else None)
 
 
 VLAK_DREMPEL = 1e-8  # a reduced cost or dual above this is not zero: that column or row is fixed in phase 2
@@ -307,9 +315,74 @@ def _highs_basis(start: Startbasis):
 
 
 def _highs_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur) -> Uitkomst:
-    """The second phase after a first ``uitkomst``: the preference minimised over the optimal face,
-    cold with presolve, which removes the fixed columns (twice as fast as warm from the first basis,
-    bench/README.md). Returns the first phase's duals; the first phase itself if this one fails."""
+    """The second phase after a first ``uitkomst`` (:func:`_tweede_fase`) with HiGHS: cold with
+    presolve, which removes the fixed columns (twice as fast as warm from the first basis,
+    bench/README.md); step (3) warm after step (2), on the same HiGHS object."""
+    return _tweede_fase(model, matrix, uitkomst, voorkeur, _highs_stappen)
+
+
+def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
+                     vrij: Kostenvrij | None) -> Uitkomst:
+    """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC), cold with presolve for each step.
+    Without step (2) (nothing to steady) Clp gets the LP without cost columns (``vrij``)."""
+    return _tweede_fase(model, matrix, uitkomst, voorkeur, lambda *lp: _clp_stappen(*lp, model=model, vrij=vrij))
+
+
+STABIEL_MARGE = 1e-7  # step (3) may use this much more year-to-year change than step (2) found (relative) ...
+STABIEL_MARGE_ABSOLUUT = 1e-6  # ... plus this (persons): the solvers' tolerance, never a real swing
+
+
+def _tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur, stappen) -> Uitkomst:
+    """Steps (2) and (3) of "Which optimum" (SPEC §5) over the optimal face of the first phase
+    (:func:`_optimaal_vlak`): (2) the least change from year to year (:func:`model.jaarverschil`),
+    (3) with that change held, the preferred split over funds (``voorkeur``). ``stappen(matrix,
+    grenzen, kosten_2, kosten_3, rij_3)`` solves both and returns the values of step (3) (None where a
+    step failed); ``kosten_2`` is None when there is nothing to steady. Returns the first phase's
+    duals and basis with the values of the last step (:func:`_houd_optimum`)."""
+    import scipy.sparse
+
+    vlak = _optimaal_vlak(model, matrix, uitkomst.waarden, uitkomst.duals)
+    verschil = voorkeur.verschil
+    n = model.aantal_kolommen
+    if verschil is None:
+        waarden = stappen(matrix.tocsr(), vlak, None, voorkeur.kosten, None)
+        return _houd_optimum(model, uitkomst, waarden)
+    uitgebreid = scipy.sparse.vstack([
+        scipy.sparse.hstack([matrix, scipy.sparse.csr_matrix((model.aantal_rijen, verschil.aantal))]),
+        verschil.matrix]).tocsr()
+    onder, boven, rij_onder, rij_boven = vlak
+    grenzen = (np.concatenate([onder, np.zeros(verschil.aantal)]),
+               np.concatenate([boven, np.full(verschil.aantal, np.inf)]),
+               np.concatenate([rij_onder, np.full(len(verschil.boven), -np.inf)]),
+               np.concatenate([rij_boven, verschil.boven]))
+    stabiel = np.concatenate([np.zeros(n), np.ones(verschil.aantal)])
+    voorkeur_ = np.concatenate([voorkeur.kosten, np.zeros(verschil.aantal)])
+    rij_3 = np.concatenate([np.zeros(n), np.ones(verschil.aantal)])  # sum d <= what step (2) found
+    waarden = stappen(uitgebreid, grenzen, stabiel, voorkeur_, rij_3)
+    return _houd_optimum(model, uitkomst, None if waarden is None else waarden[:n])
+
+
+def _stap_3_grens(waarden: np.ndarray, rij_3: np.ndarray) -> float:
+    gevonden = som_product(rij_3, waarden)
+    return gevonden * (1 + STABIEL_MARGE) + STABIEL_MARGE_ABSOLUUT
+
+
+def _highs_arrays(matrix, kosten: np.ndarray, grenzen: tuple):
+    """A minimisation as a ``HighsLp`` from arrays (``matrix`` in CSR)."""
+    import highspy
+
+    oneindig = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_row_, lp.num_col_ = matrix.shape
+    lp.sense_, lp.col_cost_ = highspy.ObjSense.kMinimize, kosten
+    lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_ = (np.clip(g, -oneindig, oneindig) for g in grenzen)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+    return lp
+
+
+def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3) -> np.ndarray | None:
     import highspy
 
     h = highspy.Highs()
@@ -317,11 +390,70 @@ def _highs_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voork
     h.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
     h.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
     with stille_stdout():
-        h.passModel(_highs_lp(model, matrix, voorkeur=voorkeur,
-                              vlak=_optimaal_vlak(model, matrix, uitkomst.waarden, uitkomst.duals)))
+        h.passModel(_highs_arrays(matrix, kosten_3 if kosten_2 is None else kosten_2, grenzen))
         h.run()
-    tweede = _highs_uitkomst(h, model)
-    return _houd_optimum(model, uitkomst, tweede.waarden if tweede.status == OPTIMAAL else None)
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        if kosten_2 is not None:  # step (3): the change of step (2) held, the funds' preference as cost
+            kolommen = np.flatnonzero(rij_3).astype(np.int32)
+            grens = _stap_3_grens(np.asarray(h.getSolution().col_value), rij_3)
+            h.addRow(-highspy.kHighsInf, grens, len(kolommen), kolommen, rij_3[kolommen])
+            h.changeColsCost(len(kosten_3), np.arange(len(kosten_3), dtype=np.int32), kosten_3)
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                # warm from step (2) it may stop unsure (kUnknown, seen on a scenario of the national
+                # example): the same LP again, cold with presolve
+                import scipy.sparse
+
+                onder, boven, rij_onder, rij_boven = grenzen
+                h = highspy.Highs()
+                h.setOptionValue("output_flag", False)
+                h.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
+                h.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
+                h.passModel(_highs_arrays(scipy.sparse.vstack([matrix, scipy.sparse.csr_matrix(rij_3)]).tocsr(),
+                                          kosten_3, (onder, boven, np.append(rij_onder, -np.inf),
+                                                     np.append(rij_boven, grens))))
+                h.run()
+                if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    return None
+    return np.asarray(h.getSolution().col_value, dtype=np.float64)
+
+
+def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, *, model: Model,
+                 vrij: Kostenvrij | None) -> np.ndarray | None:
+    import scipy.sparse
+    from cylp.cy import CyClpSimplex
+
+    def los(matrix_, grenzen_, kosten, vrij_=None) -> np.ndarray | None:
+        simplex = CyClpSimplex()
+        if vrij_ is not None:  # the model's own LP: the substitution of the first phase
+            _clp_laad(simplex, model, matrix.tocsc(), kosten, vlak=grenzen_, vrij=vrij_)
+        else:
+            oneindig = simplex.getCoinInfinity()
+            onder, boven, rij_onder, rij_boven = (np.clip(g, -oneindig, oneindig) for g in grenzen_)
+            simplex.loadProblem(_clp_matrix(matrix_), onder, boven, np.ascontiguousarray(kosten), rij_onder, rij_boven)
+            simplex.logLevel = 0
+            simplex.primalTolerance = CLP_TOLERANTIE
+            simplex.dualTolerance = CLP_TOLERANTIE
+        try:
+            with stille_stdout():
+                simplex.initialSolve()
+        except IndexError:  # a status code cylp's table lacks
+            return None
+        if simplex.getStatusCode() != 0:
+            return None
+        waarden = np.array(simplex.primalVariableSolution, dtype=np.float64)
+        return vrij_.waarden(waarden, model.aantal_kolommen) if vrij_ is not None else waarden
+
+    if kosten_2 is None:
+        return los(matrix, grenzen, kosten_3, vrij)
+    stap_2 = los(matrix, grenzen, kosten_2)
+    if stap_2 is None:
+        return None
+    onder, boven, rij_onder, rij_boven = grenzen
+    return los(scipy.sparse.vstack([matrix, scipy.sparse.csr_matrix(rij_3)]).tocsr(),
+               (onder, boven, np.append(rij_onder, -np.inf), np.append(rij_boven, _stap_3_grens(stap_2, rij_3))),
+               kosten_3)
 
 
 def _houd_optimum(model: Model, uitkomst: Uitkomst, waarden: np.ndarray | None) -> Uitkomst:
@@ -331,7 +463,7 @@ def _houd_optimum(model: Model, uitkomst: Uitkomst, waarden: np.ndarray | None) 
     eerste = som_product(model.doel, uitkomst.waarden)
     if waarden is None or abs(som_product(model.doel, waarden) - eerste) > 1e-9 * max(1.0, abs(eerste)):
         return uitkomst
-    return Uitkomst(OPTIMAAL, waarden, uitkomst.duals, uitkomst.basis)  # the plan's own duals
+    return Uitkomst(OPTIMAAL, waarden, uitkomst.duals, uitkomst.basis, eerste=uitkomst.waarden)  # the first duals
 
 
 @dataclass
@@ -529,28 +661,6 @@ def _clp_hier(model: Model, matrix, vrij: Kostenvrij | None, voorkeur: Voorkeur 
     return _clp_tweede_fase(model, matrix, uitkomst, voorkeur, vrij)
 
 
-def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
-                     vrij: Kostenvrij | None) -> Uitkomst:
-    """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC; ``vrij`` as for the first phase):
-    presolve made it faster than warm from the first basis (bench/README.md)."""
-    from cylp.cy import CyClpSimplex
-
-    tweede = CyClpSimplex()
-    vlak = _optimaal_vlak(model, matrix, uitkomst.waarden, uitkomst.duals)
-    _clp_laad(tweede, model, matrix, voorkeur.kosten, vlak=vlak, vrij=vrij)
-    try:
-        with stille_stdout():
-            tweede.initialSolve()
-    except IndexError:  # a status code cylp's table lacks: keep the first phase
-        return uitkomst
-    if tweede.getStatusCode() != 0:
-        return uitkomst
-    waarden = np.array(tweede.primalVariableSolution, dtype=np.float64)
-    if vrij is not None:
-        waarden = vrij.waarden(waarden, model.aantal_kolommen)
-    return _houd_optimum(model, uitkomst, waarden)
-
-
 def _cbc_via_pulp(model: Model, tijdslimiet: float | None = None, voortgang=None) -> Uitkomst:
     """A MIP with CBC through the model's PuLP view, in a child process that a signal can stop (the
     ``cbc`` program with it, its files removed). The view is built here: polars, which builds it,
@@ -640,19 +750,23 @@ def los_op(model: Model, gevraagd: str = "auto", start: Startbasis | None = None
     if uitkomst.status != OPTIMAAL:
         raise BudgetkoppelingFout(f"De oplosser {naam} gaf geen optimale oplossing (status: {uitkomst.status}).")
     waarden, duals = uitkomst.waarden, uitkomst.duals
+    prijsbasis, prijspunt = uitkomst.basis, uitkomst.eerste if uitkomst.eerste is not None else uitkomst.waarden
     relaxatie = model.geheel
     if relaxatie:
         # values from the LP with the whole participants fixed (the split over funds and segments);
         # shadow prices do not exist for whole numbers, so the duals are those of the same model with
         # fractional participants (the LP relaxation), said so wherever they are shown
         waarden, _ = _lp_bij_vaste_deelnemers(model, np.round(waarden), naam)
-        lp = _los_op(model, "highs" if naam == "highs" else "cbc", geheel=False)
+        lp = _los_op(model, "highs" if naam == "highs" else "cbc", geheel=False, bewaar_basis=bewaar_basis)
         duals = lp.duals if lp.status == OPTIMAAL else np.zeros(model.aantal_rijen)
+        prijsbasis, prijspunt = (lp.basis, lp.eerste if lp.eerste is not None else lp.waarden) \
+            if lp.status == OPTIMAAL else (None, None)
     return Oplossing(
         model=model, status="optimaal", oplosser=naam, oplosser_versie=oplosser_versie(naam, model.geheel),
         doelwaarde=model.doelwaarde(waarden), seconden=seconden,
         kolomwaarden=waarden, rijduals=duals, duals_uit_relaxatie=relaxatie, basis=uitkomst.basis,
         gap=uitkomst.gap, tijdslimiet=tijdslimiet if model.geheel else None,
+        prijsbasis=prijsbasis, prijspunt=prijspunt,
     )
 
 
@@ -821,10 +935,11 @@ class Herberekening:
         self.opgelost = True
         self._basis_gezet = True
 
-    def los_op(self, tweede_fase: bool = True) -> Uitkomst:
+    def los_op(self, tweede_fase: bool = True, stabiel: bool = True) -> Uitkomst:
         """Solve, warm from the previous basis after the first time, then the second phase (cold on
         a solver of its own, so that the loaded problem keeps its basis); ``tweede_fase=False`` when
-        only the objective counts, not the split over funds."""
+        only the objective counts, not the split over funds; ``stabiel=False`` when the split over
+        funds counts but not which of the optimal plans is the steadiest (step 2 skipped)."""
         if self.oplosser == "highs":
             with stille_stdout():
                 self._highs.run()
@@ -849,7 +964,7 @@ class Herberekening:
             uitkomst = _clp_uitkomst(s, self._teken, self.model, self._vrij)
             self._basis_gezet = False
         self.opgelost = self.opgelost or uitkomst.status == OPTIMAAL
-        voorkeur = None if self.model.elastisch or not tweede_fase else financieringsvoorkeur(self.model)
+        voorkeur = None if self.model.elastisch or not tweede_fase else financieringsvoorkeur(self.model, stabiel)
         if voorkeur is None or uitkomst.status != OPTIMAAL:
             return uitkomst
         if self.oplosser == "highs":  # the same split as a cold solve

@@ -17,18 +17,82 @@ import polars as pl
 from .invoer import betaaljaren, discontering, indexatie, segment_factoren
 from .model import LANDELIJK
 from .solve import Oplossing
-from .tekst import euro, getal, jaren_tekst, nl, opsomming, procent
+from .tekst import euro, euro_kort, getal, jaren_tekst, nl, opsomming, procent
 
 NUL = 1e-9
 PER = 100_000  # shadow prices per EUR 100,000
 
 
+BASIS = 1  # the status of a basic column or row, for HiGHS and Clp alike
+BEREIK_STAP = 1e-12  # a change of a basic variable per euro below this is no change
+
+
+def prijsbereik(oplossing: Oplossing, richtingen: list[dict[int, float]]) -> list[tuple[float, float]]:
+    """For each direction (row -> how much its right-hand side moves per euro of budget): the euros
+    (``van`` <= 0 <= ``tot``) the budget may move while the optimal basis of the prices stays optimal,
+    so while each price holds: the ranging of the right-hand side, SPEC §6 (as HiGHS's getRanging
+    and Excel's Sensitivity Report give it for one row; here for the budget, which also moves its
+    carry-over cap). From the basis: B dv = e over the rows that are not basic, then the ratio test
+    over every basic variable. (nan, nan) where no basis was kept."""
+    import scipy.sparse
+    import scipy.sparse.linalg
+
+    basis, punt, model = oplossing.prijsbasis, oplossing.prijspunt, oplossing.model
+    if basis is None or punt is None or not richtingen:
+        return [(float("nan"), float("nan"))] * len(richtingen)
+    matrix = model.matrix("csc")
+    m = model.aantal_rijen
+    kolommen, rijen = np.flatnonzero(basis.kolommen == BASIS), np.flatnonzero(basis.rijen == BASIS)
+    if len(kolommen) + len(rijen) != m:
+        return [(float("nan"), float("nan"))] * len(richtingen)
+    B = scipy.sparse.hstack([matrix[:, kolommen], -scipy.sparse.identity(m, format="csc")[:, rijen]]).tocsc()
+    try:
+        lu = scipy.sparse.linalg.splu(B, permc_spec="MMD_ATA")  # the least fill here (measured against COLAMD)
+    except RuntimeError:  # singular: not a basis after all
+        return [(float("nan"), float("nan"))] * len(richtingen)
+    onder, boven = model.kolomgrenzen()
+    rij_onder, rij_boven = model.rijgrenzen()
+    activiteit = matrix @ punt
+    waarde = np.concatenate([punt[kolommen], activiteit[rijen]])
+    laag = np.concatenate([onder[kolommen], rij_onder[rijen]])
+    hoog = np.concatenate([boven[kolommen], rij_boven[rijen]])
+    is_basis_rij = np.zeros(m, bool)
+    is_basis_rij[rijen] = True
+    plek_in_basis = np.full(m, -1, np.int64)  # a basic row's place among the basic variables
+    plek_in_basis[rijen] = len(kolommen) + np.arange(len(rijen))
+    uitkomst = []
+    stuk = 25  # right-hand sides per solve: SuperLU's dense solve is fastest in small batches (measured)
+    for begin in range(0, len(richtingen), stuk):
+        deel = richtingen[begin:begin + stuk]
+        e = np.zeros((m, len(deel)))
+        for j, richting in enumerate(deel):
+            for rij, coef in richting.items():
+                if not is_basis_rij[rij]:
+                    e[rij, j] = coef
+        dv = lu.solve(e)
+        for j, richting in enumerate(deel):
+            # value + d * netto within [laag, hoog], where a basic row's own bound moves with the budget
+            netto = dv[:, j].copy()
+            for rij, coef in richting.items():
+                if is_basis_rij[rij]:
+                    netto[plek_in_basis[rij]] -= coef
+            plek = np.flatnonzero(np.abs(netto) > BEREIK_STAP)  # few: a budget reaches few variables
+            stap, nu = netto[plek], waarde[plek]
+            boven_, onder_ = np.where(stap > 0, hoog[plek], laag[plek]), np.where(stap > 0, laag[plek], hoog[plek])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                tot = float(np.min((boven_ - nu) / stap, initial=np.inf))
+                van = float(np.max((onder_ - nu) / stap, initial=-np.inf))
+            uitkomst.append((min(0.0, van), max(0.0, tot)))
+    return uitkomst
+
+
 def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
-    """Per fund, region and year: weighted placements that EUR 100,000 more budget would yield.
+    """Per fund, region and year: weighted placements that EUR 100,000 more budget would yield, and
+    the budget amounts between which that price holds (``geldig_van``, ``geldig_tot``).
 
     More budget also raises that year's carry-over cap (overheveling x Budget), so the
     price is the dual of the ``budget`` row plus overheveling(f) times the dual of the
-    ``overheveling`` row.
+    ``overheveling`` row; the range moves both right-hand sides together (:func:`prijsbereik`).
     """
     invoer = oplossing.model.invoer
     sleutels = ["fonds", "regio", "jaar"]
@@ -43,11 +107,31 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
             * pl.col("_over").fill_null(0.0))
     if oplossing.model.vanaf is not None:  # realised years are facts: no price (SPEC §6)
         budget = budget.filter(pl.col("jaar") >= oplossing.model.vanaf)
+    # the range: the budget row's right-hand side moves one euro per euro, the carry-over cap overheveling(f)
+    rijen = oplossing.model.families.get("budget")
+    over = oplossing.model.families.get("overheveling")
+    nummer, over_nummer = ({} if blok is None else {sleutel: blok.start + n for n, sleutel in
+                                                    enumerate(blok.sleutels.iter_rows())} for blok in (rijen, over))
+    richtingen = []
+    for fonds, regio, jaar in budget.select(sleutels).iter_rows():
+        richting = {nummer[(fonds, regio, jaar)]: 1.0}
+        if (fonds, regio, jaar) in over_nummer:
+            richting[over_nummer[(fonds, regio, jaar)]] = invoer.fondsen[fonds].overheveling
+        richtingen.append(richting)
+    bereik = prijsbereik(oplossing, richtingen)
+    huidig = [invoer.budget.get((f, None if r == LANDELIJK else r, t), 0.0)
+              for f, r, t in budget.select(sleutels).iter_rows()]
+    budget = budget.with_columns(
+        geldig_van=pl.Series([max(0.0, b + van) if van == van else None for b, (van, _tot) in zip(huidig, bereik)],
+                             dtype=pl.Float64),
+        # no upper end (the row does not bind, or nothing else ever binds): empty, not infinity
+        geldig_tot=pl.Series([b + tot if np.isfinite(tot) else None for b, (_van, tot) in zip(huidig, bereik)],
+                             dtype=pl.Float64))
     frame = budget.select(
         "fonds", pl.when(pl.col("regio") == LANDELIJK).then(pl.lit("landelijk")).otherwise(pl.col("regio"))
         .alias("regio"), "jaar",
         pl.when(pl.col("dual").abs() * PER < 1e-12).then(0.0).otherwise(pl.col("dual") * PER)
-        .alias("extra_plaatsingen_per_100k"))
+        .alias("extra_plaatsingen_per_100k"), "geldig_van", "geldig_tot")
     return frame.sort(["extra_plaatsingen_per_100k", "fonds", "regio", "jaar"], descending=[True, False, False, False])
 
 
@@ -238,11 +322,21 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     for f, r, i, g, t, aandeel, landelijk, kolom in cellen_y.filter(pl.col("instrument").is_in(ongebruikt)).iter_rows():
         fondsen_per_cel[(r, i, g, t)].append((f, aandeel, landelijk, kolom))
 
+    houder = invoer.reservefonds
+
+    def reserveprijs(f: str, r: str, jaar: int) -> float:
+        """vaststelling: a euro of a fund with a settlement risk also holds that share in the reserve fund."""
+        risico = invoer.fondsen[f].vaststellingsrisico
+        if not risico or houder is None:
+            return 0.0
+        return risico * budgetprijs.get((houder, None if invoer.fondsen[houder].landelijk else r, jaar), 0.0)
+
     @functools.cache  # every segment and start year of a cell asks again
     def euro_prijs(r: str, i: str, g: str, jaar: int) -> float:
         """The least shadow cost of one euro of cell cost in ``jaar``: cheapest funds first."""
-        aanbod = [(budgetprijs.get((f, None if landelijk else r, jaar), 0.0)
-                   + regelprijs[kolom], aandeel)
+        betaaljaar = min(jaar, invoer.eind)  # reservering: a cost after the plan is paid from the last year
+        aanbod = [(budgetprijs.get((f, None if landelijk else r, betaaljaar), 0.0) + regelprijs[kolom]
+                   + reserveprijs(f, r, betaaljaar), aandeel)
                   for f, aandeel, landelijk, kolom in fondsen_per_cel.get((r, i, g, jaar), ())]
         prijs, rest = 0.0, 1.0
         for fondsprijs, aandeel in sorted(aanbod):
@@ -266,7 +360,7 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
             if (r, i, g, t) in looptijd:
                 continue
             per_euro = [(indexatie(invoer, j), euro_prijs(r, i, g, j)) for j in betaaljaren(invoer, i, t)
-                        if j <= invoer.eind]
+                        if j <= invoer.eind or invoer.doorloop]  # past the plan: reserved (reservering)
             geldprijs = sum(index * prijs for index, prijs in per_euro)  # per euro of k(i)
             if geldprijs == float("inf"):
                 continue  # no fund may pay for this cell
@@ -461,7 +555,9 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
         beter = som_product(model.doel, opgelost.waarden) > doel_nu + 1e-9 * max(1.0, abs(doel_nu))
         if gewild >= set(met_geld) or not beter:  # no more placements: what a fund spends then is happenstance
             return gewild
-        opgelost = herberekening.los_op(tweede_fase=True)  # the split over funds (warm: the first phase is done)
+        # the split over funds decides whether this fund's money is used; which optimum is the steadiest
+        # does not (step 2 skipped: one solve less per cause)
+        opgelost = herberekening.los_op(tweede_fase=True, stabiel=False)
         if opgelost.status != OPTIMAAL:
             return gewild
         vrij = np.where(plan, budget.boven - matrix @ opgelost.waarden, 0.0)
@@ -584,13 +680,22 @@ def _beste_euro(oplossing: Oplossing) -> list[tuple[str, str]]:
     frame = schaduwprijzen(oplossing)
     if frame.height == 0 or frame["extra_plaatsingen_per_100k"][0] <= NUL:
         return [("schaduwprijzen", "Geen enkel budget is beperkend: extra geld levert geen extra plaatsingen op.")]
-    fonds, regio, jaar, waarde = frame.row(0)
+    fonds, regio, jaar, waarde, van, tot = frame.row(0)
     # a landelijk pot is shared by every region of the workbook (all of the Netherlands, or a region's sub-regions)
     waar = "de gedeelde pot (alle regio's in dit werkboek)" if regio == "landelijk" else regio
     return [("schaduwprijzen", (
         f"De meeste extra plaatsingen per extra euro levert {fonds} in {waar} in {jaar}: "
         f"{getal(round(waarde, 2)) if waarde >= 1 else nl(round(waarde, 3))} gewogen plaatsingen "
-        f"per € 100.000 extra budget."))]
+        f"per € 100.000 extra budget{_geldig(van, tot)}."))]
+
+
+def _geldig(van: float | None, tot: float | None) -> str:
+    """Where a price holds, as a council reads it: ' (geldig tot een budget van € 31,2 mln)'."""
+    if van is None:  # no basis kept: no range
+        return ""
+    if tot is None:
+        return f" (geldig vanaf een budget van {euro_kort(van)}, zonder bovengrens)"
+    return f" (geldig bij een budget van {euro_kort(van)} tot {euro_kort(tot)})"
 
 
 def _potentieelzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:

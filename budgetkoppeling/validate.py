@@ -35,6 +35,7 @@ class Fonds:
     landelijk: bool
     overheveling: float
     vervaljaar: int | None
+    vaststellingsrisico: float = 0.0  # the share of its payments a settlement may correct (family vaststelling)
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class Invoer:
     realisatie_uitgaven: dict[tuple[str, str | None, int], float] = field(default_factory=dict)  # what funds paid
     vanaf: int | None = None  # herijking (--vanaf): the years before are realised (family realisatie)
     onzekerheid: list[Onzekerheid] = field(default_factory=list)  # the Onzekerheid sheet (onzekerheid)
+    reservefonds: str | None = None  # holds the reserve of a fund with vaststellingsrisico (family vaststelling)
 
     @property
     def jaren(self) -> list[int]:
@@ -440,6 +442,7 @@ class Controle:
         potentieel = self.controleer_potentieel(regios, groepnamen)
         effecten = self.controleer_effecten(instrumentnamen, groepnamen)
         financieringsregels = self.controleer_financieringsregels(fondsnamen, instrumentnamen, groepnamen)
+        reservefonds = self.controleer_reservefonds(fondsen, fondsnamen)
         segmenten = self.controleer_segmenten(instrumenten, instrumentnamen)
         beleidsregels = self.controleer_beleidsregels(regios, fondsnamen, instrumentnamen, groepnamen)
         koppelingen = self.controleer_koppelingen(regios, fondsnamen, instrumentnamen, groepnamen)
@@ -461,7 +464,7 @@ class Controle:
             financieringsregels=financieringsregels, segmenten=segmenten,
             beleidsregels=beleidsregels, scenarios=scenarios, huidige_verdeling=huidige,
             meldingen=self.meldingen, max_verschuiving=self.max_verschuiving, realisatie=realisatie,
-            realisatie_uitgaven=realisatie_uitgaven, onzekerheid=onzekerheid,
+            realisatie_uitgaven=realisatie_uitgaven, onzekerheid=onzekerheid, reservefonds=reservefonds,
         )
 
     def waarschuw_verdacht(self, fondsen, instrumenten, doelgroepen, potentieel, effecten,
@@ -628,8 +631,40 @@ class Controle:
             fondsen[rij["fonds"]] = Fonds(
                 naam=rij["fonds"], soort=rij["soort"], landelijk=rij["landelijk"] == "ja",
                 overheveling=rij["overheveling"] or 0.0, vervaljaar=vervaljaar,
+                vaststellingsrisico=rij.get("vaststellingsrisico") or 0.0,
             )
         return fondsen
+
+    def controleer_reservefonds(self, fondsen: dict[str, Fonds], fondsnamen: set[str]) -> str | None:
+        """The fund that holds the reserve for settlement corrections: Instellingen.reservefonds, else the
+        fund of soort participatiebudget. Needed only where some fund has a vaststellingsrisico."""
+        rij = self.instellingrijen.get("reservefonds")
+        gekozen = None if rij is None or rij["waarde"] is None else str(rij["waarde"])
+        if gekozen is not None and gekozen not in fondsnamen:
+            self.fout("Instellingen", rij, "waarde", "onbekend fonds; staat niet in het blad 'Fondsen'"
+                      + bedoelt_u(gekozen, sorted(fondsnamen)), gekozen)
+            return None
+        riskant = [f.naam for f in fondsen.values() if f.vaststellingsrisico > 0]
+        if not riskant:
+            return gekozen
+        if gekozen is None:
+            kandidaten = [f.naam for f in fondsen.values() if f.soort == "participatiebudget"]
+            if not kandidaten:
+                rij_fonds = next(r for r in self.rijen("Fondsen") if r["fonds"] == riskant[0])
+                self.fout("Fondsen", rij_fonds, "vaststellingsrisico",
+                          "een vaststellingsrisico vraagt om een reservefonds dat het bedrag achter de hand houdt: "
+                          "zet 'reservefonds' in het blad Instellingen, of voeg een fonds van soort "
+                          "participatiebudget toe", fondsen[riskant[0]].vaststellingsrisico)
+                return None
+            gekozen = kandidaten[0]
+        if gekozen in riskant:
+            self.fout("Instellingen" if rij is not None else "Fondsen",
+                      rij if rij is not None else next(r for r in self.rijen("Fondsen") if r["fonds"] == gekozen),
+                      "waarde" if rij is not None else "vaststellingsrisico",
+                      f"het reservefonds '{gekozen}' heeft zelf een vaststellingsrisico; kies een ander reservefonds",
+                      gekozen)
+            return None
+        return gekozen
 
     def controleer_instrumenten(self) -> dict[str, Instrument]:
         self.namen("Instrumenten", "instrument")

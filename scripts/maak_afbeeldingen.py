@@ -23,7 +23,29 @@ MAP = Path(__file__).resolve().parent.parent
 VOORBEELD = MAP / "inputs" / "voorbeeld_nederland.xlsx"
 
 
-def terminal(doel: Path, titel: str, *argumenten: str, cwd: Path) -> None:
+OPDRACHTEN: list[tuple] = []  # the commands of the guide, run two at a time by :func:`voer_uit`
+
+
+def terminal(doel: Path, titel: str, *argumenten: str, cwd: Path, nu: bool = False) -> None:
+    """A command of the guide whose terminal output becomes an SVG picture; run now (``nu``: a later
+    command needs its file) or with the others by :func:`voer_uit`."""
+    if nu:
+        _terminal(doel, titel, *argumenten, cwd=cwd)
+    else:
+        OPDRACHTEN.append((doel, titel, argumenten, cwd))
+
+
+def voer_uit() -> None:
+    """The commands, two at a time (each its own process; their output files differ)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        for taak in [pool.submit(_terminal, doel, titel, *argumenten, cwd=cwd)
+                     for doel, titel, argumenten, cwd in OPDRACHTEN]:
+            taak.result()
+
+
+def _terminal(doel: Path, titel: str, *argumenten: str, cwd: Path) -> None:
     """Run ``budgetkoppeling ARGUMENTEN`` and save what a user sees as an SVG picture."""
     omgeving = {**os.environ, "COLUMNS": "110", "FORCE_COLOR": "1", "TERM": "xterm-256color"}
     proces = subprocess.run([sys.executable, "-m", "budgetkoppeling", *argumenten], cwd=cwd, env=omgeving,
@@ -35,26 +57,39 @@ def terminal(doel: Path, titel: str, *argumenten: str, cwd: Path) -> None:
     scherm.save_svg(str(doel), title=titel)
 
 
+TE_MAKEN: list[tuple[Path, int | str, Path]] = []  # (workbook, page number or text on the page, picture)
+PAGINAS = 25  # pages printed per workbook: every picture is on one of these
+
+
 def pagina(werkboek: Path, pagina_nummer: int, doel: Path, werkmap: Path) -> None:
-    """Render one printed page of a workbook to PNG, as LibreOffice prints it."""
-    pdf = werkmap / (werkboek.stem + ".pdf")
-    if not pdf.exists():
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(werkmap), str(werkboek)],
-                       check=True, capture_output=True, timeout=300)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(pagina_nummer), "-l", str(pagina_nummer),
-                    "-singlefile", str(pdf), str(doel.with_suffix(""))], check=True)
+    """A printed page of a workbook to render to PNG (:func:`render`), as LibreOffice prints it."""
+    del werkmap
+    TE_MAKEN.append((werkboek, pagina_nummer, doel))
 
 
 def pagina_met(werkboek: Path, tekst: str, doel: Path, werkmap: Path) -> None:
-    """Render the first printed page of a workbook that holds ``tekst`` (pdftotext, poppler-utils)."""
-    pdf = werkmap / (werkboek.stem + ".pdf")
-    if not pdf.exists():
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(werkmap), str(werkboek)],
-                       check=True, capture_output=True, timeout=300)
-    paginas = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                             text=True).stdout.split("\f")
-    nummer = next(n for n, inhoud in enumerate(paginas, start=1) if tekst in inhoud)
-    pagina(werkboek, nummer, doel, werkmap)
+    """The first printed page of a workbook that holds ``tekst`` (pdftotext, poppler-utils), to render."""
+    del werkmap
+    TE_MAKEN.append((werkboek, tekst, doel))
+
+
+def render(werkmap: Path) -> None:
+    """Every page asked for: all workbooks to PDF in one LibreOffice run (it starts slowly), then
+    the pages to PNG with pdftoppm."""
+    werkboeken = sorted({werkboek for werkboek, _pagina, _doel in TE_MAKEN})
+    # only the first pages, where every picture is: the uncertainty and evaluation workbooks of the
+    # national example print well over a hundred pages (LibreOffice 7.4 takes the range as JSON)
+    filter_ = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1-' + str(PAGINAS) + '"}}'
+    subprocess.run(["soffice", "--headless", "--convert-to", filter_, "--outdir", str(werkmap),
+                    *map(str, werkboeken)], check=True, capture_output=True, timeout=600)
+    for werkboek, pagina_, doel in TE_MAKEN:
+        pdf = werkmap / (werkboek.stem + ".pdf")
+        if isinstance(pagina_, str):
+            paginas = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                                     text=True).stdout.split("\f")
+            pagina_ = next(n for n, inhoud in enumerate(paginas, start=1) if pagina_ in inhoud)
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(pagina_), "-l", str(pagina_),
+                        "-singlefile", str(pdf), str(doel.with_suffix(""))], check=True)
 
 
 def main() -> None:
@@ -66,7 +101,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tijdelijk:
         werk = Path(tijdelijk)
         shutil.copy(VOORBEELD, werk / "nederland.xlsx")
-        terminal(doel / "1_sjabloon.svg", "sjabloon", "sjabloon", "mijn_regio.xlsx", cwd=werk)
+        terminal(doel / "1_sjabloon.svg", "sjabloon", "sjabloon", "mijn_regio.xlsx", cwd=werk, nu=True)
         pagina(werk / "mijn_regio.xlsx", 1, doel / "1_sjabloon_uitleg.png", werk)
         terminal(doel / "2_valideer.svg", "valideer", "valideer", "mijn_regio.xlsx", cwd=werk)
         fout = werk / "fout.xlsx"
@@ -97,6 +132,8 @@ def main() -> None:
                  "--trekkingen", "100", cwd=werk)
         pagina(werk / "onzekerheid.xlsx", 1, doel / "9_onzekerheid_samenvatting.png", werk)
         pagina_met(werk / "onzekerheid.xlsx", "gewogen_bij_laag", doel / "9_onzekerheid_gevoeligheid.png", werk)
+        voer_uit()
+        render(werk)
     print(f"Afbeeldingen geschreven naar {doel}")
 
 

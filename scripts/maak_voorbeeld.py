@@ -91,7 +91,8 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
         ],
         "Fondsen": [
             {"fonds": f["naam"], "soort": f["soort"], "landelijk": "ja" if f["landelijk"] else "nee",
-             "overheveling": f["overheveling"], "vervaljaar": f.get("vervaljaar")}
+             "overheveling": f["overheveling"], "vervaljaar": f.get("vervaljaar"),
+             "vaststellingsrisico": f.get("vaststellingsrisico")}
             for f in parameters["fondsen"]
         ],
         "Budgetten": budgetten,

@@ -68,9 +68,14 @@ class Invoer:
                 "landelijk": str(r.get("landelijk") or "nee").lower() == "ja",
                 "overheveling": float(r.get("overheveling") or 0),
                 "vervaljaar": None if r.get("vervaljaar") is None else int(r["vervaljaar"]),
+                "risico": float(r.get("vaststellingsrisico") or 0),
+                "soort": r["soort"],
             }
             for r in b["fondsen"]
         }
+        # the reserve fund of SPEC §4: Instellingen.reservefonds, else the participatiebudget fund
+        self.reservefonds = inst.get("reservefonds") or next(
+            (f for f, gegevens in self.fondsen.items() if gegevens["soort"] == "participatiebudget"), None)
         self.budget = defaultdict(float)
         for r in b["budgetten"]:
             self.budget[(r["fonds"], r.get("regio"), int(r["jaar"]))] += float(r["bedrag"])
@@ -195,27 +200,38 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
             fouten.append(f"segment/plaatsingen: {(reg, i, g, t)} heeft {P[(reg, i, g, t)]} plaatsingen, "
                           f"mogelijk {kans * laagst}..{kans * hoogst}")
 
-    # kosten per payment year within the plan
+    # kosten per payment year within the plan; after it too with doorloop (reservering)
     kosten = defaultdict(float)
     for (reg, i, g, t), aantal in X.items():
         for j in range(t, t + inv.instr[i]["duur"]):
-            if j <= inv.eind:
+            if j <= inv.eind or inv.doorloop:
                 kosten[(reg, i, g, j)] += inv.tarief(i, j) * aantal
 
     # financiering, cofinanciering
     betaald = defaultdict(float)
     besteed = defaultdict(float)
+    gereserveerd = defaultdict(float)
+    reserve = defaultdict(float)  # vaststelling: what the reserve fund holds against settlement corrections
     for r in plan["financiering"]:
         f, reg, i, g = r["fonds"], r["regio"], r["instrument"], r["doelgroep"]
         t, bedrag = int(r["jaar"]), float(r["bedrag"])
         betaald[(reg, i, g, t)] += bedrag
         fonds = inv.fondsen[f]
-        besteed[(f, None if fonds["landelijk"] else reg, t)] += bedrag
+        if fonds["risico"] > 0:  # the reserve fund holds risico x each payment, same region, year (or the last)
+            houder = inv.reservefonds
+            reserve[(houder, None if inv.fondsen[houder]["landelijk"] else reg, min(t, inv.eind))] += \
+                fonds["risico"] * bedrag
+        if t > inv.eind:  # reservering: a payment after the plan is held in the budget of its last year
+            gereserveerd[(f, None if fonds["landelijk"] else reg, inv.eind)] += bedrag
+            if fonds["vervaljaar"] is not None and fonds["vervaljaar"] < inv.eind:
+                fouten.append(f"reservering: fonds {f} vervalt in {fonds['vervaljaar']}, voor het einde van het plan")
+        else:
+            besteed[(f, None if fonds["landelijk"] else reg, t)] += bedrag
         aandeel = inv.aandeel(f, i, g)
         if not aandeel:
             fouten.append(f"financiering: fonds {f} mag {i}/{g} niet betalen")
             continue
-        if fonds["vervaljaar"] is not None and t > fonds["vervaljaar"]:
+        if fonds["vervaljaar"] is not None and t > fonds["vervaljaar"] and t <= inv.eind:
             fouten.append(f"financiering: fonds {f} betaalt in {t}, na vervaljaar {fonds['vervaljaar']}")
         if not fonds["landelijk"] and not any(k[0] == f and k[1] == reg for k in inv.budget):
             fouten.append(f"financiering: fonds {f} heeft geen budget in regio {reg}")
@@ -228,7 +244,8 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
     # budget and overheveling, from the Fondsen sheet's carry-over columns
     rijen = {(r["fonds"], None if r["regio"] == "landelijk" and inv.fondsen[r["fonds"]]["landelijk"] else r["regio"],
               int(r["jaar"])): r for r in plan["fondsen"]}
-    potten = {(f, reg) for f, reg, _ in set(inv.budget) | set(inv.verpl) | set(besteed)}
+    potten = {(f, reg) for f, reg, _ in set(inv.budget) | set(inv.verpl) | set(besteed) | set(reserve)}
+    met_risico = any(fonds["risico"] > 0 for fonds in inv.fondsen.values())
     # herijking (SPEC §4): the ledger is the truth for money. In a realised year whose ledger is known
     # back to the start, the fund spent the ledger's amount (commitments included), carried
     # min(overheveling x budget, budget + carry-in - bedrag) but never below 0, and overspent the rest
@@ -264,7 +281,7 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
                 fouten.append(f"overheveling: {sleutel} hevelt {uit} over, grens {grens}")
             if uit > EUR and (t == inv.eind or (fonds["vervaljaar"] is not None and t >= fonds["vervaljaar"])):
                 fouten.append(f"overheveling: {sleutel} hevelt over in het laatste jaar of na vervaljaar")
-            links = besteed[sleutel] + inv.verpl[sleutel] + uit
+            links = besteed[sleutel] + gereserveerd[sleutel] + reserve.get(sleutel, 0.0) + inv.verpl[sleutel] + uit
             rechts = inv.budget[sleutel] + erin
             if links > rechts + EUR and not gerealiseerd(t):
                 fouten.append(f"budget: {sleutel} gebruikt {links}, beschikbaar {rechts}")
@@ -273,6 +290,10 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
                             ("besteed", besteed[sleutel]), ("onbenut", max(0.0, rechts - links))]
                 if vanaf is not None:  # an overspend is never netted into onbenut
                     verwacht.append(("overschreden", max(0.0, links - rechts)))
+                if inv.doorloop:
+                    verwacht.append(("gereserveerd", gereserveerd[sleutel]))
+                if met_risico:
+                    verwacht.append(("esf_risico", reserve.get(sleutel, 0.0)))
                 for kolom, waarde in verwacht:
                     if not _dicht(float(rij[kolom]), waarde, EUR):
                         fouten.append(f"Fondsen-blad {sleutel} {kolom}: {rij[kolom]} in plaats van {waarde}")
@@ -336,6 +357,10 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
         "gewogen_plaatsingen": doel, "plaatsingen": sum(P.values()), "deelnemers": sum(X.values()),
         "uitgaven": sum(besteed.values()), "budget_totaal": sum(inv.budget.values()),
     }
+    if inv.doorloop:
+        verwacht["reservering_na_planperiode"] = sum(gereserveerd.values())
+    if met_risico:
+        verwacht["esf_risico"] = sum(reserve.values())
     for naam, waarde in verwacht.items():
         if not _dicht(kpi.get(naam, float("nan")), waarde, 1e-4):
             fouten.append(f"Samenvatting {naam}: {kpi.get(naam)} in plaats van {waarde}")
@@ -373,7 +398,8 @@ def _regelwaarde(inv: Invoer, regel: dict, combinatie: dict, X, P, financiering)
     if regel["grootheid"] == "uitgaven":
         return sum(float(r["bedrag"]) for r in financiering
                    if past("fonds", r["fonds"]) and past("regio", r["regio"]) and past("instrument", r["instrument"])
-                   and past("doelgroep", r["doelgroep"]) and past("jaar", int(r["jaar"])))
+                   and past("doelgroep", r["doelgroep"]) and past("jaar", int(r["jaar"]))
+                   and int(r["jaar"]) <= inv.eind)  # a reservation past the plan is not spending
     totaal = 0.0
     for (reg, i, g, t), aantal in X.items():
         if not (past("regio", reg) and past("instrument", i) and past("doelgroep", g)):

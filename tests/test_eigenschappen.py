@@ -120,7 +120,7 @@ def schrijf(map_: Path, naam: str, bladen) -> Path:
     return pad
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bladen=werkboeken())
 def test_plans_are_valid_optimal_and_monotone(bladen):
     with tempfile.TemporaryDirectory() as tijdelijk:

@@ -35,10 +35,11 @@ def test_every_constraint_of_the_example_is_named_after_its_family():
     for familie, rijen in gebouwd.families.items():
         assert all(naam.split("_", 1)[0] == familie for naam in namen[rijen.start:rijen.start + rijen.aantal])
     # segment: the upper bound of x, not a row; overgang only with max_verschuiving, realisatie only
-    # in a herijking (--vanaf); every other family is in the national example
-    assert set(gebouwd.families) == set(FAMILIES) - {"segment", "overgang", "realisatie"}
+    # in a herijking (--vanaf), reservering only with doorloop_na_planperiode = ja; every other
+    # family is in the national example
+    assert set(gebouwd.families) == set(FAMILIES) - {"segment", "overgang", "realisatie", "reservering"}
     assert np.isfinite(gebouwd.variabelen["x"].boven).sum() > 0
-    assert list(gebouwd.variabelen) == ["k", "x", "y", "c"]  # k before x: the measured column order
+    assert list(gebouwd.variabelen) == ["k", "x", "y", "c", "z"]  # k before x: the measured column order
     kolomnamen = gebouwd.kolomnamen()
     assert len(kolomnamen) == len(set(kolomnamen)) == gebouwd.aantal_kolommen
 

@@ -64,6 +64,21 @@ def _financiering():
     return bladen
 
 
+def _reservering():
+    bladen = basis(jaren=(2026, 2027), doorloop_na_planperiode="ja")
+    bladen["Instrumenten"][0]["duur_jaren"] = 2
+    bladen["Budgetten"] = [_budget("P", 3_000, 2027)]
+    return bladen
+
+
+def _vaststelling():
+    bladen = basis()
+    bladen["Fondsen"].append({"fonds": "E", "soort": "esf", "vaststellingsrisico": 0.1})
+    bladen["Financieringsregels"].append({"fonds": "E", "max_aandeel": 0.4})
+    bladen["Budgetten"] = [_budget("P", 20_000), _budget("E", 30_000)]
+    return bladen
+
+
 def _cofinanciering():
     bladen = basis()
     bladen["Fondsen"].append({"fonds": "E", "soort": "esf"})
@@ -132,7 +147,8 @@ def _realisatie():
 
 GEVALLEN = {
     "segment": _segment, "potentieel": _potentieel, "looptijd": _looptijd, "kosten": _kosten,
-    "financiering": _financiering, "cofinanciering": _cofinanciering, "budget": _budget_familie,
+    "financiering": _financiering, "reservering": _reservering, "cofinanciering": _cofinanciering,
+    "vaststelling": _vaststelling, "budget": _budget_familie,
     "overheveling": _overheveling, "beleidsregel": _beleidsregel, "koppeling": _koppeling,
     "overgang": _overgang, "realisatie": _realisatie,
 }

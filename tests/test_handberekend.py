@@ -7,6 +7,7 @@ the independent checker; the objective must equal the hand-computed value.
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 import pytest
 
 import budgetkoppeling
@@ -90,13 +91,51 @@ def test_kosten_two_year_instrument_pays_in_both_years(werkboek, tmp_path, oplos
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
-def test_looptijd_doorloop_ja_reports_costs_after_the_plan(werkboek, tmp_path, oplosser):
+def test_looptijd_doorloop_ja_reserves_the_costs_after_the_plan(werkboek, tmp_path, oplosser):
+    # EUR 10,000 in 2026 pays 1,000 now and reserves 1,000 for 2027 per participant: 5, not 10
     bladen = basis(jaren=(2026,), doorloop_na_planperiode="ja")
     bladen["Instrumenten"] = [{"instrument": "I", "kosten_per_deelnemer": 1000, "duur_jaren": 2, "vertraging_jaren": 2}]
     bladen["Budgetten"] = [budget("P", 10_000)]
     plan = los_op(werkboek, tmp_path, bladen, oplosser)
-    assert plan.kerncijfers["deelnemers"] == pytest.approx(10)
-    assert plan.kerncijfers["verplichtingen_na_planperiode"] == pytest.approx(10_000)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(5)
+    assert plan.kerncijfers["verplichtingen_na_planperiode"] == pytest.approx(5_000)
+    assert plan.kerncijfers["reservering_na_planperiode"] == pytest.approx(5_000)
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+@pytest.mark.parametrize("vervaljaar", [None, 2027])
+def test_reservering_costs_after_the_plan_come_from_the_last_years_budget(werkboek, tmp_path, oplosser, vervaljaar):
+    # Plan 2026-2027, a two-year instrument (EUR 1,000 a year), EUR 3,000 only in 2027. A start in
+    # 2027 pays 1,000 in 2027 and reserves 1,000 (for 2028) from the same 2027 budget: 1.5
+    # participants, 0.75 placements, EUR 1,500 spent and 1,500 reserved; a placement costs
+    # 3,000 / 0.75 = 4,000. A fund that expires in 2027, the plan's last year, may still reserve.
+    bladen = basis(jaren=(2026, 2027), doorloop_na_planperiode="ja")
+    bladen["Instrumenten"][0]["duur_jaren"] = 2
+    if vervaljaar is not None:
+        bladen["Fondsen"][0]["vervaljaar"] = vervaljaar
+    bladen["Budgetten"] = [budget("P", 3_000, 2027)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    kpi = plan.kerncijfers
+    assert kpi["deelnemers"] == pytest.approx(1.5) and kpi["plaatsingen"] == pytest.approx(0.75)
+    assert kpi["uitgaven"] == pytest.approx(1_500) and kpi["reservering_na_planperiode"] == pytest.approx(1_500)
+    assert kpi["kosten_per_plaatsing"] == pytest.approx(4_000) and kpi["onbenut_budget"] == pytest.approx(0)
+    assert sorted(zip(plan.financiering["jaar"], plan.financiering["bedrag"])) == [
+        (2027, pytest.approx(1_500)), (2028, pytest.approx(1_500))]
+    rij = plan.fondsen.filter(pl.col("jaar") == 2027).row(0, named=True)
+    assert (rij["besteed"], rij["gereserveerd"], rij["onbenut"]) == (
+        pytest.approx(1_500), pytest.approx(1_500), pytest.approx(0))
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_reservering_is_not_spending_for_rules(werkboek, tmp_path, oplosser):
+    # a rule "uitgaven <= 1,000" counts 2027's payments only: 1 participant (1,000 now, 1,000 reserved)
+    bladen = basis(jaren=(2026, 2027), doorloop_na_planperiode="ja")
+    bladen["Instrumenten"][0]["duur_jaren"] = 2
+    bladen["Budgetten"] = [budget("P", 3_000, 2027)]
+    bladen["Beleidsregels"] = [regel(regel="plafond", grootheid="uitgaven", operator="<=", waarde=1_000)]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(1)
+    assert plan.kerncijfers["reservering_na_planperiode"] == pytest.approx(1_000)
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
@@ -613,3 +652,82 @@ def test_realisatie_fixes_the_realised_years_and_plans_the_rest(werkboek, tmp_pa
     per_cel = {(r["instrument"], r["startjaar"]): r["deelnemers"] for r in plan.allocatie.to_dicts()}
     assert per_cel == {("J", 2026): pytest.approx(4), ("I", 2027): pytest.approx(12)}
     assert {"realisatie_A_I_G_2026", "realisatie_A_J_G_2026"} <= set(plan.oplossing.model.rijnamen())
+
+
+def _twee_gelijke_instrumenten(jaren=(2026, 2027, 2028, 2029)) -> dict:
+    """I and J alike (EUR 1,000, one year, chance 0.5), EUR 10,000 a year: ten participants a year,
+    split over I and J in any way; every split is optimal."""
+    bladen = basis(jaren=jaren)
+    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 1000, "duur_jaren": 1,
+                                   "vertraging_jaren": 0})
+    bladen["Effecten"].append({"instrument": "J", "doelgroep": "G", "plaatsingskans": 0.5})
+    bladen["Budgetten"] = [budget("P", 10_000, t) for t in jaren]
+    return bladen
+
+
+def _per_instrument_per_jaar(plan) -> dict[tuple[str, int], float]:
+    som = plan.allocatie.group_by("instrument", "startjaar").agg(pl.col("deelnemers").sum())
+    return {(i, t): n for i, t, n in som.iter_rows()}
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_jaarverschil_the_steadiest_of_the_optimal_plans(werkboek, tmp_path, oplosser):
+    # Without step 2 the tie-break of step 3 put I and J in alternate years (40 persons of change
+    # over four years, measured); the steadiest optimum keeps each instrument's number every year.
+    plan = los_op(werkboek, tmp_path, _twee_gelijke_instrumenten(), oplosser)
+    aantallen = _per_instrument_per_jaar(plan)
+    for instrument in ("I", "J"):
+        reeks = [aantallen.get((instrument, t), 0.0) for t in (2026, 2027, 2028, 2029)]
+        assert max(reeks) - min(reeks) == pytest.approx(0, abs=1e-5), (instrument, reeks)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(20)  # nothing given up for it
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+@pytest.mark.parametrize("vandaag", ["I", "J"])
+def test_jaarverschil_starts_from_todays_plan(werkboek, tmp_path, oplosser, vandaag):
+    # Today 10 participants in `vandaag`: the steadiest optimum keeps them there every year (change 0).
+    bladen = _twee_gelijke_instrumenten()
+    bladen["Huidige_verdeling"] = [{"regio": "A", "instrument": vandaag, "doelgroep": "G", "jaar": 2026,
+                                    "deelnemers": 10}]
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    aantallen = _per_instrument_per_jaar(plan)
+    assert [aantallen.get((vandaag, t), 0.0) for t in (2026, 2027, 2028, 2029)] == [pytest.approx(10, abs=1e-5)] * 4
+
+
+def _met_esf_risico(risico: float = 0.1, **instellingen) -> dict:
+    """P (participatiebudget) EUR 20,000, E (esf, at most 40% of a cost, vaststellingsrisico ``risico``)
+    EUR 30,000; EUR 1,000 a participant at chance 0.5."""
+    bladen = basis(**instellingen)
+    bladen["Fondsen"].append({"fonds": "E", "soort": "esf", "vaststellingsrisico": risico})
+    bladen["Financieringsregels"].append({"fonds": "E", "max_aandeel": 0.4})
+    bladen["Budgetten"] = [budget("P", 20_000), budget("E", 30_000)]
+    return bladen
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_vaststelling_the_reserve_fund_holds_the_expected_correction(werkboek, tmp_path, oplosser):
+    # E pays 40% of the costs C, P the rest and holds 10% of E's payments: 0.6 C + 0.04 C <= 20,000, so
+    # C = 31,250 (31.25 participants), E pays 12,500, P 18,750 and holds 1,250 (without the risk: C = 33,333)
+    plan = los_op(werkboek, tmp_path, _met_esf_risico(), oplosser)
+    kpi = plan.kerncijfers
+    assert kpi["deelnemers"] == pytest.approx(31.25) and kpi["esf_risico"] == pytest.approx(1_250)
+    rijen = {r["fonds"]: r for r in plan.fondsen.iter_rows(named=True)}
+    assert (rijen["P"]["besteed"], rijen["P"]["esf_risico"], rijen["P"]["onbenut"]) == (
+        pytest.approx(18_750), pytest.approx(1_250), pytest.approx(0, abs=1e-6))
+    assert rijen["E"]["besteed"] == pytest.approx(12_500) and rijen["E"]["esf_risico"] == pytest.approx(0)
+    zonder = los_op(werkboek, tmp_path, _met_esf_risico(0.0), oplosser)
+    assert zonder.kerncijfers["deelnemers"] == pytest.approx(100 / 3) and "esf_risico" not in zonder.kerncijfers
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_vaststelling_in_the_reserve_fund_of_the_settings(werkboek, tmp_path, oplosser):
+    # reservefonds Q (overig, pays nothing itself, EUR 500) holds 10% of what E pays: E pays at most 5,000,
+    # P its whole 20,000, so C = 25,000 (25 participants; E pays 20%, not its 40%)
+    bladen = _met_esf_risico(reservefonds="Q")
+    bladen["Fondsen"].append({"fonds": "Q", "soort": "overig"})
+    bladen["Budgetten"].append(budget("Q", 500))
+    plan = los_op(werkboek, tmp_path, bladen, oplosser)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(25) and plan.kerncijfers["esf_risico"] == pytest.approx(500)
+    rijen = {r["fonds"]: r for r in plan.fondsen.iter_rows(named=True)}
+    assert (rijen["Q"]["besteed"], rijen["Q"]["esf_risico"]) == (pytest.approx(0), pytest.approx(500))
+    assert (rijen["E"]["besteed"], rijen["P"]["besteed"]) == (pytest.approx(5_000), pytest.approx(20_000))

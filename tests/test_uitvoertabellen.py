@@ -30,7 +30,7 @@ PLAN = {
     "Financiering": ["fonds", "regio", "instrument", "doelgroep", "jaar", "bedrag"],
     "Fondsen": ["fonds", "regio", "jaar", "budget", "verplichtingen", "overheveling_in", "besteed",
                 "overheveling_uit", "onbenut"],
-    "Schaduwprijzen": ["fonds", "regio", "jaar", "extra_plaatsingen_per_100k"],
+    "Schaduwprijzen": ["fonds", "regio", "jaar", "extra_plaatsingen_per_100k", "geldig_van", "geldig_tot"],
     "Beleidsregels": ["regel", "grootheid", "operator", "grens", "bereikt", "bindend"],
     "Toelichting": ["onderwerp", "toelichting"],
     "Info": ["sleutel", "waarde"],
@@ -105,9 +105,9 @@ def test_every_sheet_reads_with_the_spec_columns_first(uitvoer):
 def test_first_tables_by_name_hold_numbers_as_numbers(uitvoer):
     pad, _ = uitvoer["vergelijking"]
     kerncijfers = pl.read_excel(pad, table_name="Vergelijking")
-    assert kerncijfers["kpi"].to_list() == list(KPIS) + ["besparing_uitkeringen", "netto_kosten"]
+    assert kerncijfers["kpi"].to_list() == list(KPIS) + ["besparing_uitkeringen", "netto_kosten", "esf_risico"]
     assert kerncijfers["basis"].dtype == pl.Float64 and kerncijfers["krimp"].dtype == pl.Float64
-    assert kerncijfers["onmogelijk"].null_count() == len(KPIS) + 2
+    assert kerncijfers["onmogelijk"].null_count() == len(KPIS) + 3
     assert "Gewogen plaatsingen" in kerncijfers["omschrijving"][KPIS.index("gewogen_plaatsingen")]
     per_jaar = pl.read_excel(pad, table_name="Plaatsingen_per_jaar")
     assert per_jaar.columns[:4] == ["jaar", "basis", "krimp", "onmogelijk"] and "periode" in per_jaar.columns

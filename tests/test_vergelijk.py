@@ -52,7 +52,8 @@ def test_comparison_equals_single_runs(scenario_werkboek, tmp_path):
     # table alone, numbers as numbers, by its name
     tabel_ = pl.read_excel(doel, table_name="Vergelijking")
     assert tabel_.columns == frame.columns
-    assert tabel_["kpi"].to_list() == list(KPIS) + ["besparing_uitkeringen", "netto_kosten"]  # bijstand's benefit
+    # bijstand has a benefit (savings rows); ESF+ has a settlement risk (esf_risico)
+    assert tabel_["kpi"].to_list() == list(KPIS) + ["besparing_uitkeringen", "netto_kosten", "esf_risico"]
     waarden = {rij["kpi"]: rij for rij in tabel_.iter_rows(named=True)}
     for naam in ("basis", "bezuiniging", "betere jobcoach", "geen banenafspraak"):
         plan = budgetkoppeling.optimaliseer(scenario_werkboek, scenario=naam)

@@ -41,12 +41,16 @@ BESPARING_KPIS = {  # only where some group has uitkering_per_jaar
 HERIJKING_KPIS = {  # only with --vanaf
     "overschreden": ("Overschreden in gerealiseerde jaren", "euro"),
 }
-KPI_EENHEID_ALLE = {**KPI_EENHEID, **BESPARING_KPIS, **HERIJKING_KPIS}
+RESERVE_KPIS = {  # only where they apply (doorloop_na_planperiode = ja; a fund with vaststellingsrisico)
+    "reservering_na_planperiode": ("Reserve voor kosten na planperiode", "euro"),
+    "esf_risico": ("Reserve voor ESF+-vaststelling", "euro"),
+}
+KPI_EENHEID_ALLE = {**KPI_EENHEID, **BESPARING_KPIS, **HERIJKING_KPIS, **RESERVE_KPIS}
 
 
 def kpis_van(kerncijfers: list[dict]) -> tuple[str, ...]:
-    """The key figures a workbook shows: KPIS, and the savings rows where any plan has them."""
-    return KPIS + tuple(k for k in BESPARING_KPIS if any(k in c for c in kerncijfers))
+    """The key figures a workbook shows: KPIS, and the savings and reserve rows where any plan has them."""
+    return KPIS + tuple(k for k in (*BESPARING_KPIS, *RESERVE_KPIS) if any(k in c for c in kerncijfers))
 
 
 def rekendatum(datum: datetime.date | None) -> datetime.date:

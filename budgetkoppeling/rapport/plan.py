@@ -91,10 +91,25 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     invoer = oplossing.model.invoer
     sleutels = ["fonds", "regio", "jaar"]
     landelijk = {f: gegevens.landelijk for f, gegevens in invoer.fondsen.items()}
-    besteed = (oplossing.waarde("y")
+    betaald = (oplossing.waarde("y")
                .with_columns(regio=pl.when(pl.col("fonds").replace_strict(landelijk, return_dtype=pl.Boolean))
-                             .then(pl.lit(LANDELIJK)).otherwise(pl.col("regio")))
-               .group_by(sleutels).agg(besteed=pl.col("waarde").sum()))
+                             .then(pl.lit(LANDELIJK)).otherwise(pl.col("regio"))))
+    besteed = betaald.filter(pl.col("jaar") <= invoer.eind).group_by(sleutels).agg(besteed=pl.col("waarde").sum())
+    # reservering: payments after the plan, held in the budget row of its last year
+    gereserveerd = (betaald.filter(pl.col("jaar") > invoer.eind).with_columns(jaar=pl.lit(invoer.eind, pl.Int64))
+                    .group_by(sleutels).agg(gereserveerd=pl.col("waarde").sum()))
+    # vaststelling: the reserve fund holds each risky fund's expected correction (z) in its own rows
+    met_risico = "z" in oplossing.model.variabelen and invoer.reservefonds is not None
+    if met_risico:
+        houder = invoer.reservefonds
+        esf_risico = (oplossing.waarde("z")
+                      .with_columns(fonds=pl.lit(houder),
+                                    regio=pl.lit(LANDELIJK) if invoer.fondsen[houder].landelijk else pl.col("regio"),
+                                    jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)))
+                      .group_by(sleutels).agg(esf_risico=pl.col("waarde").sum()))
+    else:
+        esf_risico = pl.DataFrame(schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64,
+                                          "esf_risico": pl.Float64})
 
     def bedragen(waarden: dict, naam: str) -> pl.DataFrame:
         frame = pl.DataFrame([(f, r or LANDELIJK, t, w) for (f, r, t), w in waarden.items()],
@@ -106,12 +121,14 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     uit = c.rename({"waarde": "overheveling_uit"})
     erin = c.with_columns(jaar=pl.col("jaar") + 1).rename({"waarde": "overheveling_in"})
     budget, verplicht = bedragen(invoer.budget, "budget"), bedragen(invoer.verplichtingen, "verplichtingen")
-    potten = pl.concat([f.select("fonds", "regio") for f in (besteed, budget, verplicht)]).unique()
+    potten = pl.concat([f.select("fonds", "regio") for f in (besteed, gereserveerd, esf_risico, budget, verplicht)]
+                       ).unique()
     jaren = pl.DataFrame({"jaar": invoer.jaren}, schema={"jaar": pl.Int64})
     frame = potten.join(jaren, how="cross")
-    for deel in (budget, verplicht, erin, besteed, uit):
+    for deel in (budget, verplicht, erin, besteed, uit, gereserveerd, esf_risico):
         frame = frame.join(deel, on=sleutels, how="left")
-    getallen = ["budget", "verplichtingen", "overheveling_in", "besteed", "overheveling_uit"]
+    getallen = ["budget", "verplichtingen", "overheveling_in", "besteed", "overheveling_uit", "gereserveerd",
+                "esf_risico"]
     frame = frame.with_columns(pl.col(getallen).fill_null(0.0))
     boek = grootboek(invoer)
     if boek:  # herijking: a realised year's spending is its ledger's (commitments included), not the plan's
@@ -123,12 +140,16 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
             .otherwise(pl.col("_grootboek") - pl.col("verplichtingen"))).drop("_grootboek")
     frame = frame.filter(pl.any_horizontal(pl.col(k).abs() > NUL for k in getallen))
     over = (pl.col("budget") + pl.col("overheveling_in") - pl.col("verplichtingen") - pl.col("besteed")
-            - pl.col("overheveling_uit"))
+            - pl.col("overheveling_uit") - pl.col("gereserveerd") - pl.col("esf_risico"))
     over = pl.when(over.abs() < 1e-4).then(0.0).otherwise(over)
     fondsvolgorde = {f: n for n, f in enumerate(invoer.fondsen)}
     regiovolgorde = {r: n for n, r in enumerate(invoer.regios)} | {LANDELIJK: -1}
     # left over is never negative: a realised overspend is `overschreden` (a herijking's column)
     overschreden = [pl.col("overschreden")] if oplossing.model.vanaf is not None else []
+    if invoer.doorloop:  # reservering: the last year's money held for costs after the plan
+        overschreden.append(pl.col("gereserveerd"))
+    if met_risico:  # vaststelling: the reserve fund's money held against settlement corrections
+        overschreden.append(pl.col("esf_risico"))
     return (frame.with_columns(onbenut=pl.when(over > 0).then(over).otherwise(0.0),
                                overschreden=pl.when(over < 0).then(-over).otherwise(0.0),
                                _f=pl.col("fonds").replace_strict(fondsvolgorde, return_dtype=pl.Int64),
@@ -161,19 +182,26 @@ def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.Da
     invoer = oplossing.model.invoer
     plaatsingen = float(allocatie_["plaatsingen"].sum())
     uitgaven = float(fondsen_["besteed"].sum())
+    gereserveerd = float(fondsen_["gereserveerd"].sum()) if "gereserveerd" in fondsen_.columns else 0.0
     cellen = _cellen(oplossing)
     na_periode = float((cellen["na_periode_per_deelnemer"] * cellen["deelnemers"]).sum())
+    # a placement costs its whole trajectory: the costs after the plan (reserved) count too
+    per_plaatsing = (uitgaven + gereserveerd) / plaatsingen if plaatsingen > NUL else 0.0
     rijen = [
         ("plaatsingen", plaatsingen, "personen (verwacht)"),
         ("gewogen_plaatsingen", oplossing.doelwaarde, "gewogen plaatsingen (doelstelling)"),
         ("deelnemers", float(allocatie_["deelnemers"].sum()), "personen"),
         ("uitgaven", uitgaven, "euro"),
-        ("kosten_per_plaatsing", uitgaven / plaatsingen if plaatsingen > NUL else 0.0, "euro per plaatsing"),
+        ("kosten_per_plaatsing", per_plaatsing, "euro per plaatsing"),
         ("budget_totaal", float(sum(invoer.budget.values())), "euro"),
         ("bestaande_verplichtingen", float(sum(invoer.verplichtingen.values())), "euro"),
         ("onbenut_budget", float(fondsen_["onbenut"].sum()), "euro"),
         ("verplichtingen_na_planperiode", na_periode, "euro"),
     ]
+    if invoer.doorloop:  # reservering: the costs after the plan, held in the last plan year's budgets
+        rijen.append(("reservering_na_planperiode", gereserveerd, "euro"))
+    if "esf_risico" in fondsen_.columns:  # vaststelling: held against settlement corrections
+        rijen.append(("esf_risico", float(fondsen_["esf_risico"].sum()), "euro"))
     if "overschreden" in fondsen_.columns:  # herijking: realised spending above budget + carry-in
         rijen.append(("overschreden", float(fondsen_["overschreden"].sum()), "euro"))
     if invoer.uitkeringen:  # reported figures, not the objective
@@ -315,7 +343,7 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
             {"deelnemers": personen, "kosten": EURO, "plaatsingen": PLAATSINGEN}, titel, scenario)
     plaats(werkboek, "Financiering", plan.financiering, {"bedrag": EURO}, titel, scenario)
     geld = {k: EURO for k in ("budget", "verplichtingen", "overheveling_in", "besteed",
-                              "overheveling_uit", "onbenut", "overschreden")}
+                              "overheveling_uit", "onbenut", "overschreden", "gereserveerd", "esf_risico")}
     plaats(werkboek, "Fondsen", plan.fondsen, geld, titel, scenario)
     _schaduwprijzen(werkboek, plan, titel, scenario)
     plaats(werkboek, "Beleidsregels", plan.beleidsregels, {"grens": "#,##0.00", "bereikt": "#,##0.00"},
@@ -351,7 +379,8 @@ def _per_jaar(frame: pl.DataFrame, rij: str, jaar: str, waarde: str, volgorde: l
 def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
     """Budget shadow prices at A1 (the sheet's table), the binding rules' prices below it."""
     werkblad = plaats(werkboek, "Schaduwprijzen", plan.schaduwprijzen,
-                       {"extra_plaatsingen_per_100k": "#,##0.000"}, titel, scenario)
+                       {"extra_plaatsingen_per_100k": "#,##0.000", "geldig_van": EURO, "geldig_tot": EURO}, titel,
+                       scenario)
     rij = max(2, plan.schaduwprijzen.height + 1) + 2
     kop = werkboek.add_format({"bold": True, "font_size": 12})
     if plan.oplossing.duals_uit_relaxatie:
