@@ -362,6 +362,26 @@ def _tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur, s
     return _houd_optimum(model, uitkomst, None if waarden is None else waarden[:n])
 
 
+def _met_rij(matrix, grenzen: tuple, rij: np.ndarray, grens: float) -> tuple:
+    """The LP of step (3): ``matrix`` (CSR) and ``grenzen`` with the row ``rij . x <= grens`` added."""
+    import scipy.sparse
+
+    onder, boven, rij_onder, rij_boven = grenzen
+    return (scipy.sparse.vstack([matrix, scipy.sparse.csr_matrix(rij)]).tocsr(),
+            (onder, boven, np.append(rij_onder, -np.inf), np.append(rij_boven, grens)))
+
+
+def _highs_nauwkeurig():
+    """A silent HiGHS with the tolerances of Clp (1e-9): the second phase's steps."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
+    h.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
+    return h
+
+
 def _stap_3_grens(waarden: np.ndarray, rij_3: np.ndarray) -> float:
     gevonden = som_product(rij_3, waarden)
     return gevonden * (1 + STABIEL_MARGE) + STABIEL_MARGE_ABSOLUUT
@@ -385,10 +405,7 @@ def _highs_arrays(matrix, kosten: np.ndarray, grenzen: tuple):
 def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3) -> np.ndarray | None:
     import highspy
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
-    h.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
+    h = _highs_nauwkeurig()
     with stille_stdout():
         h.passModel(_highs_arrays(matrix, kosten_3 if kosten_2 is None else kosten_2, grenzen))
         h.run()
@@ -403,16 +420,9 @@ def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 # warm from step (2) it may stop unsure (kUnknown, seen on a scenario of the national
                 # example): the same LP again, cold with presolve
-                import scipy.sparse
-
-                onder, boven, rij_onder, rij_boven = grenzen
-                h = highspy.Highs()
-                h.setOptionValue("output_flag", False)
-                h.setOptionValue("primal_feasibility_tolerance", CLP_TOLERANTIE)
-                h.setOptionValue("dual_feasibility_tolerance", CLP_TOLERANTIE)
-                h.passModel(_highs_arrays(scipy.sparse.vstack([matrix, scipy.sparse.csr_matrix(rij_3)]).tocsr(),
-                                          kosten_3, (onder, boven, np.append(rij_onder, -np.inf),
-                                                     np.append(rij_boven, grens))))
+                h = _highs_nauwkeurig()
+                met_rij, grenzen_3 = _met_rij(matrix, grenzen, rij_3, grens)
+                h.passModel(_highs_arrays(met_rij, kosten_3, grenzen_3))
                 h.run()
                 if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                     return None
@@ -421,7 +431,6 @@ def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3
 
 def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, *, model: Model,
                  vrij: Kostenvrij | None) -> np.ndarray | None:
-    import scipy.sparse
     from cylp.cy import CyClpSimplex
 
     def los(matrix_, grenzen_, kosten, vrij_=None) -> np.ndarray | None:
@@ -450,10 +459,7 @@ def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, 
     stap_2 = los(matrix, grenzen, kosten_2)
     if stap_2 is None:
         return None
-    onder, boven, rij_onder, rij_boven = grenzen
-    return los(scipy.sparse.vstack([matrix, scipy.sparse.csr_matrix(rij_3)]).tocsr(),
-               (onder, boven, np.append(rij_onder, -np.inf), np.append(rij_boven, _stap_3_grens(stap_2, rij_3))),
-               kosten_3)
+    return los(*_met_rij(matrix, grenzen, rij_3, _stap_3_grens(stap_2, rij_3)), kosten=kosten_3)
 
 
 def _houd_optimum(model: Model, uitkomst: Uitkomst, waarden: np.ndarray | None) -> Uitkomst:
