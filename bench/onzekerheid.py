@@ -21,11 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import budgetkoppeling  # noqa: E402
 from budgetkoppeling.model import bouw  # noqa: E402
-from budgetkoppeling.onzekerheid import (  # noqa: E402
+from budgetkoppeling.onzekerheidsanalyse import (  # noqa: E402
     _gewogen,
     _Herhaald,
     alleen_kansen,
-    analyseer,
     bij_trekking,
     trekking,
 )
@@ -45,8 +44,8 @@ def main() -> int:
         budgetkoppeling.optimaliseer(pad, Path(map_) / "plan.xlsx")
         optimaliseer = time.perf_counter() - begin
         begin = time.perf_counter()
-        analyse = analyseer(pad, Path(map_) / "onzekerheid.xlsx", trekkingen_=opties.trekkingen,
-                            werkers=opties.werkers)
+        analyse = budgetkoppeling.onzekerheid(pad, Path(map_) / "onzekerheid.xlsx", trekkingen=opties.trekkingen,
+                                              werkers=opties.werkers)
         onzeker = time.perf_counter() - begin
     print(f"| run | seconds |\n|---|---|\n| optimaliseer | {optimaliseer:.2f} |")
     print(f"| onzekerheid, {opties.trekkingen} draws ({analyse.werkers}) | {onzeker:.2f} |")

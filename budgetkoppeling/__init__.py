@@ -16,15 +16,24 @@ from typing import TYPE_CHECKING
 
 from .versie import __version__
 
-__all__ = ["VOORBEELD", "__version__", "evalueer", "foutrapport", "maak_sjabloon", "onzekerheid", "optimaliseer",
-           "valideer", "vergelijk"]
+__all__ = ["VOORBEELD", "Sessie", "__version__", "evalueer", "foutrapport", "maak_sjabloon", "onzekerheid",
+           "optimaliseer", "valideer", "vergelijk"]
 
 if TYPE_CHECKING:
     from .evaluatie import Evaluatie
-    from .onzekerheid import Analyse
+    from .onzekerheidsanalyse import Analyse
     from .rapport import Plan
     from .validate import Invoer
     from .vergelijking import Vergelijking
+
+def __getattr__(naam: str):
+    """``from budgetkoppeling import Sessie`` without importing the solver stack for ``--help``."""
+    if naam == "Sessie":
+        from .sessie import Sessie
+
+        return Sessie
+    raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
+
 
 # shipped inside the package (a wheel has no inputs/ folder); inputs/ holds the same file for the checkout
 VOORBEELD = Path(str(resources.files(__name__) / "data" / "voorbeeld_nederland.xlsx"))
@@ -61,11 +70,7 @@ def optimaliseer(
     solved, with how far it is). ``tijdslimiet``: seconds for the MIP of ``geheel`` (None: no limit);
     the best plan found then is written, with its gap in Info and the Toelichting.
     """
-    from .herijking import herijk
-    from .model import bouw
-    from .rapport import Plan, schrijf_plan
-    from .scenarios import pas_toe
-    from .solve import los_op
+    from .sessie import Sessie
 
     begin = time.perf_counter()
     fasen: list[tuple[str, float, float]] = []
@@ -75,20 +80,12 @@ def optimaliseer(
         if voortgang is not None:
             voortgang(stap)
 
-    melding("Invoer lezen en controleren")
-    invoer = herijk(pas_toe(valideer(pad), scenario), vanaf)
-    melding("Model opbouwen")
-    model = bouw(invoer, geheel=geheel)
-    if schrijf_lp is not None:
-        _schrijf_lp(model, Path(schrijf_lp), Path(pad))
-    melding("Model oplossen")
-    oplossing = los_op(model, oplosser or invoer.oplosser, bewaar_basis=True,  # the explanation re-solves from it
-                       tijdslimiet=tijdslimiet, voortgang=voortgang)
-    melding("Plan samenstellen")
-    plan = Plan(oplossing, Path(pad), datum)
+    with Sessie.open(pad, scenario, oplosser, geheel=geheel, vanaf=vanaf, tijdslimiet=tijdslimiet, datum=datum,
+                     voortgang=melding) as sessie:
+        plan = sessie.los_op(voortgang=voortgang or (lambda _: None), schrijf_lp=schrijf_lp)
     if uitvoer is not None:
         melding("Werkboek schrijven")
-        schrijf_plan(plan, Path(uitvoer), invoerpad=Path(pad))
+        plan.schrijf(uitvoer)
     fasen.append(("klaar", time.perf_counter(), _piekgeheugen_mb()))
     plan.looptijd = time.perf_counter() - begin
     plan.fasen = [{"fase": stap, "seconden": round(eind - start, 3), "piekgeheugen_mb": round(piek, 1)}
@@ -114,10 +111,19 @@ def evalueer(pad: Path, uitvoer: Path | None = None, **opties) -> Evaluatie:
 
 def onzekerheid(pad: Path, uitvoer: Path | None = None, trekkingen: int = 200, **opties) -> Analyse:
     """Bands for the plan, the robust plan and the value of better evidence under ``trekkingen``
-    draws of the Onzekerheid sheet (SPEC §8); see :func:`budgetkoppeling.onzekerheid.analyseer`."""
-    from .onzekerheid import analyseer
+    draws of the Onzekerheid sheet (SPEC §8); see :func:`budgetkoppeling.onzekerheidsanalyse.analyseer`."""
+    from .onzekerheidsanalyse import analyseer
 
-    return analyseer(Path(pad), uitvoer, trekkingen_=trekkingen, **opties)
+    datum = opties.pop("datum", None)
+    begin = time.perf_counter()
+    analyse = analyseer(Path(pad), trekkingen_=trekkingen, **opties)
+    if uitvoer is not None:
+        from .rapport.onzekerheid import schrijf_onzekerheid
+
+        schrijf_onzekerheid(analyse, Path(uitvoer), Path(pad), datum)
+        analyse.tijden["werkboek"] = time.perf_counter() - begin - analyse.seconden
+        analyse.seconden = time.perf_counter() - begin
+    return analyse
 
 
 def _piekgeheugen_mb() -> float:
@@ -142,9 +148,3 @@ def foutrapport(problemen, doel: Path, invoer: Path | None = None) -> None:
     from .rapport import schrijf_foutrapport
 
     schrijf_foutrapport(problemen, Path(doel), invoerpad=invoer)
-
-
-def _schrijf_lp(model, doel: Path, invoer: Path) -> None:
-    from .bestanden import schrijf_atomisch
-
-    schrijf_atomisch(doel, lambda pad: model.als_pulp().writeLP(str(pad)), invoer=invoer)

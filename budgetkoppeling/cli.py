@@ -699,11 +699,11 @@ def onzekerheid(invoer: Path, uitvoerpad: Path | None, aantal: int, zaad: int, b
       budgetkoppeling onzekerheid invoer.xlsx --cluster tls://10.0.0.5:8786 --tls-ca ca.pem \\
           --tls-cert client.pem --tls-key client.key
     """
-    from .onzekerheid import analyseer
+    from . import onzekerheid as analyseer
     from .rapport.onzekerheid import samenvatting, toelichting
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_onzekerheid.xlsx")
-    opties = dict(trekkingen_=aantal, zaad=zaad, betrouwbaarheid=betrouwbaarheid, scenario=scenario,
+    opties = dict(trekkingen=aantal, zaad=zaad, betrouwbaarheid=betrouwbaarheid, scenario=scenario,
                   oplosser=oplosser, cluster=cluster, tls=tls, datum=datum)
     if uitvoer.stil or uitvoer.als_json:
         analyse = analyseer(invoer, doel, **opties)

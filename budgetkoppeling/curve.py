@@ -116,7 +116,7 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
     ``van`` to ``tot`` in ``stappen`` equal steps; write the curve workbook to ``uitvoer``."""
     from .diagnose import diagnose
     from .model import bouw, plaatsingen_per_kolom
-    from .solve import OPTIMAAL, Herberekening, kies_oplosser, oplosser_versie
+    from .solve import OPTIMAAL, AndereVorm, Herberekening, kies_oplosser, oplosser_versie
 
     if not (0 <= van < tot) or stappen < 2:
         raise ValueError("een curve vraagt 0 <= van < tot en minstens twee stappen")
@@ -138,7 +138,7 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
             try:
                 herberekening.pas_aan(model)
                 warm = True
-            except ValueError:  # a budget row without cells came or went: load this step anew
+            except AndereVorm:  # a budget row without cells came or went: load this step anew
                 herberekening = None
         if herberekening is None:
             herberekening = Herberekening(model, naam)

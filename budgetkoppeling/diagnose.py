@@ -8,6 +8,7 @@ family, keyed by domain keys.
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -15,6 +16,30 @@ import polars as pl
 from .errors import GeenOplossing
 from .model import LANDELIJK, Model, bouw_elastisch
 from .tekst import euro, euro_precies, getal, procent
+
+if TYPE_CHECKING:
+    from .solve import Oplossing
+
+
+def los_op_of_verklaar(model: Model, gevraagd: str = "auto", **opties) -> Oplossing:
+    """The pipeline's solve: the obvious conflicts first (:func:`voorcontrole`), then
+    :func:`~budgetkoppeling.solve.los_op` (``opties`` are its own); raises :class:`GeenOplossing`
+    with the diagnosis when no plan fits."""
+    from .solve import los_op
+
+    fout = voorcontrole(model)
+    if fout is not None:
+        raise fout
+    return verklaar(los_op(model, gevraagd, **opties))
+
+
+def verklaar(oplossing: Oplossing) -> Oplossing:
+    """``oplossing`` itself when it has a plan; otherwise :class:`GeenOplossing` with the diagnosis."""
+    from .solve import ONMOGELIJK
+
+    if oplossing.status == ONMOGELIJK:
+        raise diagnose(oplossing.model, oplossing.oplosser)
+    return oplossing
 
 
 def voorcontrole(model: Model) -> GeenOplossing | None:

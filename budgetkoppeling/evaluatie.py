@@ -82,10 +82,11 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
 
     ``datum`` is the calculation date the workbook shows (default today)."""
     from .diagnose import diagnose
+    from .diagnose import los_op_of_verklaar as los_op
     from .errors import InvoerFout, Probleem
     from .model import bouw_vast
     from .rapport import Plan
-    from .solve import kies_oplosser, los_op
+    from .solve import kies_oplosser
 
     melding = voortgang or (lambda stap: None)
     melding("Invoer lezen en controleren")

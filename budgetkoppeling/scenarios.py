@@ -25,12 +25,21 @@ def pas_toe(invoer: Invoer, naam: str) -> Invoer:
     if naam not in namen:
         raise InvoerFout([Probleem("Scenarios", None, "scenario", naam,
                                    "onbekend scenario; er zijn: " + ", ".join(namen))])
+    return pas_rijen_toe(invoer, scenario_rijen(invoer, naam), naam)
+
+
+def scenario_rijen(invoer: Invoer, naam: str) -> list[dict]:
+    """The (validated) rows of scenario ``naam``, in the order of the sheet; none for ``basis``."""
+    return [rij for rij in invoer.scenarios if rij["scenario"] == naam]
+
+
+def pas_rijen_toe(invoer: Invoer, rijen: list[dict], naam: str) -> Invoer:
+    """A copy of ``invoer`` named ``naam`` with validated Scenarios ``rijen`` applied in order."""
     nieuw = copy.deepcopy(invoer)
     nieuw.scenario = naam
     problemen: list[Probleem] = []
-    for rij in invoer.scenarios:
-        if rij["scenario"] == naam:
-            _pas_rij_toe(nieuw, rij, problemen)
+    for rij in rijen:
+        _pas_rij_toe(nieuw, rij, problemen)
     if problemen:
         raise InvoerFout(problemen)
     nieuw.veranderde_budgetten = frozenset(k for k, bedrag in nieuw.budget.items()

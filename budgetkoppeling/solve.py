@@ -731,23 +731,20 @@ def _cbc_in_map(rijen: int, probleem, kolomnamen: list[str], tijdslimiet: float 
 
 def los_op(model: Model, gevraagd: str = "auto", start: Startbasis | None = None,
           bewaar_basis: bool = False, tijdslimiet: float | None = TIJDSLIMIET, voortgang=None) -> Oplossing:
-    """Solve ``model``; raise :class:`GeenOplossing` with a diagnosis when it has no plan. An LP
-    starts warm from ``start`` (another model's :attr:`Oplossing.basis`) when that is of the same
-    solver and size; ``bewaar_basis`` keeps the first phase's basis in the answer. A MIP (whole
-    participants) stops after ``tijdslimiet`` seconds (None: no limit) with the best plan found; its
-    gap is :attr:`Oplossing.gap`. ``voortgang(tekst)`` hears how far the MIP is."""
-    from .diagnose import diagnose, voorcontrole
+    """Solve ``model``. An LP starts warm from ``start`` (another model's :attr:`Oplossing.basis`)
+    when that is of the same solver and size; ``bewaar_basis`` keeps the first phase's basis in the
+    answer. A MIP (whole participants) stops after ``tijdslimiet`` seconds (None: no limit) with the
+    best plan found; its gap is :attr:`Oplossing.gap`. ``voortgang(tekst)`` hears how far the MIP is.
 
+    A model without a plan gives an :class:`Oplossing` with status ``onmogelijk`` and no values:
+    the caller asks :mod:`budgetkoppeling.diagnose` why (``diagnose.los_op_of_verklaar`` does both)."""
     naam = kies_oplosser(model, gevraagd)
-    fout = voorcontrole(model)
-    if fout is not None:
-        raise fout
     begin = time.perf_counter()
     uitkomst = _los_op(model, naam, start=start, bewaar_basis=bewaar_basis,
                        tijdslimiet=tijdslimiet if model.geheel else None, voortgang=voortgang)
     seconden = time.perf_counter() - begin
     if uitkomst.status == ONMOGELIJK:
-        raise diagnose(model, naam)
+        return _onmogelijk(model, naam, seconden)
     if uitkomst.status != OPTIMAAL and model.geheel and tijdslimiet and seconden >= tijdslimiet:
         raise BudgetkoppelingFout(
             f"Binnen de tijdslimiet van {tijdslimiet:g} seconden vond de oplosser {naam} nog geen plan met hele "
@@ -776,6 +773,12 @@ def los_op(model: Model, gevraagd: str = "auto", start: Startbasis | None = None
     )
 
 
+def _onmogelijk(model: Model, naam: str, seconden: float) -> Oplossing:
+    """The answer for a model without a plan: its status, no values."""
+    return Oplossing(model=model, status=ONMOGELIJK, oplosser=naam, oplosser_versie=oplosser_versie(naam, model.geheel),
+                     doelwaarde=float("nan"), seconden=seconden, kolomwaarden=np.zeros(0), rijduals=np.zeros(0))
+
+
 def _lp_bij_vaste_deelnemers(model: Model, waarden: np.ndarray, naam: str) -> tuple[np.ndarray, np.ndarray]:
     """Values and duals of the LP with the integer columns fixed at ``waarden`` (the model is restored)."""
     blokken = [blok for blok in model.variabelen.values() if blok.geheel]
@@ -797,13 +800,19 @@ def rij_activiteit(oplossing: Oplossing, kolommen: np.ndarray, coef: np.ndarray)
     return som_product(oplossing.kolomwaarden[kolommen], coef) if len(kolommen) else 0.0
 
 
+class AndereVorm(Exception):
+    """The model handed to :meth:`Herberekening.pas_aan` has another shape than the loaded one
+    (other blocks, keys or matrix pattern): it cannot be changed in place, only loaded anew (as
+    linopy's ``RebuildRequiredError``). :class:`~budgetkoppeling.sessie.Sessie` does that itself."""
+
+
 class Herberekening:
     """A model loaded once into HiGHS or Clp, then changed in place and re-solved warm.
 
     :meth:`pas_aan` takes a model of the same shape (the same blocks, keys and matrix pattern,
     e.g. the same input with other budgets, costs, chances or rule limits), hands the solver only
     the costs, bounds and coefficients that differ, and :meth:`los_op` re-solves from the previous
-    basis. A model of another shape raises ``ValueError``: build and load it anew.
+    basis. A model of another shape raises :class:`AndereVorm`: build and load it anew.
     """
 
     def __init__(self, model: Model, oplosser: str = "auto", zonder_kosten: bool = True):
@@ -857,14 +866,14 @@ class Herberekening:
                 not nieuw.sleutels.equals(oud.sleutels) for nieuw, oud in zip(
                     [*model.variabelen.values(), *model.families.values()],
                     [*self.model.variabelen.values(), *self.model.families.values()])):
-            raise ValueError("het model heeft een andere vorm")
+            raise AndereVorm("het model heeft een andere vorm")
         # the same family objects as loaded (a draw that changes no cost): the same matrix, not rebuilt
         zelfde = len(model.families) == len(self.model.families) and all(
             nieuw is oud for nieuw, oud in zip(model.families.values(), self.model.families.values()))
         matrix = self._matrix if zelfde else model.matrix("csc")
         if not zelfde and not (np.array_equal(matrix.indptr, self._matrix.indptr)
                                and np.array_equal(matrix.indices, self._matrix.indices)):
-            raise ValueError("de matrix heeft een ander patroon")
+            raise AndereVorm("de matrix heeft een ander patroon")
         doel = model.doel
         kolommen, rijen = model.kolomgrenzen(), model.rijgrenzen()
         veranderd_doel = np.flatnonzero(doel != self._doel)
@@ -976,6 +985,25 @@ class Herberekening:
         if self.oplosser == "highs":  # the same split as a cold solve
             return _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur)
         return _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij)
+
+    def oplossing(self) -> Oplossing:
+        """:meth:`los_op` (warm, both phases) as an :class:`Oplossing` with the first phase's basis,
+        like :func:`los_op` (status ``onmogelijk`` and no values when no plan fits)."""
+        begin = time.perf_counter()
+        uitkomst = self.los_op()
+        seconden = time.perf_counter() - begin
+        if uitkomst.status == ONMOGELIJK:
+            return _onmogelijk(self.model, self.oplosser, seconden)
+        if uitkomst.status != OPTIMAAL:
+            raise BudgetkoppelingFout(f"De oplosser {self.oplosser} gaf geen optimale oplossing "
+                                      f"(status: {uitkomst.status}).")
+        basis = self.basis()  # the loaded problem's: the second phase ran on a solver of its own
+        return Oplossing(
+            model=self.model, status=OPTIMAAL, oplosser=self.oplosser, oplosser_versie=oplosser_versie(self.oplosser),
+            doelwaarde=self.model.doelwaarde(uitkomst.waarden), seconden=seconden,
+            kolomwaarden=uitkomst.waarden, rijduals=uitkomst.duals, basis=basis, prijsbasis=basis,
+            prijspunt=uitkomst.eerste if uitkomst.eerste is not None else uitkomst.waarden,
+        )
 
     @property
     def iteraties(self) -> int:

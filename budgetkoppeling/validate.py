@@ -185,6 +185,44 @@ def controleer_ruwe_invoer(ruw: RuweInvoer) -> Invoer:
     return invoer
 
 
+def controleer_scenariorijen(rijen: list[dict], invoer: Invoer, eerste_rij: int = 2) -> list[dict]:
+    """Rows of the Scenarios sheet given as dicts (``{"aanpassing": "budget", "fonds": "ESF+",
+    "factor": 1.1}``; a missing column is empty), checked against ``invoer`` with the messages a
+    workbook gets; the n-th row is called Excel row ``eerste_rij + n``. A number may be a Python
+    number or text in Dutch notation (``"1,1"``, ``"20%"``). Returns the typed rows; raises
+    :class:`InvoerFout` with every problem."""
+    kolommen = list(BLAD_PER_NAAM["Scenarios"].kolommen)
+    getalcellen: dict[tuple[int, str], bool] = {}
+    tekst: dict[str, list] = {kolom: [] for kolom in kolommen}
+    problemen: list[Probleem] = []
+    for nummer, rij in enumerate(rijen, start=eerste_rij):
+        for kolom in rij:
+            if kolom not in tekst:
+                problemen.append(Probleem("Scenarios", nummer, kolom, str(rij[kolom]),
+                                          "onbekende kolom; er zijn: " + ", ".join(kolommen)))
+        for kolom in kolommen:
+            waarde = rij.get(kolom)
+            if isinstance(waarde, bool) or not isinstance(waarde, (int, float)):
+                tekst[kolom].append(None if waarde is None or str(waarde).strip() == "" else str(waarde))
+            else:
+                getalcellen[(nummer, kolom)] = True
+                tekst[kolom].append(repr(float(waarde)))
+    frame = pl.DataFrame({**{kolom: pl.Series(kolom, waarden, dtype=pl.String) for kolom, waarden in tekst.items()},
+                          RIJ: pl.Series(RIJ, range(eerste_rij, eerste_rij + len(rijen)), dtype=pl.Int64)})
+    getypt, blad_problemen = valideer_blad("Scenarios", frame, getalcellen)
+    problemen += blad_problemen
+    controle = Controle({"Scenarios": getypt, **{blad: [] for blad in VERPLICHTE_BLADEN},
+                         "Huidige_verdeling": [{}] if invoer.huidige_verdeling else []}, problemen)
+    controle.start = controle.eind = None
+    controle.max_verschuiving = invoer.max_verschuiving
+    goed = controle.controleer_scenarios(invoer.regios, set(invoer.fondsen), set(invoer.instrumenten),
+                                         set(invoer.doelgroepen), invoer.beleidsregels)
+    controle.controleer_overgang(invoer.regios, invoer.huidige_verdeling, goed)
+    if controle.problemen:
+        raise InvoerFout(sorted_problemen(controle.problemen))
+    return goed
+
+
 def _een_melding_per_cel(problemen: list[Probleem], ruw: RuweInvoer) -> list[Probleem]:
     """Drop the follow-up problems ('mag niet leeg zijn') of cells whose real cause reading found:
     an error value or a formula without a computed value."""

@@ -70,8 +70,8 @@ def los_scenario_op(invoer: Invoer, oplosser: str | None, start=None, **opties) 
 
 def _los_scenario_op(invoer: Invoer, oplosser: str | None, start, bewaar_basis: bool, opties: dict):
     """:func:`los_scenario_op`, with the plan's basis as well when ``bewaar_basis``."""
+    from .diagnose import los_op_of_verklaar as los_op
     from .model import bouw, bouw_met_grens
-    from .solve import los_op
 
     try:
         model = bouw_met_grens(invoer, **opties) if opties else bouw(invoer)

@@ -8,7 +8,7 @@ import pytest
 import budgetkoppeling
 from budgetkoppeling.model import bouw
 from budgetkoppeling.scenarios import pas_toe, scenario_namen
-from budgetkoppeling.solve import OPTIMAAL, Herberekening, los_op
+from budgetkoppeling.solve import OPTIMAAL, AndereVorm, Herberekening, los_op
 from tests.conftest import twee_instrumenten
 
 
@@ -47,7 +47,7 @@ def test_every_scenario_of_the_example_re_solved_in_place_gives_the_cold_plan(vo
 def test_a_model_of_another_shape_is_refused(voorbeeld, werkboek):
     herberekening = Herberekening(bouw(voorbeeld), "highs")
     ander = budgetkoppeling.valideer(werkboek(twee_instrumenten()))
-    with pytest.raises(ValueError, match="andere vorm"):
+    with pytest.raises(AndereVorm, match="andere vorm"):
         herberekening.pas_aan(bouw(ander))
-    with pytest.raises(ValueError, match="andere vorm"):  # the same input with a band: more rows
+    with pytest.raises(AndereVorm, match="andere vorm"):  # the same input with a band: more rows
         herberekening.pas_aan(bouw(pas_toe(voorbeeld, "Stap van 20%")))

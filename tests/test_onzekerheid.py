@@ -9,7 +9,7 @@ import pytest
 
 import budgetkoppeling
 from budgetkoppeling.errors import InvoerFout
-from budgetkoppeling.onzekerheid import kolommen, trekkingen
+from budgetkoppeling.onzekerheidsanalyse import kolommen, trekkingen
 from budgetkoppeling.sjabloon import voorbeeld_rijen
 
 
@@ -116,7 +116,7 @@ def test_a_draw_on_the_model_equals_the_input_changed_by_hand(werkboek):
     import dataclasses
 
     from budgetkoppeling.model import bouw
-    from budgetkoppeling.onzekerheid import bij_trekking, trekking
+    from budgetkoppeling.onzekerheidsanalyse import bij_trekking, trekking
     from budgetkoppeling.solve import los_op
 
     invoer = budgetkoppeling.valideer(werkboek(_met(
@@ -141,7 +141,7 @@ def test_the_optimum_per_draw_beats_the_base_plan_under_that_draw(werkboek):
     is at least the base plan's weighted placements under it (the value of better evidence >= 0); with
     laag = hoog = 1 both equal the base."""
     from budgetkoppeling.model import bouw
-    from budgetkoppeling.onzekerheid import bij_trekking, gewogen_onder_trekking, trekking
+    from budgetkoppeling.onzekerheidsanalyse import bij_trekking, gewogen_onder_trekking, trekking
 
     invoer = budgetkoppeling.valideer(werkboek(_met(
         {"naam": "kans", "grootheid": "plaatsingskans", "laag": 0.6, "hoog": 1.4, "samenhang": "per_regio"},
@@ -199,7 +199,7 @@ def test_without_uncertainty_every_band_is_the_base_plan_and_the_robust_plan_equ
     """laag = hoog = 1 on every row (the template's example and the national example): every band is
     the base plan's value, no shortfall, no value of better evidence, and the robust plan's objective
     (its CVaR) equals the base plan's objective."""
-    from budgetkoppeling.onzekerheid import analyseer
+    from budgetkoppeling.onzekerheidsanalyse import analyseer
     from budgetkoppeling.rapport.onzekerheid import samenvatting
 
     bladen = bron()
@@ -223,7 +223,7 @@ def test_the_robust_plan_is_the_best_cvar_found_by_brute_force(werkboek):
     """Hand case: any split of the 100 participants over I (0.5, certain) and J (0.6 x factor) gives
     P_d = 100 (0.5 (1 - a) + 0.6 f_d a). The base plan puts everyone in J (0.6 > 0.5). The robust
     plan's CVaR of the worst 10% equals the best over a grid of splits, computed from the draws by hand."""
-    from budgetkoppeling.onzekerheid import analyseer
+    from budgetkoppeling.onzekerheidsanalyse import analyseer
 
     analyse = analyseer(werkboek(_klein()), trekkingen_=60, werkers=1)
     f = analyse.trekkingen["effect J"].to_numpy()
@@ -249,7 +249,7 @@ def test_the_robust_plan_is_the_best_cvar_found_by_brute_force(werkboek):
 def test_the_shortfall_is_the_plan_at_drawn_costs_and_budgets(werkboek):
     """The base plan spends the whole EUR 100,000; with costs x c and the budget x b it falls short by
     max(0, 100,000 (c - b)) per draw, and it can be paid exactly in the draws where c <= b."""
-    from budgetkoppeling.onzekerheid import analyseer
+    from budgetkoppeling.onzekerheidsanalyse import analyseer
 
     analyse = analyseer(werkboek(_klein(rijen=[
         {"naam": "kosten", "grootheid": "kosten", "laag": 0.9, "hoog": 1.2},
@@ -308,7 +308,6 @@ def test_serial_local_pool_and_dask_cluster_write_byte_identical_workbooks(werkb
 
     from distributed import LocalCluster
 
-    from budgetkoppeling.onzekerheid import analyseer
 
     invoer = werkboek(_met(
         {"naam": "kans", "grootheid": "plaatsingskans", "laag": 0.6, "hoog": 1.4, "samenhang": "per_regio"},
@@ -317,11 +316,12 @@ def test_serial_local_pool_and_dask_cluster_write_byte_identical_workbooks(werkb
         {"naam": "budget", "grootheid": "budget", "laag": 0.8, "hoog": 1.05}))
     dag = datetime.date(2026, 12, 3)
     paden = {soort: tmp_path / f"{soort}.xlsx" for soort in ("serieel", "lokaal", "dask")}
-    serieel = analyseer(invoer, paden["serieel"], trekkingen_=40, werkers=1, datum=dag)
-    analyseer(invoer, paden["lokaal"], trekkingen_=40, werkers=2, datum=dag)
+    serieel = budgetkoppeling.onzekerheid(invoer, paden["serieel"], trekkingen=40, werkers=1, datum=dag)
+    budgetkoppeling.onzekerheid(invoer, paden["lokaal"], trekkingen=40, werkers=2, datum=dag)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
-        op_cluster = analyseer(invoer, paden["dask"], trekkingen_=40, cluster=cluster.scheduler_address, datum=dag)
+        op_cluster = budgetkoppeling.onzekerheid(invoer, paden["dask"], trekkingen=40,
+                                                 cluster=cluster.scheduler_address, datum=dag)
         # vergelijk --cluster sends its scenarios through the same executor
         budgetkoppeling.vergelijk(invoer, tmp_path / "v_dask.xlsx", datum=dag, cluster=cluster.scheduler_address)
     budgetkoppeling.vergelijk(invoer, tmp_path / "v_serieel.xlsx", datum=dag, parallel=False)
@@ -341,14 +341,14 @@ def test_on_the_national_example_a_dask_cluster_writes_the_bytes_of_a_serial_run
 
     from distributed import LocalCluster
 
-    from budgetkoppeling.onzekerheid import analyseer
 
     dag = datetime.date(2026, 12, 3)
-    analyseer(budgetkoppeling.VOORBEELD, tmp_path / "serieel.xlsx", trekkingen_=20, werkers=1, datum=dag)
+    budgetkoppeling.onzekerheid(budgetkoppeling.VOORBEELD, tmp_path / "serieel.xlsx", trekkingen=20, werkers=1,
+                                datum=dag)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
-        analyseer(budgetkoppeling.VOORBEELD, tmp_path / "dask.xlsx", trekkingen_=20, cluster=cluster.scheduler_address,
-                  datum=dag)
+        budgetkoppeling.onzekerheid(budgetkoppeling.VOORBEELD, tmp_path / "dask.xlsx", trekkingen=20,
+                                    cluster=cluster.scheduler_address, datum=dag)
     assert (tmp_path / "dask.xlsx").read_bytes() == (tmp_path / "serieel.xlsx").read_bytes()
 
 
@@ -398,7 +398,6 @@ def test_a_tls_cluster_is_reached_with_certificates_and_refused_without(werkboek
     from distributed.security import Security
 
     from budgetkoppeling.cli import main
-    from budgetkoppeling.onzekerheid import analyseer
 
     bestanden = _certificaten(tmp_path)
     beveiliging = Security(tls_ca_file=bestanden["ca"], tls_scheduler_cert=bestanden["cert"],
@@ -406,7 +405,8 @@ def test_a_tls_cluster_is_reached_with_certificates_and_refused_without(werkboek
                            tls_worker_key=bestanden["key"], tls_client_cert=bestanden["cert"],
                            tls_client_key=bestanden["key"], require_encryption=True)
     invoer = werkboek(_klein())
-    analyseer(invoer, tmp_path / "serieel.xlsx", trekkingen_=30, werkers=1, datum=datetime.date(2026, 12, 3))
+    budgetkoppeling.onzekerheid(invoer, tmp_path / "serieel.xlsx", trekkingen=30, werkers=1,
+                                datum=datetime.date(2026, 12, 3))
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tls",
                       security=beveiliging, dashboard_address=None) as cluster:
         adres = cluster.scheduler_address
@@ -543,7 +543,7 @@ def test_the_command_prints_json_rows_and_refuses_input_without_the_sheet(werkbo
 
 
 def test_chunks_hold_every_draw_once_nearest_first_and_do_not_depend_on_the_machine(werkboek):
-    from budgetkoppeling.onzekerheid import BLOK, blokken
+    from budgetkoppeling.onzekerheidsanalyse import BLOK, blokken
 
     invoer = budgetkoppeling.valideer(werkboek(voorbeeld_rijen()))
     frame = trekkingen(invoer, 120)
@@ -560,7 +560,7 @@ def test_chunks_hold_every_draw_once_nearest_first_and_do_not_depend_on_the_mach
 def test_spearman_with_ties_equals_scipys():
     from scipy.stats import spearmanr
 
-    from budgetkoppeling.onzekerheid import _spearman
+    from budgetkoppeling.onzekerheidsanalyse import _spearman
 
     rng = np.random.default_rng(7)
     for _ in range(100):
@@ -610,7 +610,6 @@ def test_on_random_workbooks_the_optimum_beats_both_plans_and_the_robust_plan_is
     from hypothesis import strategies as st
 
     from budgetkoppeling.io import schrijf_invoer
-    from budgetkoppeling.onzekerheid import analyseer
 
     from .test_eigenschappen import werkboeken
 
@@ -627,7 +626,7 @@ def test_on_random_workbooks_the_optimum_beats_both_plans_and_the_robust_plan_is
             map_ = Path(tijdelijk)
             invoer = map_ / "invoer.xlsx"
             schrijf_invoer(invoer, _met_onzekerheid(bladen, rijen))
-            analyse = analyseer(invoer, map_ / "onzekerheid.xlsx", trekkingen_=20, werkers=1)
+            analyse = budgetkoppeling.onzekerheid(invoer, map_ / "onzekerheid.xlsx", trekkingen=20, werkers=1)
             assert np.array_equal(analyse.optimum, analyse.optimum_effecten)  # only chances drawn: one LP
             geldig = ~np.isnan(analyse.optimum)
             assert geldig.all()  # the base plan fits every draw of the chances, so every draw has a plan
@@ -649,10 +648,9 @@ def test_on_the_national_example_the_optima_bound_both_plans_and_the_robust_plan
     with every parameter as drawn falls below the base plan only where the base plan cannot be paid;
     the robust plan's CVaR is at least the base plan's; the robust plan passes the independent checker;
     and the workbook holds what SPEC §6 names."""
-    from budgetkoppeling.onzekerheid import analyseer
 
     invoer = budgetkoppeling.VOORBEELD
-    analyse = analyseer(invoer, tmp_path / "onzekerheid.xlsx", trekkingen_=20, werkers=1)
+    analyse = budgetkoppeling.onzekerheid(invoer, tmp_path / "onzekerheid.xlsx", trekkingen=20, werkers=1)
     effecten, alles = analyse.optimum_effecten, analyse.optimum
     assert not np.isnan(effecten).any() and not np.isnan(alles).any()
     for plan in (analyse.basis, analyse.robuust):

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import budgetkoppeling
+from budgetkoppeling.diagnose import los_op_of_verklaar as los_op
 from budgetkoppeling.errors import GeenOplossing
 from budgetkoppeling.io import schrijf_invoer
 from budgetkoppeling.model import bouw
 from budgetkoppeling.rapport import Plan
-from budgetkoppeling.solve import los_op
 from budgetkoppeling.uitleg import drempels, schaduwprijzen
 
 from .conftest import basis, regel, twee_instrumenten

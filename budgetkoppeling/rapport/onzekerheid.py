@@ -1,7 +1,7 @@
 """The uncertainty workbook (``onzekerheid``, SPEC §6 and §8): Samenvatting with its fan chart,
 Per_jaar, Gevoeligheid with its tornado chart, Trekkingen, Allocatie_basis, Allocatie_robuust, Info.
 
-Each table comes from a pure function of the :class:`~budgetkoppeling.onzekerheid.Analyse`; the
+Each table comes from a pure function of the :class:`~budgetkoppeling.onzekerheidsanalyse.Analyse`; the
 sheets hold no run time or worker count, so that equal input, seed and number of draws give equal
 files whether computed serially, on local processes or on a cluster.
 """
@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from ..bestanden import schrijf_atomisch
-from ..onzekerheid import trekt_alleen_kansen
+from ..onzekerheidsanalyse import trekt_alleen_kansen
 from ..tekst import euro, getal, nl, procent
 from ..versie import __version__
 from .opmaak import (

@@ -251,6 +251,7 @@ class Plan:
 
     def __init__(self, oplossing: Oplossing, invoerpad: Path, datum: datetime.date | None = None):
         self.oplossing = oplossing
+        self.invoerpad = Path(invoerpad)
         self.datum = rekendatum(datum)
         self.allocatie = allocatie(oplossing)
         self.financiering = financiering(oplossing)
@@ -301,6 +302,18 @@ class Plan:
     @property
     def kerncijfers(self) -> dict[str, float]:
         return kerncijfers(self.samenvatting)
+
+    @property
+    def tabellen(self) -> dict[str, pl.DataFrame]:
+        """Every table of the plan workbook by sheet name (``Regelprijzen``: the rules' prices that
+        the sheet Schaduwprijzen shows below the budgets')."""
+        return {"Samenvatting": self.samenvatting, "Allocatie": self.allocatie, "Financiering": self.financiering,
+                "Fondsen": self.fondsen, "Schaduwprijzen": self.schaduwprijzen, "Regelprijzen": self.regelprijzen,
+                "Beleidsregels": self.beleidsregels, "Toelichting": self.toelichting, "Info": self.info}
+
+    def schrijf(self, doel: Path) -> None:
+        """Write the plan workbook (SPEC §6) atomically to ``doel``; never over the input."""
+        schrijf_plan(self, Path(doel), invoerpad=self.invoerpad)
 
     def onbenut_per_fonds(self) -> dict[str, float]:
         per_fonds = self.fondsen.group_by("fonds", maintain_order=True).agg(pl.col("onbenut").sum())

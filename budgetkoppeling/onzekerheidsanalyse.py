@@ -558,11 +558,11 @@ def _gevoeligheid(invoer: Invoer, model, basis_x: np.ndarray, tekortlp: _Herhaal
                                                       "correlatie", "tekort_bij_laag", "tekort_bij_hoog")
 
 
-def analyseer(pad, uitvoer=None, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid: float = 0.9,
+def analyseer(pad, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid: float = 0.9,
               scenario: str = "basis", oplosser: str | None = None, cluster: str | None = None,
-              werkers: int | None = None, tls: dict | None = None, voortgang=None, datum=None) -> Analyse:
+              werkers: int | None = None, tls: dict | None = None, voortgang=None) -> Analyse:
     """SPEC §8: the base plan and the robust plan under ``trekkingen_`` draws of the Onzekerheid sheet,
-    each draw's own optimum, and the workbook at ``uitvoer``.
+    and each draw's own optimum (the workbook: :func:`budgetkoppeling.onzekerheid`, which writes it).
 
     The draws' re-solves go in chunks through one executor (:mod:`budgetkoppeling.werkers`): a Dask
     cluster at ``cluster``, else ``werkers`` local processes (default one per core; 1: in this process).
@@ -570,10 +570,11 @@ def analyseer(pad, uitvoer=None, *, trekkingen_: int = 200, zaad: int = 2026, be
     import time
     from pathlib import Path
 
+    from .diagnose import los_op_of_verklaar as los_op
     from .errors import InvoerFout, Probleem
     from .model import bouw, bouw_robuust, bouw_tekort
     from .scenarios import pas_toe
-    from .solve import kies_oplosser, los_op, oplosser_versie
+    from .solve import kies_oplosser, oplosser_versie
     from .validate import lees_en_valideer
     from .werkers import Verdeler
 
@@ -629,10 +630,5 @@ def analyseer(pad, uitvoer=None, *, trekkingen_: int = 200, zaad: int = 2026, be
                       betrouwbaarheid, naam, oplosser_versie(naam), time.perf_counter() - begin, beschrijving,
                       sum(r.gecontroleerd for r in geordend), sum(r.vervangen for r in geordend),
                       max((r.afwijking for r in geordend), default=0.0), tijden)
-    if uitvoer is not None:
-        from .rapport.onzekerheid import schrijf_onzekerheid
-
-        schrijf_onzekerheid(analyse, Path(uitvoer), Path(pad), datum)
-        tijden["werkboek"] = time.perf_counter() - begin - sum(tijden.values())
     analyse.seconden = time.perf_counter() - begin
     return analyse

@@ -1,0 +1,205 @@
+"""The library under every command (SPEC §12): an input opened once, changed with Scenarios rows,
+re-solved warm in place.
+
+    with Sessie.open("invoer.xlsx") as s:
+        plan = s.los_op()
+        s.pas_aan({"aanpassing": "budget", "fonds": "ESF+", "factor": 1.1})
+        plan2 = s.los_op()          # warm from the previous basis
+        plan2.schrijf("plan.xlsx")
+
+The first :meth:`Sessie.los_op` solves cold, exactly as ``optimaliseer`` always did; from the
+second on the model is loaded into the solver once (:class:`~budgetkoppeling.solve.Herberekening`)
+and each change hands it only the numbers that differ. A change of the model's shape (a rule
+switched on, max_verschuiving from none to a value) raises :class:`~budgetkoppeling.solve.AndereVorm`
+inside; the session then loads the new model and starts from the last basis where it fits.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .scenarios import BASIS, pas_toe, scenario_rijen
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from .rapport import Plan
+    from .solve import Herberekening, Oplossing
+    from .validate import Invoer
+
+SESSIE = "sessie"  # the scenario name of rows added to a session opened on basis
+
+
+class Sessie:
+    """One input workbook, opened and validated once; :meth:`pas_aan` changes it with rows of the
+    Scenarios sheet, :meth:`los_op` gives the optimum of the current state as a :class:`Plan`."""
+
+    def __init__(self, pad: Path, gelezen: Invoer, scenario: str, oplosser: str | None, *, geheel: bool,
+                 vanaf: int | None, tijdslimiet: float | None, datum: datetime.date | None,
+                 voortgang: Callable[[str], None] | None):
+        self.pad = Path(pad)
+        self.scenario = scenario
+        self.geheel, self.vanaf, self.tijdslimiet, self.datum = geheel, vanaf, tijdslimiet, datum
+        self._gelezen = gelezen  # as validated: the base that every state is made from
+        self._scenario_rijen = scenario_rijen(gelezen, scenario)
+        self._oplosser = oplosser
+        self._voortgang = voortgang or (lambda stap: None)
+        self._rijen: list[dict] = []  # the rows of pas_aan, validated
+        self._invoer: Invoer | None = None
+        self._vorige: Oplossing | None = None
+        self._herberekening: Herberekening | None = None
+        self.warm = False  # the last los_op started from the previous solve's basis (not cold)
+        self.invoer  # noqa: B018 - the opened scenario's rows are applied now: a bad one fails at open
+
+    @classmethod
+    def open(cls, pad: Path | str, scenario: str = BASIS, oplosser: str | None = None, *, geheel: bool = False,
+             vanaf: int | None = None, tijdslimiet: float | None = 120.0, datum: datetime.date | None = None,
+             voortgang: Callable[[str], None] | None = None) -> Sessie:
+        """Read and validate ``pad`` (raises :class:`InvoerFout` with every problem) and start from
+        ``scenario``. ``oplosser`` None takes the workbook's setting; ``geheel``, ``vanaf``,
+        ``tijdslimiet`` and ``datum`` are those of ``optimaliseer``; ``voortgang(stap)`` hears each
+        stage in Dutch."""
+        from .validate import lees_en_valideer
+
+        if voortgang is not None:
+            voortgang("Invoer lezen en controleren")
+        gelezen = lees_en_valideer(Path(pad))
+        pas_toe(gelezen, scenario)  # an unknown scenario: the sheet's message, before anything is solved
+        return cls(Path(pad), gelezen, scenario, oplosser, geheel=geheel, vanaf=vanaf, tijdslimiet=tijdslimiet,
+                   datum=datum, voortgang=voortgang)
+
+    def __enter__(self) -> Sessie:
+        return self
+
+    def __exit__(self, *_fout) -> None:
+        self.sluit()
+
+    def sluit(self) -> None:
+        """Let go of the solver (its memory); the session can still solve, cold again."""
+        self._herberekening = None
+
+    # -------------------------------------------------------------- the state
+
+    @property
+    def oplosser(self) -> str:
+        return self._oplosser or self._gelezen.oplosser
+
+    @property
+    def invoer(self) -> Invoer:
+        """The current input: the opened scenario's rows and then those of :meth:`pas_aan` applied."""
+        if self._invoer is None:
+            from .herijking import herijk
+            from .scenarios import pas_rijen_toe
+
+            rijen = self._scenario_rijen + self._rijen
+            naam = self.scenario if not self._rijen or self.scenario != BASIS else SESSIE
+            invoer = pas_rijen_toe(self._gelezen, rijen, naam) if rijen else self._gelezen
+            self._invoer = herijk(invoer, self.vanaf)
+        return self._invoer
+
+    def pas_aan(self, *rijen: Mapping) -> None:
+        """Apply rows of the Scenarios sheet (SPEC §4) after those so far, for example
+        ``{"aanpassing": "budget", "fonds": "ESF+", "factor": 1.1}``; a missing column is empty, a
+        ``scenario`` column is not needed. Raises :class:`InvoerFout` with the sheet's messages (row
+        numbers as :meth:`scenario_rijen` would write them) and then changes nothing."""
+        from .scenarios import pas_rijen_toe
+        from .validate import controleer_scenariorijen
+
+        naam = self.scenario if self.scenario != BASIS else SESSIE
+        eerste = 2 + len(self._scenario_rijen) + len(self._rijen)
+        nieuw = controleer_scenariorijen([{**rij, "scenario": naam} for rij in rijen], self._gelezen, eerste)
+        pas_rijen_toe(self.invoer, nieuw, naam)  # a chance pushed outside 0..1 fails here, before it is kept
+        self._rijen += nieuw
+        self._invoer = None
+
+    def herstel(self) -> None:
+        """Back to the state the session was opened in (the solver keeps its last basis)."""
+        self._rijen = []
+        self._invoer = None
+
+    def scenario_rijen(self, naam: str | None = None) -> pl.DataFrame:
+        """The changes so far as rows of the Scenarios sheet (the opened scenario's first), under
+        scenario ``naam`` (default the opened scenario's name, or ``sessie``): paste them into the
+        sheet and ``optimaliseer --scenario`` gives this session's plan."""
+        import polars as pl
+
+        from .schemas import BLAD_PER_NAAM
+
+        kolommen = list(BLAD_PER_NAAM["Scenarios"].kolommen)
+        naam = naam or (self.scenario if self.scenario != BASIS else SESSIE)
+        rijen = [{**{kolom: rij.get(kolom) for kolom in kolommen}, "scenario": naam}
+                 for rij in self._scenario_rijen + self._rijen]
+        schema = {kolom: pl.Float64 if kolom in ("factor", "waarde") else pl.String for kolom in kolommen}
+        return pl.DataFrame(rijen, schema=schema, orient="row") if rijen else pl.DataFrame(schema=schema)
+
+    # -------------------------------------------------------------- solving
+
+    def los_op(self, *, voortgang: Callable[[str], None] | None = None, schrijf_lp: Path | None = None) -> Plan:
+        """The optimum of the current state as a :class:`Plan`; raises :class:`GeenOplossing` (with
+        its diagnosis) when no plan fits. Warm from the previous solve's basis where it can be
+        (not for whole participants, whose MIP is solved anew). The stages go to the session's
+        ``voortgang``; how far a MIP is goes to ``voortgang`` here (default: the session's too).
+        ``schrijf_lp``: the model as an LP file there too (``--schrijf-lp``)."""
+        from .model import bouw
+        from .rapport import Plan
+
+        melding = self._voortgang
+        invoer = self.invoer
+        melding("Model opbouwen")
+        model = bouw(invoer, geheel=self.geheel)
+        if schrijf_lp is not None:
+            from .bestanden import schrijf_atomisch
+
+            schrijf_atomisch(Path(schrijf_lp), lambda pad: model.als_pulp().writeLP(str(pad)), invoer=self.pad)
+        melding("Model oplossen")
+        self.warm = False
+        if self._vorige is None or self.geheel:
+            oplossing = self._koud(model, voortgang or melding)
+        else:
+            oplossing = self._warm(model)
+        self._vorige = oplossing
+        melding("Plan samenstellen")
+        return Plan(oplossing, self.pad, self.datum)
+
+    def _koud(self, model, voortgang) -> Oplossing:
+        from .diagnose import los_op_of_verklaar
+
+        return los_op_of_verklaar(model, self.oplosser, bewaar_basis=True,  # the explanation and the next solve
+                                  tijdslimiet=self.tijdslimiet, voortgang=voortgang)  # start from its basis
+
+    def _warm(self, model) -> Oplossing:
+        """Change the loaded model in place and re-solve from its basis; a model of another shape
+        is loaded anew, from the previous basis if it still fits."""
+        from .diagnose import verklaar, voorcontrole
+        from .errors import GeenOplossing
+        from .solve import AndereVorm, Herberekening, kies_oplosser
+
+        fout = voorcontrole(model)
+        if fout is not None:
+            raise fout
+
+        naam = kies_oplosser(model, self.oplosser)
+        herberekening = self._herberekening
+        if herberekening is not None and herberekening.oplosser == ("cbc" if naam == "auto" else naam):
+            try:
+                herberekening.pas_aan(model)
+                self.warm = True
+            except AndereVorm:
+                herberekening = None
+        else:
+            herberekening = None
+        if herberekening is None:
+            herberekening = Herberekening(model, naam)
+            vorige = self._vorige.basis if self._vorige is not None else None
+            if vorige is not None and vorige.past(model, herberekening.oplosser):
+                herberekening.zet_basis(vorige)
+                self.warm = True
+        self._herberekening = herberekening
+        try:
+            return verklaar(herberekening.oplossing())
+        except GeenOplossing:
+            self._herberekening = None  # the next state starts from the last plan's basis, not this one's
+            raise
