@@ -39,7 +39,6 @@ class Curvepunt:
     plaatsingen: float | None = None
     marginaal_per_100k: float | None = None  # from the previous step to this one
     warm: bool = False  # re-solved in place from the previous step's basis
-    iteraties: int = 0  # simplex iterations of this step's (first) solve
     melding: str = ""
 
 
@@ -114,9 +113,10 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
                 datum: datetime.date | None = None) -> Curve:
     """Solve the plan with ``fonds``'s budget (every plan year; only ``regio`` if given) scaled from
     ``van`` to ``tot`` in ``stappen`` equal steps; write the curve workbook to ``uitvoer``."""
-    from .diagnose import diagnose
-    from .model import bouw, plaatsingen_per_kolom
-    from .solve import OPTIMAAL, AndereVorm, Herberekening, kies_oplosser, oplosser_versie
+    from .errors import GeenOplossing
+    from .model import plaatsingen_per_kolom
+    from .sessie import Sessie
+    from .solve import oplosser_versie
 
     if not (0 <= van < tot) or stappen < 2:
         raise ValueError("een curve vraagt 0 <= van < tot en minstens twee stappen")
@@ -126,33 +126,24 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
     factoren = [round(float(f), 12) for f in np.linspace(van, tot, stappen)]  # 0.85, not 0.8500000000000001
     totaal = sum(b for (f, r, _t), b in invoer.budget.items() if f == fonds and (regio is None or r == regio))
     melding = voortgang or (lambda factor, klaar, aantal: None)
-    herberekening: Herberekening | None = None
-    naam = "cbc"
     punten: list[Curvepunt] = []
     schaduwprijs = None
+    # one session: each step is the fund's budget row of the Scenarios sheet, re-solved warm in place
+    # from the previous step's basis (a step without a plan: the next starts from the last plan's)
+    sessie = Sessie(Path(pad), invoer, oplosser=oplosser)
     for nummer, factor in enumerate(factoren):
-        model = bouw(geschaald(invoer, fonds, regio, factor))
-        naam = kies_oplosser(model, oplosser or invoer.oplosser)
-        warm = False
-        if herberekening is not None:
-            try:
-                herberekening.pas_aan(model)
-                warm = True
-            except AndereVorm:  # a budget row without cells came or went: load this step anew
-                herberekening = None
-        if herberekening is None:
-            herberekening = Herberekening(model, naam)
-        uitkomst = herberekening.los_op()
-        punt = Curvepunt(factor, factor * totaal, "optimaal" if uitkomst.status == OPTIMAAL else "geen oplossing",
-                         warm=warm, iteraties=herberekening.iteraties)
-        if uitkomst.status == OPTIMAAL:
-            punt.gewogen_plaatsingen = som_product(model.doel, uitkomst.waarden)
-            punt.plaatsingen = som_product(plaatsingen_per_kolom(model), uitkomst.waarden)
-            if abs(factor - 1.0) < 1e-12:
-                schaduwprijs = _schaduwprijs(model, uitkomst.duals, fonds, regio)
+        sessie.herstel()
+        sessie.pas_aan({"aanpassing": "budget", "fonds": fonds, "regio": regio, "factor": factor})
+        try:
+            oplossing = sessie.los_op().oplossing
+        except GeenOplossing as fout:
+            punt = Curvepunt(factor, factor * totaal, "geen oplossing", warm=sessie.warm, melding=fout.melding)
         else:
-            punt.melding = diagnose(model, naam).melding
-            herberekening = None  # the next step starts cold rather than from an infeasible basis
+            model = oplossing.model
+            punt = Curvepunt(factor, factor * totaal, "optimaal", som_product(model.doel, oplossing.kolomwaarden),
+                             som_product(plaatsingen_per_kolom(model), oplossing.kolomwaarden), warm=sessie.warm)
+            if abs(factor - 1.0) < 1e-12:
+                schaduwprijs = _schaduwprijs(model, oplossing.rijduals, fonds, regio)
         vorige = punten[-1] if punten else None
         if vorige is not None and vorige.gewogen_plaatsingen is not None and punt.gewogen_plaatsingen is not None:
             punt.marginaal_per_100k = ((punt.gewogen_plaatsingen - vorige.gewogen_plaatsingen)
@@ -161,10 +152,14 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
         melding(factor, nummer + 1, len(factoren))
     basis_stap = next(((k - 1, k) for k in range(1, len(factoren)) if factoren[k - 1] < 1 < factoren[k]), None)
     if schaduwprijs is None:  # factor 1 is not a step: its shadow prices from a solve of its own
-        model = bouw(invoer)
-        uitkomst = Herberekening(model, kies_oplosser(model, oplosser or invoer.oplosser)).los_op()
-        if uitkomst.status == OPTIMAAL:
-            schaduwprijs = _schaduwprijs(model, uitkomst.duals, fonds, regio)
+        sessie.herstel()
+        try:
+            oplossing = sessie.los_op().oplossing
+        except GeenOplossing:
+            oplossing = None  # no plan at the input's budget: no price either
+        if oplossing is not None:
+            schaduwprijs = _schaduwprijs(oplossing.model, oplossing.rijduals, fonds, regio)
+    naam = "highs" if sessie.oplosser == "highs" else "cbc"
     curve = Curve(invoer, fonds, regio, punten, schaduwprijs, oplosser_versie(naam), time.perf_counter() - begin,
                   scenario,
                   basis_stap)

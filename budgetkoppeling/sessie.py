@@ -26,8 +26,9 @@ from .scenarios import BASIS, pas_toe, scenario_rijen
 if TYPE_CHECKING:
     import polars as pl
 
+    from .model import Model
     from .rapport import Plan
-    from .solve import Herberekening, Oplossing
+    from .solve import Herberekening, Oplossing, Startbasis
     from .validate import Invoer
 
 SESSIE = "sessie"  # the scenario name of rows added to a session opened on basis
@@ -37,9 +38,14 @@ class Sessie:
     """One input workbook, opened and validated once; :meth:`pas_aan` changes it with rows of the
     Scenarios sheet, :meth:`los_op` gives the optimum of the current state as a :class:`Plan`."""
 
-    def __init__(self, pad: Path, gelezen: Invoer, scenario: str, oplosser: str | None, *, geheel: bool,
-                 vanaf: int | None, tijdslimiet: float | None, datum: datetime.date | None,
-                 voortgang: Callable[[str], None] | None):
+    def __init__(self, pad: Path, gelezen: Invoer, scenario: str = BASIS, oplosser: str | None = None, *,
+                 geheel: bool = False, vanaf: int | None = None, tijdslimiet: float | None = 120.0,
+                 datum: datetime.date | None = None, voortgang: Callable[[str], None] | None = None,
+                 start: Startbasis | None = None, bouwer: Callable[[Invoer], Model] | None = None):
+        """See :meth:`open`; made directly from an input validated before (``vergelijk`` makes one per
+        scenario). ``start``: a basis the first solve starts from where it fits (the base plan's, for
+        a scenario); ``bouwer(invoer)``: another model than the plan of SPEC §5 (``evalueer``'s plan
+        with a spending cap)."""
         self.pad = Path(pad)
         self.scenario = scenario
         self.geheel, self.vanaf, self.tijdslimiet, self.datum = geheel, vanaf, tijdslimiet, datum
@@ -51,6 +57,7 @@ class Sessie:
         self._invoer: Invoer | None = None
         self._vorige: Oplossing | None = None
         self._herberekening: Herberekening | None = None
+        self._start, self._bouwer = start, bouwer
         self.warm = False  # the last los_op started from the previous solve's basis (not cold)
         self.invoer  # noqa: B018 - the opened scenario's rows are applied now: a bad one fails at open
 
@@ -149,14 +156,14 @@ class Sessie:
         melding = self._voortgang
         invoer = self.invoer
         melding("Model opbouwen")
-        model = bouw(invoer, geheel=self.geheel)
+        model = self._bouwer(invoer) if self._bouwer is not None else bouw(invoer, geheel=self.geheel)
         if schrijf_lp is not None:
             from .bestanden import schrijf_atomisch
 
             schrijf_atomisch(Path(schrijf_lp), lambda pad: model.als_pulp().writeLP(str(pad)), invoer=self.pad)
         melding("Model oplossen")
         self.warm = False
-        if self._vorige is None or self.geheel:
+        if self._vorige is None or model.geheel:
             oplossing = self._koud(model, voortgang or melding)
         else:
             oplossing = self._warm(model)
@@ -167,8 +174,9 @@ class Sessie:
     def _koud(self, model, voortgang) -> Oplossing:
         from .diagnose import los_op_of_verklaar
 
-        return los_op_of_verklaar(model, self.oplosser, bewaar_basis=True,  # the explanation and the next solve
-                                  tijdslimiet=self.tijdslimiet, voortgang=voortgang)  # start from its basis
+        return los_op_of_verklaar(model, self.oplosser, start=self._start,
+                                  bewaar_basis=True,  # the explanation and the next solve start from its basis
+                                  tijdslimiet=self.tijdslimiet, voortgang=voortgang)
 
     def _warm(self, model) -> Oplossing:
         """Change the loaded model in place and re-solve from its basis; a model of another shape

@@ -69,28 +69,29 @@ def los_scenario_op(invoer: Invoer, oplosser: str | None, start=None, **opties) 
 
 
 def _los_scenario_op(invoer: Invoer, oplosser: str | None, start, bewaar_basis: bool, opties: dict):
-    """:func:`los_scenario_op`, with the plan's basis as well when ``bewaar_basis``."""
-    from .diagnose import los_op_of_verklaar as los_op
-    from .model import bouw, bouw_met_grens
+    """:func:`los_scenario_op`, with the plan's basis as well (None when ``bewaar_basis`` is False)."""
+    from functools import partial
 
+    from .model import bouw_met_grens
+    from .sessie import Sessie
+
+    sessie = Sessie(Path(""), invoer, oplosser=oplosser, start=start,
+                    bouwer=partial(bouw_met_grens, **opties) if opties else None)
     try:
-        model = bouw_met_grens(invoer, **opties) if opties else bouw(invoer)
-        oplossing = los_op(model, oplosser or invoer.oplosser, start=start, bewaar_basis=bewaar_basis)
+        plan = sessie.los_op()
     except GeenOplossing as fout:
         return _geen_plan(invoer, fout), None
-    return _cijfers(invoer, oplossing, min_doel="min_doel" in opties), oplossing.basis
+    return _cijfers(invoer, plan, min_doel="min_doel" in opties), plan.oplossing.basis if bewaar_basis else None
 
 
 def _geen_plan(invoer: Invoer, fout: GeenOplossing) -> Uitkomst:
     return Uitkomst(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
 
 
-def _cijfers(invoer: Invoer, oplossing, min_doel: bool = False) -> Uitkomst:
+def _cijfers(invoer: Invoer, plan, min_doel: bool = False) -> Uitkomst:
     """A solved plan reduced to the comparison's figures (``min_doel``: the solver minimised
     spending, so the objective is reported, not that)."""
-    from .rapport import Plan
-
-    plan = Plan(oplossing, Path(""))
+    oplossing = plan.oplossing
     cijfers = plan.kerncijfers
     if min_doel:
         cijfers["gewogen_plaatsingen"] = som_product(oplossing.model.plaatsingsdoel, oplossing.kolomwaarden)

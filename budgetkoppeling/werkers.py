@@ -42,6 +42,7 @@ def start_werker(ouder: int | None = None) -> None:
 
 def lokale_werkers(aantal: int) -> concurrent.futures.ProcessPoolExecutor:
     """A pool of ``aantal`` worker processes, started now (spawned, not forked: see above)."""
+    _bij_afsluiten_stille_wekkers()
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=aantal, mp_context=multiprocessing.get_context("spawn"), initializer=start_werker,
         initargs=(os.getpid(),))
@@ -75,6 +76,38 @@ def beeindig_werkers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
         import concurrent.futures.process as proces_module
 
         getattr(proces_module, "_threads_wakeups", {}).pop(beheerder, None)
+
+
+_WEKKERS_BEWAAKT = False
+
+
+def _bij_afsluiten_stille_wekkers() -> None:
+    """At exit Python wakes every pool's manager thread through its pipe (``_python_exit``). After
+    an interrupt under load that pipe could be closed already, and the exit printed "Exception
+    ignored ... OSError: Bad file descriptor" after "Afgebroken.". Registered after the pool's own
+    hook, this runs before it (threading runs them in reverse) and drops every wake-up that fails."""
+    global _WEKKERS_BEWAAKT
+    if _WEKKERS_BEWAAKT:
+        return
+    import concurrent.futures.process as proces_module
+    import threading
+
+    def vergeet_dode_wekkers() -> None:
+        wekkers = getattr(proces_module, "_threads_wakeups", {})
+        for draad, wekker in list(wekkers.items()):
+            schrijver = getattr(wekker, "_writer", None)
+            if schrijver is None or schrijver.closed:  # its pipe is closed: nothing left to wake
+                wekkers.pop(draad, None)
+                continue
+            try:
+                wekker.wakeup()
+            except OSError:  # closed underneath (Bad file descriptor)
+                wekkers.pop(draad, None)
+
+    registreer = getattr(threading, "_register_atexit", None)
+    if registreer is not None:
+        registreer(vergeet_dode_wekkers)
+        _WEKKERS_BEWAAKT = True
 
 
 def kernen() -> int:
