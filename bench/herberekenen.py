@@ -32,18 +32,18 @@ def main() -> int:
     fouten = 0
     for oplosser in ("highs", "cbc"):
         warm = Herberekening(bouw(invoer), oplosser)
-        warm.los_op()
+        warm.herbereken()
         totaal_koud = totaal_warm = 0.0
         for naam in namen:
             begin = time.perf_counter()
             model = bouw(pas_toe(invoer, naam))
             koud = Herberekening(model, oplosser)
-            uitkomst_koud = koud.los_op()
+            uitkomst_koud = koud.herbereken()
             koud_seconden = time.perf_counter() - begin
             begin = time.perf_counter()
             model = bouw(pas_toe(invoer, naam))
             warm.pas_aan(model)
-            uitkomst_warm = warm.los_op()
+            uitkomst_warm = warm.herbereken()
             warm_seconden = time.perf_counter() - begin
             a, b = model.doel @ uitkomst_koud.waarden, model.doel @ uitkomst_warm.waarden
             if abs(a - b) > 1e-6 * max(1.0, abs(a)):

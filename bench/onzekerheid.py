@@ -70,14 +70,14 @@ def main() -> int:
         for soort, getrokken_draw in (("kansen", alleen_kansen(invoer, draw)), ("alles", draw)):
             begin = time.perf_counter()
             if soort == "kansen":
-                waarde, _, _ = kansen_lp.los_op(getrokken_draw, _gewogen, False)
+                waarde, _, _ = kansen_lp.onder_trekking(getrokken_draw, _gewogen, False)
                 start = kansen_lp.herberekening.basis()
             else:
-                waarde, _, _ = alles_lp.los_op(getrokken_draw, _gewogen, False, start)
+                waarde, _, _ = alles_lp.onder_trekking(getrokken_draw, _gewogen, False, start)
             warm[soort] += time.perf_counter() - begin
             begin = time.perf_counter()
             getrokken = bij_trekking(model, getrokken_draw)
-            uitkomst = Herberekening(getrokken, analyse.oplosser).los_op(tweede_fase=False)
+            uitkomst = Herberekening(getrokken, analyse.oplosser).herbereken(tweede_fase=False)
             koud[soort] += time.perf_counter() - begin
             koud_waarde = _gewogen(getrokken, uitkomst.waarden) if uitkomst.status == OPTIMAAL else None
             fouten += (koud_waarde is None) != (waarde is None) or (

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import GeenOplossing
 from .validate import Invoer, lees_en_valideer
-from .vergelijking import Uitkomst, los_scenario_op
+from .vergelijking import Scenariocijfers, los_scenario_op
 
 
 @dataclass
@@ -23,10 +23,10 @@ class Evaluatie:
     tekorten: list[dict]
     huidig: dict[str, float]  # kerncijfers of the hand plan
     huidige_allocatie: list[dict]
-    optimum: Uitkomst  # the whole budget
-    zelfde_geld: Uitkomst  # the most weighted placements for at most the hand plan's spending
-    zelfde_plaatsingen: Uitkomst  # the least spending for at least its weighted placements
-    binnen_band: Uitkomst  # the whole budget, each instrument within ±band of the hand plan (overgang)
+    optimum: Scenariocijfers  # the whole budget
+    zelfde_geld: Scenariocijfers  # the most weighted placements for at most the hand plan's spending
+    zelfde_plaatsingen: Scenariocijfers  # the least spending for at least its weighted placements
+    binnen_band: Scenariocijfers  # the whole budget, each instrument within ±band of the hand plan (overgang)
     band: float  # max_verschuiving of the fourth optimum (Instellingen, else STANDAARD_BAND)
 
 

@@ -20,8 +20,6 @@ from .invoer import grootboek
 from .tekst import euro_precies, getal, jaren_tekst
 from .validate import Invoer
 
-NUL = 1e-6
-
 
 def herijk(invoer: Invoer, vanaf: int | None) -> Invoer:
     """``invoer`` re-planned from ``vanaf`` on: the years before are realised. ``vanaf`` None or the

@@ -123,6 +123,22 @@ def som_product(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.add.reduce(np.multiply(a, b)))
 
 
+def groepsom(frame: pl.DataFrame, sleutels: str | list[str], **sommen: str) -> pl.DataFrame:
+    """``frame.group_by(sleutels).agg(naam=pl.col(bron).sum(), ...)`` for ``naam=bron``, each group's
+    sum taken in row order: polars sums a group in parallel parts whose order varies from run to
+    run, and with it the last bits (2 variants in 200 runs on the national example's Allocatie), so
+    that equal input gave different workbooks. Groups in the order they first appear."""
+    sleutels = [sleutels] if isinstance(sleutels, str) else list(sleutels)
+    groepen = frame.select(sleutels).unique(maintain_order=True)
+    nummers = (frame.select(sleutels)
+               .join(groepen.with_row_index("_groep"), on=sleutels, how="left", nulls_equal=True,
+                     maintain_order="left")["_groep"].to_numpy())
+    return groepen.with_columns(**{
+        naam: pl.Series(naam, np.bincount(nummers, weights=frame[bron].cast(pl.Float64).to_numpy(),
+                                          minlength=groepen.height) if frame.height else [], dtype=pl.Float64)
+        for naam, bron in sommen.items()})
+
+
 def som_producten(matrix: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``matrix @ b`` for a dense matrix, row by row as :func:`som_product` (no BLAS)."""
     return np.add.reduce(np.multiply(matrix, b), axis=1)
@@ -833,9 +849,8 @@ def add_budget(model: Model) -> None:
     terug = (c.with_columns(jaar=pl.col("jaar") + 1, _coef=pl.lit(-1.0)).filter(pl.col("jaar") <= invoer.eind)
              .select(*sleutels, "_kolom", "_coef"))
     termen = pl.concat([y, uit, terug, reserve])
-    budget = _budgetsleutels(invoer, invoer.budget).group_by(sleutels).agg(pl.col("bedrag").sum().alias("budget"))
-    verplicht = (_budgetsleutels(invoer, invoer.verplichtingen).group_by(sleutels)
-                 .agg(pl.col("bedrag").sum().alias("verplicht")))
+    budget = groepsom(_budgetsleutels(invoer, invoer.budget), sleutels, budget="bedrag")
+    verplicht = groepsom(_budgetsleutels(invoer, invoer.verplichtingen), sleutels, verplicht="bedrag")
     rijen = (pl.concat([termen.select(sleutels).unique(), budget.select(sleutels), verplicht.select(sleutels)])
              .unique().join(budget, on=sleutels, how="left").join(verplicht, on=sleutels, how="left")
              .with_columns(ruimte=pl.col("budget").fill_null(0.0) - pl.col("verplicht").fill_null(0.0)))
@@ -1057,9 +1072,9 @@ def add_overgang(model: Model) -> None:
     huidig = (pl.DataFrame([(r, i, t, n) for (r, i, _g, t), n in invoer.huidige_verdeling.items()
                             if invoer.start <= t <= invoer.eind],
                            schema={"regio": pl.String, "instrument": pl.String, "jaar": pl.Int64,
-                                   "huidig": pl.Float64}, orient="row")
-              .group_by(sleutels).agg(pl.col("huidig").sum()))
-    totaal = huidig.group_by("regio", "jaar").agg(pl.col("huidig").sum().alias("_totaal"))
+                                   "huidig": pl.Float64}, orient="row"))
+    huidig = groepsom(huidig, sleutels, huidig="huidig")
+    totaal = groepsom(huidig, ["regio", "jaar"], _totaal="huidig")
     x = _met_kolom(model.variabelen["x"], model.cellen_x)
     rijen = (pl.concat([x.select(sleutels).unique(), huidig.filter(pl.col("huidig") > 0).select(sleutels)]).unique()
              .join(huidig, on=sleutels, how="left").join(totaal, on=["regio", "jaar"], how="left")
@@ -1357,9 +1372,9 @@ def jaarverandering(model: Model, waarden: np.ndarray) -> float:
     x = model.variabelen.get("x")
     if x is None or x.aantal == 0:
         return 0.0
-    per_jaar = (x.sleutels.select("regio", "instrument", "jaar")
-                .with_columns(waarde=pl.Series(waarden[x.start:x.start + x.aantal]))
-                .group_by("regio", "instrument", "jaar").agg(pl.col("waarde").sum()))
+    per_jaar = groepsom(x.sleutels.select("regio", "instrument", "jaar")
+                        .with_columns(waarde=pl.Series(waarden[x.start:x.start + x.aantal])),
+                        ["regio", "instrument", "jaar"], waarde="waarde")
     jaren = pl.DataFrame({"jaar": list(range(model.invoer.start, model.invoer.eind + 1))}, schema={"jaar": pl.Int64})
     rooster = per_jaar.select("regio", "instrument").unique().join(jaren, how="cross")
     reeks = (rooster.join(per_jaar, on=["regio", "instrument", "jaar"], how="left").fill_null(0.0)

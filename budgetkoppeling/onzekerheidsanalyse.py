@@ -24,13 +24,13 @@ import numpy as np
 import polars as pl
 
 from .errors import BudgetkoppelingFout
-from .model import som_product, som_producten
-from .validate import Invoer, Onzekerheid
+from .model import groepsom, som_product, som_producten
+from .validate import Invoer, Onzekerheidsregel
 
 LANDELIJK = "landelijk"  # the region of a landelijk fund's budget in a per_regio row
 
 
-def kolommen(invoer: Invoer) -> list[tuple[Onzekerheid, str | None, str]]:
+def kolommen(invoer: Invoer) -> list[tuple[Onzekerheidsregel, str | None, str]]:
     """(row, region or None, column name) for every factor a draw holds: one per ``gedeeld`` row,
     one per region for a ``per_regio`` row (``naam [regio]``)."""
     uitkomst = []
@@ -48,7 +48,7 @@ def kolommen(invoer: Invoer) -> list[tuple[Onzekerheid, str | None, str]]:
     return uitkomst
 
 
-def trek(regel: Onzekerheid, generator: np.random.Generator) -> float:
+def trek(regel: Onzekerheidsregel, generator: np.random.Generator) -> float:
     """One factor of ``regel``: triangular with its peak at 1 (driehoek) or uniform, in [laag, hoog]."""
     if regel.laag == regel.hoog:  # laag <= 1 <= hoog, so both are 1: no uncertainty
         return 1.0
@@ -74,7 +74,7 @@ def trekkingen(invoer: Invoer, aantal: int, zaad: int = 2026) -> pl.DataFrame:
 # ----------------------------------------------------------------------------- a draw on the model
 
 
-def _past(regel: Onzekerheid, kolom: str, waarden: np.ndarray) -> np.ndarray:
+def _past(regel: Onzekerheidsregel, kolom: str, waarden: np.ndarray) -> np.ndarray:
     """Which of ``waarden`` (a key column of cells or rows) the row's filter on ``kolom`` matches."""
     filter_ = regel.filters.get(kolom)
     if filter_ is None:
@@ -212,7 +212,7 @@ CONTROLE_TOLERANTIE = 1e-7  # relative: a warm answer further from the cold one 
 
 
 @dataclass
-class Opdracht:
+class Trekkingsopdracht:
     """What a worker needs for a chunk of draws: the input, the solver, the seed and both plans'
     participants (fixed in the shortfall LPs). ``sleutel`` names it in a worker's memory."""
 
@@ -253,7 +253,7 @@ class _Herhaald:
         # every draw, 6 ms, and saved nothing on it: bench/README.md)
         self.tekort = model.vast is not None
         self.herberekening = Herberekening(model, oplosser, zonder_kosten=not self.tekort)
-        if self.herberekening.los_op(tweede_fase=False).status != OPTIMAAL:
+        if self.herberekening.herbereken(tweede_fase=False).status != OPTIMAAL:
             raise BudgetkoppelingFout("Het model bij de ingevoerde waarden heeft geen oplossing.")
         self.start = self.herberekening.basis()
 
@@ -261,7 +261,7 @@ class _Herhaald:
         self.herberekening.terug_naar_begin()
         self.herberekening.zet_basis(self.start)
 
-    def los_op(self, draw: list[float], waarde, controle: bool,
+    def onder_trekking(self, draw: list[float], waarde, controle: bool,
                start=None) -> tuple[float | None, float, bool]:
         """(value, distance from the cold solve, replaced) of the model under ``draw``; ``waarde(model,
         values)`` reads the value from an optimal solution. ``start``: a basis (``solve.Startbasis``)
@@ -272,11 +272,11 @@ class _Herhaald:
         self.herberekening.pas_aan(model)
         if start is not None:
             self.herberekening.zet_basis(start, duaal=True)
-        uitkomst = self.herberekening.los_op(tweede_fase=False)
+        uitkomst = self.herberekening.herbereken(tweede_fase=False)
         warm = waarde(model, uitkomst.waarden) if uitkomst.status == OPTIMAAL else None
         if not controle:
             return warm, 0.0, False
-        koud_uitkomst = Herberekening(model, self.oplosser, zonder_kosten=not self.tekort).los_op(tweede_fase=False)
+        koud_uitkomst = Herberekening(model, self.oplosser, zonder_kosten=not self.tekort).herbereken(tweede_fase=False)
         koud = waarde(model, koud_uitkomst.waarden) if koud_uitkomst.status == OPTIMAAL else None
         if warm is None or koud is None:
             return koud, 0.0 if warm is None and koud is None else np.inf, warm is not None or koud is not None
@@ -321,10 +321,10 @@ def _zeker_betaalbaar(invoer: Invoer, draw: list[float]) -> bool:
     return True
 
 
-_GEHEUGEN = threading.local()  # per worker thread (a Dask worker may run several): one Opdracht's LPs
+_GEHEUGEN = threading.local()  # per worker thread (a Dask worker may run several): one Trekkingsopdracht's LPs
 
 
-def _modellen(opdracht: Opdracht) -> tuple[_Herhaald, _Herhaald | None, _Herhaald, _Herhaald]:
+def _modellen(opdracht: Trekkingsopdracht) -> tuple[_Herhaald, _Herhaald | None, _Herhaald, _Herhaald]:
     """The optimum for the drawn chances, the optimum with every parameter as drawn (None when the
     Onzekerheid sheet draws only chances: then they are the same LP), and both plans' shortfalls.
     The two optima are separate LPs, so that each is re-solved warm from a draw like it."""
@@ -340,7 +340,7 @@ def _modellen(opdracht: Opdracht) -> tuple[_Herhaald, _Herhaald | None, _Herhaal
     return _GEHEUGEN.modellen
 
 
-def reken_blok(opdracht: Opdracht, nummers: list[int]) -> list[Trekkingresultaat]:
+def reken_blok(opdracht: Trekkingsopdracht, nummers: list[int]) -> list[Trekkingresultaat]:
     """The re-solves of the draws ``nummers``, in order, warm one after the other from the input's basis."""
     optimum, optimum_alles, tekort_basis, tekort_robuust = _modellen(opdracht)
     for lp in (optimum, optimum_alles, tekort_basis, tekort_robuust):
@@ -355,19 +355,19 @@ def reken_blok(opdracht: Opdracht, nummers: list[int]) -> list[Trekkingresultaat
             effecten, afwijking, vervangen = opdracht.gewogen_basis, 0.0, False
             start = optimum.start
         else:
-            effecten, afwijking, vervangen = optimum.los_op(kansen, _gewogen, controle)
+            effecten, afwijking, vervangen = optimum.onder_trekking(kansen, _gewogen, controle)
             start = optimum.herberekening.basis()
         if kansen == draw:  # nothing but chances drawn: one LP
             gewogen = effecten
         else:
             # from the optimum for the same chances, with only costs and budgets to take on: the dual
             # simplex, faster than warm from the draw before (measured: bench/README.md)
-            gewogen, afwijking_alles, vervangen_alles = optimum_alles.los_op(draw, _gewogen, controle, start)
+            gewogen, afwijking_alles, vervangen_alles = optimum_alles.onder_trekking(draw, _gewogen, controle, start)
             afwijking, vervangen = max(afwijking, afwijking_alles), vervangen or vervangen_alles
         resultaat = Trekkingresultaat(nummer, gewogen, effecten, 0.0, 0.0, controle, afwijking, vervangen)
         if not _zeker_betaalbaar(opdracht.invoer, draw):
             for lp, veld in ((tekort_basis, "tekort_basis"), (tekort_robuust, "tekort_robuust")):
-                tekort, afwijking, vervangen = lp.los_op(draw, _tekort, controle)
+                tekort, afwijking, vervangen = lp.onder_trekking(draw, _tekort, controle)
                 if tekort is None:
                     raise BudgetkoppelingFout(f"Het tekort in trekking {nummer} kon niet worden berekend.")
                 setattr(resultaat, veld, tekort)
@@ -501,11 +501,11 @@ def _planbeeld(plan: str, oplossing, model, schalen: np.ndarray, tekort: np.ndar
 
 def _deelnemers(oplossing) -> dict[tuple[str, str, str, int], float]:
     """X[r,i,g,t] of a plan: its participants summed over the segments."""
-    frame = oplossing.waarde("x").group_by("regio", "instrument", "doelgroep", "jaar").agg(pl.col("waarde").sum())
+    frame = groepsom(oplossing.waarde("x"), ["regio", "instrument", "doelgroep", "jaar"], waarde="waarde")
     return {(r, i, g, int(t)): w for r, i, g, t, w in frame.iter_rows() if w > 0}
 
 
-def _rij_op(invoer: Invoer, regel: Onzekerheid, factor: float) -> list[float]:
+def _rij_op(invoer: Invoer, regel: Onzekerheidsregel, factor: float) -> list[float]:
     """A draw with only ``regel`` at ``factor`` (all its regions for per_regio), every other factor 1."""
     return [factor if r is regel else 1.0 for r, _regio, _naam in kolommen(invoer)]
 
@@ -546,7 +546,7 @@ def _gevoeligheid(invoer: Invoer, model, basis_x: np.ndarray, tekortlp: _Herhaal
             draw = _rij_op(invoer, regel, factor)
             uitkomst[f"gewogen_bij_{kant}"] = som_product(kansschaal(model, draw), gewogen_per_kolom)
             uitkomst[f"tekort_bij_{kant}"] = 0.0 if _zeker_betaalbaar(invoer, draw) else \
-                tekortlp.los_op(draw, _tekort, False)[0]
+                tekortlp.onder_trekking(draw, _tekort, False)[0]
         eigen = [naam for r, _regio, naam in namen if r is regel]
         factor = trekkingen_.select(pl.mean_horizontal(eigen)).to_series().to_numpy()
         uitkomst["correlatie"] = _spearman(factor, gewogen)
@@ -605,7 +605,7 @@ def analyseer(pad, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid:
         robuust_model = bouw_robuust(invoer, schalen, betrouwbaarheid)
         robuust = los_op(robuust_model, naam)
         tijden["robuust_plan"] = time.perf_counter() - begin - sum(tijden.values())
-        opdracht = Opdracht(f"{invoer.sha256}:{scenario}:{zaad}:{naam}:{time.time_ns()}", invoer, naam, zaad,
+        opdracht = Trekkingsopdracht(f"{invoer.sha256}:{scenario}:{zaad}:{naam}:{time.time_ns()}", invoer, naam, zaad,
                             _deelnemers(basis), _deelnemers(robuust), basis.doelwaarde)
         resultaten: dict[int, Trekkingresultaat] = {}
 

@@ -811,7 +811,7 @@ class Herberekening:
 
     :meth:`pas_aan` takes a model of the same shape (the same blocks, keys and matrix pattern,
     e.g. the same input with other budgets, costs, chances or rule limits), hands the solver only
-    the costs, bounds and coefficients that differ, and :meth:`los_op` re-solves from the previous
+    the costs, bounds and coefficients that differ, and :meth:`herbereken` re-solves from the previous
     basis. A model of another shape raises :class:`AndereVorm`: build and load it anew.
     """
 
@@ -950,7 +950,7 @@ class Herberekening:
         self.opgelost = True
         self._basis_gezet = True
 
-    def los_op(self, tweede_fase: bool = True, stabiel: bool = True) -> Uitkomst:
+    def herbereken(self, tweede_fase: bool = True, stabiel: bool = True) -> Uitkomst:
         """Solve, warm from the previous basis after the first time, then the second phase (cold on
         a solver of its own, so that the loaded problem keeps its basis); ``tweede_fase=False`` when
         only the objective counts, not the split over funds; ``stabiel=False`` when the split over
@@ -987,10 +987,10 @@ class Herberekening:
         return _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij)
 
     def oplossing(self) -> Oplossing:
-        """:meth:`los_op` (warm, both phases) as an :class:`Oplossing` with the first phase's basis,
+        """:meth:`herbereken` (warm, both phases) as an :class:`Oplossing` with the first phase's basis,
         like :func:`los_op` (status ``onmogelijk`` and no values when no plan fits)."""
         begin = time.perf_counter()
-        uitkomst = self.los_op()
+        uitkomst = self.herbereken()
         seconden = time.perf_counter() - begin
         if uitkomst.status == ONMOGELIJK:
             return _onmogelijk(self.model, self.oplosser, seconden)

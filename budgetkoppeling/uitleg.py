@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from .invoer import betaaljaren, discontering, indexatie, segment_factoren
-from .model import LANDELIJK
+from .model import LANDELIJK, groepsom
 from .solve import Oplossing
 from .tekst import euro, euro_kort, getal, jaren_tekst, nl, opsomming, procent
 
@@ -301,7 +301,7 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     it is degenerate.)
     """
     model, invoer = oplossing.model, oplossing.model.invoer
-    gebruikt = dict(oplossing.waarde("x").group_by("instrument").agg(pl.col("waarde").sum()).iter_rows())
+    gebruikt = dict(groepsom(oplossing.waarde("x"), "instrument", waarde="waarde").iter_rows())
     ongebruikt = [i for i in invoer.instrumenten if gebruikt.get(i, 0.0) <= NUL]
     factoren = segment_factoren(invoer)
     # per column: the rules' duals times the column's coefficient in them
@@ -433,8 +433,7 @@ def _fondszinnen(oplossing: Oplossing, fondsen: pl.DataFrame) -> list[tuple[str,
             continue
         if "overschreden" not in rijen.columns:
             rijen = rijen.with_columns(overschreden=pl.lit(0.0))
-        per_jaar = (rijen.group_by("jaar").agg(pl.col("budget").sum(), pl.col("onbenut").sum(),
-                                               pl.col("overschreden").sum()).sort("jaar"))
+        per_jaar = groepsom(rijen, "jaar", budget="budget", onbenut="onbenut", overschreden="overschreden").sort("jaar")
         vol = [j for j, b, o, x in per_jaar.iter_rows() if b > 0 and o <= 0.5 and x <= 0.5]
         if vol:
             zinnen.append((fonds, f"{fonds} is in {jaren_tekst(vol)} volledig besteed."))
@@ -537,7 +536,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
     herberekening = Herberekening(model, oplossing.oplosser)
     start = oplossing.basis
     if start is None or not start.past(model, herberekening.oplosser):  # else: from the plan's own basis
-        if herberekening.los_op(tweede_fase=False).status != OPTIMAAL:
+        if herberekening.herbereken(tweede_fase=False).status != OPTIMAAL:
             return {}
         start = herberekening.basis()
 
@@ -547,7 +546,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
         row where the fund has money left gets a shadow price (more of it would give more placements)."""
         herberekening.pas_aan(_verruim(model, families))
         herberekening.zet_basis(start)
-        opgelost = herberekening.los_op(tweede_fase=False)
+        opgelost = herberekening.herbereken(tweede_fase=False)
         if opgelost.status != OPTIMAAL:
             return set()
         duals = opgelost.duals[budget.start:budget.start + budget.aantal]
@@ -557,7 +556,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
             return gewild
         # the split over funds decides whether this fund's money is used; which optimum is the steadiest
         # does not (step 2 skipped: one solve less per cause)
-        opgelost = herberekening.los_op(tweede_fase=True, stabiel=False)
+        opgelost = herberekening.herbereken(tweede_fase=True, stabiel=False)
         if opgelost.status != OPTIMAAL:
             return gewild
         vrij = np.where(plan, budget.boven - matrix @ opgelost.waarden, 0.0)

@@ -86,7 +86,7 @@ class Koppeling:
 
 
 @dataclass(frozen=True)
-class Onzekerheid:
+class Onzekerheidsregel:
     """One row of the Onzekerheid sheet: a factor between laag and hoog on the matched input values."""
 
     naam: str
@@ -142,7 +142,7 @@ class Invoer:
     realisatie: dict[tuple[str, str, str, int], float] = field(default_factory=dict)  # who actually started
     realisatie_uitgaven: dict[tuple[str, str | None, int], float] = field(default_factory=dict)  # what funds paid
     vanaf: int | None = None  # herijking (--vanaf): the years before are realised (family realisatie)
-    onzekerheid: list[Onzekerheid] = field(default_factory=list)  # the Onzekerheid sheet (onzekerheid)
+    onzekerheid: list[Onzekerheidsregel] = field(default_factory=list)  # the Onzekerheid sheet (onzekerheid)
     reservefonds: str | None = None  # holds the reserve of a fund with vaststellingsrisico (family vaststelling)
 
     @property
@@ -986,7 +986,7 @@ class Controle:
                     f"Huidige_verdeling: regio '{regio}' heeft geen deelnemers in {jaren_tekst(zonder)}; met "
                     "max_verschuiving kan daar dan niets starten (elk instrument blijft binnen de band rond 0).")
 
-    def controleer_onzekerheid(self, regios, fondsen, instrumenten, doelgroepen) -> list[Onzekerheid]:
+    def controleer_onzekerheid(self, regios, fondsen, instrumenten, doelgroepen) -> list[Onzekerheidsregel]:
         """Onzekerheid: a unique name, known names in the filters that apply to the quantity (the
         others alle), laag <= 1 <= hoog."""
         blad = "Onzekerheid"
@@ -1026,8 +1026,9 @@ class Controle:
                 goed = False
             if goed and None not in (rij["naam"], grootheid, laag, hoog) and rij["naam"] not in gezien:
                 gezien.add(rij["naam"])
-                regels.append(Onzekerheid(rij["naam"], grootheid, filters, laag, hoog, rij["verdeling"] or "driehoek",
-                                          rij["samenhang"] or "gedeeld", rij[RIJ]))
+                verdeling, samenhang = rij["verdeling"] or "driehoek", rij["samenhang"] or "gedeeld"
+                regels.append(Onzekerheidsregel(rij["naam"], grootheid, filters, laag, hoog, verdeling, samenhang,
+                                                rij[RIJ]))
         return regels
 
     def _scenario_band(self, blad: str, rij: dict) -> bool:

@@ -26,7 +26,7 @@ from .werkers import beeindig_werkers, dask_executor, lokale_werkers, na_elkaar
 
 
 @dataclass
-class Uitkomst:
+class Scenariocijfers:
     """The figures of one solved (or unsolvable) scenario."""
 
     scenario: str
@@ -54,12 +54,12 @@ class Uitkomst:
 @dataclass
 class Vergelijking:
     invoer: Invoer
-    uitkomsten: list[Uitkomst]
+    uitkomsten: list[Scenariocijfers]
     seconden: float
     parallel: bool
 
 
-def los_scenario_op(invoer: Invoer, oplosser: str | None, start=None, **opties) -> Uitkomst:
+def los_scenario_op(invoer: Invoer, oplosser: str | None, start=None, **opties) -> Scenariocijfers:
     """Solve one (already adjusted) input and reduce the plan to its figures. Runs in a worker.
 
     ``start``: the base's :class:`~budgetkoppeling.solve.Startbasis`, to solve warm from;
@@ -84,11 +84,11 @@ def _los_scenario_op(invoer: Invoer, oplosser: str | None, start, bewaar_basis: 
     return _cijfers(invoer, plan, min_doel="min_doel" in opties), plan.oplossing.basis if bewaar_basis else None
 
 
-def _geen_plan(invoer: Invoer, fout: GeenOplossing) -> Uitkomst:
-    return Uitkomst(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
+def _geen_plan(invoer: Invoer, fout: GeenOplossing) -> Scenariocijfers:
+    return Scenariocijfers(invoer.scenario, "geen oplossing", melding=fout.melding, tekorten=fout.tekorten)
 
 
-def _cijfers(invoer: Invoer, plan, min_doel: bool = False) -> Uitkomst:
+def _cijfers(invoer: Invoer, plan, min_doel: bool = False) -> Scenariocijfers:
     """A solved plan reduced to the comparison's figures (``min_doel``: the solver minimised
     spending, so the objective is reported, not that)."""
     oplossing = plan.oplossing
@@ -125,7 +125,7 @@ def _cijfers(invoer: Invoer, plan, min_doel: bool = False) -> Uitkomst:
     for instrument, jaar, aantal in plan.allocatie.select("instrument", "plaatsingsjaar",
                                                            "plaatsingen").iter_rows():
         per_instrument_jaar[(instrument, jaar)] += aantal
-    return Uitkomst(
+    return Scenariocijfers(
         scenario=invoer.scenario, status="optimaal", kerncijfers=cijfers,
         per_fonds=som(plan.fondsen, "fonds", "besteed"),
         per_regio=som(plan.allocatie, "regio", "plaatsingen"),
@@ -199,7 +199,7 @@ def _vergelijk(pad: Path, uitvoer: Path | None, scenarios: list[str] | None, opl
             pool = lokale_werkers(min(os.cpu_count() or 1, 2))
             eigen = True
         melding = voortgang or (lambda scenario, klaar, totaal: None)
-        uitkomsten: dict[str, Uitkomst] = {}
+        uitkomsten: dict[str, Scenariocijfers] = {}
         # the base first, here (the workers start meanwhile); every scenario then starts warm from
         # its basis, so a scenario's plan does not depend on which worker solves it
         basis, start = _los_scenario_op(aangepast[0], oplosser, None, len(aangepast) > 1, {})

@@ -105,7 +105,7 @@ def test_per_regio_has_a_factor_per_region_and_landelijk_for_a_national_fund(wer
 def _herberekend(model):
     from budgetkoppeling.solve import OPTIMAAL, Herberekening
 
-    uitkomst = Herberekening(model, "highs").los_op()
+    uitkomst = Herberekening(model, "highs").herbereken()
     assert uitkomst.status == OPTIMAAL
     return float(model.plaatsingsdoel @ uitkomst.waarden), uitkomst.waarden
 

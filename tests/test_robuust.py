@@ -116,6 +116,26 @@ def test_equal_input_gives_byte_identical_workbooks(tmp_path):
     assert sha(parallel) == sha(eerste["vergelijking"])
 
 
+def test_group_sums_are_taken_in_row_order_whatever_the_threads_do():
+    """polars summed a group in parallel parts, in an order that varied from run to run: the
+    national example's chart table under Samenvatting then differed in the last digit between two
+    runs of the same input. groepsom adds in row order: equal to a plain loop, every time."""
+    import polars as pl
+
+    from budgetkoppeling.model import groepsom
+
+    with budgetkoppeling.Sessie.open(budgetkoppeling.VOORBEELD) as sessie:
+        allocatie = sessie.los_op().allocatie
+    verwacht: dict[tuple, float] = {}
+    for groep, jaar, aantal in allocatie.select("doelgroep", "plaatsingsjaar", "plaatsingen").iter_rows():
+        verwacht[(groep, jaar)] = verwacht.get((groep, jaar), 0.0) + aantal
+    for _ in range(100):
+        sommen = groepsom(allocatie, ["doelgroep", "plaatsingsjaar"], plaatsingen="plaatsingen")
+        assert {(g, j): w for g, j, w in sommen.iter_rows()} == verwacht  # exactly, not approximately
+    leeg = groepsom(allocatie.clear(), "doelgroep", plaatsingen="plaatsingen")
+    assert leeg.height == 0 and leeg.schema["plaatsingen"] == pl.Float64
+
+
 # ----------------------------------------------------------------------------- atomic writes
 
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from ..bestanden import schrijf_atomisch
 from ..invoer import besparing, cohortkosten, grootboek
-from ..model import LANDELIJK
+from ..model import LANDELIJK, groepsom
 from ..solve import Oplossing, rij_activiteit
 from ..versie import __version__
 from .opmaak import (
@@ -50,9 +50,10 @@ def _cellen(oplossing: Oplossing) -> pl.DataFrame:
     x = oplossing.waarde("x").with_columns(
         plaatsingen=pl.Series(model.cellen_x["kans"].to_numpy() * model.cellen_x["factor"].to_numpy())
         * pl.col("waarde"), vertraging=model.cellen_x["vertraging"]).rename({"jaar": "startjaar"})
-    cellen = x.group_by(CEL, maintain_order=True).agg(
-        deelnemers=pl.col("waarde").sum(), plaatsingen=pl.col("plaatsingen").sum(),
+    jaar = x.group_by(CEL, maintain_order=True).agg(
         plaatsingsjaar=pl.col("startjaar").first() + pl.col("vertraging").first())
+    cellen = groepsom(x, CEL, deelnemers="waarde", plaatsingen="plaatsingen").join(
+        jaar, on=CEL, how="left", maintain_order="left")
     return cellen.join(_cohortfactor(oplossing), on=["instrument", "startjaar"], how="left", maintain_order="left")
 
 
@@ -94,19 +95,17 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     betaald = (oplossing.waarde("y")
                .with_columns(regio=pl.when(pl.col("fonds").replace_strict(landelijk, return_dtype=pl.Boolean))
                              .then(pl.lit(LANDELIJK)).otherwise(pl.col("regio"))))
-    besteed = betaald.filter(pl.col("jaar") <= invoer.eind).group_by(sleutels).agg(besteed=pl.col("waarde").sum())
+    besteed = groepsom(betaald.filter(pl.col("jaar") <= invoer.eind), sleutels, besteed="waarde")
     # reservering: payments after the plan, held in the budget row of its last year
-    gereserveerd = (betaald.filter(pl.col("jaar") > invoer.eind).with_columns(jaar=pl.lit(invoer.eind, pl.Int64))
-                    .group_by(sleutels).agg(gereserveerd=pl.col("waarde").sum()))
+    na_plan = betaald.filter(pl.col("jaar") > invoer.eind).with_columns(jaar=pl.lit(invoer.eind, pl.Int64))
+    gereserveerd = groepsom(na_plan, sleutels, gereserveerd="waarde")
     # vaststelling: the reserve fund holds each risky fund's expected correction (z) in its own rows
     met_risico = "z" in oplossing.model.variabelen and invoer.reservefonds is not None
     if met_risico:
         houder = invoer.reservefonds
-        esf_risico = (oplossing.waarde("z")
-                      .with_columns(fonds=pl.lit(houder),
-                                    regio=pl.lit(LANDELIJK) if invoer.fondsen[houder].landelijk else pl.col("regio"),
-                                    jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)))
-                      .group_by(sleutels).agg(esf_risico=pl.col("waarde").sum()))
+        esf_risico = groepsom(oplossing.waarde("z").with_columns(
+            fonds=pl.lit(houder), regio=pl.lit(LANDELIJK) if invoer.fondsen[houder].landelijk else pl.col("regio"),
+            jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind))), sleutels, esf_risico="waarde")
     else:
         esf_risico = pl.DataFrame(schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64,
                                           "esf_risico": pl.Float64})
@@ -115,7 +114,7 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
         frame = pl.DataFrame([(f, r or LANDELIJK, t, w) for (f, r, t), w in waarden.items()],
                              schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, naam: pl.Float64},
                              orient="row")
-        return frame.group_by(sleutels).agg(pl.col(naam).sum())
+        return groepsom(frame, sleutels, **{naam: naam})
 
     c = oplossing.waarde("c")
     uit = c.rename({"waarde": "overheveling_uit"})
@@ -316,7 +315,7 @@ class Plan:
         schrijf_plan(self, Path(doel), invoerpad=self.invoerpad)
 
     def onbenut_per_fonds(self) -> dict[str, float]:
-        per_fonds = self.fondsen.group_by("fonds", maintain_order=True).agg(pl.col("onbenut").sum())
+        per_fonds = groepsom(self.fondsen, "fonds", onbenut="onbenut")
         return dict(zip(per_fonds["fonds"], per_fonds["onbenut"]))
 
 
@@ -380,7 +379,7 @@ def _per_jaar(frame: pl.DataFrame, rij: str, jaar: str, waarde: str, volgorde: l
     if frame.height == 0:
         return pl.DataFrame({rij: []}, schema={rij: pl.String})
     breed = (
-        frame.group_by([rij, jaar]).agg(pl.col(waarde).sum()).sort(jaar)
+        groepsom(frame, [rij, jaar], **{waarde: waarde}).sort(jaar)
         .with_columns(pl.col(jaar).cast(pl.String))
         .pivot(on=jaar, index=rij, values=waarde).fill_null(0.0)
     )
