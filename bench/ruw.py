@@ -20,8 +20,12 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from budgetkoppeling.invoer import max_aandeel  # noqa: E402  (the specificity rule of SPEC §4)
-from budgetkoppeling.validate import ELK, Invoer, lees_en_valideer  # noqa: E402
+from budgetkoppeling.invoer import (  # noqa: E402
+    ELK,
+    Invoer,
+    max_aandeel,  # noqa: E402  (the specificity rule of SPEC §4)
+)
+from budgetkoppeling.validate import lees_en_valideer  # noqa: E402
 
 ONEINDIG = np.inf
 

@@ -21,9 +21,9 @@ __all__ = ["VOORBEELD", "Sessie", "__version__", "evalueer", "foutrapport", "maa
 
 if TYPE_CHECKING:
     from .evaluatie import Evaluatie
+    from .invoer import Invoer
     from .onzekerheidsanalyse import Analyse
     from .rapport import Plan
-    from .validate import Invoer
     from .vergelijking import Vergelijking
 
 def __getattr__(naam: str):

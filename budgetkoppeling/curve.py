@@ -20,10 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InvoerFout, Probleem
+from .invoer import Invoer
 from .model import LANDELIJK, Model, som_product
 from .scenarios import pas_toe
 from .tekst import bedoelt_u
-from .validate import Invoer, lees_en_valideer
+from .validate import lees_en_valideer
 
 PER = 100_000  # marginal values per EUR 100,000
 

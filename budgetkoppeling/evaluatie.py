@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import GeenOplossing
-from .validate import Invoer, lees_en_valideer
+from .invoer import Invoer
+from .validate import lees_en_valideer
 from .vergelijking import Scenariocijfers, los_scenario_op
 
 

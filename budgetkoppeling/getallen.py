@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import re
 
+import polars as pl
+
 AANDEEL_KOLOMMEN = {"max_aandeel", "overheveling", "plaatsingskans", "aandeel_potentieel", "factor",
                     "disconteringsvoet", "kostenindexatie", "max_verschuiving", "laag", "hoog",
                     "vaststellingsrisico", "min_tegenprestatie"}
@@ -104,3 +106,40 @@ def lees_geheel(tekst: str, kolom: str, getalcel: bool | None = False) -> tuple[
     if waarde != math.floor(waarde):
         return None, "moet een geheel getal zijn"
     return int(waarde), None
+
+
+PROCENT_KOLOMMEN = {("Scenarios", "waarde")}  # a share may be set with % (max_verschuiving 20%)
+_DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?$")
+
+
+def waarom_geen_getal(tekst: str, dtype: type, kolom: str, reden: str | None) -> str:
+    if _DATUM.match(tekst):
+        if kolom in ("jaar", "vervaljaar"):
+            return "is een datum; vul een jaartal in (een geheel getal, bijvoorbeeld 2026)"
+        return "is een datum; vul een getal in"
+    if reden is not None:
+        return reden
+    return "moet een geheel getal zijn" if dtype == pl.Int64 else "moet een getal zijn"
+
+
+def zet_om(tekst: pl.Series, dtype: type, keuzelijst: bool, soorten: list[bool | None],
+            procent_mag: bool = False) -> tuple[pl.Series, dict[int, str]]:
+    """Text to ``dtype`` (numbers as :func:`budgetkoppeling.getallen.lees_getal` reads them, by cell type);
+    returns the series and, per index of a cell that did not convert, the reason."""
+    if dtype == pl.String:
+        return (tekst.str.to_lowercase() if keuzelijst else tekst), {}
+    waarden: list[float | None] = []
+    fout: dict[int, str] = {}
+    for index, (waarde, soort) in enumerate(zip(tekst, soorten)):
+        if waarde is None:
+            waarden.append(None)
+            continue
+        getal, reden = lees_getal(waarde, tekst.name, soort, procent_mag)
+        if getal is not None and dtype == pl.Int64 and getal != math.floor(getal):
+            getal, reden = None, None
+        if getal is None:
+            fout[index] = waarom_geen_getal(waarde, dtype, tekst.name, reden)
+        waarden.append(getal)
+    if dtype == pl.Int64:
+        return pl.Series(tekst.name, [None if w is None else int(w) for w in waarden], dtype=pl.Int64), fout
+    return pl.Series(tekst.name, waarden, dtype=pl.Float64), fout

@@ -16,9 +16,8 @@ import numpy as np
 
 from .diagnose import TEKORT_AANTAL, TEKORT_EURO, telt_als_tekort
 from .errors import InvoerFout, Probleem
-from .invoer import grootboek
+from .invoer import Invoer, grootboek
 from .tekst import euro_precies, getal, jaren_tekst
-from .validate import Invoer
 
 
 def herijk(invoer: Invoer, vanaf: int | None) -> Invoer:

@@ -1,18 +1,145 @@
 """The parameter formulas of SPEC §5, written once beside the clean input.
 
-The model, the reports, the explanations and the evaluation of a hand-made plan all ask
-the same questions of a validated :class:`~budgetkoppeling.validate.Invoer`: what a
+The clean input itself (:class:`Invoer` and the records it holds) lives here. The model,
+the reports, the explanations and the evaluation of a hand-made plan all ask the same
+questions of it: what a
 cohort costs in each payment year, how much a placement is discounted, which share of
 a cell a fund may pay. They ask them here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import re
+from dataclasses import dataclass, field
 
-if TYPE_CHECKING:
-    from .validate import Invoer
+ALLE = "alle"
+ELK = "elk"
+
+
+@dataclass(frozen=True)
+class Fonds:
+    naam: str
+    soort: str
+    landelijk: bool
+    overheveling: float
+    vervaljaar: int | None
+    vaststellingsrisico: float = 0.0  # the share of its payments a settlement may correct (family vaststelling)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    naam: str
+    kosten: float
+    duur: int
+    vertraging: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    nummer: int
+    aandeel: float
+    factor: float
+
+
+@dataclass(frozen=True)
+class Financieringsregel:
+    fonds: str
+    instrument: str | None  # None = alle
+    doelgroep: str | None
+    max_aandeel: float
+
+
+@dataclass(frozen=True)
+class Beleidsregel:
+    regel: str
+    filters: dict[str, str | None]  # regio/fonds/instrument/doelgroep/jaar: name, None = alle, "elk"
+    grootheid: str
+    operator: str
+    waarde: float
+    actief: bool
+    rij: int
+
+
+@dataclass
+class Koppeling:
+    """Matching between funds: partner spends at least verhouding x what fonds spends on the cells of
+    the filters (each ``elk`` column one constraint per value)."""
+
+    koppeling: str
+    fonds: str
+    partner: str
+    verhouding: float
+    filters: dict[str, str | None]  # regio/instrument/doelgroep/jaar: name, None = alle, "elk", jaar also "2026-2028"
+    rij: int
+
+
+@dataclass(frozen=True)
+class Onzekerheidsregel:
+    """One row of the Onzekerheid sheet: a factor between laag and hoog on the matched input values."""
+
+    naam: str
+    grootheid: str  # plaatsingskans | kosten | budget
+    filters: dict[str, str | None]  # fonds/regio/instrument/doelgroep: name or None (alle); jaar also '2026-2028'
+    laag: float
+    hoog: float
+    verdeling: str  # driehoek | uniform
+    samenhang: str  # gedeeld | per_regio
+    rij: int
+
+
+# which filters each uncertain quantity takes (SPEC §4); any other filter must be alle
+
+@dataclass
+class Invoer:
+    """A validated input workbook: every default applied, every name known."""
+
+    start: int
+    eind: int
+    disconteringsvoet: float
+    kostenindexatie: float
+    doorloop: bool
+    oplosser: str
+    regios: list[str]
+    fondsen: dict[str, Fonds]
+    budget: dict[tuple[str, str | None, int], float]
+    verplichtingen: dict[tuple[str, str | None, int], float]
+    instrumenten: dict[str, Instrument]
+    doelgroepen: dict[str, float]
+    potentieel: dict[tuple[str, str, int], float]
+    effecten: dict[tuple[str, str], float]
+    financieringsregels: list[Financieringsregel]
+    segmenten: dict[str, list[Segment]]
+    beleidsregels: list[Beleidsregel]
+    scenarios: list[dict] = field(default_factory=list)
+    huidige_verdeling: dict[tuple[str, str, str, int], float] = field(default_factory=dict)
+    meldingen: list[str] = field(default_factory=list)
+    sha256: str = ""
+    scenario: str = "basis"
+    # the budgets a scenario changed (fund, region, year): a shortfall is booked there first (diagnose)
+    veranderde_budgetten: frozenset = frozenset()
+    uitkeringen: dict[str, float] = field(default_factory=dict)  # doelgroep -> euro per year a placement ends
+    koppelingen: list[Koppeling] = field(default_factory=list)
+    besparing_jaren: float = 1.0
+    max_verschuiving: float | None = None  # overgang: the band around Huidige_verdeling; None: no band
+    realisatie: dict[tuple[str, str, str, int], float] = field(default_factory=dict)  # who actually started
+    realisatie_uitgaven: dict[tuple[str, str | None, int], float] = field(default_factory=dict)  # what funds paid
+    vanaf: int | None = None  # herijking (--vanaf): the years before are realised (family realisatie)
+    onzekerheid: list[Onzekerheidsregel] = field(default_factory=list)  # the Onzekerheid sheet (onzekerheid)
+    reservefonds: str | None = None  # holds the reserve of a fund with vaststellingsrisico (family vaststelling)
+
+    @property
+    def jaren(self) -> list[int]:
+        return list(range(self.start, self.eind + 1))
+
+
+def jaarreeks(tekst: str) -> tuple[int, int] | None:
+    """'2028' or '2028-2030' (also with spaces or 2028.0) as (first, last); None if neither."""
+    gevonden = re.fullmatch(r"\s*(\d{4})(?:\.0)?\s*(?:-\s*(\d{4})(?:\.0)?\s*)?", tekst)
+    if not gevonden:
+        return None
+    eerste = int(gevonden.group(1))
+    laatste = int(gevonden.group(2) or eerste)
+    return (eerste, laatste) if eerste <= laatste else None
 
 
 def discontering(invoer: Invoer, plaatsingsjaar: int) -> float:

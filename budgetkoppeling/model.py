@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from .invoer import grootboek, max_aandeel
-from .validate import ELK, Beleidsregel, Invoer
+from .invoer import ELK, Beleidsregel, Invoer, grootboek, max_aandeel
 
 FAMILIES = (
     "segment", "potentieel", "looptijd", "kosten", "financiering", "reservering", "cofinanciering",

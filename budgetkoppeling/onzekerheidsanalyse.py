@@ -24,8 +24,8 @@ import numpy as np
 import polars as pl
 
 from .errors import BudgetkoppelingFout
+from .invoer import Invoer, Onzekerheidsregel
 from .model import groepsom, som_product, som_producten
-from .validate import Invoer, Onzekerheidsregel
 
 LANDELIJK = "landelijk"  # the region of a landelijk fund's budget in a per_regio row
 

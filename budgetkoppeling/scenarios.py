@@ -6,8 +6,8 @@ import copy
 import dataclasses
 
 from .errors import InvoerFout, Probleem
+from .invoer import ALLE, Invoer, jaarreeks
 from .io import RIJ
-from .validate import ALLE, Invoer, _jaarreeks
 
 BASIS = "basis"
 
@@ -54,7 +54,7 @@ def _past(filterwaarde, waarde) -> bool:
 def _past_jaar(filterwaarde, jaar) -> bool:
     if filterwaarde is None or filterwaarde.casefold() == ALLE:
         return True
-    eerste, laatste = _jaarreeks(filterwaarde)
+    eerste, laatste = jaarreeks(filterwaarde)
     return jaar is not None and eerste <= jaar <= laatste
 
 

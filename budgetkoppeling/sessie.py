@@ -26,10 +26,10 @@ from .scenarios import BASIS, pas_toe, scenario_rijen
 if TYPE_CHECKING:
     import polars as pl
 
+    from .invoer import Invoer
     from .model import Model
     from .rapport import Plan
     from .solve import Herberekening, Oplossing, Startbasis
-    from .validate import Invoer
 
 SESSIE = "sessie"  # the scenario name of rows added to a session opened on basis
 

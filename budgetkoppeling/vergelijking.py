@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GeenOplossing
+from .invoer import Invoer
 from .model import som_product
 from .scenarios import pas_toe, scenario_namen
-from .validate import Invoer, lees_en_valideer
+from .validate import lees_en_valideer
 from .werkers import beeindig_werkers, dask_executor, lokale_werkers, na_elkaar
 
 

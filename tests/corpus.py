@@ -680,19 +680,19 @@ def omschrijvingen_als_formule(pad):
 # --- 6. large sheets ---------------------------------------------------------------------------
 
 @geval("groot", 0)
-def budget_in_100000_tranches(pad):
+def budget_in_50000_tranches(pad):
     def tranches(rijen):
         rijen["Budgetten"] = [{"fonds": "Participatiebudget", "regio": VOORBEELD_REGIO, "jaar": 2026 + i % 3,
-                               "bedrag": 60} for i in range(100_000)]
+                               "bedrag": 120} for i in range(50_000)]
 
     met(tranches)(pad)
 
 
-@geval("groot", 3, "Blad 'Potentieel'", "rij 2", "kolom 'regio'", "Onbekendland", "199.999 problemen", "en nog")
-def potentieel_100000_fouten(pad):
+@geval("groot", 3, "Blad 'Potentieel'", "rij 2", "kolom 'regio'", "Onbekendland", "99.999 problemen", "en nog")
+def potentieel_50000_fouten(pad):
     def fouten(rijen):
         rijen["Potentieel"] = [{"regio": "Onbekendland", "doelgroep": "bijstand", "jaar": 2026, "aantal": i}
-                               for i in range(100_000)]
+                               for i in range(50_000)]
 
     met(fouten)(pad)
 
