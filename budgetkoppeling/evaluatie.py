@@ -30,6 +30,13 @@ class Evaluatie:
     binnen_band: Scenariocijfers  # the whole budget, each instrument within ±band of the hand plan (overgang)
     band: float  # max_verschuiving of the fourth optimum (Instellingen, else STANDAARD_BAND)
 
+    @property
+    def tabellen(self) -> dict:
+        """Every table of the evaluation workbook by sheet name, as polars frames."""
+        from .rapport.evaluatie import tabellen
+
+        return tabellen(self)
+
 
 STANDAARD_BAND = 0.2  # the fourth optimum's band when Instellingen sets no max_verschuiving
 

@@ -59,6 +59,13 @@ class Vergelijking:
     seconden: float
     parallel: bool
 
+    @property
+    def tabellen(self) -> dict:
+        """Every table of the comparison workbook by sheet name, as polars frames."""
+        from .rapport.vergelijking import tabellen
+
+        return tabellen(self)
+
 
 def los_scenario_op(invoer: Invoer, oplosser: str | None, start=None, **opties) -> Scenariocijfers:
     """Solve one (already adjusted) input and reduce the plan to its figures. Runs in a worker.

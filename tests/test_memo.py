@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import budgetkoppeling
-from budgetkoppeling.memo import memo, wat_verandert
+from budgetkoppeling.rapport.memo import memo, wat_verandert
 from budgetkoppeling.tekst import getal
 
 from .conftest import basis, regel

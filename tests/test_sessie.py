@@ -138,3 +138,21 @@ def test_a_plan_writes_its_workbook_and_never_over_the_input(invoer_met_scenario
     assert geschreven == pytest.approx(plan.tabellen["Samenvatting"]["waarde"].to_list()[:3])
     with pytest.raises(BestandFout):
         plan.schrijf(invoer_met_scenarios)
+
+
+def test_every_result_gives_its_workbooks_tables_as_frames(invoer_met_scenarios, tmp_path):
+    """Frames first (issue 29.7): what the workbook shows, without opening it."""
+    vergelijking = budgetkoppeling.vergelijk(invoer_met_scenarios, tmp_path / "v.xlsx", scenarios=["s1", "s9"])
+    tabellen = vergelijking.tabellen
+    assert list(tabellen) == ["Vergelijking", "Plaatsingen_per_jaar", "Verschil", "Per_fonds", "Per_regio",
+                              "Per_instrument", "Toelichting", "Info"]
+    geschreven = pl.read_excel(tmp_path / "v.xlsx", sheet_name="Per_fonds")
+    assert geschreven.columns == tabellen["Per_fonds"].columns
+    assert geschreven["fonds"].to_list() == tabellen["Per_fonds"]["fonds"].to_list()
+    basis = vergelijking.uitkomsten[0].kerncijfers
+    kpi = dict(zip(tabellen["Vergelijking"]["kpi"], tabellen["Vergelijking"]["basis"]))
+    assert kpi["gewogen_plaatsingen"] == pytest.approx(basis["gewogen_plaatsingen"])
+    evaluatie = budgetkoppeling.evalueer(invoer_met_scenarios)
+    assert list(evaluatie.tabellen) == ["Evaluatie", "Verschil_met_optimum", "Tekorten", "Per_instrument",
+                                        "Huidige_allocatie", "Info"]
+    assert evaluatie.tabellen["Huidige_allocatie"].height == len(evaluatie.huidige_allocatie)

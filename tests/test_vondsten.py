@@ -122,7 +122,7 @@ def test_the_memo_says_why_a_scenario_changes_nothing_and_never_minus_zero_perce
     """Issue 27.13: 'gelijk aan de basis' with no reason when a rule does not bind; '(-0%)' for a tiny change."""
     import polars as pl
 
-    from budgetkoppeling.memo import _verschil
+    from budgetkoppeling.rapport.memo import _verschil
 
     assert _verschil(213_229_000.0, 213_242_000.0, True) == "-€ 13.000 (-minder dan 0,1%)"
     bladen = voorbeeld_rijen()

@@ -1,10 +1,13 @@
-"""The evaluation workbook (``evalueer``): the hand plan beside the optimum."""
+"""The evaluation workbook (``evalueer``): the hand plan beside the optimum. One pure function per
+sheet gives its table as a frame (:func:`tabellen`); the writer lays them out."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
 from pathlib import Path
+
+import polars as pl
 
 from ..bestanden import schrijf_atomisch
 from ..tekst import nl, procent
@@ -43,6 +46,112 @@ EVALUATIE_KOLOMMEN = {
 BREEDTES = [30, 18, 20, 26, 20, 20, 19, 21]
 
 
+def _frame(koppen: list[str], rijen: list[list]) -> pl.DataFrame:
+    return pl.DataFrame(rijen, schema=koppen, orient="row", strict=False, infer_schema_length=None) if rijen \
+        else pl.DataFrame(schema=koppen)
+
+
+def _rijen(frame: pl.DataFrame) -> list[list]:
+    return [list(rij) for rij in frame.iter_rows()]
+
+
+def _plannen(evaluatie) -> list[dict]:
+    return [evaluatie.huidig, evaluatie.zelfde_geld.kerncijfers, evaluatie.zelfde_plaatsingen.kerncijfers,
+            evaluatie.optimum.kerncijfers, evaluatie.binnen_band.kerncijfers]
+
+
+def kerncijfers(evaluatie) -> pl.DataFrame:
+    """Evaluatie: per kpi the hand plan and the four optima; the description first, the code last."""
+    kpis = EVALUATIE_KPIS + tuple(k for k in BESPARING_KPIS if k in evaluatie.huidig)
+    rijen = [[KPI_EENHEID_ALLE[kpi][0]] + [plan.get(kpi) for plan in _plannen(evaluatie)]
+             + [KPI_EENHEID_ALLE[kpi][1], kpi] for kpi in kpis]
+    return _frame(["omschrijving", *EVALUATIE_KOLOMMEN, "eenheid", "kpi"], rijen)
+
+
+def verschil_met_optimum(evaluatie) -> pl.DataFrame:
+    """Below Evaluatie: what the optima do better than the hand plan (empty where one has no plan)."""
+    extra = (evaluatie.zelfde_geld.kerncijfers.get("plaatsingen", 0.0) - evaluatie.huidig["plaatsingen"]
+             if evaluatie.zelfde_geld.status == "optimaal" else None)
+    besparing = (evaluatie.huidig["uitgaven"] - evaluatie.zelfde_plaatsingen.kerncijfers.get("uitgaven", 0.0)
+                 if evaluatie.zelfde_plaatsingen.status == "optimaal" else None)
+    band = procent(evaluatie.band)
+    gewogen = evaluatie.huidig["gewogen_plaatsingen"]
+    stap = (evaluatie.binnen_band.kerncijfers["gewogen_plaatsingen"] - gewogen
+            if evaluatie.binnen_band.status == "optimaal" else None)
+    vrij = (evaluatie.optimum.kerncijfers["gewogen_plaatsingen"] - gewogen
+            if evaluatie.optimum.status == "optimaal" else None)
+    return _frame(["omschrijving", "waarde", "eenheid", "verschil"], [
+        ["Zoveel meer verwachte plaatsingen levert het optimum voor hoogstens hetzelfde geld", extra, "personen",
+         "extra_plaatsingen_zelfde_geld"],
+        ["Zoveel minder kost het optimum voor evenveel gewogen plaatsingen", besparing, "euro",
+         "besparing_zelfde_plaatsingen"],
+        [f"Zoveel meer gewogen plaatsingen levert een stap van hoogstens ±{band} per instrument op (hele budget)",
+         stap, "gewogen plaatsingen", "extra_gewogen_binnen_band"],
+        ["Zoveel meer gewogen plaatsingen levert het vrije optimum op (hele budget, zonder band)", vrij,
+         "gewogen plaatsingen", "extra_gewogen_vrij_optimum"],
+    ])
+
+
+TEKORT_KOPPEN = ["soort", "fonds", "regio", "instrument", "doelgroep", "jaar", "regel", "tekort", "eenheid",
+                 "toelichting"]
+
+
+def tekorten(evaluatie) -> pl.DataFrame:
+    """Tekorten: what the hand plan falls short of, each with its unit and a sentence."""
+    eenheden = {"budget": "euro", "financiering": "euro", "potentieel": "personen", "looptijd": "personen"}
+    data = []
+    for tekort in evaluatie.tekorten:
+        eenheid = eenheden.get(tekort["soort"], "")
+        if tekort["soort"] == "beleidsregel":
+            eenheid = "per regel: zie toelichting"
+        data.append([tekort.get("soort"), tekort.get("fonds"), tekort.get("regio"), tekort.get("instrument"),
+                     tekort.get("doelgroep"), tekort.get("jaar"), tekort.get("regel"), tekort["tekort"], eenheid,
+                     tekort["tekst"]])
+    return _frame(TEKORT_KOPPEN, data)
+
+
+def per_instrument(evaluatie) -> pl.DataFrame:
+    """Per_instrument: participants per instrument in the hand plan, the optimum and within the band."""
+    huidig = defaultdict(float)
+    for rij in evaluatie.huidige_allocatie:
+        huidig[rij["instrument"]] += rij["deelnemers"]
+    return _frame(["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum", "deelnemers_binnen_band"],
+                  [[i, huidig.get(i, 0.0), evaluatie.optimum.per_instrument.get(i, 0.0),
+                    evaluatie.binnen_band.per_instrument.get(i, 0.0)] for i in evaluatie.invoer.instrumenten])
+
+
+ALLOCATIE_KOPPEN = ["regio", "instrument", "doelgroep", "startjaar", "deelnemers", "kosten", "plaatsingen",
+                    "plaatsingsjaar"]
+
+
+def huidige_allocatie(evaluatie) -> pl.DataFrame:
+    """Huidige_allocatie: the hand plan cell by cell."""
+    return _frame(ALLOCATIE_KOPPEN, [[rij[k] for k in ALLOCATIE_KOPPEN] for rij in evaluatie.huidige_allocatie])
+
+
+def info(evaluatie, invoerpad: Path, datum: datetime.date) -> pl.DataFrame:
+    return _frame(["sleutel", "waarde"], [
+        ["versie", f"budgetkoppeling {__version__}"],
+        ["rekendatum", datum.isoformat()],
+        ["invoerbestand", Path(invoerpad).name],
+        ["invoer_sha256", evaluatie.invoer.sha256],
+        ["planperiode", f"{evaluatie.invoer.start}-{evaluatie.invoer.eind}"],
+        ["uitvoerbaar", "ja" if evaluatie.uitvoerbaar else "nee"],
+        ["oplosser", evaluatie.optimum.oplosser],
+        ["max_verschuiving", f"{nl(evaluatie.band)} (het vierde optimum, optimum_binnen_band)"],
+    ])
+
+
+def tabellen(evaluatie, invoerpad: Path = Path(""), datum: datetime.date | None = None) -> dict[str, pl.DataFrame]:
+    """Every table of the evaluation workbook by sheet name (``Verschil_met_optimum``: the second
+    table on Evaluatie)."""
+    from .opmaak import rekendatum
+
+    return {"Evaluatie": kerncijfers(evaluatie), "Verschil_met_optimum": verschil_met_optimum(evaluatie),
+            "Tekorten": tekorten(evaluatie), "Per_instrument": per_instrument(evaluatie),
+            "Huidige_allocatie": huidige_allocatie(evaluatie), "Info": info(evaluatie, invoerpad, rekendatum(datum))}
+
+
 def schrijf_evaluatie(evaluatie, doel: Path, invoerpad: Path, datum: datetime.date | None = None) -> None:
     """Write the evaluation workbook (``evalueer``) atomically to ``doel``."""
     schrijf_atomisch(Path(doel), lambda pad: _schrijf_evaluatie(evaluatie, pad, invoerpad, datum),
@@ -65,17 +174,14 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     kopregel = werkboek.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     tekst_fmt = werkboek.add_format({"indent": 1})  # a unit never touches its value
     omloop = werkboek.add_format({"text_wrap": True})  # at the bottom of its row, beside the numbers
-    plannen = [evaluatie.huidig, evaluatie.zelfde_geld.kerncijfers, evaluatie.zelfde_plaatsingen.kerncijfers,
-               evaluatie.optimum.kerncijfers, evaluatie.binnen_band.kerncijfers]
-    aantal = len(plannen)
+    aantal = len(_plannen(evaluatie))
 
     # Evaluatie: the key figures of the plans at A1, what the optimum does better below it; a person
     # reads the description first, the code (kpi) for other tools comes last
     blad = werkboek.add_worksheet("Evaluatie")
-    kpis = EVALUATIE_KPIS + tuple(k for k in BESPARING_KPIS if k in evaluatie.huidig)
-    rijen = [[KPI_EENHEID_ALLE[kpi][0]] + [plan.get(kpi) for plan in plannen] + [KPI_EENHEID_ALLE[kpi][1], kpi]
-             for kpi in kpis]
-    verschil_rij = tabel(blad, 0, ["omschrijving", *EVALUATIE_KOLOMMEN, "eenheid", "kpi"], rijen,
+    frame = kerncijfers(evaluatie)
+    kpis, rijen = frame["kpi"].to_list(), _rijen(frame)
+    verschil_rij = tabel(blad, 0, frame.columns, rijen,
                          [omloop] + [getal_fmt] * aantal + [tekst_fmt] * 2, "Evaluatie", kopregel) + 1
     for nummer, kpi in enumerate(kpis):
         if regels(KPI_EENHEID_ALLE[kpi][0], BREEDTES[0] - 1) > 1:
@@ -84,26 +190,9 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
             for kolom, waarde in enumerate(rijen[nummer][1:1 + aantal], start=1):
                 if waarde is not None:
                     blad.write_number(1 + nummer, kolom, waarde, hele_euro)
-    extra = (evaluatie.zelfde_geld.kerncijfers.get("plaatsingen", 0.0) - evaluatie.huidig["plaatsingen"]
-             if evaluatie.zelfde_geld.status == "optimaal" else None)
-    besparing = (evaluatie.huidig["uitgaven"] - evaluatie.zelfde_plaatsingen.kerncijfers.get("uitgaven", 0.0)
-                 if evaluatie.zelfde_plaatsingen.status == "optimaal" else None)
     band = procent(evaluatie.band)
-    gewogen = evaluatie.huidig["gewogen_plaatsingen"]
-    stap = (evaluatie.binnen_band.kerncijfers["gewogen_plaatsingen"] - gewogen
-            if evaluatie.binnen_band.status == "optimaal" else None)
-    vrij = (evaluatie.optimum.kerncijfers["gewogen_plaatsingen"] - gewogen
-            if evaluatie.optimum.status == "optimaal" else None)
-    verschil = [
-        ["Zoveel meer verwachte plaatsingen levert het optimum voor hoogstens hetzelfde geld", extra, "personen",
-         "extra_plaatsingen_zelfde_geld"],
-        ["Zoveel minder kost het optimum voor evenveel gewogen plaatsingen", besparing, "euro",
-         "besparing_zelfde_plaatsingen"],
-        [f"Zoveel meer gewogen plaatsingen levert een stap van hoogstens ±{band} per instrument op (hele budget)",
-         stap, "gewogen plaatsingen", "extra_gewogen_binnen_band"],
-        ["Zoveel meer gewogen plaatsingen levert het vrije optimum op (hele budget, zonder band)", vrij,
-         "gewogen plaatsingen", "extra_gewogen_vrij_optimum"],
-    ]
+    verschil = _rijen(verschil_met_optimum(evaluatie))
+    besparing = verschil[1][1]
     uitleg_rij = tabel(blad, verschil_rij, ["omschrijving", "waarde", "eenheid", "verschil"], verschil,
                        [omloop, getal_fmt, tekst_fmt, tekst_fmt], "Verschil_met_optimum", kopregel) + 1
     for nummer, regel in enumerate(verschil, start=verschil_rij + 1):  # the sentence wraps in its column
@@ -129,40 +218,25 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     blad.freeze_panes(1, 1)
     pagina(blad, titel("kerncijfers"), "basis", dag)
 
-    tekorten = werkboek.add_worksheet("Tekorten")
-    koppen = ["soort", "fonds", "regio", "instrument", "doelgroep", "jaar", "regel", "tekort", "eenheid",
-              "toelichting"]
-    eenheden = {"budget": "euro", "financiering": "euro", "potentieel": "personen", "looptijd": "personen"}
-    data = []
-    for tekort in evaluatie.tekorten:
-        eenheid = eenheden.get(tekort["soort"], "")
-        if tekort["soort"] == "beleidsregel":
-            eenheid = "per regel: zie toelichting"
-        data.append([tekort.get("soort"), tekort.get("fonds"), tekort.get("regio"), tekort.get("instrument"),
-                     tekort.get("doelgroep"), tekort.get("jaar"), tekort.get("regel"), tekort["tekort"], eenheid,
-                     tekort["tekst"]])
-    tabel(tekorten, 0, koppen, data, [None] * 7 + [getal_fmt, tekst_fmt, None], "Tekorten", kopregel)
+    tekorten_blad = werkboek.add_worksheet("Tekorten")
+    data = _rijen(tekorten(evaluatie))
+    tabel(tekorten_blad, 0, TEKORT_KOPPEN, data, [None] * 7 + [getal_fmt, tekst_fmt, None], "Tekorten", kopregel)
     for rij, regel in enumerate(data, start=1):  # euro amounts in euro, a memo column that wraps
         if regel[8] == "euro":
-            tekorten.write_number(rij, 7, regel[7], euro_fmt)
-        tekorten.write_string(rij, 9, onbreekbaar(regel[9]), omloop)
-        tekorten.set_row(rij, 15 * (len(regel[9]) // 70 + 1))
-    for kolom, kop_ in enumerate(koppen[:9]):  # names as long as they are, within reason
+            tekorten_blad.write_number(rij, 7, regel[7], euro_fmt)
+        tekorten_blad.write_string(rij, 9, onbreekbaar(regel[9]), omloop)
+        tekorten_blad.set_row(rij, 15 * (len(regel[9]) // 70 + 1))
+    for kolom, kop_ in enumerate(TEKORT_KOPPEN[:9]):  # names as long as they are, within reason
         lengte = max([len(kop_)] + [len(str(regel[kolom])) for regel in data if regel[kolom] is not None])
-        tekorten.set_column(kolom, kolom, min(32, lengte + 2) if kolom != 7 else max(16, lengte + 4))
-    tekorten.set_column(9, 9, 75)
-    tekorten.freeze_panes(1, 0)
-    pagina(tekorten, titel("tekorten"), "basis", dag)
+        tekorten_blad.set_column(kolom, kolom, min(32, lengte + 2) if kolom != 7 else max(16, lengte + 4))
+    tekorten_blad.set_column(9, 9, 75)
+    tekorten_blad.freeze_panes(1, 0)
+    pagina(tekorten_blad, titel("tekorten"), "basis", dag)
 
-    per_instrument = defaultdict(float)
-    for rij in evaluatie.huidige_allocatie:
-        per_instrument[rij["instrument"]] += rij["deelnemers"]
     instrumenten = werkboek.add_worksheet("Per_instrument")
-    data = [[i, per_instrument.get(i, 0.0), evaluatie.optimum.per_instrument.get(i, 0.0),
-             evaluatie.binnen_band.per_instrument.get(i, 0.0)] for i in evaluatie.invoer.instrumenten]
-    tabel(instrumenten, 0, ["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum",
-                            "deelnemers_binnen_band"], data,
-           [None, getal_fmt, getal_fmt, getal_fmt], "Per_instrument", kopregel)
+    frame = per_instrument(evaluatie)
+    data = _rijen(frame)
+    tabel(instrumenten, 0, frame.columns, data, [None, getal_fmt, getal_fmt, getal_fmt], "Per_instrument", kopregel)
     instrumenten.set_column(0, 0, 32)
     instrumenten.set_column(1, 3, 30)
     grafiek = werkboek.add_chart({"type": "bar"})
@@ -181,27 +255,16 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     pagina(instrumenten, titel("deelnemers per instrument"), "basis", dag)
 
     allocatie = werkboek.add_worksheet("Huidige_allocatie")
-    koppen = ["regio", "instrument", "doelgroep", "startjaar", "deelnemers", "kosten", "plaatsingen",
-              "plaatsingsjaar"]
-    tabel(allocatie, 0, koppen, [[rij[k] for k in koppen] for rij in evaluatie.huidige_allocatie],
+    tabel(allocatie, 0, ALLOCATIE_KOPPEN, _rijen(huidige_allocatie(evaluatie)),
            [None, None, None, None, getal_fmt, euro_fmt, getal_fmt, None], "Huidige_allocatie")
     allocatie.set_column(0, 2, 26)
     allocatie.set_column(3, 7, 16)
     allocatie.freeze_panes(1, 0)
     pagina(allocatie, titel("huidige allocatie"), "basis", dag)
 
-    info = werkboek.add_worksheet("Info")
-    tabel(info, 0, ["sleutel", "waarde"], [
-        ["versie", f"budgetkoppeling {__version__}"],
-        ["rekendatum", dag.isoformat()],
-        ["invoerbestand", Path(invoerpad).name],
-        ["invoer_sha256", evaluatie.invoer.sha256],
-        ["planperiode", f"{evaluatie.invoer.start}-{evaluatie.invoer.eind}"],
-        ["uitvoerbaar", "ja" if evaluatie.uitvoerbaar else "nee"],
-        ["oplosser", evaluatie.optimum.oplosser],
-        ["max_verschuiving", f"{nl(evaluatie.band)} (het vierde optimum, optimum_binnen_band)"],
-    ], [None, None], "Info")
-    info.set_column(0, 0, 24)
-    info.set_column(1, 1, 80)
-    pagina(info, titel("herkomst"), "basis", dag)
+    info_blad = werkboek.add_worksheet("Info")
+    tabel(info_blad, 0, ["sleutel", "waarde"], _rijen(info(evaluatie, invoerpad, dag)), [None, None], "Info")
+    info_blad.set_column(0, 0, 24)
+    info_blad.set_column(1, 1, 80)
+    pagina(info_blad, titel("herkomst"), "basis", dag)
     werkboek.close()

@@ -1,9 +1,12 @@
-"""The comparison workbook (``vergelijk``)."""
+"""The comparison workbook (``vergelijk``): one pure function per sheet gives its table as a frame
+(:func:`tabellen`), the writer lays them out with charts and print settings."""
 
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
+
+import polars as pl
 
 from ..bestanden import schrijf_atomisch
 from ..versie import __version__
@@ -25,6 +28,126 @@ from .opmaak import (
     uniek,
 )
 
+VAST = ["kpi", "eenheid", "omschrijving", "jaar", "periode", "fonds", "regio", "instrument"]
+
+
+def _frame(koppen: list[str], rijen: list[list]) -> pl.DataFrame:
+    return pl.DataFrame(rijen, schema=koppen, orient="row", strict=False, infer_schema_length=None) if rijen \
+        else pl.DataFrame(schema=koppen)
+
+
+def _rijen(frame: pl.DataFrame) -> list[list]:
+    return [list(rij) for rij in frame.iter_rows()]
+
+
+def scenario_koppen(vergelijking) -> list[str]:
+    """A column name per scenario (base first), unique beside the fixed column names."""
+    return koppen(VAST, [u.scenario for u in vergelijking.uitkomsten])[len(VAST):]
+
+
+def _opgelost(vergelijking) -> list[bool]:
+    return [u.status == "optimaal" for u in vergelijking.uitkomsten]
+
+
+def _kpis(vergelijking) -> list[str]:
+    return kpis_van([u.kerncijfers for u in vergelijking.uitkomsten])
+
+
+def kerncijfers(vergelijking) -> pl.DataFrame:
+    """Vergelijking: kpi, a column per scenario (empty where it has no plan), eenheid, omschrijving."""
+    rijen = [[kpi] + [u.kerncijfers.get(kpi) if ok else None for u, ok in zip(vergelijking.uitkomsten,
+                                                                                _opgelost(vergelijking))]
+             + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]] for kpi in _kpis(vergelijking)]
+    return _frame(uniek(["kpi", *scenario_koppen(vergelijking), "eenheid", "omschrijving"]), rijen)
+
+
+def plaatsingen_per_jaar(vergelijking) -> pl.DataFrame:
+    """Below Vergelijking: the placements per year per scenario; periode says which years lie after the plan."""
+    uitkomsten, eind = vergelijking.uitkomsten, vergelijking.invoer.eind
+    jaren = sorted({j for u in uitkomsten for j in u.per_jaar})
+    rijen = [[j] + [u.per_jaar.get(j, 0.0) if ok else None for u, ok in zip(uitkomsten, _opgelost(vergelijking))]
+             + ["plaatsingen", "planperiode" if j <= eind else "na de planperiode"] for j in jaren]
+    return _frame(uniek(["jaar", *scenario_koppen(vergelijking), "eenheid", "periode"]), rijen)
+
+
+def verschil(vergelijking) -> pl.DataFrame:
+    """Verschil: per kpi each scenario minus the base, absolute and in %; the description first, the code last."""
+    uitkomsten, opgelost = vergelijking.uitkomsten, _opgelost(vergelijking)
+    anderen = list(zip(uitkomsten[1:], opgelost[1:]))
+    basis = uitkomsten[0].kerncijfers if opgelost[0] else {}
+    verschil_koppen = ["omschrijving"] + [k for u, _ in anderen for k in (f"{u.scenario}: verschil",
+                                                                         f"{u.scenario}: %")]
+    rijen = []
+    for kpi in _kpis(vergelijking):
+        rij: list = [KPI_EENHEID_ALLE[kpi][0]]
+        for u, ok in anderen:
+            if ok and basis:
+                absoluut = u.kerncijfers[kpi] - basis[kpi]
+                rij += [absoluut, absoluut / basis[kpi] if abs(basis[kpi]) > NUL else None]
+            else:
+                rij += [None, None]
+        rijen.append(rij + [KPI_EENHEID_ALLE[kpi][1], kpi])
+    return _frame(uniek(verschil_koppen + ["eenheid", "kpi"]), rijen)
+
+
+def per_sleutel(vergelijking, sleutel: str, kolom: str, volgorde: list[str]) -> pl.DataFrame:
+    """Per_fonds, Per_regio, Per_instrument: a row per ``sleutel`` in ``volgorde``, a column per scenario."""
+    rijen = [[v] + [getattr(u, kolom).get(v, 0.0) if ok else None
+                    for u, ok in zip(vergelijking.uitkomsten, _opgelost(vergelijking))] for v in volgorde]
+    return _frame(uniek([sleutel, *scenario_koppen(vergelijking)]), rijen)
+
+
+PER = {  # sheet: (key, figures of Scenariocijfers, in euro, what the page header says)
+    "Per_fonds": ("fonds", "per_fonds", True, "uitgaven per fonds in de planperiode (euro)"),
+    "Per_regio": ("regio", "per_regio", False, "verwachte plaatsingen per regio"),
+    "Per_instrument": ("instrument", "per_instrument", False, "deelnemers per instrument"),
+}
+
+
+def _volgorde(vergelijking, sleutel: str) -> list[str]:
+    invoer = vergelijking.invoer
+    return list({"fonds": invoer.fondsen, "regio": invoer.regios, "instrument": invoer.instrumenten}[sleutel])
+
+
+def toelichting(vergelijking) -> pl.DataFrame:
+    """Toelichting: the memo per scenario (:func:`budgetkoppeling.rapport.memo.memo`)."""
+    from .memo import memo
+
+    return _frame(["scenario", "onderwerp", "toelichting"], [list(rij) for rij in memo(vergelijking)])
+
+
+def info(vergelijking, invoerpad: Path, datum: datetime.date) -> pl.DataFrame:
+    """Info: version, date, input, plan period, and per scenario its status and solver."""
+    invoer = vergelijking.invoer
+    rijen = [
+        ["versie", f"budgetkoppeling {__version__}"],
+        ["rekendatum", datum.isoformat()],
+        ["invoerbestand", Path(invoerpad).name],
+        ["invoer_sha256", invoer.sha256],
+        ["planperiode", f"{invoer.start}-{invoer.eind}"],
+        ["scenarios", ", ".join(u.scenario for u in vergelijking.uitkomsten)],
+    ]
+    for uitkomst in vergelijking.uitkomsten:
+        status = uitkomst.status
+        if uitkomst.status != "optimaal":
+            status += ": " + " ".join(t["tekst"] for t in uitkomst.tekorten)
+        rijen.append([f"status {uitkomst.scenario}", status])
+        if uitkomst.oplosser:
+            rijen.append([f"oplosser {uitkomst.scenario}", uitkomst.oplosser])
+    return _frame(["sleutel", "waarde"], rijen)
+
+
+def tabellen(vergelijking, invoerpad: Path = Path(""), datum: datetime.date | None = None) -> dict[str, pl.DataFrame]:
+    """Every table of the comparison workbook by sheet name (``Plaatsingen_per_jaar``: the second
+    table on Vergelijking)."""
+    from .opmaak import rekendatum
+
+    return {"Vergelijking": kerncijfers(vergelijking), "Plaatsingen_per_jaar": plaatsingen_per_jaar(vergelijking),
+            "Verschil": verschil(vergelijking),
+            **{blad: per_sleutel(vergelijking, sleutel, kolom, _volgorde(vergelijking, sleutel))
+               for blad, (sleutel, kolom, _geld, _tekst) in PER.items()},
+            "Toelichting": toelichting(vergelijking), "Info": info(vergelijking, invoerpad, rekendatum(datum))}
+
 
 def schrijf_vergelijking(vergelijking, doel: Path, invoerpad: Path, datum: datetime.date | None = None) -> None:
     """Write the comparison workbook of SPEC §6 atomically to ``doel``."""
@@ -38,8 +161,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     uitkomsten = vergelijking.uitkomsten
     namen = [u.scenario for u in uitkomsten]
     werkboek = nieuw_werkboek(pad, datum)
-    vast = ["kpi", "eenheid", "omschrijving", "jaar", "periode", "fonds", "regio", "instrument"]
-    scenario_koppen = koppen(vast, namen)[len(vast):]
+    scenario_koppen_ = scenario_koppen(vergelijking)
     euro_fmt = werkboek.add_format({"num_format": HELE_EURO})
     getal_fmt = werkboek.add_format({"num_format": PLAATSINGEN})
     procent_fmt = werkboek.add_format({"num_format": "0.0%"})
@@ -52,8 +174,8 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     kolombreedte, eenheid_breedte, omschrijving_breedte = 16, 17, 20
     omloop = werkboek.add_format({"text_wrap": True})
     waarschuwing = werkboek.add_format({"bold": True, "font_color": "#C00000", "text_wrap": True, "valign": "top"})
-    opgelost = [u.status == "optimaal" for u in uitkomsten]
-    kpis = kpis_van([u.kerncijfers for u in uitkomsten])
+    opgelost = _opgelost(vergelijking)
+    kpis = _kpis(vergelijking)
     onopgelost = [u for u, ok in zip(uitkomsten, opgelost) if not ok]
     paginakop = f"basis en {len(namen) - 1} scenario's"
     n = len(namen)
@@ -76,21 +198,20 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     # Vergelijking: kpi, one column per scenario (base first), eenheid, omschrijving; below it the
     # placements per year, the years after the plan period marked as such
     blad = werkboek.add_worksheet("Vergelijking")
-    rijen = [[kpi] + [u.kerncijfers.get(kpi) if ok else None for u, ok in zip(uitkomsten, opgelost)]
-             + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]] for kpi in kpis]
-    vaste = ["kpi", *scenario_koppen, "eenheid", "omschrijving"]
-    jaar_rij = tabel(blad, 0, uniek(vaste), rijen, [None] + scenario_formaten(geld=False) + [tekst_fmt] * 2,
+    frame = kerncijfers(vergelijking)
+    rijen = _rijen(frame)
+    vaste = ["kpi", *scenario_koppen_, "eenheid", "omschrijving"]
+    jaar_rij = tabel(blad, 0, frame.columns, rijen, [None] + scenario_formaten(geld=False) + [tekst_fmt] * 2,
                      "Vergelijking", kopregel) + 1
     for nummer, kpi in enumerate(kpis):  # money rows get the euro format, cell by cell
         if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
             for kolom, waarde in enumerate(rijen[nummer][1:1 + n], start=1):
                 if waarde is not None:
                     blad.write_number(1 + nummer, kolom, waarde, basis_euro if kolom == 1 else euro_fmt)
-    jaren = sorted({j for u in uitkomsten for j in u.per_jaar})
     # the scenario columns under those of the table above; periode says which years lie after the plan
-    jaar_rijen = [[j] + [u.per_jaar.get(j, 0.0) if ok else None for u, ok in zip(uitkomsten, opgelost)]
-                  + ["plaatsingen", "planperiode" if j <= invoer.eind else "na de planperiode"] for j in jaren]
-    onder = tabel(blad, jaar_rij, uniek(["jaar", *scenario_koppen, "eenheid", "periode"]), jaar_rijen,
+    per_jaar = plaatsingen_per_jaar(vergelijking)
+    jaren = per_jaar["jaar"].to_list()
+    onder = tabel(blad, jaar_rij, per_jaar.columns, _rijen(per_jaar),
                   [werkboek.add_format({"num_format": "0", "align": "left"})] + scenario_formaten(geld=False)
                   + [tekst_fmt] * 2, "Plaatsingen_per_jaar", kopregel)
     breedtes = [29] + [kolombreedte] * n + [eenheid_breedte, omschrijving_breedte]
@@ -99,64 +220,47 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     blad.set_row(0, kophoogte(vaste, breedtes))
     for nummer, rij in enumerate(rijen, start=1):  # unit and description wrap in their columns
         blad.set_row(nummer, kophoogte(rij[-2:], breedtes[-2:]))
-    blad.set_row(jaar_rij, kophoogte(["jaar", *scenario_koppen], breedtes))
+    blad.set_row(jaar_rij, kophoogte(["jaar", *scenario_koppen_], breedtes))
     blad.freeze_panes(1, 1)
     pagina(blad, titel("kerncijfers (basis: het uitgangspunt)"), paginakop, werkboek.rekendatum)
 
     # Verschil: each scenario minus the base, absolute and in %; the description first, the code last
-    verschil = werkboek.add_worksheet("Verschil")
-    anderen = [(u, ok) for u, ok in zip(uitkomsten[1:], opgelost[1:])]
-    basis = uitkomsten[0].kerncijfers if opgelost[0] else {}
-    verschil_koppen = ["omschrijving"] + [k for u, _ in anderen for k in (f"{u.scenario}: verschil",
-                                                                         f"{u.scenario}: %")]
-    rijen = []
-    for kpi in kpis:
-        rij: list = [KPI_EENHEID_ALLE[kpi][0]]
-        for u, ok in anderen:
-            if ok and basis:
-                absoluut = u.kerncijfers[kpi] - basis[kpi]
-                rij += [absoluut, absoluut / basis[kpi] if abs(basis[kpi]) > NUL else None]
-            else:
-                rij += [None, None]
-        rijen.append(rij + [KPI_EENHEID_ALLE[kpi][1], kpi])
+    verschil_blad = werkboek.add_worksheet("Verschil")
+    anderen = uitkomsten[1:]
+    frame = verschil(vergelijking)
+    rijen, alle_koppen = _rijen(frame), frame.columns
+    verschil_koppen = alle_koppen[:-2]
     formaten = [omloop] + [f for _ in anderen for f in (getal_fmt, procent_fmt)] + [tekst_fmt, None]
-    alle_koppen = uniek(verschil_koppen + ["eenheid", "kpi"])
-    onder_verschil = tabel(verschil, 0, alle_koppen, rijen, formaten, "Verschil", kopregel)
+    onder_verschil = tabel(verschil_blad, 0, alle_koppen, rijen, formaten, "Verschil", kopregel)
     for nummer, kpi in enumerate(kpis):
         if KPI_EENHEID_ALLE[kpi][1].startswith("euro"):
             for kolom in range(1, len(verschil_koppen), 2):
                 if rijen[nummer][kolom] is not None:
-                    verschil.write_number(1 + nummer, kolom, rijen[nummer][kolom], euro_fmt)
+                    verschil_blad.write_number(1 + nummer, kolom, rijen[nummer][kolom], euro_fmt)
     breedtes = [omschrijving_breedte] + [kolombreedte, 9] * len(anderen) + [eenheid_breedte, 29]
     for kolom, breedte in enumerate(breedtes):
-        verschil.set_column(kolom, kolom, breedte)
-    verschil.set_row(0, kophoogte(alle_koppen, breedtes))
+        verschil_blad.set_column(kolom, kolom, breedte)
+    verschil_blad.set_row(0, kophoogte(alle_koppen, breedtes))
     for nummer, rij in enumerate(rijen, start=1):
-        verschil.set_row(nummer, kophoogte([rij[0], rij[-2]], [breedtes[0], breedtes[-2]]))
-    verschil.freeze_panes(1, 1)
-    meld_onopgelost(verschil, onder_verschil + 1, len(verschil_koppen) + 2)
-    pagina(verschil, titel("verschil van elk scenario met de basis"), paginakop, werkboek.rekendatum)
+        verschil_blad.set_row(nummer, kophoogte([rij[0], rij[-2]], [breedtes[0], breedtes[-2]]))
+    verschil_blad.freeze_panes(1, 1)
+    meld_onopgelost(verschil_blad, onder_verschil + 1, len(verschil_koppen) + 2)
+    pagina(verschil_blad, titel("verschil van elk scenario met de basis"), paginakop, werkboek.rekendatum)
 
     # Per_fonds, Per_regio, Per_instrument
-    def per(naam: str, sleutel: str, volgorde: list[str], kolom: str, geld: bool, tekst: str) -> int:
+    hoogte = {}
+    for naam, (sleutel, kolom, geld, tekst) in PER.items():
         werkblad = werkboek.add_worksheet(naam)
-        data = [[v] + [getattr(u, kolom).get(v, 0.0) if ok else None for u, ok in zip(uitkomsten, opgelost)]
-                for v in volgorde]
-        onder_ = tabel(werkblad, 0, uniek([sleutel, *scenario_koppen]), data, [None] + scenario_formaten(geld),
-                       naam, kopregel)
+        frame = per_sleutel(vergelijking, sleutel, kolom, _volgorde(vergelijking, sleutel))
+        onder_ = tabel(werkblad, 0, frame.columns, _rijen(frame), [None] + scenario_formaten(geld), naam, kopregel)
         werkblad.set_column(0, 0, 32)
         werkblad.set_column(1, n, kolombreedte)
-        werkblad.set_row(0, kophoogte([sleutel, *scenario_koppen], [32] + [kolombreedte] * n))
+        werkblad.set_row(0, kophoogte([sleutel, *scenario_koppen_], [32] + [kolombreedte] * n))
         werkblad.freeze_panes(1, 1)
         meld_onopgelost(werkblad, onder_ + 1, n + 1)
         pagina(werkblad, titel(tekst), paginakop, werkboek.rekendatum)
-        return len(data)
-
-    fondsen = per("Per_fonds", "fonds", list(invoer.fondsen), "per_fonds", True,
-                  "uitgaven per fonds in de planperiode (euro)")
-    per("Per_regio", "regio", list(invoer.regios), "per_regio", False, "verwachte plaatsingen per regio")
-    per("Per_instrument", "instrument", list(invoer.instrumenten), "per_instrument", False,
-        "deelnemers per instrument")
+        hoogte[naam] = frame.height
+    fondsen = hoogte["Per_fonds"]
 
     _toelichting(werkboek, vergelijking, titel, paginakop)
 
@@ -202,24 +306,9 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
         "[$€-413] #,##0", 1 + KPIS.index("kosten_per_plaatsing"), 1, n, 0))
     blad.set_h_pagebreaks(plaatsen)  # a chart a page: none is cut, at any print scale
 
-    # Info
-    info = [
-        ["versie", f"budgetkoppeling {__version__}"],
-        ["rekendatum", werkboek.rekendatum.isoformat()],
-        ["invoerbestand", Path(invoerpad).name],
-        ["invoer_sha256", invoer.sha256],
-        ["planperiode", f"{invoer.start}-{invoer.eind}"],
-        ["scenarios", ", ".join(namen)],
-    ]
-    for uitkomst in uitkomsten:
-        status = uitkomst.status
-        if uitkomst.status != "optimaal":
-            status += ": " + " ".join(t["tekst"] for t in uitkomst.tekorten)
-        info.append([f"status {uitkomst.scenario}", status])
-        if uitkomst.oplosser:
-            info.append([f"oplosser {uitkomst.scenario}", uitkomst.oplosser])
     info_blad = werkboek.add_worksheet("Info")
-    tabel(info_blad, 0, ["sleutel", "waarde"], info, [None, werkboek.add_format({"text_wrap": True})], "Info")
+    tabel(info_blad, 0, ["sleutel", "waarde"], _rijen(info(vergelijking, invoerpad, werkboek.rekendatum)),
+          [None, werkboek.add_format({"text_wrap": True})], "Info")
     info_blad.set_column(0, 0, 34)
     info_blad.set_column(1, 1, 100)
     info_blad.freeze_panes(1, 0)
@@ -228,10 +317,8 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
 
 
 def _toelichting(werkboek, vergelijking, titel, paginakop: str) -> None:
-    """Toelichting: the memo per scenario (``memo.memo``), each scenario on an A4 page of its own."""
-    from ..memo import memo
-
-    rijen = memo(vergelijking)
+    """Toelichting: the memo per scenario (:func:`toelichting`), each scenario on an A4 page of its own."""
+    rijen = _rijen(toelichting(vergelijking))
     blad = werkboek.add_worksheet("Toelichting")
     omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
     vet = werkboek.add_format({"text_wrap": True, "valign": "top", "bold": True})

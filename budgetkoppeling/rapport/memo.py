@@ -7,7 +7,7 @@ guesses. One block per scenario, printed as one A4 page.
 
 from __future__ import annotations
 
-from .tekst import euro, getal, jaren_tekst, nl, opsomming, procent
+from ..tekst import euro, getal, jaren_tekst, nl, opsomming, procent
 
 AANPASSING = {
     "budget": "het budget", "kosten": "de kosten per deelnemer", "plaatsingskans": "de plaatsingskans",
