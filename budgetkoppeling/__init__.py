@@ -14,12 +14,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import BestandFout, BudgetkoppelingFout, GeenOplossing, InvoerFout
 from .versie import __version__
 
-__all__ = ["VOORBEELD", "Sessie", "__version__", "evalueer", "foutrapport", "maak_sjabloon", "onzekerheid",
-           "optimaliseer", "valideer", "vergelijk"]
+__all__ = ["VOORBEELD", "BestandFout", "BudgetkoppelingFout", "GeenOplossing", "InvoerFout", "Sessie", "__version__",
+           "budgetcurve", "evalueer", "foutrapport", "maak_sjabloon", "onzekerheid", "optimaliseer", "valideer",
+           "vergelijk"]
 
 if TYPE_CHECKING:
+    from .curve import Curve
     from .evaluatie import Evaluatie
     from .invoer import Invoer
     from .onzekerheidsanalyse import Analyse
@@ -99,6 +102,14 @@ def vergelijk(pad: Path, uitvoer: Path | None = None, scenarios: list[str] | Non
     from .vergelijking import vergelijk as _vergelijk
 
     return _vergelijk(Path(pad), uitvoer, scenarios, **opties)
+
+
+def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, **opties) -> Curve:
+    """``vergelijk --curve``: the plan with ``fonds``'s budget scaled in steps, and (with ``uitvoer``)
+    the curve workbook; see :func:`budgetkoppeling.curve.budgetcurve` for the options."""
+    from .curve import budgetcurve as _budgetcurve
+
+    return _budgetcurve(Path(pad), fonds, uitvoer, **opties)
 
 
 def evalueer(pad: Path, uitvoer: Path | None = None, **opties) -> Evaluatie:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -10,9 +11,8 @@ from pathlib import Path
 
 import click
 
-from . import VOORBEELD, __version__
-from .errors import BudgetkoppelingFout, GeenOplossing, InvoerFout, let_op
-from .klik import Groep, installeer
+from . import VOORBEELD, BudgetkoppelingFout, InvoerFout, __version__
+from .klik import Datum, Getal, Groep, installeer, let_op
 from .onderbreking import SIGINT_CODE, SIGTERM_CODE, Beeindigd, sigterm_als_onderbreking
 
 installeer()  # click's own messages in Dutch, before the first click type below is made
@@ -46,15 +46,48 @@ class Uitvoer:
         if self.als_json:
             click.echo(json.dumps(gegevens, ensure_ascii=False, indent=2, sort_keys=False))
 
-    def voortgang(self):
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
+    @contextlib.contextmanager
+    def voortgang(self, begin: str = "Starten", beschrijf=None, totaal: int | None = None, resterend: bool = False):
+        """The progress line of a long command, or nothing with --stil or --json: yields the callback
+        for the API's ``voortgang`` (None when quiet). Without ``beschrijf`` the callback takes the
+        stage's description (a spinner); with it, ``beschrijf(*args)`` gives (description, done, total)
+        for a bar that counts (``resterend``: with the time left)."""
         if self.stil or self.als_json:
-            return None, None
-        balk = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
-                        console=self.fouten, transient=True)
-        taak = balk.add_task("Starten", total=None)
-        return balk, (lambda stap: balk.update(taak, description=stap))
+            yield None
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        tekst = TextColumn("{task.description}", markup=False)
+        kolommen = [SpinnerColumn(), tekst, TimeElapsedColumn()] if beschrijf is None else \
+            [tekst, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+             *([TextColumn("nog"), TimeRemainingColumn()] if resterend else [])]
+        with Progress(*kolommen, console=self.fouten, transient=True) as balk:
+            taak = balk.add_task(begin, total=totaal)
+
+            def melding(*argumenten) -> None:
+                if beschrijf is None:
+                    balk.update(taak, description=argumenten[0])
+                else:
+                    beschrijving, klaar, aantal = beschrijf(*argumenten)
+                    balk.update(taak, description=beschrijving, completed=klaar, total=aantal)
+
+            yield melding
+
+    def toon(self, regels: list) -> None:
+        """A result's screen summary: each table fits the terminal, each sentence as written."""
+        for regel in regels:
+            if isinstance(regel, str):
+                self.scherm.print(regel, markup=False)
+            else:
+                self.scherm.print(regel, soft_wrap=False)
 
 
 def standaard_opties(functie):
@@ -95,24 +128,8 @@ def standaard_opties(functie):
 
 
 def _meld_fout(uitvoer: Uitvoer, fout: BudgetkoppelingFout) -> None:
-    if isinstance(fout, InvoerFout):
-        uitvoer.fouten.print(fout.tekst(ten_hoogste=50))
-        uitvoer.json({
-            "status": "ongeldige_invoer",
-            "problemen": [
-                {"blad": p.blad, "rij": p.rij, "kolom": p.kolom, "waarde": p.waarde,
-                 "melding": p.melding, "tekst": p.tekst()}
-                for p in fout.problemen
-            ],
-            "meldingen": fout.meldingen,
-        })
-    elif isinstance(fout, GeenOplossing):
-        uitvoer.fouten.print(fout.melding, markup=False)
-        uitvoer.json({"status": "geen_oplossing", "melding": fout.melding, "tekorten": fout.tekorten,
-                      "betrokken": fout.betrokken})
-    else:
-        uitvoer.fouten.print(str(fout), markup=False)
-        uitvoer.json({"status": "fout", "melding": str(fout)})
+    uitvoer.fouten.print(fout.op_scherm(), markup=False)
+    uitvoer.json(fout.als_json())
 
 
 @click.group(cls=Groep, context_settings={"help_option_names": ["-h", "--help"]})
@@ -129,65 +146,6 @@ def main() -> None:
       budgetkoppeling valideer mijn_regio.xlsx
       budgetkoppeling optimaliseer mijn_regio.xlsx -o plan.xlsx
     """
-
-
-class Datum(click.ParamType):
-    """A calendar date as a Dutch user writes it: 2026-12-01 or 1-12-2026."""
-
-    name = "datum"
-
-    def convert(self, waarde, param, ctx):
-        if isinstance(waarde, datetime.date):
-            return waarde
-        for vorm in ("%Y-%m-%d", "%d-%m-%Y"):
-            try:
-                return datetime.datetime.strptime(str(waarde).strip(), vorm).date()
-            except ValueError:
-                continue
-        self.fail(f"'{waarde}' is geen datum; schrijf JJJJ-MM-DD (2026-12-01) of DD-MM-JJJJ (01-12-2026).",
-                  param, ctx)
-
-
-class Getal(click.ParamType):
-    """A number on the command line as a Dutch user writes it: 0,8 or 0.8 (SPEC §4's notation), within
-    ``min``..``max`` (``open``: the bounds themselves excluded)."""
-
-    name = "getal"
-
-    def __init__(self, min: float | None = None, max: float | None = None, open: bool = False):
-        self.min, self.max, self.open = min, max, open
-
-    def convert(self, waarde, param, ctx):
-        if isinstance(waarde, float | int):
-            getal = float(waarde)
-        else:
-            from .getallen import lees_getal
-
-            getal, reden = lees_getal(str(waarde), "factor", getalcel=None)
-            if getal is None:
-                self.fail(f"'{waarde}' {reden}.", param, ctx)
-        onder = self.min is not None and (getal <= self.min if self.open else getal < self.min)
-        boven = self.max is not None and (getal >= self.max if self.open else getal > self.max)
-        if onder or boven:
-            from .tekst import nl
-
-            grenzen = " en ".join(f"{woord} {nl(grens)}" for woord, grens in
-                                  (("groter dan" if self.open else "minstens", self.min),
-                                   ("kleiner dan" if self.open else "hoogstens", self.max)) if grens is not None)
-            self.fail(f"'{waarde}' moet {grenzen} zijn.", param, ctx)
-        return getal
-
-
-# the onzekerheid table on a terminal: kpi -> (short label, its explanation below the table)
-KORT = {
-    "plaatsingen": ("Plaatsingen", "verwachte plaatsingen"),
-    "gewogen_plaatsingen": ("Gewogen", "gewogen plaatsingen (de doelstelling)"),
-    "gewogen_slechtste": ("Slechtste", "gemiddelde gewogen plaatsingen van de slechtste trekkingen"),
-    "tekort": ("Tekort", "wat het plan tekortkomt als kosten en budgetten zijn als getrokken"),
-    "kans_betaalbaar": ("Betaalbaar", "aandeel trekkingen zonder tekort"),
-    "waarde_betere_kennis": ("Kennis", "waarde van betere kennis van kansen, kosten en budgetten"),
-    "waarde_betere_kennis_effecten": ("Kennis kans", "waarde van betere kennis van de plaatsingskansen"),
-}
 
 
 def tijdslimiet_optie(functie):
@@ -292,78 +250,13 @@ def _optimaliseer(invoer: Path, doel: Path, scenario: str, oplosser: str | None,
                   vanaf: int | None, tijdslimiet: float | None = None) -> None:
     from . import optimaliseer as optimaliseer_api
 
-    balk, voortgang = uitvoer.voortgang()
-    opties = dict(scenario=scenario, oplosser=oplosser, geheel=geheel, schrijf_lp=schrijf_lp, datum=datum,
-                  vanaf=vanaf, tijdslimiet=tijdslimiet or None)
-    if balk is not None:
-        with balk:
-            plan = optimaliseer_api(invoer, doel, voortgang=voortgang, **opties)
-    else:
-        plan = optimaliseer_api(invoer, doel, **opties)
-    info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
-    uitvoer.json({
-        "status": "optimaal" if plan.oplossing.gap is None else "tijdslimiet", "scenario": scenario,
-        "uitvoer": str(doel),
-        **({"afstand_tot_optimum": plan.oplossing.gap} if plan.oplossing.gap is not None else {}),
-        "oplosser": info["oplosser"], "looptijd_seconden": round(plan.looptijd, 2),
-        "kerncijfers": plan.kerncijfers, "onbenut_per_fonds": plan.onbenut_per_fonds(),
-        "doelwaarde": plan.oplossing.doelwaarde, "fasen": plan.fasen,
-        **({"vanaf": vanaf, "bevindingen": plan.bevindingen} if plan.oplossing.model.vanaf is not None else {}),
-    })
+    with uitvoer.voortgang() as voortgang:
+        plan = optimaliseer_api(invoer, doel, scenario=scenario, oplosser=oplosser, geheel=geheel,
+                                schrijf_lp=schrijf_lp, datum=datum, vanaf=vanaf, tijdslimiet=tijdslimiet or None,
+                                voortgang=voortgang)
+    uitvoer.json(plan.als_json(doel))
     uitvoer.meldingen(plan.oplossing.model.invoer.meldingen)
-    if plan.oplossing.gap is not None:
-        from .tekst import procent
-
-        afstand = "onbekend hoe ver" if plan.oplossing.gap != plan.oplossing.gap else \
-            f"hoogstens {procent(plan.oplossing.gap)}"
-        uitvoer.scherm.print(f"Let op: de tijdslimiet ({plan.oplossing.tijdslimiet:g} s) is bereikt; dit is het beste "
-                             f"plan met hele deelnemers dat gevonden is. Het optimum ligt {afstand} hoger "
-                             "(zie Info en de Toelichting; meer tijd met --tijdslimiet).", markup=False)
-    if plan.oplossing.model.vanaf is not None:
-        jaren = plan.oplossing.model.vanaf - plan.oplossing.model.invoer.start
-        vast = "1 jaar ligt" if jaren == 1 else f"{jaren} jaren liggen"
-        uitvoer.scherm.print(f"Herijking vanaf {vanaf}: {vast} vast aan de realisatie (het grootboek is leidend "
-                             "voor het geld), de rest is opnieuw gepland.", markup=False)
-        for bevinding in plan.bevindingen:
-            uitvoer.scherm.print(f"Bevinding: {bevinding['tekst']}", markup=False)
-    _toon_samenvatting(uitvoer, plan, doel, info)
-
-
-def _toon_samenvatting(uitvoer: Uitvoer, plan, doel: Path, info: dict) -> None:
-    from rich.table import Table
-
-    from .tekst import euro, getal
-
-    cijfers = plan.kerncijfers
-    tabel = Table(title=f"Plan ({info['scenario']})", title_justify="left")
-    tabel.add_column("Kerncijfer")
-    tabel.add_column("Waarde", justify="right")
-    tabel.add_row("Verwachte plaatsingen", getal(round(cijfers["plaatsingen"], 1)))
-    tabel.add_row("Gewogen plaatsingen (doelstelling)", getal(round(cijfers["gewogen_plaatsingen"], 1)))
-    tabel.add_row("Deelnemers", getal(round(cijfers["deelnemers"], 1)))
-    tabel.add_row("Uitgaven in de planperiode", euro(cijfers["uitgaven"]))
-    tabel.add_row("Kosten per plaatsing", euro(cijfers["kosten_per_plaatsing"]))
-    tabel.add_row("Budget totaal", euro(cijfers["budget_totaal"]))
-    tabel.add_row("Bestaande verplichtingen", euro(cijfers["bestaande_verplichtingen"]))
-    tabel.add_row("Onbenut budget", euro(cijfers["onbenut_budget"]))
-    if "overschreden" in cijfers:
-        tabel.add_row("Overschreden (gerealiseerd)", euro(cijfers["overschreden"]))
-    if cijfers["verplichtingen_na_planperiode"] > 0:
-        tabel.add_row("Kosten na de planperiode", euro(cijfers["verplichtingen_na_planperiode"]))
-    if "besparing_uitkeringen" in cijfers:
-        tabel.add_row("Besparing op uitkeringen", euro(cijfers["besparing_uitkeringen"]))
-        tabel.add_row("Netto kosten", euro(cijfers["netto_kosten"]))
-    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
-    fondsen = Table(title="Onbenut budget per fonds", title_justify="left")
-    fondsen.add_column("Fonds")
-    fondsen.add_column("Onbenut", justify="right")
-    for fonds, bedrag in plan.onbenut_per_fonds().items():
-        fondsen.add_row(fonds, euro(bedrag))
-    uitvoer.scherm.print(fondsen, soft_wrap=False)
-    uitvoer.scherm.print(
-        f"Oplosser {info['oplosser_versie']}, {plan.looptijd:.2f} s. Plan geschreven naar {doel}.",
-        markup=False,
-    )
+    uitvoer.toon(plan.op_scherm(doel))
 
 
 @main.command(name="valideer")
@@ -391,17 +284,8 @@ def valideer_opdracht(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> N
                 uitvoer.fouten.print(f"Foutenrapport geschreven naar {rapport}.", markup=False)
         raise
     uitvoer.meldingen(gecontroleerd.meldingen)
-    from .tekst import aantal
-
-    uitvoer.scherm.print(
-        f"De invoer is in orde: {aantal(len(gecontroleerd.regios), 'regio', 'regio’s')}, "
-        f"{aantal(len(gecontroleerd.fondsen), 'fonds', 'fondsen')}, "
-        f"{aantal(len(gecontroleerd.instrumenten), 'instrument', 'instrumenten')}, "
-        f"{aantal(len(gecontroleerd.doelgroepen), 'doelgroep', 'doelgroepen')}, "
-        f"planperiode {gecontroleerd.start}-{gecontroleerd.eind}.",
-        markup=False,
-    )
-    uitvoer.json({"status": "geldig", "meldingen": gecontroleerd.meldingen, "problemen": []})
+    uitvoer.toon(gecontroleerd.op_scherm())
+    uitvoer.json(gecontroleerd.als_json())
 
 
 @main.command()
@@ -477,107 +361,31 @@ def vergelijk(invoer: Path, uitvoerpad: Path | None, scenarios: tuple[str, ...],
         raise click.UsageError("--regio hoort bij --curve.")
     if cluster is not None and serieel:
         raise click.UsageError("--cluster en --serieel gaan niet samen.")
-    from .vergelijking import vergelijk as vergelijk_api
+    from . import vergelijk as vergelijk_api
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_vergelijking.xlsx")
-    if uitvoer.stil or uitvoer.als_json:
+    with uitvoer.voortgang("Scenario's doorrekenen",
+                           lambda scenario, klaar, totaal: (f"Klaar: {scenario}", klaar, totaal)) as voortgang:
         resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser,
-                                  parallel=False if serieel else None, datum=datum, cluster=cluster, tls=tls)
-    else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=uitvoer.fouten, transient=True) as balk:
-            taak = balk.add_task("Scenario's doorrekenen", total=None)
-
-            def voortgang(scenario: str, klaar: int, totaal: int) -> None:
-                balk.update(taak, completed=klaar, total=totaal, description=f"Klaar: {scenario}")
-
-            resultaat = vergelijk_api(invoer, doel, list(scenarios) or None, oplosser=oplosser,
-                                      parallel=False if serieel else None, voortgang=voortgang, datum=datum,
-                                      cluster=cluster, tls=tls)
-    uitvoer.json({
-        "status": "geschreven", "uitvoer": str(doel), "seconden": round(resultaat.seconden, 2),
-        "parallel": resultaat.parallel,
-        "scenarios": [
-            {"scenario": u.scenario, "status": u.status, "kerncijfers": u.kerncijfers, "tekorten": u.tekorten}
-            for u in resultaat.uitkomsten
-        ],
-    })
-    from rich import box
-    from rich.table import Table
-
-    from .tekst import euro, getal, miljoen
-
-    tabel = Table(title="Vergelijking van scenario's", title_justify="left", box=box.SIMPLE_HEAD)
-    netto = any("netto_kosten" in u.kerncijfers for u in resultaat.uitkomsten)
-    kolommen = [("Scenario", False), ("Plaatsingen", True), ("Uitgaven (€ mln)", True), ("Per plaatsing", True)]
-    kolommen += [("Netto kosten (€ mln)", True)] if netto else []
-    for kolom, rechts in kolommen:  # fits 80 columns: money in millions, a scenario without a plan says so
-        # a number column as wide as its longest word: the rest goes to the scenario's name
-        tabel.add_column(kolom, justify="right" if rechts else "left",
-                         max_width=max(len(w) for w in kolom.split()) + 2 if rechts else None)
-    for u in resultaat.uitkomsten:
-        if u.status == "optimaal":
-            k = u.kerncijfers
-            cellen = [getal(round(k["plaatsingen"])), miljoen(k["uitgaven"]), euro(k["kosten_per_plaatsing"])]
-            tabel.add_row(u.scenario, *cellen, *([miljoen(k["netto_kosten"])] if netto else []))
-        else:
-            tabel.add_row(u.scenario, "geen plan", *["-"] * (len(kolommen) - 2))
-    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
-    for u in resultaat.uitkomsten:
-        if u.status != "optimaal":
-            uitvoer.scherm.print(f"Scenario '{u.scenario}' heeft geen oplossing. {u.melding}", markup=False)
-    uitvoer.scherm.print(f"Vergelijking geschreven naar {doel} ({resultaat.seconden:.1f} s).", markup=False)
+                                  parallel=False if serieel else None, voortgang=voortgang, datum=datum,
+                                  cluster=cluster, tls=tls)
+    uitvoer.json(resultaat.als_json(doel))
+    uitvoer.toon(resultaat.op_scherm(doel))
 
 
 def _curve(invoer: Path, uitvoerpad: Path | None, fonds: str, regio: str | None, van: float, tot: float,
            stappen: int, scenario: str, oplosser: str | None, datum, uitvoer: Uitvoer) -> None:
     """``vergelijk --curve``: the budget curve, its table on screen."""
-    from .curve import budgetcurve
+    from . import budgetcurve
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_curve.xlsx")
-    opties = dict(regio=regio, van=van, tot=tot, stappen=stappen, scenario=scenario, oplosser=oplosser,
-                  datum=datum)
-    if uitvoer.stil or uitvoer.als_json:
-        curve = budgetcurve(invoer, fonds, doel, **opties)
-    else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=uitvoer.fouten, transient=True) as balk:
-            taak = balk.add_task("Budgetcurve doorrekenen", total=stappen)
-
-            def voortgang(factor: float, klaar: int, totaal: int) -> None:
-                balk.update(taak, completed=klaar, description=f"Klaar: factor {factor:.3g}")
-
-            curve = budgetcurve(invoer, fonds, doel, voortgang=voortgang, **opties)
-    uitvoer.json({
-        "status": "geschreven", "uitvoer": str(doel), "fonds": fonds, "regio": regio,
-        "seconden": round(curve.seconden, 2), "schaduwprijs_bij_factor_1": curve.schaduwprijs,
-        "curve": [{"factor": p.factor, "budget": p.budget, "gewogen_plaatsingen": p.gewogen_plaatsingen,
-                   "plaatsingen": p.plaatsingen, "marginaal_per_100k": p.marginaal_per_100k, "status": p.status}
-                  for p in curve.punten],
-    })
-    from rich import box
-    from rich.table import Table
-
-    from .rapport.curve import curve_zinnen
-    from .tekst import euro_kort, getal, nl
-
-    tabel = Table(title=f"Budgetcurve {fonds}" + (f" ({regio})" if regio else ""), title_justify="left",
-                  box=box.SIMPLE_HEAD)
-    for kolom in ("Factor", "Budget", "Gewogen plaatsingen", "Plaatsingen", "Per € 100.000 extra"):
-        tabel.add_column(kolom, justify="right", no_wrap=kolom in ("Factor", "Budget"))
-    for p in curve.punten:
-        tabel.add_row(f"{nl(round(100 * p.factor, 2))}%", euro_kort(p.budget),
-                      "-" if p.gewogen_plaatsingen is None else getal(round(p.gewogen_plaatsingen, 1)),
-                      "-" if p.plaatsingen is None else getal(round(p.plaatsingen, 1)),
-                      "" if p.marginaal_per_100k is None else nl(round(p.marginaal_per_100k, 3)))
-    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
-    for zin in curve_zinnen(curve)[1:]:
-        uitvoer.scherm.print(zin, markup=False)
-    uitvoer.scherm.print(f"Budgetcurve geschreven naar {doel} ({curve.seconden:.1f} s).", markup=False)
+    with uitvoer.voortgang("Budgetcurve doorrekenen",
+                           lambda factor, klaar, totaal: (f"Klaar: factor {factor:.3g}", klaar, totaal),
+                           totaal=stappen) as voortgang:
+        curve = budgetcurve(invoer, fonds, doel, regio=regio, van=van, tot=tot, stappen=stappen, scenario=scenario,
+                            oplosser=oplosser, datum=datum, voortgang=voortgang)
+    uitvoer.json(curve.als_json(doel))
+    uitvoer.toon(curve.op_scherm(doel))
 
 
 @main.command()
@@ -598,71 +406,13 @@ def evalueer(invoer: Path, uitvoerpad: Path | None, oplosser: str | None, datum,
     Voorbeeld:
       budgetkoppeling evalueer invoer.xlsx -o evaluatie.xlsx
     """
-    from .evaluatie import evalueer as evalueer_api
+    from . import evalueer as evalueer_api
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_evaluatie.xlsx")
-    balk, voortgang = uitvoer.voortgang()
-    if balk is not None:
-        with balk:
-            resultaat = evalueer_api(invoer, doel, oplosser=oplosser, voortgang=voortgang, datum=datum)
-    else:
-        resultaat = evalueer_api(invoer, doel, oplosser=oplosser, datum=datum)
-    zelfde_geld = resultaat.zelfde_geld.kerncijfers
-    zelfde_plaatsingen = resultaat.zelfde_plaatsingen.kerncijfers
-    uitvoer.json({
-        "status": "geschreven", "uitvoer": str(doel), "uitvoerbaar": resultaat.uitvoerbaar,
-        "tekorten": resultaat.tekorten, "huidige_verdeling": resultaat.huidig,
-        "optimum_zelfde_geld": zelfde_geld, "optimum_zelfde_plaatsingen": zelfde_plaatsingen,
-        "optimum_heel_budget": resultaat.optimum.kerncijfers,
-        "optimum_binnen_band": resultaat.binnen_band.kerncijfers, "max_verschuiving": resultaat.band,
-    })
-    from rich import box
-    from rich.table import Table
-
-    from .tekst import euro, getal, miljoen, procent
-
-    band = procent(resultaat.band)
-    tabel = Table(title="Huidige verdeling en optimum", title_justify="left", box=box.SIMPLE_HEAD)
-    tabel.add_column("", min_width=20)
-    for kolom in ("Huidig", "Zelfde geld", "Zelfde aantal", "Heel budget", f"±{band}"):
-        tabel.add_column(kolom, justify="right", max_width=9)
-    plannen = [resultaat.huidig, zelfde_geld, zelfde_plaatsingen, resultaat.optimum.kerncijfers,
-               resultaat.binnen_band.kerncijfers]
-    tabel.add_row("Verwachte plaatsingen", *[getal(round(p["plaatsingen"])) if p else "-" for p in plannen])
-    tabel.add_row("Gewogen plaatsingen", *[getal(round(p["gewogen_plaatsingen"])) if p else "-" for p in plannen])
-    tabel.add_row("Uitgaven (€ mln)", *[miljoen(p["uitgaven"]) if p else "-" for p in plannen])
-    tabel.add_row("Kosten per plaatsing", *[euro(p["kosten_per_plaatsing"]) if p else "-" for p in plannen])
-    if "netto_kosten" in resultaat.huidig:
-        tabel.add_row("Netto kosten (€ mln)",
-                      *[miljoen(p["netto_kosten"]) if p and "netto_kosten" in p else "-" for p in plannen])
-    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
-    uitvoer.scherm.print(f"De kolommen: het optimum met hetzelfde geld, voor hetzelfde aantal gewogen plaatsingen, met "
-                         f"het hele budget en binnen ±{band} van de huidige verdeling.", markup=False)
-    if resultaat.uitvoerbaar:
-        uitvoer.scherm.print("De huidige verdeling past binnen alle budgetten en beleidsregels.")
-    else:
-        uitvoer.scherm.print("De huidige verdeling is niet uitvoerbaar:", markup=False)
-        for tekort in resultaat.tekorten:
-            uitvoer.scherm.print(f"- {tekort['tekst']}", markup=False)
-    if zelfde_geld:
-        extra = zelfde_geld["plaatsingen"] - resultaat.huidig["plaatsingen"]
-        uitvoer.scherm.print(f"Met hetzelfde geld levert het optimum {getal(round(extra, 1))} plaatsingen meer op.",
-                             markup=False)
-    if zelfde_plaatsingen:
-        uitvoer.scherm.print(
-            f"Dezelfde gewogen plaatsingen kosten in het optimum "
-            f"{euro(resultaat.huidig['uitgaven'] - zelfde_plaatsingen['uitgaven'])} minder.", markup=False)
-    binnen, vrij = resultaat.binnen_band.kerncijfers, resultaat.optimum.kerncijfers
-    if binnen and vrij:
-        huidig = resultaat.huidig["gewogen_plaatsingen"]
-        uitvoer.scherm.print(
-            f"Binnen ±{band} van de huidige verdeling (elk instrument per regio en jaar hoogstens zoveel anders) "
-            f"levert het plan {getal(round(binnen['gewogen_plaatsingen'] - huidig, 1))} gewogen plaatsingen meer op; "
-            f"het vrije optimum {getal(round(vrij['gewogen_plaatsingen'] - huidig, 1))}.", markup=False)
-    elif not binnen:
-        uitvoer.scherm.print(f"Binnen ±{band} van de huidige verdeling is er geen plan:", markup=False)
-        uitvoer.scherm.print(resultaat.binnen_band.melding, markup=False)
-    uitvoer.scherm.print(f"Evaluatie geschreven naar {doel}.", markup=False)
+    with uitvoer.voortgang() as voortgang:
+        resultaat = evalueer_api(invoer, doel, oplosser=oplosser, voortgang=voortgang, datum=datum)
+    uitvoer.json(resultaat.als_json(doel))
+    uitvoer.toon(resultaat.op_scherm(doel))
 
 
 @main.command()
@@ -700,58 +450,12 @@ def onzekerheid(invoer: Path, uitvoerpad: Path | None, aantal: int, zaad: int, b
           --tls-cert client.pem --tls-key client.key
     """
     from . import onzekerheid as analyseer
-    from .rapport.onzekerheid import samenvatting, toelichting
 
     doel = uitvoerpad or _standaard_uitvoer(f"{invoer.stem}_onzekerheid.xlsx")
-    opties = dict(trekkingen=aantal, zaad=zaad, betrouwbaarheid=betrouwbaarheid, scenario=scenario,
-                  oplosser=oplosser, cluster=cluster, tls=tls, datum=datum)
-    if uitvoer.stil or uitvoer.als_json:
-        analyse = analyseer(invoer, doel, **opties)
-    else:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), TextColumn("nog"), TimeRemainingColumn(), console=uitvoer.fouten,
-                      transient=True) as balk:
-            taak = balk.add_task("Inlezen", total=aantal)
-
-            def voortgang(stap: str, klaar: int, totaal: int) -> None:
-                balk.update(taak, completed=klaar, description=stap)
-
-            analyse = analyseer(invoer, doel, voortgang=voortgang, **opties)
-    rijen = samenvatting(analyse)
-    zinnen = toelichting(analyse)
-    uitvoer.json({"status": "geschreven", "uitvoer": str(doel), "trekkingen": aantal, "zaad": zaad,
-                  "betrouwbaarheid": betrouwbaarheid, "seconden": round(analyse.seconden, 2),
-                  "samenvatting": rijen.to_dicts(), "toelichting": zinnen})
-    from rich import box
-    from rich.table import Table
-
-    from .tekst import euro_kort, getal, procent
-
-    # fits 80 columns: short labels (the legend below says what each is), money in millions
-    tabel = Table(title=f"Onzekerheid ({aantal} trekkingen)", title_justify="left", box=box.SIMPLE_HEAD)
-    for kolom in ("", "Plan", "Gemiddelde", "p5", "p50", "p95"):
-        tabel.add_column(kolom, justify="left" if kolom in ("", "Plan") else "right", no_wrap=True)
-    gebruikt = []
-    for rij in rijen.iter_rows(named=True):
-        label, uitleg = KORT.get(rij["kpi"], (rij["kpi"], rij["kpi"]))
-        if (label, uitleg) not in gebruikt:
-            gebruikt.append((label, uitleg))
-        opmaak = euro_kort if rij["kpi"] == "tekort" else procent if rij["kpi"] == "kans_betaalbaar" else \
-            (lambda w: getal(round(w)))
-        tabel.add_row(label, rij["plan"], *["" if rij[b] is None else opmaak(rij[b])
-                                            for b in ("gemiddelde", "p5", "p50", "p95")])
-    uitvoer.scherm.print(tabel, soft_wrap=False)  # a table fits the terminal
-    for label, uitleg in gebruikt:
-        uitvoer.scherm.print(f"  {label}: {uitleg}", markup=False)
-    for zin in zinnen:
-        uitvoer.scherm.print(zin, markup=False)
-    uitvoer.scherm.print(f"Onzekerheid geschreven naar {doel} ({analyse.seconden:.1f} s).", markup=False)
+    with uitvoer.voortgang("Inlezen", lambda stap, klaar, totaal: (stap, klaar, aantal), totaal=aantal,
+                           resterend=True) as voortgang:
+        analyse = analyseer(invoer, doel, trekkingen=aantal, zaad=zaad, betrouwbaarheid=betrouwbaarheid,
+                            scenario=scenario, oplosser=oplosser, cluster=cluster, tls=tls, datum=datum,
+                            voortgang=voortgang)
+    uitvoer.json(analyse.als_json(doel))
+    uitvoer.toon(analyse.op_scherm(doel))

@@ -55,6 +55,18 @@ class Curve:
     scenario: str = "basis"
     basis_stap: tuple[int, int] | None = field(default=None)  # the steps around factor 1, if any
 
+    def als_json(self, doel: Path) -> dict:
+        """What ``--json`` prints for this result, written to ``doel``."""
+        from .rapport.scherm import curve_json
+
+        return curve_json(self, doel)
+
+    def op_scherm(self, doel: Path) -> list:
+        """What the terminal shows: rich tables and Dutch sentences, in order."""
+        from .rapport.scherm import curve_scherm
+
+        return curve_scherm(self, doel)
+
 
 def _controleer(invoer: Invoer, fonds: str, regio: str | None) -> None:
     """The fund (and region) of ``--curve`` must exist and have budget; a landelijk fund has no region."""

@@ -38,6 +38,14 @@ class BudgetkoppelingFout(Exception):
 
     exit_code = 1
 
+    def op_scherm(self) -> str:
+        """What the terminal shows (on standard error)."""
+        return str(self)
+
+    def als_json(self) -> dict:
+        """What ``--json`` prints."""
+        return {"status": "fout", "melding": str(self)}
+
 
 class InvoerFout(BudgetkoppelingFout):
     """The input is not a valid workbook of SPEC §4; lists every problem at once."""
@@ -62,6 +70,20 @@ class InvoerFout(BudgetkoppelingFout):
             )
         regels += let_op(self.meldingen, ten_hoogste)
         return "\n".join(regels)
+
+    def op_scherm(self) -> str:
+        return self.tekst(ten_hoogste=50)
+
+    def als_json(self) -> dict:
+        return {
+            "status": "ongeldige_invoer",
+            "problemen": [
+                {"blad": p.blad, "rij": p.rij, "kolom": p.kolom, "waarde": p.waarde,
+                 "melding": p.melding, "tekst": p.tekst()}
+                for p in self.problemen
+            ],
+            "meldingen": self.meldingen,
+        }
 
 
 def let_op(meldingen: list[str], ten_hoogste: int | None = 20) -> list[str]:
@@ -90,3 +112,10 @@ class GeenOplossing(BudgetkoppelingFout):
         self.tekorten = tekorten or []
         self.betrokken = betrokken or []
         super().__init__(melding)
+
+    def op_scherm(self) -> str:
+        return self.melding
+
+    def als_json(self) -> dict:
+        return {"status": "geen_oplossing", "melding": self.melding, "tekorten": self.tekorten,
+                "betrokken": self.betrokken}

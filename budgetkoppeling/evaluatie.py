@@ -37,6 +37,18 @@ class Evaluatie:
 
         return tabellen(self)
 
+    def als_json(self, doel: Path) -> dict:
+        """What ``--json`` prints for this result, written to ``doel``."""
+        from .rapport.scherm import evaluatie_json
+
+        return evaluatie_json(self, doel)
+
+    def op_scherm(self, doel: Path) -> list:
+        """What the terminal shows: rich tables and Dutch sentences, in order."""
+        from .rapport.scherm import evaluatie_scherm
+
+        return evaluatie_scherm(self, doel)
+
 
 STANDAARD_BAND = 0.2  # the fourth optimum's band when Instellingen sets no max_verschuiving
 

@@ -131,6 +131,25 @@ class Invoer:
     def jaren(self) -> list[int]:
         return list(range(self.start, self.eind + 1))
 
+    @property
+    def trekt_alleen_kansen(self) -> bool:
+        """Every Onzekerheid row is a chance: the optimum for the drawn chances is SPEC §8's optimum."""
+        return all(regel.grootheid == "plaatsingskans" for regel in self.onzekerheid)
+
+    def op_scherm(self) -> list[str]:
+        """What ``valideer`` shows for a valid workbook."""
+        from .tekst import aantal
+
+        return [f"De invoer is in orde: {aantal(len(self.regios), 'regio', 'regio’s')}, "
+                f"{aantal(len(self.fondsen), 'fonds', 'fondsen')}, "
+                f"{aantal(len(self.instrumenten), 'instrument', 'instrumenten')}, "
+                f"{aantal(len(self.doelgroepen), 'doelgroep', 'doelgroepen')}, "
+                f"planperiode {self.start}-{self.eind}."]
+
+    def als_json(self) -> dict:
+        """What ``valideer --json`` prints for a valid workbook."""
+        return {"status": "geldig", "meldingen": self.meldingen, "problemen": []}
+
 
 def jaarreeks(tekst: str) -> tuple[int, int] | None:
     """'2028' or '2028-2030' (also with spaces or 2028.0) as (first, last); None if neither."""

@@ -10,10 +10,13 @@ error. The metavars (``[OPTIONS]``, ``COMMAND [ARGS]...``) are command parameter
 
 from __future__ import annotations
 
+import datetime
 import gettext
 import sys
 
 import click
+
+from .errors import let_op  # noqa: F401 - the CLI's notices, as every message of the tool words them
 
 VERTALING = {
     "Usage:": "Gebruik:",
@@ -144,3 +147,53 @@ class Groep(click.Group):
         kwargs.setdefault("options_metavar", "[OPTIES]")
         kwargs.setdefault("subcommand_metavar", "OPDRACHT [ARGUMENTEN]...")
         super().__init__(*args, **kwargs)
+
+
+# ----------------------------------------------------------------------------- Dutch values
+
+
+class Datum(click.ParamType):
+    """A calendar date as a Dutch user writes it: 2026-12-01 or 1-12-2026."""
+
+    name = "datum"
+
+    def convert(self, waarde, param, ctx):
+        if isinstance(waarde, datetime.date):
+            return waarde
+        for vorm in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                return datetime.datetime.strptime(str(waarde).strip(), vorm).date()
+            except ValueError:
+                continue
+        self.fail(f"'{waarde}' is geen datum; schrijf JJJJ-MM-DD (2026-12-01) of DD-MM-JJJJ (01-12-2026).",
+                  param, ctx)
+
+
+class Getal(click.ParamType):
+    """A number on the command line as a Dutch user writes it: 0,8 or 0.8 (SPEC §4's notation), within
+    ``min``..``max`` (``open``: the bounds themselves excluded)."""
+
+    name = "getal"
+
+    def __init__(self, min: float | None = None, max: float | None = None, open: bool = False):
+        self.min, self.max, self.open = min, max, open
+
+    def convert(self, waarde, param, ctx):
+        if isinstance(waarde, float | int):
+            getal = float(waarde)
+        else:
+            from .getallen import lees_getal
+
+            getal, reden = lees_getal(str(waarde), "factor", getalcel=None)
+            if getal is None:
+                self.fail(f"'{waarde}' {reden}.", param, ctx)
+        onder = self.min is not None and (getal <= self.min if self.open else getal < self.min)
+        boven = self.max is not None and (getal >= self.max if self.open else getal > self.max)
+        if onder or boven:
+            from .tekst import nl
+
+            grenzen = " en ".join(f"{woord} {nl(grens)}" for woord, grens in
+                                  (("groter dan" if self.open else "minstens", self.min),
+                                   ("kleiner dan" if self.open else "hoogstens", self.max)) if grens is not None)
+            self.fail(f"'{waarde}' moet {grenzen} zijn.", param, ctx)
+        return getal

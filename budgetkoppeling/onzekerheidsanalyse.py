@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -284,11 +285,6 @@ class _Herhaald:
         return (koud, afwijking, True) if afwijking > CONTROLE_TOLERANTIE else (warm, afwijking, False)
 
 
-def trekt_alleen_kansen(invoer: Invoer) -> bool:
-    """Every Onzekerheid row is a chance: the optimum for the drawn chances is SPEC §8's optimum."""
-    return all(regel.grootheid == "plaatsingskans" for regel in invoer.onzekerheid)
-
-
 def alleen_kansen(invoer: Invoer, draw: list[float]) -> list[float]:
     """``draw`` with only its chances: costs and budgets at their input values. The optimum for it
     knows the true effects, not next year's wages or tranches: what better evaluations buy. The base
@@ -333,7 +329,7 @@ def _modellen(opdracht: Trekkingsopdracht) -> tuple[_Herhaald, _Herhaald | None,
     if getattr(_GEHEUGEN, "sleutel", None) != opdracht.sleutel:
         invoer = opdracht.invoer
         _GEHEUGEN.modellen = (_Herhaald(bouw(invoer), opdracht.oplosser),
-                              None if trekt_alleen_kansen(invoer) else _Herhaald(bouw(invoer), opdracht.oplosser),
+                              None if invoer.trekt_alleen_kansen else _Herhaald(bouw(invoer), opdracht.oplosser),
                               _Herhaald(bouw_tekort(invoer, opdracht.basis), opdracht.oplosser),
                               _Herhaald(bouw_tekort(invoer, opdracht.robuust), opdracht.oplosser))
         _GEHEUGEN.sleutel = opdracht.sleutel
@@ -447,6 +443,18 @@ class Analyse:
     @property
     def aantal(self) -> int:
         return self.trekkingen.height
+
+    def als_json(self, doel: Path) -> dict:
+        """What ``--json`` prints for this result, written to ``doel``."""
+        from .rapport.scherm import analyse_json
+
+        return analyse_json(self, doel)
+
+    def op_scherm(self, doel: Path) -> list:
+        """What the terminal shows: rich tables and Dutch sentences, in order."""
+        from .rapport.scherm import analyse_scherm
+
+        return analyse_scherm(self, doel)
 
     def _winst(self, optimum: np.ndarray) -> np.ndarray:
         geldig = ~np.isnan(optimum)

@@ -66,6 +66,18 @@ class Vergelijking:
 
         return tabellen(self)
 
+    def als_json(self, doel: Path) -> dict:
+        """What ``--json`` prints for this result, written to ``doel``."""
+        from .rapport.scherm import vergelijking_json
+
+        return vergelijking_json(self, doel)
+
+    def op_scherm(self, doel: Path) -> list:
+        """What the terminal shows: rich tables and Dutch sentences, in order."""
+        from .rapport.scherm import vergelijking_scherm
+
+        return vergelijking_scherm(self, doel)
+
 
 def los_scenario_op(invoer: Invoer, oplosser: str | None, start=None, **opties) -> Scenariocijfers:
     """Solve one (already adjusted) input and reduce the plan to its figures. Runs in a worker.

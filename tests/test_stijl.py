@@ -88,3 +88,10 @@ def test_the_package_imports_have_no_circles():
     package ``__init__`` (the API, reached through its lazy imports) is left out as a target."""
     graaf = {module: doelen - {"budgetkoppeling"} for module, doelen in importgraaf().items()}
     assert kringen(graaf) == []
+
+
+def test_the_cli_stands_on_the_public_api():
+    """cli.py imports the package's API, its click localisation (klik) and its signal handling
+    (onderbreking) only: what a command computes and what it shows come from the result objects."""
+    assert importgraaf()["budgetkoppeling.cli"] <= {"budgetkoppeling", "budgetkoppeling.klik",
+                                                    "budgetkoppeling.onderbreking", "budgetkoppeling.versie"}

@@ -15,7 +15,6 @@ import numpy as np
 import polars as pl
 
 from ..bestanden import schrijf_atomisch
-from ..onzekerheidsanalyse import trekt_alleen_kansen
 from ..tekst import euro, getal, nl, procent
 from ..versie import __version__
 from .opmaak import (
@@ -119,7 +118,7 @@ def _betere_kennis(analyse) -> list[str]:
         zinnen.append(f"Betere kennis over de plaatsingskansen is gemiddeld "
                       f"{getal(round(analyse.waarde_betere_kennis_effecten))} gewogen plaatsingen waard: zo "
                       "veel meer haalt het beste plan bij de werkelijke kansen dan het basisplan.")
-    if trekt_alleen_kansen(analyse.invoer) or not len(analyse.winst):
+    if analyse.invoer.trekt_alleen_kansen or not len(analyse.winst):
         return zinnen
     waarde = analyse.waarde_betere_kennis
     zin = (f"Wie ook de kosten en budgetten vooraf kende, haalt met het beste plan gemiddeld "

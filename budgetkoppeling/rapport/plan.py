@@ -314,9 +314,84 @@ class Plan:
         """Write the plan workbook (SPEC §6) atomically to ``doel``; never over the input."""
         schrijf_plan(self, Path(doel), invoerpad=self.invoerpad)
 
+    def als_json(self, doel: Path) -> dict:
+        """What ``--json`` prints for this result, written to ``doel``."""
+        return plan_json(self, doel)
+
+    def op_scherm(self, doel: Path) -> list:
+        """What the terminal shows: rich tables and Dutch sentences, in order."""
+        return plan_scherm(self, doel)
+
     def onbenut_per_fonds(self) -> dict[str, float]:
         per_fonds = groepsom(self.fondsen, "fonds", onbenut="onbenut")
         return dict(zip(per_fonds["fonds"], per_fonds["onbenut"]))
+
+
+# ----------------------------------------------------------------------------- terminal and --json
+
+
+def plan_json(plan, doel: Path) -> dict:
+    oplossing = plan.oplossing
+    info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
+    vanaf = oplossing.model.vanaf
+    return {
+        "status": "optimaal" if oplossing.gap is None else "tijdslimiet", "scenario": oplossing.model.invoer.scenario,
+        "uitvoer": str(doel),
+        **({"afstand_tot_optimum": oplossing.gap} if oplossing.gap is not None else {}),
+        "oplosser": info["oplosser"], "looptijd_seconden": round(plan.looptijd, 2),
+        "kerncijfers": plan.kerncijfers, "onbenut_per_fonds": plan.onbenut_per_fonds(),
+        "doelwaarde": oplossing.doelwaarde, "fasen": plan.fasen,
+        **({"vanaf": vanaf, "bevindingen": plan.bevindingen} if vanaf is not None else {}),
+    }
+
+
+def plan_scherm(plan, doel: Path) -> list:
+    from rich.table import Table
+
+    from ..tekst import euro, getal, procent
+
+    oplossing, regels = plan.oplossing, []
+    info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
+    if oplossing.gap is not None:
+        afstand = "onbekend hoe ver" if oplossing.gap != oplossing.gap else f"hoogstens {procent(oplossing.gap)}"
+        regels.append(f"Let op: de tijdslimiet ({oplossing.tijdslimiet:g} s) is bereikt; dit is het beste plan met "
+                      f"hele deelnemers dat gevonden is. Het optimum ligt {afstand} hoger (zie Info en de "
+                      "Toelichting; meer tijd met --tijdslimiet).")
+    vanaf = oplossing.model.vanaf
+    if vanaf is not None:
+        jaren = vanaf - oplossing.model.invoer.start
+        vast = "1 jaar ligt" if jaren == 1 else f"{jaren} jaren liggen"
+        regels.append(f"Herijking vanaf {vanaf}: {vast} vast aan de realisatie (het grootboek is leidend voor het "
+                      "geld), de rest is opnieuw gepland.")
+        regels += [f"Bevinding: {bevinding['tekst']}" for bevinding in plan.bevindingen]
+    cijfers = plan.kerncijfers
+    tabel = Table(title=f"Plan ({info['scenario']})", title_justify="left")
+    tabel.add_column("Kerncijfer")
+    tabel.add_column("Waarde", justify="right")
+    tabel.add_row("Verwachte plaatsingen", getal(round(cijfers["plaatsingen"], 1)))
+    tabel.add_row("Gewogen plaatsingen (doelstelling)", getal(round(cijfers["gewogen_plaatsingen"], 1)))
+    tabel.add_row("Deelnemers", getal(round(cijfers["deelnemers"], 1)))
+    tabel.add_row("Uitgaven in de planperiode", euro(cijfers["uitgaven"]))
+    tabel.add_row("Kosten per plaatsing", euro(cijfers["kosten_per_plaatsing"]))
+    tabel.add_row("Budget totaal", euro(cijfers["budget_totaal"]))
+    tabel.add_row("Bestaande verplichtingen", euro(cijfers["bestaande_verplichtingen"]))
+    tabel.add_row("Onbenut budget", euro(cijfers["onbenut_budget"]))
+    if "overschreden" in cijfers:
+        tabel.add_row("Overschreden (gerealiseerd)", euro(cijfers["overschreden"]))
+    if cijfers["verplichtingen_na_planperiode"] > 0:
+        tabel.add_row("Kosten na de planperiode", euro(cijfers["verplichtingen_na_planperiode"]))
+    if "besparing_uitkeringen" in cijfers:
+        tabel.add_row("Besparing op uitkeringen", euro(cijfers["besparing_uitkeringen"]))
+        tabel.add_row("Netto kosten", euro(cijfers["netto_kosten"]))
+    regels.append(tabel)
+    fondsen = Table(title="Onbenut budget per fonds", title_justify="left")
+    fondsen.add_column("Fonds")
+    fondsen.add_column("Onbenut", justify="right")
+    for fonds, bedrag in plan.onbenut_per_fonds().items():
+        fondsen.add_row(fonds, euro(bedrag))
+    regels.append(fondsen)
+    regels.append(f"Oplosser {info['oplosser_versie']}, {plan.looptijd:.2f} s. Plan geschreven naar {doel}.")
+    return regels
 
 
 def schrijf_plan(plan: Plan, doel: Path, invoerpad: Path | None = None) -> None:
