@@ -9,6 +9,7 @@ behind the same bug here. ``controleer(invoer, plan)`` returns a list of violati
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
@@ -135,49 +136,103 @@ class Invoer:
         return self.instr[instrument]["k"] * (1 + self.index) ** (jaar - self.start)
 
 
-def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None,
-               vanaf: int | None = None) -> list[str]:
-    """Every violation of SPEC §5 (and of the plan's own arithmetic) found in the plan.
+@dataclass
+class Gelezen:
+    """The plan as the checker reads it, once: participants X and placements P per cell, costs per
+    payment year, what each fund paid, held back and holds in reserve; what each family's check reads."""
 
-    ``max_verschuiving`` replaces the setting of Instellingen (a scenario that changes it);
-    ``vanaf``: a herijking, whose years before are fixed to Realisatie and Realisatie_uitgaven
-    (there a budget may be overspent and the potential exceeded: what happened, happened)."""
+    inv: Invoer
+    plan: dict[str, list[dict]]
+    vanaf: int | None
+    X: dict = field(default_factory=lambda: defaultdict(float))
+    P: dict = field(default_factory=dict)
+    kosten: dict = field(default_factory=lambda: defaultdict(float))  # (regio, i, g, payment year)
+    betaald: dict = field(default_factory=lambda: defaultdict(float))
+    besteed: dict = field(default_factory=lambda: defaultdict(float))  # (fonds, regio or None, jaar)
+    gereserveerd: dict = field(default_factory=lambda: defaultdict(float))
+    reserve: dict = field(default_factory=lambda: defaultdict(float))  # what the reserve fund holds
+    rijen: dict = field(default_factory=dict)  # the Fondsen sheet by (fonds, regio or None, jaar)
+    grootboek: dict = field(default_factory=dict)  # herijking: (spent, carried, overspent) of a realised year
+
+    @property
+    def jaren(self) -> range:
+        return range(self.inv.start, self.inv.eind + 1)
+
+    def gerealiseerd(self, jaar: int) -> bool:
+        return self.vanaf is not None and jaar < self.vanaf
+
+    @property
+    def potten(self) -> set:
+        inv = self.inv
+        return {(f, reg) for f, reg, _ in set(inv.budget) | set(inv.verpl) | set(self.besteed) | set(self.reserve)}
+
+    @property
+    def met_risico(self) -> bool:
+        return any(fonds["risico"] > 0 for fonds in self.inv.fondsen.values())
+
+    def links_rechts(self, sleutel) -> tuple[float, float]:
+        """What a budget row uses (spent, held back, reserve, commitments, carried out) and has."""
+        rij, inv = self.rijen.get(sleutel), self.inv
+        uit = float(rij["overheveling_uit"]) if rij else 0.0
+        erin = float(rij["overheveling_in"]) if rij else 0.0
+        links = (self.besteed[sleutel] + self.gereserveerd[sleutel] + self.reserve.get(sleutel, 0.0)
+                 + inv.verpl[sleutel] + uit)
+        return links, inv.budget[sleutel] + erin
+
+
+def lees(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None, vanaf: int | None = None) -> Gelezen:
     inv = Invoer(invoerpad)
-    gerealiseerd = (lambda t: False) if vanaf is None else (lambda t: t < vanaf)  # noqa: E731
     if max_verschuiving is not None:
         inv.band = max_verschuiving
-    plan = _bladen(planpad)
-    fouten: list[str] = []
-    jaren = range(inv.start, inv.eind + 1)
-
-    X = defaultdict(float)
-    P = {}
-    for r in plan["allocatie"]:
+    g = Gelezen(inv, _bladen(planpad), vanaf)
+    for r in g.plan["allocatie"]:
         sleutel = (r["regio"], r["instrument"], r["doelgroep"], int(r["startjaar"]))
-        X[sleutel] += float(r["deelnemers"])
-        P[sleutel] = float(r["plaatsingen"])
-        i, t = r["instrument"], int(r["startjaar"])
-        if (i, r["doelgroep"]) not in inv.kans:
-            fouten.append(f"effecten: {sleutel} is geen toegestane combinatie")
-        if t not in jaren:
-            fouten.append(f"startjaar buiten planperiode: {sleutel}")
-        if not inv.doorloop and t + inv.instr[i]["duur"] - 1 > inv.eind and not gerealiseerd(t):
-            fouten.append(f"looptijd: {sleutel} loopt na de planperiode door")
-        if int(r["plaatsingsjaar"]) != t + inv.instr[i]["vertr"]:
-            fouten.append(f"plaatsingsjaar fout: {sleutel}")
-        kosten = sum(inv.tarief(i, j) * float(r["deelnemers"]) for j in range(t, t + inv.instr[i]["duur"]))
-        if not _dicht(kosten, float(r["kosten"]), EUR):
-            fouten.append(f"kosten van {sleutel}: {r['kosten']} in plaats van {kosten}")
+        g.X[sleutel] += float(r["deelnemers"])
+        g.P[sleutel] = float(r["plaatsingen"])
+    for (reg, i, gr, t), aantal in g.X.items():
+        for j in range(t, t + inv.instr[i]["duur"]):
+            if j <= inv.eind or inv.doorloop:
+                g.kosten[(reg, i, gr, j)] += inv.tarief(i, j) * aantal
+    for r in g.plan["financiering"]:
+        f, reg, t, bedrag = r["fonds"], r["regio"], int(r["jaar"]), float(r["bedrag"])
+        g.betaald[(reg, r["instrument"], r["doelgroep"], t)] += bedrag
+        fonds = inv.fondsen[f]
+        if fonds["risico"] > 0:  # the reserve fund holds risico x each payment, same region, year (or the last)
+            houder = inv.reservefonds
+            g.reserve[(houder, None if inv.fondsen[houder]["landelijk"] else reg, min(t, inv.eind))] += \
+                fonds["risico"] * bedrag
+        if t > inv.eind:  # reservering: a payment after the plan is held in the budget of its last year
+            g.gereserveerd[(f, None if fonds["landelijk"] else reg, inv.eind)] += bedrag
+        else:
+            g.besteed[(f, None if fonds["landelijk"] else reg, t)] += bedrag
+    g.rijen = {(r["fonds"], None if r["regio"] == "landelijk" and inv.fondsen[r["fonds"]]["landelijk"]
+                else r["regio"], int(r["jaar"])): r for r in g.plan["fondsen"]}
+    # herijking (SPEC §4): the ledger is the truth for money. In a realised year whose ledger is known
+    # back to the start, the fund spent the ledger's amount (commitments included), carried
+    # min(overheveling x budget, budget + carry-in - bedrag) but never below 0, and overspent the rest
+    if vanaf is not None:
+        for f, reg in g.potten:
+            fonds, erin = inv.fondsen[f], 0.0
+            for t in range(inv.start, vanaf):
+                if (f, reg, t) not in inv.realisatie_uitgaven:
+                    break
+                bedrag, budget = inv.realisatie_uitgaven[(f, reg, t)], inv.budget[(f, reg, t)]
+                mag = t < inv.eind and (fonds["vervaljaar"] is None or t < fonds["vervaljaar"])
+                uit = max(0.0, min(fonds["overheveling"] * budget, budget + erin - bedrag)) if mag else 0.0
+                g.grootboek[(f, reg, t)] = (bedrag, uit, max(0.0, bedrag - budget - erin))
+                g.besteed[(f, reg, t)] = bedrag - inv.verpl[(f, reg, t)]
+                erin = uit
+    return g
 
-    # potentieel and segment
-    per_groep = defaultdict(float)
-    for (reg, _i, g, t), aantal in X.items():
-        per_groep[(reg, g, t)] += aantal
-    for sleutel, aantal in per_groep.items():
-        if aantal > inv.pot.get(sleutel, 0) + ABS and not gerealiseerd(sleutel[2]):
-            fouten.append(f"potentieel: {sleutel} heeft {aantal} deelnemers, potentieel {inv.pot.get(sleutel, 0)}")
-    for (reg, i, g, t), aantal in X.items():
-        pot = inv.pot.get((reg, g, t), 0)
+
+# ----------------------------------------------------------------------------- one check per family
+
+
+def controleer_segment(g: Gelezen) -> list[str]:
+    """segment: the placements of a cell lie between filling its segments from the best and from the worst."""
+    fouten, inv = [], g.inv
+    for (reg, i, gr, t), aantal in g.X.items():
+        pot = inv.pot.get((reg, gr, t), 0)
         hoogst = laagst = 0.0
         rest_hoog = rest_laag = aantal
         segmenten = inv.segmenten[i]
@@ -189,182 +244,276 @@ def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = 
             deel = min(rest_laag, aandeel * pot)
             laagst += deel * factor
             rest_laag -= deel
-        if rest_hoog > ABS and gerealiseerd(t):  # above the potential: at the last segment's factor
+        if rest_hoog > ABS and g.gerealiseerd(t):  # above the potential: at the last segment's factor
             hoogst += rest_hoog * segmenten[-1][2]
-            rest_laag = 0.0
             laagst = hoogst
         elif rest_hoog > ABS:
-            fouten.append(f"segment: {(reg, i, g, t)} past niet in de segmenten")
-        kans = inv.kans.get((i, g), 0)
-        if not (kans * laagst - ABS <= P[(reg, i, g, t)] <= kans * hoogst + ABS):
-            fouten.append(f"segment/plaatsingen: {(reg, i, g, t)} heeft {P[(reg, i, g, t)]} plaatsingen, "
+            fouten.append(f"segment: {(reg, i, gr, t)} past niet in de segmenten")
+        kans = inv.kans.get((i, gr), 0)
+        if not (kans * laagst - ABS <= g.P[(reg, i, gr, t)] <= kans * hoogst + ABS):
+            fouten.append(f"segment: {(reg, i, gr, t)} heeft {g.P[(reg, i, gr, t)]} plaatsingen, "
                           f"mogelijk {kans * laagst}..{kans * hoogst}")
+    return fouten
 
-    # kosten per payment year within the plan; after it too with doorloop (reservering)
-    kosten = defaultdict(float)
-    for (reg, i, g, t), aantal in X.items():
-        for j in range(t, t + inv.instr[i]["duur"]):
-            if j <= inv.eind or inv.doorloop:
-                kosten[(reg, i, g, j)] += inv.tarief(i, j) * aantal
 
-    # financiering, cofinanciering
-    betaald = defaultdict(float)
-    besteed = defaultdict(float)
-    gereserveerd = defaultdict(float)
-    reserve = defaultdict(float)  # vaststelling: what the reserve fund holds against settlement corrections
-    for r in plan["financiering"]:
-        f, reg, i, g = r["fonds"], r["regio"], r["instrument"], r["doelgroep"]
-        t, bedrag = int(r["jaar"]), float(r["bedrag"])
-        betaald[(reg, i, g, t)] += bedrag
+def controleer_potentieel(g: Gelezen) -> list[str]:
+    """potentieel: per region, group and year no more participants than the potential; only allowed
+    combinations of instrument and group."""
+    fouten, per_groep = [], defaultdict(float)
+    for (reg, i, gr, t), aantal in g.X.items():
+        per_groep[(reg, gr, t)] += aantal
+        if (i, gr) not in g.inv.kans:
+            fouten.append(f"potentieel: {(reg, i, gr, t)} is geen toegestane combinatie (Effecten)")
+    for sleutel, aantal in per_groep.items():
+        if aantal > g.inv.pot.get(sleutel, 0) + ABS and not g.gerealiseerd(sleutel[2]):
+            fouten.append(f"potentieel: {sleutel} heeft {aantal} deelnemers, potentieel {g.inv.pot.get(sleutel, 0)}")
+    return fouten
+
+
+def controleer_looptijd(g: Gelezen) -> list[str]:
+    """looptijd: a start in the plan period; without doorloop no trajectory runs past it; placed after
+    its delay."""
+    fouten, inv = [], g.inv
+    for r in g.plan["allocatie"]:
+        sleutel = (r["regio"], r["instrument"], r["doelgroep"], int(r["startjaar"]))
+        i, t = r["instrument"], int(r["startjaar"])
+        if t not in g.jaren:
+            fouten.append(f"looptijd: startjaar buiten de planperiode: {sleutel}")
+        if not inv.doorloop and t + inv.instr[i]["duur"] - 1 > inv.eind and not g.gerealiseerd(t):
+            fouten.append(f"looptijd: {sleutel} loopt na de planperiode door")
+        if int(r["plaatsingsjaar"]) != t + inv.instr[i]["vertr"]:
+            fouten.append(f"looptijd: plaatsingsjaar fout: {sleutel}")
+    return fouten
+
+
+def controleer_kosten(g: Gelezen) -> list[str]:
+    """kosten: a cell costs its participants x the indexed price of each year it runs."""
+    fouten, inv = [], g.inv
+    for r in g.plan["allocatie"]:
+        i, t = r["instrument"], int(r["startjaar"])
+        kosten = sum(inv.tarief(i, j) * float(r["deelnemers"]) for j in range(t, t + inv.instr[i]["duur"]))
+        if not _dicht(kosten, float(r["kosten"]), EUR):
+            fouten.append(f"kosten: {(r['regio'], i, r['doelgroep'], t)} kost {r['kosten']} in plaats van {kosten}")
+    return fouten
+
+
+def controleer_financiering(g: Gelezen) -> list[str]:
+    """financiering: every euro of a cell's cost in a payment year is paid, by a fund that may pay it,
+    before its vervaljaar and where it has budget."""
+    fouten, inv = [], g.inv
+    for r in g.plan["financiering"]:
+        f, reg, i, gr, t = r["fonds"], r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])
         fonds = inv.fondsen[f]
-        if fonds["risico"] > 0:  # the reserve fund holds risico x each payment, same region, year (or the last)
-            houder = inv.reservefonds
-            reserve[(houder, None if inv.fondsen[houder]["landelijk"] else reg, min(t, inv.eind))] += \
-                fonds["risico"] * bedrag
-        if t > inv.eind:  # reservering: a payment after the plan is held in the budget of its last year
-            gereserveerd[(f, None if fonds["landelijk"] else reg, inv.eind)] += bedrag
-            if fonds["vervaljaar"] is not None and fonds["vervaljaar"] < inv.eind:
-                fouten.append(f"reservering: fonds {f} vervalt in {fonds['vervaljaar']}, voor het einde van het plan")
-        else:
-            besteed[(f, None if fonds["landelijk"] else reg, t)] += bedrag
-        aandeel = inv.aandeel(f, i, g)
-        if not aandeel:
-            fouten.append(f"financiering: fonds {f} mag {i}/{g} niet betalen")
+        if not inv.aandeel(f, i, gr):
+            fouten.append(f"financiering: fonds {f} mag {i}/{gr} niet betalen")
             continue
-        if fonds["vervaljaar"] is not None and t > fonds["vervaljaar"] and t <= inv.eind:
+        if fonds["vervaljaar"] is not None and fonds["vervaljaar"] < t <= inv.eind:
             fouten.append(f"financiering: fonds {f} betaalt in {t}, na vervaljaar {fonds['vervaljaar']}")
         if not fonds["landelijk"] and not any(k[0] == f and k[1] == reg for k in inv.budget):
             fouten.append(f"financiering: fonds {f} heeft geen budget in regio {reg}")
-        if bedrag > aandeel * kosten[(reg, i, g, t)] + EUR:
-            fouten.append(f"cofinanciering: {f} betaalt {bedrag} van {kosten[(reg, i, g, t)]} voor {(reg, i, g, t)}")
-    for sleutel in set(kosten) | set(betaald):
-        if not _dicht(kosten[sleutel], betaald[sleutel], EUR):
-            fouten.append(f"financiering: {sleutel} kost {kosten[sleutel]}, betaald {betaald[sleutel]}")
+    for sleutel in set(g.kosten) | set(g.betaald):
+        if not _dicht(g.kosten[sleutel], g.betaald[sleutel], EUR):
+            fouten.append(f"financiering: {sleutel} kost {g.kosten[sleutel]}, betaald {g.betaald[sleutel]}")
+    return fouten
 
-    # budget and overheveling, from the Fondsen sheet's carry-over columns
-    rijen = {(r["fonds"], None if r["regio"] == "landelijk" and inv.fondsen[r["fonds"]]["landelijk"] else r["regio"],
-              int(r["jaar"])): r for r in plan["fondsen"]}
-    potten = {(f, reg) for f, reg, _ in set(inv.budget) | set(inv.verpl) | set(besteed) | set(reserve)}
-    met_risico = any(fonds["risico"] > 0 for fonds in inv.fondsen.values())
-    # herijking (SPEC §4): the ledger is the truth for money. In a realised year whose ledger is known
-    # back to the start, the fund spent the ledger's amount (commitments included), carried
-    # min(overheveling x budget, budget + carry-in - bedrag) but never below 0, and overspent the rest
-    grootboek = {}
-    if vanaf is not None:
-        for f, reg in potten:
-            fonds, erin = inv.fondsen[f], 0.0
-            for t in range(inv.start, vanaf):
-                if (f, reg, t) not in inv.realisatie_uitgaven:
-                    break
-                bedrag, budget = inv.realisatie_uitgaven[(f, reg, t)], inv.budget[(f, reg, t)]
-                mag = t < inv.eind and (fonds["vervaljaar"] is None or t < fonds["vervaljaar"])
-                uit = max(0.0, min(fonds["overheveling"] * budget, budget + erin - bedrag)) if mag else 0.0
-                grootboek[(f, reg, t)] = (bedrag, uit, max(0.0, bedrag - budget - erin))
-                erin = uit
-    for f, reg in potten:
-        fonds = inv.fondsen[f]
-        for t in jaren:
+
+def controleer_reservering(g: Gelezen) -> list[str]:
+    """reservering: a payment after the plan is held in the last plan year's budget row of a fund that
+    does not lapse before; the Fondsen sheet and the Samenvatting say how much."""
+    fouten, inv = [], g.inv
+    for r in g.plan["financiering"]:
+        fonds = inv.fondsen[r["fonds"]]
+        if int(r["jaar"]) > inv.eind and fonds["vervaljaar"] is not None and fonds["vervaljaar"] < inv.eind:
+            fouten.append(f"reservering: fonds {r['fonds']} vervalt in {fonds['vervaljaar']}, voor het einde van "
+                          "het plan")
+    if inv.doorloop:
+        for sleutel, rij in g.rijen.items():
+            if not _dicht(float(rij["gereserveerd"]), g.gereserveerd[sleutel], EUR):
+                fouten.append(f"reservering: Fondsen-blad {sleutel} gereserveerd {rij['gereserveerd']} in plaats van "
+                              f"{g.gereserveerd[sleutel]}")
+        fouten += _samenvatting(g, {"reservering_na_planperiode": sum(g.gereserveerd.values())}, "reservering")
+    return fouten
+
+
+def controleer_cofinanciering(g: Gelezen) -> list[str]:
+    """cofinanciering: a fund pays at most its max_aandeel of a cell's cost in a year."""
+    fouten, inv = [], g.inv
+    for r in g.plan["financiering"]:
+        f, reg, i, gr, t = r["fonds"], r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])
+        aandeel = inv.aandeel(f, i, gr)
+        if aandeel and float(r["bedrag"]) > aandeel * g.kosten[(reg, i, gr, t)] + EUR:
+            fouten.append(f"cofinanciering: {f} betaalt {r['bedrag']} van {g.kosten[(reg, i, gr, t)]} voor "
+                          f"{(reg, i, gr, t)}")
+    return fouten
+
+
+def controleer_vaststelling(g: Gelezen) -> list[str]:
+    """vaststelling: the reserve fund holds vaststellingsrisico x every payment of a risky fund in its
+    own budget rows (Fondsen esf_risico, Samenvatting esf_risico)."""
+    if not g.met_risico:
+        return []
+    fouten = []
+    for f, reg in g.potten:
+        for t in g.jaren:
+            rij = g.rijen.get((f, reg, t))
+            if rij is not None and not _dicht(float(rij["esf_risico"]), g.reserve.get((f, reg, t), 0.0), EUR):
+                fouten.append(f"vaststelling: Fondsen-blad {(f, reg, t)} esf_risico {rij['esf_risico']} in plaats "
+                              f"van {g.reserve.get((f, reg, t), 0.0)}")
+    return fouten + _samenvatting(g, {"esf_risico": sum(g.reserve.values())}, "vaststelling")
+
+
+def controleer_budget(g: Gelezen) -> list[str]:
+    """budget: spent + held back + reserve + commitments + carried out <= budget + carried in, per fund,
+    region and year (a realised year may be overspent: what happened, happened); the Fondsen sheet's
+    own columns."""
+    fouten, inv = [], g.inv
+    for f, reg in g.potten:
+        for t in g.jaren:
             sleutel = (f, reg, t)
-            rij = rijen.get(sleutel)
-            if sleutel in grootboek:
-                besteed[sleutel] = grootboek[sleutel][0] - inv.verpl[sleutel]
-                if rij is not None and not _dicht(float(rij["overheveling_uit"]), grootboek[sleutel][1], EUR):
-                    fouten.append(f"grootboek: {sleutel} hevelt {rij['overheveling_uit']} over, het grootboek geeft "
-                                  f"{grootboek[sleutel][1]}")
-            uit = float(rij["overheveling_uit"]) if rij else 0.0
-            erin = float(rij["overheveling_in"]) if rij else 0.0
-            vorige = rijen.get((f, reg, t - 1))
-            if not _dicht(erin, float(vorige["overheveling_uit"]) if vorige else 0.0, EUR):
-                fouten.append(f"overheveling: {sleutel} ontvangt {erin}, vorig jaar gaf anders")
-            if uit > fonds["overheveling"] * inv.budget[sleutel] + EUR:
-                grens = fonds["overheveling"] * inv.budget[sleutel]
-                fouten.append(f"overheveling: {sleutel} hevelt {uit} over, grens {grens}")
-            if uit > EUR and (t == inv.eind or (fonds["vervaljaar"] is not None and t >= fonds["vervaljaar"])):
-                fouten.append(f"overheveling: {sleutel} hevelt over in het laatste jaar of na vervaljaar")
-            links = besteed[sleutel] + gereserveerd[sleutel] + reserve.get(sleutel, 0.0) + inv.verpl[sleutel] + uit
-            rechts = inv.budget[sleutel] + erin
-            if links > rechts + EUR and not gerealiseerd(t):
+            rij = g.rijen.get(sleutel)
+            links, rechts = g.links_rechts(sleutel)
+            if links > rechts + EUR and not g.gerealiseerd(t):
                 fouten.append(f"budget: {sleutel} gebruikt {links}, beschikbaar {rechts}")
             if rij is not None:
                 verwacht = [("budget", inv.budget[sleutel]), ("verplichtingen", inv.verpl[sleutel]),
-                            ("besteed", besteed[sleutel]), ("onbenut", max(0.0, rechts - links))]
-                if vanaf is not None:  # an overspend is never netted into onbenut
+                            ("besteed", g.besteed[sleutel]), ("onbenut", max(0.0, rechts - links))]
+                if g.vanaf is not None:  # an overspend is never netted into onbenut
                     verwacht.append(("overschreden", max(0.0, links - rechts)))
-                if inv.doorloop:
-                    verwacht.append(("gereserveerd", gereserveerd[sleutel]))
-                if met_risico:
-                    verwacht.append(("esf_risico", reserve.get(sleutel, 0.0)))
                 for kolom, waarde in verwacht:
                     if not _dicht(float(rij[kolom]), waarde, EUR):
-                        fouten.append(f"Fondsen-blad {sleutel} {kolom}: {rij[kolom]} in plaats van {waarde}")
-            elif any(abs(w) > EUR for w in (inv.budget[sleutel], inv.verpl[sleutel], besteed[sleutel])):
-                fouten.append(f"Fondsen-blad mist {sleutel}")
+                        fouten.append(f"budget: Fondsen-blad {sleutel} {kolom}: {rij[kolom]} in plaats van {waarde}")
+            elif any(abs(w) > EUR for w in (inv.budget[sleutel], inv.verpl[sleutel], g.besteed[sleutel])):
+                fouten.append(f"budget: Fondsen-blad mist {sleutel}")
+    return fouten + _samenvatting(g, {"uitgaven": sum(g.besteed.values()), "budget_totaal": sum(inv.budget.values())},
+                                  "budget")
 
-    # beleidsregels, expanded over elk
-    for regel in inv.regels:
-        for combinatie in _combinaties(inv, regel):
-            waarde = _regelwaarde(inv, regel, combinatie, X, P, plan["financiering"])
-            grens = float(regel["waarde"])
-            operator = regel["operator"]
+
+def controleer_overheveling(g: Gelezen) -> list[str]:
+    """overheveling: what a year carries out is what the next carries in, at most overheveling x its
+    budget, never from the last plan year or from the vervaljaar on; in a realised year what the
+    ledger gives."""
+    fouten, inv = [], g.inv
+    for f, reg in g.potten:
+        fonds = inv.fondsen[f]
+        for t in g.jaren:
+            sleutel = (f, reg, t)
+            rij, vorige = g.rijen.get(sleutel), g.rijen.get((f, reg, t - 1))
+            uit = float(rij["overheveling_uit"]) if rij else 0.0
+            erin = float(rij["overheveling_in"]) if rij else 0.0
+            if sleutel in g.grootboek and rij is not None and not _dicht(uit, g.grootboek[sleutel][1], EUR):
+                fouten.append(f"overheveling: {sleutel} hevelt {uit} over, het grootboek geeft "
+                              f"{g.grootboek[sleutel][1]}")
+            if not _dicht(erin, float(vorige["overheveling_uit"]) if vorige else 0.0, EUR):
+                fouten.append(f"overheveling: {sleutel} ontvangt {erin}, vorig jaar gaf anders")
+            if uit > fonds["overheveling"] * inv.budget[sleutel] + EUR:
+                fouten.append(f"overheveling: {sleutel} hevelt {uit} over, grens "
+                              f"{fonds['overheveling'] * inv.budget[sleutel]}")
+            if uit > EUR and (t == inv.eind or (fonds["vervaljaar"] is not None and t >= fonds["vervaljaar"])):
+                fouten.append(f"overheveling: {sleutel} hevelt over in het laatste jaar of na vervaljaar")
+    return fouten
+
+
+def controleer_beleidsregel(g: Gelezen) -> list[str]:
+    """beleidsregel: every active rule, expanded over elk, holds."""
+    fouten = []
+    for regel in g.inv.regels:
+        for combinatie in _combinaties(g.inv, regel):
+            waarde = _regelwaarde(g.inv, regel, combinatie, g.X, g.P, g.plan["financiering"])
+            grens, operator = float(regel["waarde"]), regel["operator"]
             goed = {"<=": waarde <= grens + ABS * max(1, abs(grens)),
                     ">=": waarde >= grens - ABS * max(1, abs(grens)),
                     "=": abs(waarde - grens) <= ABS * max(1, abs(grens))}[operator]
             if not goed:
-                fouten.append(f"beleidsregel {regel['regel']} {combinatie}: {waarde} {operator} {grens} geschonden")
+                fouten.append(f"beleidsregel: {regel['regel']} {combinatie}: {waarde} {operator} {grens} geschonden")
+    return fouten
 
-    # koppelingen: the partner pays at least verhouding x what the fund pays on the same cells
-    for koppeling in inv.koppelingen:
+
+def controleer_koppeling(g: Gelezen) -> list[str]:
+    """koppeling: the partner pays at least verhouding x what the fund pays on the same cells."""
+    fouten = []
+    for koppeling in g.inv.koppelingen:
         regel = {**koppeling, "grootheid": "uitgaven", "fonds": None}
-        for combinatie in _combinaties(inv, regel):
-            eigen, partner = (_regelwaarde(inv, regel, combinatie, X, P,
-                                           [r for r in plan["financiering"] if r["fonds"] == fonds])
+        for combinatie in _combinaties(g.inv, regel):
+            eigen, partner = (_regelwaarde(g.inv, regel, combinatie, g.X, g.P,
+                                           [r for r in g.plan["financiering"] if r["fonds"] == fonds])
                               for fonds in (koppeling["fonds"], koppeling["partner"]))
             if partner < float(koppeling["verhouding"]) * eigen - EUR:
-                fouten.append(f"koppeling {koppeling['koppeling']} {combinatie}: {partner} < "
+                fouten.append(f"koppeling: {koppeling['koppeling']} {combinatie}: {partner} < "
                               f"{koppeling['verhouding']} x {eigen}")
-
-    # realisatie: the years before vanaf are what happened
-    if vanaf is not None:
-        for sleutel in set(X) | set(inv.realisatie):
-            if gerealiseerd(sleutel[3]) and not _dicht(X.get(sleutel, 0.0), inv.realisatie.get(sleutel, 0.0), ABS):
-                fouten.append(f"realisatie: {sleutel} heeft {X.get(sleutel, 0.0)} deelnemers, gerealiseerd "
-                              f"{inv.realisatie.get(sleutel, 0.0)}")
-        # a fund's realised spending is its ledger's: the Fondsen sheet's besteed is checked above
-
-    # overgang: each instrument per region and year within the band around today's plan
-    if inv.band is not None and inv.huidig:
-        a = inv.band
-        per_instrument = defaultdict(float)
-        for (reg, i, _g, t), aantal in X.items():
-            per_instrument[(reg, i, t)] += aantal
-        for reg in inv.regios:
-            for t in jaren:
-                totaal = sum(n for (r, _i, j), n in inv.huidig.items() if r == reg and j == t)
-                for i in inv.instr:
-                    h, x = inv.huidig.get((reg, i, t), 0.0), per_instrument.get((reg, i, t), 0.0)
-                    onder, boven = ((1 - a) * h, (1 + a) * h) if h > 0 else (0.0, a * totaal)
-                    if not onder - ABS * max(1, onder) <= x <= boven + ABS * max(1, boven):
-                        fouten.append(f"overgang: {(reg, i, t)} heeft {x} deelnemers, band {onder}..{boven}")
-
-    # objective and summary
-    doel = sum(
-        inv.gewicht[g] * P[(reg, i, g, t)] / (1 + inv.rho) ** (t + inv.instr[i]["vertr"] - inv.start)
-        for (reg, i, g, t) in P
-    )
-    kpi = {r["kpi"]: float(r["waarde"]) for r in plan["samenvatting"] if r.get("kpi") and r.get("waarde") is not None
-           and isinstance(r["waarde"], (int, float))}
-    verwacht = {
-        "gewogen_plaatsingen": doel, "plaatsingen": sum(P.values()), "deelnemers": sum(X.values()),
-        "uitgaven": sum(besteed.values()), "budget_totaal": sum(inv.budget.values()),
-    }
-    if inv.doorloop:
-        verwacht["reservering_na_planperiode"] = sum(gereserveerd.values())
-    if met_risico:
-        verwacht["esf_risico"] = sum(reserve.values())
-    for naam, waarde in verwacht.items():
-        if not _dicht(kpi.get(naam, float("nan")), waarde, 1e-4):
-            fouten.append(f"Samenvatting {naam}: {kpi.get(naam)} in plaats van {waarde}")
     return fouten
+
+
+def controleer_overgang(g: Gelezen) -> list[str]:
+    """overgang: each instrument per region and year within the band around today's plan."""
+    inv = g.inv
+    if inv.band is None or not inv.huidig:
+        return []
+    fouten, a, per_instrument = [], inv.band, defaultdict(float)
+    for (reg, i, _g, t), aantal in g.X.items():
+        per_instrument[(reg, i, t)] += aantal
+    for reg in inv.regios:
+        for t in g.jaren:
+            totaal = sum(n for (r, _i, j), n in inv.huidig.items() if r == reg and j == t)
+            for i in inv.instr:
+                h, x = inv.huidig.get((reg, i, t), 0.0), per_instrument.get((reg, i, t), 0.0)
+                onder, boven = ((1 - a) * h, (1 + a) * h) if h > 0 else (0.0, a * totaal)
+                if not onder - ABS * max(1, onder) <= x <= boven + ABS * max(1, boven):
+                    fouten.append(f"overgang: {(reg, i, t)} heeft {x} deelnemers, band {onder}..{boven}")
+    return fouten
+
+
+def controleer_realisatie(g: Gelezen) -> list[str]:
+    """realisatie: the years before vanaf are what happened (participants; money: budget and overheveling)."""
+    if g.vanaf is None:
+        return []
+    gedaan = g.inv.realisatie
+    return [f"realisatie: {sleutel} heeft {g.X.get(sleutel, 0.0)} deelnemers, gerealiseerd {gedaan.get(sleutel, 0.0)}"
+            for sleutel in set(g.X) | set(gedaan)
+            if g.gerealiseerd(sleutel[3]) and not _dicht(g.X.get(sleutel, 0.0), gedaan.get(sleutel, 0.0), ABS)]
+
+
+# every constraint family of SPEC §5 (budgetkoppeling.model.FAMILIES) and the check that recomputes it
+CONTROLES = {
+    "segment": controleer_segment, "potentieel": controleer_potentieel, "looptijd": controleer_looptijd,
+    "kosten": controleer_kosten, "financiering": controleer_financiering, "reservering": controleer_reservering,
+    "cofinanciering": controleer_cofinanciering, "vaststelling": controleer_vaststelling,
+    "budget": controleer_budget, "overheveling": controleer_overheveling, "beleidsregel": controleer_beleidsregel,
+    "koppeling": controleer_koppeling, "overgang": controleer_overgang, "realisatie": controleer_realisatie,
+}
+
+
+def _samenvatting(g: Gelezen, verwacht: dict[str, float], wie: str) -> list[str]:
+    kpi = {r["kpi"]: float(r["waarde"]) for r in g.plan["samenvatting"] if r.get("kpi") and r.get("waarde") is not None
+           and isinstance(r["waarde"], (int, float))}
+    return [f"{wie}: Samenvatting {naam}: {kpi.get(naam)} in plaats van {waarde}"
+            for naam, waarde in verwacht.items() if not _dicht(kpi.get(naam, float("nan")), waarde, 1e-4)]
+
+
+def controleer_doelstelling(g: Gelezen) -> list[str]:
+    """The objective and the plan's totals in the Samenvatting."""
+    inv = g.inv
+    doel = sum(inv.gewicht[gr] * g.P[(reg, i, gr, t)] / (1 + inv.rho) ** (t + inv.instr[i]["vertr"] - inv.start)
+               for (reg, i, gr, t) in g.P)
+    return _samenvatting(g, {"gewogen_plaatsingen": doel, "plaatsingen": sum(g.P.values()),
+                             "deelnemers": sum(g.X.values())}, "doelstelling")
+
+
+def per_familie(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None,
+                vanaf: int | None = None) -> dict[str, list[str]]:
+    """The violations found by each family's check (and ``doelstelling``: the objective and totals)."""
+    g = lees(invoerpad, planpad, max_verschuiving, vanaf)
+    return {**{familie: controle(g) for familie, controle in CONTROLES.items()},
+            "doelstelling": controleer_doelstelling(g)}
+
+
+def controleer(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None,
+               vanaf: int | None = None) -> list[str]:
+    """Every violation of SPEC §5 (and of the plan's own arithmetic) found in the plan.
+
+    ``max_verschuiving`` replaces the setting of Instellingen (a scenario that changes it);
+    ``vanaf``: a herijking, whose years before are fixed to Realisatie and Realisatie_uitgaven
+    (there a budget may be overspent and the potential exceeded: what happened, happened)."""
+    return [fout for fouten in per_familie(invoerpad, planpad, max_verschuiving, vanaf).values() for fout in fouten]
 
 
 def doelwaarde(planpad: Path) -> float:

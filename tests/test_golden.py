@@ -154,10 +154,63 @@ GEVALLEN = {
 }
 
 
-def test_every_family_has_a_golden_case_and_a_hand_computed_test():
+def test_every_family_has_a_golden_case_a_hand_computed_test_a_checker_and_a_not_blind_case():
+    from .checker import CONTROLES
+
     assert set(GEVALLEN) == set(FAMILIES)
     handberekend = set(re.findall(r"^def test_([a-z]+)_", HANDBEREKEND.read_text(encoding="utf-8"), re.MULTILINE))
     assert set(FAMILIES) <= handberekend, set(FAMILIES) - handberekend
+    assert list(CONTROLES) == list(FAMILIES)
+    assert set(STRENGER) == set(FAMILIES)
+
+
+def _zet(blad: str, rij: int, **waarden):
+    def zet(bladen):
+        bladen[blad][rij].update(waarden)
+    return zet
+
+
+# per family: a change of the input, after the plan was made, that the plan then breaks; the family's
+# own check must say so (the checker is not blind to it)
+STRENGER = {
+    "segment": lambda bladen: (_zet("Afnemende_meeropbrengst", 0, aandeel_potentieel=0.3)(bladen),
+                               _zet("Afnemende_meeropbrengst", 1, aandeel_potentieel=0.7)(bladen)),
+    "potentieel": _zet("Potentieel", 0, aantal=10),
+    "looptijd": _zet("Instrumenten", 0, vertraging_jaren=1),
+    "kosten": _zet("Instrumenten", 0, kosten_per_deelnemer=1_100),
+    "financiering": lambda bladen: bladen["Financieringsregels"].__setitem__(1, {"fonds": "Q", "instrument": "alle",
+                                                                                 "doelgroep": "alle",
+                                                                                 "max_aandeel": 0}),
+    "reservering": _zet("Fondsen", 0, vervaljaar=2026),
+    "cofinanciering": _zet("Financieringsregels", 1, max_aandeel=0.2),
+    "vaststelling": _zet("Fondsen", 1, vaststellingsrisico=0.2),
+    "budget": _zet("Verplichtingen", 0, bedrag=9_000),
+    "overheveling": _zet("Fondsen", 0, overheveling=0.05),
+    "beleidsregel": _zet("Beleidsregels", 0, waarde=5),
+    "koppeling": _zet("Koppelingen", 0, verhouding=0.9),
+    "overgang": lambda bladen: bladen["Instellingen"].append({"sleutel": "max_verschuiving", "waarde": 0.05})
+    if not any(r["sleutel"] == "max_verschuiving" for r in bladen["Instellingen"]) else
+    next(r for r in bladen["Instellingen"] if r["sleutel"] == "max_verschuiving").update(waarde=0.05),
+    "realisatie": _zet("Realisatie", 0, deelnemers=31),
+}
+
+
+@pytest.mark.parametrize("familie", list(GEVALLEN))
+def test_the_checker_of_each_family_is_not_blind(familie, werkboek, tmp_path):
+    """The golden case's plan passes every check; with the input made stricter afterwards, the
+    family's own check (tests/checker.py) finds what the plan now breaks."""
+    from .checker import per_familie
+
+    vanaf = 2027 if familie == "realisatie" else None
+    bladen = GEVALLEN[familie]()
+    invoer = werkboek(bladen)
+    plan = tmp_path / "plan.xlsx"
+    budgetkoppeling.optimaliseer(invoer, plan, vanaf=vanaf, oplosser="highs")
+    assert all(fouten == [] for fouten in per_familie(invoer, plan, vanaf=vanaf).values())
+    STRENGER[familie](bladen)
+    strenger = per_familie(werkboek(bladen), plan, vanaf=vanaf)
+    assert strenger[familie], (familie, strenger)
+    assert all(fout.startswith(f"{familie}:") for fout in strenger[familie])
 
 
 @pytest.mark.parametrize("familie", list(GEVALLEN))
