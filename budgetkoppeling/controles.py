@@ -14,6 +14,9 @@ from .getallen import AANDEEL_KOLOMMEN, lees_getal
 from .invoer import (
     ALLE,
     ELK,
+    GEMEENTE,
+    LANDELIJK,
+    REGIO,
     Beleidsregel,
     Financieringsregel,
     Fonds,
@@ -123,6 +126,10 @@ class Controle:
 def maak_invoer(c: Controle) -> Invoer:
     controleer_instellingen(c)
     regios = c.namen("Regios", "regio")
+    for rij in c.rijen("Regios"):  # the key of a national pot in every table
+        if rij["regio"] is not None and rij["regio"].casefold() == LANDELIJK:
+            c.fout("Regios", rij, "regio", "'landelijk' staat in elke tabel voor een landelijk fonds; kies een andere "
+                   "naam voor deze regio", rij["regio"])
     fondsen = controleer_fondsen(c)
     instrumenten = controleer_instrumenten(c)
     doelgroepen = controleer_doelgroepen(c)
@@ -212,8 +219,8 @@ def waarschuw_vergeten_jaren(c: Controle, regios, fondsen, budget, doelgroepen, 
                 f"({voorbeelden}); een ontbrekende rij betekent 0: daar kan deze groep niet starten. Vergeten?")
     for fonds, gegevens in fondsen.items():
         laatste = gegevens.vervaljaar if gegevens.vervaljaar is not None else c.eind
-        missend: dict[int, list[str | None]] = {}
-        for regio in [None] if gegevens.landelijk else regios:
+        missend: dict[int, list[str]] = {}
+        for regio in [LANDELIJK] if gegevens.landelijk else regios:
             per_jaar = {t for (f, r, t) in budget if f == fonds and r == regio}
             if not per_jaar and not gegevens.landelijk:
                 continue  # a regional fund that this region does not have
@@ -326,8 +333,16 @@ def controleer_fondsen(c: Controle) -> dict[str, Fonds]:
             c.meldingen.append(
                 f"Fonds '{rij['fonds']}' is vervallen ({vervaljaar}) voor de planperiode begint."
             )
+        niveau = rij.get("niveau") or (LANDELIJK if rij["landelijk"] == "ja" else REGIO)
+        if rij["landelijk"] == "ja" and niveau != LANDELIJK:
+            c.fout(blad, rij, "niveau", "landelijk = ja betekent niveau landelijk; laat een van beide leeg", niveau)
+            continue
+        if niveau == GEMEENTE:
+            c.fout(blad, rij, "niveau", "niveau gemeente vraagt om het blad Gemeenten; dat kent deze versie nog niet",
+                   niveau)
+            continue
         fondsen[rij["fonds"]] = Fonds(
-            naam=rij["fonds"], soort=rij["soort"], landelijk=rij["landelijk"] == "ja",
+            naam=rij["fonds"], soort=rij["soort"], niveau=niveau,
             overheveling=rij["overheveling"] or 0.0, vervaljaar=vervaljaar,
             vaststellingsrisico=rij.get("vaststellingsrisico") or 0.0,
         )
@@ -397,7 +412,7 @@ def controleer_doelgroepen(c: Controle) -> dict[str, float]:
 def controleer_bedragen(c: Controle, blad: str, fondsen: dict[str, Fonds], fondsnamen: set[str],
                         regios: list[str]):
     """Budgetten and Verplichtingen: known fund and region, region iff regional, in period."""
-    bedragen: dict[tuple[str, str | None, int], float] = defaultdict(float)
+    bedragen: dict[tuple[str, str, int], float] = defaultdict(float)
     regioset = set(regios)
     for rij in c.rijen(blad):
         goed = c.bekend(blad, rij, "fonds", fondsnamen, "Fondsen")
@@ -419,7 +434,7 @@ def controleer_bedragen(c: Controle, blad: str, fondsen: dict[str, Fonds], fonds
                           rij["jaar"])
                 goed = False
         if goed and None not in (rij["fonds"], rij["jaar"], rij["bedrag"]):
-            bedragen[(rij["fonds"], rij["regio"], rij["jaar"])] += rij["bedrag"]
+            bedragen[(rij["fonds"], rij["regio"] or LANDELIJK, rij["jaar"])] += rij["bedrag"]
     return dict(bedragen)
 
 

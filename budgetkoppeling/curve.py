@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import InvoerFout, Probleem
 from .invoer import Invoer
-from .model import LANDELIJK, Model, som_product
+from .model import Model, som_product
 from .scenarios import pas_toe
 from .tekst import bedoelt_u
 from .validate import lees_en_valideer
@@ -113,7 +113,7 @@ def _schaduwprijs(model: Model, duals: np.ndarray, fonds: str, regio: str | None
         eigen = duals[rijen.start:rijen.start + rijen.aantal]
         for nummer, (f, r, t) in enumerate(rijen.sleutels.select("fonds", "regio", "jaar").iter_rows()):
             if f == fonds and (regio is None or r == regio):
-                helling += eigen[nummer] * aandeel * invoer.budget.get((f, None if r == LANDELIJK else r, t), 0.0)
+                helling += eigen[nummer] * aandeel * invoer.budget.get((f, r, t), 0.0)
     for (f, r, _t), bedrag in invoer.budget.items():
         if f == fonds and (regio is None or r == regio):
             totaal += bedrag

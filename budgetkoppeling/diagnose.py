@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from .errors import GeenOplossing
-from .model import LANDELIJK, Model, bouw_elastisch
+from .model import Model, bouw_elastisch
 from .tekst import euro, euro_precies, getal, procent
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def voorcontrole(model: Model) -> GeenOplossing | None:
         if model.vanaf is not None and jaar < model.vanaf:  # a realised year: a finding, not a conflict
             continue
         if verplicht > budget + 1e-9 and not kan_erbij:
-            info = {"soort": "budget", "fonds": fonds, "regio": regio or "landelijk", "jaar": jaar}
+            info = {"soort": "budget", "fonds": fonds, "regio": regio, "jaar": jaar}
             tekorten.append({**info, "tekort": verplicht - budget, "tekst": tekort_tekst(info, verplicht - budget)})
     for regel in model.lege_regels:
         if regel.regel.operator in (">=", "=") and regel.regel.waarde > 0:
@@ -78,7 +78,7 @@ def _tekort_info(model: Model, info: dict) -> dict:
     sleutels = model.families[familie].sleutels.row(info["rij"], named=True)
     if familie == "budget":
         return {"soort": "budget", "fonds": sleutels["fonds"],
-                "regio": "landelijk" if sleutels["regio"] == LANDELIJK else sleutels["regio"],
+                "regio": sleutels["regio"],
                 "jaar": sleutels["jaar"]}
     if familie == "overgang":
         return {"soort": "overgang", "regio": sleutels["regio"], "instrument": sleutels["instrument"],
@@ -152,7 +152,7 @@ def _boek_waar_het_ontstaat(elastisch: Model, uitkomst, naam: str):
         for nummer, info in enumerate(elastisch.tekort_info):
             if op_budget[nummer]:
                 s = budget.sleutels.row(info["rij"], named=True)
-                elders[nummer] = (s["fonds"], None if s["regio"] == LANDELIJK else s["regio"], s["jaar"]) \
+                elders[nummer] = (s["fonds"], s["regio"], s["jaar"]) \
                     not in veranderd
     minimum = float(elastisch.doel[tekort.kolommen] @ waarden)
     tweede = copy.copy(elastisch)
@@ -232,7 +232,7 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
     for _nummer, s in _actief(elastisch, duals, "potentieel"):
         zinnen[f"Het potentieel van {s['doelgroep']} in {s['regio']} is te klein."] = None
     for _nummer, s in _actief(elastisch, duals, "budget"):
-        regio = "landelijk" if s["regio"] == LANDELIJK else s["regio"]
+        regio = s["regio"]
         if (s["fonds"], regio, s["jaar"]) not in budgetten:
             zinnen[f"Het budget van fonds '{s['fonds']}' ({regio}, {s['jaar']}) is volledig nodig."] = None
     return list(zinnen)[:12]

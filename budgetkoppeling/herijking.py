@@ -16,7 +16,7 @@ import numpy as np
 
 from .diagnose import TEKORT_AANTAL, TEKORT_EURO, telt_als_tekort
 from .errors import InvoerFout, Probleem
-from .invoer import Invoer, grootboek
+from .invoer import LANDELIJK, Invoer, grootboek
 from .tekst import euro_precies, getal, jaren_tekst
 
 
@@ -82,13 +82,13 @@ def bevindingen(oplossing) -> list[dict]:
     return uitkomst
 
 
-def _waar(regio: str | None) -> str:
-    return "landelijk" if not regio else f"regio '{regio}'"
+def _waar(regio: str) -> str:
+    return LANDELIJK if regio == LANDELIJK else f"regio '{regio}'"
 
 
 def _overschrijdingen(invoer: Invoer, boek: dict) -> list[dict]:
     """Per fund, the realised years its ledger overspent (budget + carry-in below what it paid)."""
-    per_fonds: dict[str, list[tuple[str | None, int, float]]] = defaultdict(list)
+    per_fonds: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
     for (fonds, regio, jaar), regel in boek.items():
         if regel.overschreden > TEKORT_EURO:
             per_fonds[fonds].append((regio, jaar, regel.overschreden))

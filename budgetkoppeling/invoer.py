@@ -15,15 +15,31 @@ from dataclasses import dataclass, field
 ALLE = "alle"
 ELK = "elk"
 
+# the level a pot of money lives at (SPEC §4 Fondsen niveau): its budget rows are per municipality,
+# per region or one for the whole country. LANDELIJK is also the region key of a national pot, in
+# the input's keys, the model's frames and every report (the Fondsen sheet shows it).
+GEMEENTE, REGIO, LANDELIJK = "gemeente", "regio", "landelijk"
+NIVEAUS = (GEMEENTE, REGIO, LANDELIJK)
+POT = ("fonds", "regio", "jaar")  # the keys of a budget row
+CEL = ("regio", "instrument", "doelgroep")  # the keys of a planning cell (with jaar: a cohort)
+
 
 @dataclass(frozen=True)
 class Fonds:
     naam: str
     soort: str
-    landelijk: bool
+    niveau: str  # one of NIVEAUS
     overheveling: float
     vervaljaar: int | None
     vaststellingsrisico: float = 0.0  # the share of its payments a settlement may correct (family vaststelling)
+
+    @property
+    def landelijk(self) -> bool:
+        return self.niveau == LANDELIJK
+
+    def pot(self, regio: str) -> str:
+        """The region key of this fund's budget row that pays in ``regio``."""
+        return LANDELIJK if self.niveau == LANDELIJK else regio
 
 
 @dataclass(frozen=True)
@@ -101,8 +117,8 @@ class Invoer:
     oplosser: str
     regios: list[str]
     fondsen: dict[str, Fonds]
-    budget: dict[tuple[str, str | None, int], float]
-    verplichtingen: dict[tuple[str, str | None, int], float]
+    budget: dict[tuple[str, str, int], float]  # (fonds, regio or LANDELIJK, jaar)
+    verplichtingen: dict[tuple[str, str, int], float]
     instrumenten: dict[str, Instrument]
     doelgroepen: dict[str, float]
     potentieel: dict[tuple[str, str, int], float]
@@ -122,7 +138,7 @@ class Invoer:
     besparing_jaren: float = 1.0
     max_verschuiving: float | None = None  # overgang: the band around Huidige_verdeling; None: no band
     realisatie: dict[tuple[str, str, str, int], float] = field(default_factory=dict)  # who actually started
-    realisatie_uitgaven: dict[tuple[str, str | None, int], float] = field(default_factory=dict)  # what funds paid
+    realisatie_uitgaven: dict[tuple[str, str, int], float] = field(default_factory=dict)  # what funds paid
     vanaf: int | None = None  # herijking (--vanaf): the years before are realised (family realisatie)
     onzekerheid: list[Onzekerheidsregel] = field(default_factory=list)  # the Onzekerheid sheet (onzekerheid)
     reservefonds: str | None = None  # holds the reserve of a fund with vaststellingsrisico (family vaststelling)
@@ -231,8 +247,8 @@ class Grootboekjaar:
     overschreden: float  # what it paid above budget + carry-in
 
 
-def grootboek(invoer: Invoer) -> dict[tuple[str, str | None, int], Grootboekjaar]:
-    """The ledger of a herijking: every realised fund, region and year (region None for a landelijk
+def grootboek(invoer: Invoer) -> dict[tuple[str, str, int], Grootboekjaar]:
+    """The ledger of a herijking: every realised fund, region and year (LANDELIJK for a landelijk
     fund) with a Realisatie_uitgaven row whose carry-in is known, that is, every year before it
     back to the plan's start has a row too. The ledger is the truth for money: the carry-over
     follows from it, and an overspend is reported, never netted against what is left."""
@@ -240,7 +256,7 @@ def grootboek(invoer: Invoer) -> dict[tuple[str, str | None, int], Grootboekjaar
         return {}
     uitkomst = {}
     for fonds, regio in sorted({(f, r) for (f, r, t) in invoer.realisatie_uitgaven if t < invoer.vanaf},
-                               key=lambda pot: (pot[0], pot[1] or "")):
+                               key=lambda pot: (pot[0], "" if pot[1] == LANDELIJK else pot[1])):
         gegevens = invoer.fondsen[fonds]
         laatste = invoer.eind if gegevens.vervaljaar is None else min(invoer.eind, gegevens.vervaljaar)
         erin = 0.0

@@ -27,13 +27,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from .invoer import ELK, Beleidsregel, Invoer, grootboek, max_aandeel
+from .invoer import ELK, LANDELIJK, Beleidsregel, Invoer, grootboek, max_aandeel
 
 FAMILIES = (
     "segment", "potentieel", "looptijd", "kosten", "financiering", "reservering", "cofinanciering",
     "vaststelling", "budget", "overheveling", "beleidsregel", "koppeling", "overgang", "realisatie",
 )
-LANDELIJK = ""  # the region key of a landelijk fund's budget in the frames (None in tuple keys)
 ONEINDIG = np.inf
 FINANCIERINGSTEKORT_GEWICHT = 1000.0  # the diagnosis's penalty on a euro that no fund may pay
 # herijking: what the realised years broke (a budget overspent, a rule missed) is a column of its own,
@@ -607,13 +606,13 @@ def add_variabelen_plan(model: Model) -> None:
     # carry-over for every pot that can spend, also in a year without budget (its cap is then 0,
     # but its dual still prices the carry-over that more budget would allow)
     potten = {(f, r) for (f, r, _t) in invoer.budget} | {
-        (f, None if invoer.fondsen[f].landelijk else r) for f, r in y.select("fonds", "regio").unique().iter_rows()}
+        (f, invoer.fondsen[f].pot(r)) for f, r in y.select("fonds", "regio").unique().iter_rows()}
     c = []
-    for fonds, regio in sorted(potten, key=lambda pot: (pot[0], pot[1] or "")):
+    for fonds, regio in sorted(potten):  # a fund's pots are all national or all regional
         gegevens = invoer.fondsen[fonds]
         laatste = invoer.eind if gegevens.vervaljaar is None else min(invoer.eind, gegevens.vervaljaar)
         if gegevens.overheveling > 0:
-            c += [(fonds, regio or LANDELIJK, jaar) for jaar in range(invoer.start, laatste)]
+            c += [(fonds, regio, jaar) for jaar in range(invoer.start, laatste)]
     model.add_variabelen("c", pl.DataFrame(c, schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64},
                                            orient="row"))
     # z: the reserve held against a settlement correction, per fund with vaststellingsrisico, region and
@@ -817,7 +816,7 @@ def add_cofinanciering(model: Model) -> None:
 
 
 def _budgetsleutels(invoer: Invoer, waarden: dict) -> pl.DataFrame:
-    return pl.DataFrame([(f, r or LANDELIJK, t, w) for (f, r, t), w in waarden.items()],
+    return pl.DataFrame([(f, r, t, w) for (f, r, t), w in waarden.items()],
                         schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "bedrag": pl.Float64},
                         orient="row")
 
@@ -879,7 +878,7 @@ def _grootboek(model: Model) -> pl.DataFrame:
     schema = {"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "overheveling_uit": pl.Float64}
     if model.vanaf is None:
         return pl.DataFrame(schema=schema)
-    return pl.DataFrame([(f, r or LANDELIJK, t, boek.overheveling_uit) for (f, r, t), boek in
+    return pl.DataFrame([(f, r, t, boek.overheveling_uit) for (f, r, t), boek in
                          grootboek(model.invoer).items()], schema=schema, orient="row")
 
 
@@ -889,7 +888,7 @@ def add_overheveling(model: Model) -> None:
     blok = model.variabelen["c"]
     if blok.aantal == 0:
         return
-    grens = np.array([invoer.fondsen[f].overheveling * invoer.budget.get((f, r or None, t), 0.0)
+    grens = np.array([invoer.fondsen[f].overheveling * invoer.budget.get((f, r, t), 0.0)
                       for f, r, t in blok.sleutels.iter_rows()])
     model.add_rijen("overheveling", blok.sleutels, -ONEINDIG, grens, _alle(blok.aantal), blok.kolommen,
                     np.ones(blok.aantal))
@@ -1134,13 +1133,13 @@ def add_realisatie(model: Model) -> None:
     rij, kolom, coef = [_np(termen, "_rij")], [_np(termen, "_kolom")], [np.ones(termen.height)]
     onder, boven = [aantallen], [aantallen]
     uitgaven = sorted(((f, r, t, b) for (f, r, t), b in invoer.realisatie_uitgaven.items() if t < vanaf),
-                      key=lambda u: (u[0], u[1] or "", u[2]))
+                      key=lambda u: (u[0], u[1], u[2]))  # a fund's pots are all national or all regional
     y = _met_kolom(model.variabelen["y"], model.cellen_y)
     eerste = cellen.height
     for nummer, (fonds, regio, jaar, bedrag) in enumerate(uitgaven):
         bedrag -= invoer.verplichtingen.get((fonds, regio, jaar), 0.0)  # the ledger's amount includes them
         betaald = y.filter((pl.col("fonds") == fonds) & (pl.col("jaar") == jaar)
-                           & (pl.lit(regio is None) | (pl.col("regio") == (regio or ""))))
+                           & (pl.lit(regio == LANDELIJK) | (pl.col("regio") == regio)))
         rij.append(np.full(betaald.height, eerste + nummer, dtype=np.int64))
         kolom.append(_np(betaald, "_kolom"))
         coef.append(np.ones(betaald.height))

@@ -25,10 +25,8 @@ import numpy as np
 import polars as pl
 
 from .errors import BudgetkoppelingFout
-from .invoer import Invoer, Onzekerheidsregel
+from .invoer import LANDELIJK, Invoer, Onzekerheidsregel
 from .model import groepsom, som_product, som_producten
-
-LANDELIJK = "landelijk"  # the region of a landelijk fund's budget in a per_regio row
 
 
 def kolommen(invoer: Invoer) -> list[tuple[Onzekerheidsregel, str | None, str]]:
@@ -98,7 +96,7 @@ def _raak(invoer: Invoer, grootheid: str, sleutels: dict[str, np.ndarray]) -> li
         for kolom, waarden in sleutels.items():
             masker &= _past(regel, kolom, waarden)
         if regio is not None:
-            masker &= sleutels["regio"] == ("" if regio == LANDELIJK else regio)
+            masker &= sleutels["regio"] == regio
         raak.append(masker)
     return raak
 
@@ -143,7 +141,7 @@ def _doelwit(model) -> _Doelwit:
     if budget is not None:
         fonds, regio, jaar = (budget.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
         doelwit.raak_budget = _raak(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar})
-        doelwit.bedrag = np.array([invoer.budget.get((f, r or None, int(t)), 0.0)
+        doelwit.bedrag = np.array([invoer.budget.get((f, r, int(t)), 0.0)
                                    for f, r, t in zip(fonds, regio, jaar)])
     overheveling = model.families.get("overheveling")
     if overheveling is not None:

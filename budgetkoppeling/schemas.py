@@ -62,6 +62,10 @@ class Fondsen(BladModel):
         nullable=True, isin=JA_NEE,
         description="ja: één landelijke pot die elke regio mag gebruiken; nee (standaard): budget per regio",
     )
+    niveau: str | None = pa.Field(
+        nullable=True, isin=["gemeente", "regio", "landelijk"],
+        description="waar de pot ligt: regio (standaard), landelijk (zoals landelijk = ja) of gemeente",
+    )
     overheveling: pl.Float64 | None = pa.Field(
         nullable=True, ge=0, le=1,
         description="deel (0 tot 1) van het jaarbudget dat naar het volgende jaar mag; standaard 0",

@@ -182,6 +182,7 @@ HULP: dict[tuple[str, str], Keuze] = {
     ("Instellingen", "sleutel"): Keuze(lijst=list(INSTELLINGEN)),
     ("Fondsen", "soort"): Keuze(lijst=FONDS_SOORTEN),
     ("Fondsen", "landelijk"): Keuze(lijst=JA_NEE),
+    ("Fondsen", "niveau"): Keuze(lijst=["regio", "landelijk", "gemeente"]),
     ("Fondsen", "overheveling"): _AANDEEL,
     ("Fondsen", "vervaljaar"): _JAAR,
     ("Instrumenten", "kosten_per_deelnemer"): _BEDRAG,

@@ -19,7 +19,7 @@ import polars as pl
 
 from .bestanden import stille_stdout
 from .errors import BudgetkoppelingFout
-from .model import LANDELIJK, Jaarverschil, Model, jaarverschil, som_product
+from .model import Jaarverschil, Model, jaarverschil, som_product
 from .onderbreking import in_kind, in_kindproces
 
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7
@@ -64,9 +64,6 @@ class Oplossing:
 
     def _als_dict(self, blok: str) -> dict[tuple, float]:
         frame = self.waarde(blok)
-        if blok == "c":  # a landelijk pot's region is None in tuple keys
-            frame = frame.with_columns(pl.when(pl.col("regio") == LANDELIJK).then(None).otherwise(pl.col("regio"))
-                                       .alias("regio"))
         return {tuple(rij[:-1]): rij[-1] for rij in frame.iter_rows()}
 
     @cached_property
@@ -82,7 +79,7 @@ class Oplossing:
         return self._als_dict("y")
 
     @cached_property
-    def c(self) -> dict[tuple[str, str | None, int], float]:
+    def c(self) -> dict[tuple[str, str, int], float]:
         return self._als_dict("c")
 
 

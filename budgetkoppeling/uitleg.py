@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .invoer import betaaljaren, discontering, indexatie, segment_factoren
-from .model import LANDELIJK, groepsom
+from .invoer import LANDELIJK, betaaljaren, discontering, indexatie, segment_factoren
+from .model import groepsom
 from .solve import Oplossing
 from .tekst import euro, euro_kort, getal, jaren_tekst, nl, opsomming, procent
 
@@ -119,7 +119,7 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
             richting[over_nummer[(fonds, regio, jaar)]] = invoer.fondsen[fonds].overheveling
         richtingen.append(richting)
     bereik = prijsbereik(oplossing, richtingen)
-    huidig = [invoer.budget.get((f, None if r == LANDELIJK else r, t), 0.0)
+    huidig = [invoer.budget.get((f, r, t), 0.0)
               for f, r, t in budget.select(sleutels).iter_rows()]
     budget = budget.with_columns(
         geldig_van=pl.Series([max(0.0, b + van) if van == van else None for b, (van, _tot) in zip(huidig, bereik)],
@@ -128,8 +128,7 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
         geldig_tot=pl.Series([b + tot if np.isfinite(tot) else None for b, (_van, tot) in zip(huidig, bereik)],
                              dtype=pl.Float64))
     frame = budget.select(
-        "fonds", pl.when(pl.col("regio") == LANDELIJK).then(pl.lit("landelijk")).otherwise(pl.col("regio"))
-        .alias("regio"), "jaar",
+        "fonds", "regio", "jaar",
         pl.when(pl.col("dual").abs() * PER < 1e-12).then(0.0).otherwise(pl.col("dual") * PER)
         .alias("extra_plaatsingen_per_100k"), "geldig_van", "geldig_tot")
     return frame.sort(["extra_plaatsingen_per_100k", "fonds", "regio", "jaar"], descending=[True, False, False, False])
@@ -311,7 +310,7 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
         if regel.rij is not None:
             doel = plaatsingsregels if regel.regel.grootheid == "plaatsingen" else regelprijs
             np.add.at(doel, regel.kolom, oplossing.rijduals[regel.rij] * regel.coef)
-    budgetprijs = {(f, r or None, t): d for f, r, t, d in oplossing.dual("budget").iter_rows()} \
+    budgetprijs = {(f, r, t): d for f, r, t, d in oplossing.dual("budget").iter_rows()} \
         if "budget" in model.families else {}
     potentieelprijs = {(r, g, t): d for r, g, t, d in oplossing.dual("potentieel").iter_rows()} \
         if "potentieel" in model.families else {}
@@ -329,13 +328,13 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
         risico = invoer.fondsen[f].vaststellingsrisico
         if not risico or houder is None:
             return 0.0
-        return risico * budgetprijs.get((houder, None if invoer.fondsen[houder].landelijk else r, jaar), 0.0)
+        return risico * budgetprijs.get((houder, invoer.fondsen[houder].pot(r), jaar), 0.0)
 
     @functools.cache  # every segment and start year of a cell asks again
     def euro_prijs(r: str, i: str, g: str, jaar: int) -> float:
         """The least shadow cost of one euro of cell cost in ``jaar``: cheapest funds first."""
         betaaljaar = min(jaar, invoer.eind)  # reservering: a cost after the plan is paid from the last year
-        aanbod = [(budgetprijs.get((f, None if landelijk else r, betaaljaar), 0.0) + regelprijs[kolom]
+        aanbod = [(budgetprijs.get((f, LANDELIJK if landelijk else r, betaaljaar), 0.0) + regelprijs[kolom]
                    + reserveprijs(f, r, betaaljaar), aandeel)
                   for f, aandeel, landelijk, kolom in fondsen_per_cel.get((r, i, g, jaar), ())]
         prijs, rest = 0.0, 1.0
@@ -681,7 +680,7 @@ def _beste_euro(oplossing: Oplossing) -> list[tuple[str, str]]:
         return [("schaduwprijzen", "Geen enkel budget is beperkend: extra geld levert geen extra plaatsingen op.")]
     fonds, regio, jaar, waarde, van, tot = frame.row(0)
     # a landelijk pot is shared by every region of the workbook (all of the Netherlands, or a region's sub-regions)
-    waar = "de gedeelde pot (alle regio's in dit werkboek)" if regio == "landelijk" else regio
+    waar = "de gedeelde pot (alle regio's in dit werkboek)" if regio == LANDELIJK else regio
     return [("schaduwprijzen", (
         f"De meeste extra plaatsingen per extra euro levert {fonds} in {waar} in {jaar}: "
         f"{getal(round(waarde, 2)) if waarde >= 1 else nl(round(waarde, 3))} gewogen plaatsingen "

@@ -122,8 +122,6 @@ def _gewild(oud, nieuw, fonds: str) -> bool:
     fund with money left in ``oud`` has a shadow price in ``nieuw``, or less of it is left unused."""
     over = oud.fondsen.filter((pl.col("fonds") == fonds) & (pl.col("onbenut") > 0.5)).select("regio", "jaar")
     prijzen = nieuw.oplossing.dual("budget").filter((pl.col("fonds") == fonds) & (pl.col("dual") > 1e-9))
-    prijzen = prijzen.with_columns(regio=pl.when(pl.col("regio") == "").then(pl.lit("landelijk"))
-                                   .otherwise(pl.col("regio")))
     onbenut = {p: float(p.fondsen.filter(pl.col("fonds") == fonds)["onbenut"].sum()) for p in (oud, nieuw)}
     return prijzen.join(over, on=["regio", "jaar"]).height > 0 or onbenut[nieuw] < onbenut[oud] - 0.5
 

@@ -68,7 +68,7 @@ def test_shadow_prices_match_finite_differences(bladen):
         oplossing = oplossen(invoer, oplosser)
         prijzen = schaduwprijzen(oplossing)
         for fonds, regio, jaar, per_100k in prijzen.head(2).select(VIER).iter_rows():
-            sleutel = (fonds, None if regio == "landelijk" and invoer.fondsen[fonds].landelijk else regio, jaar)
+            sleutel = (fonds, regio, jaar)  # a national pot's region is "landelijk" in the input's keys too
             controleer_schaduwprijs(invoer, sleutel, per_100k / 100_000, 50.0)
 
 
@@ -77,7 +77,7 @@ def test_shadow_prices_of_the_national_example():
     prijzen = schaduwprijzen(oplossen(invoer))
     assert prijzen["extra_plaatsingen_per_100k"][0] > 0
     for fonds, regio, jaar, per_100k in prijzen.head(2).select(VIER).iter_rows():
-        sleutel = (fonds, None if regio == "landelijk" else regio, jaar)
+        sleutel = (fonds, regio, jaar)
         controleer_schaduwprijs(invoer, sleutel, per_100k / 100_000, 1_000.0)
 
 
@@ -468,7 +468,7 @@ def test_a_price_of_the_national_example_holds_inside_its_range():
     prijzen = schaduwprijzen(los_op(bouw(invoer), "highs", bewaar_basis=True))
     begrensd = prijzen.filter(pl.col("geldig_tot").is_not_null() & (pl.col("extra_plaatsingen_per_100k") > 0))
     for rij in (begrensd.row(begrensd.height // 2, named=True),):  # one (the note of issue 28 checks two more)
-        sleutel = (rij["fonds"], None if rij["regio"] == "landelijk" else rij["regio"], rij["jaar"])
+        sleutel = (rij["fonds"], rij["regio"], rij["jaar"])
         van, tot = rij["geldig_van"], rij["geldig_tot"]
         assert van <= invoer.budget[sleutel] <= tot
         binnen = _helling(invoer, sleutel, van + 0.25 * (tot - van), van + 0.75 * (tot - van))

@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 
 from ..bestanden import schrijf_atomisch
-from ..invoer import besparing, cohortkosten, grootboek
-from ..model import LANDELIJK, groepsom
+from ..invoer import LANDELIJK, besparing, cohortkosten, grootboek
+from ..model import groepsom
 from ..solve import Oplossing, rij_activiteit
 from ..versie import __version__
 from .opmaak import (
@@ -111,7 +111,7 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
                                           "esf_risico": pl.Float64})
 
     def bedragen(waarden: dict, naam: str) -> pl.DataFrame:
-        frame = pl.DataFrame([(f, r or LANDELIJK, t, w) for (f, r, t), w in waarden.items()],
+        frame = pl.DataFrame([(f, r, t, w) for (f, r, t), w in waarden.items()],
                              schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, naam: pl.Float64},
                              orient="row")
         return groepsom(frame, sleutels, **{naam: naam})
@@ -131,7 +131,7 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     frame = frame.with_columns(pl.col(getallen).fill_null(0.0))
     boek = grootboek(invoer)
     if boek:  # herijking: a realised year's spending is its ledger's (commitments included), not the plan's
-        betaald = pl.DataFrame([(f, r or LANDELIJK, t, b.bedrag) for (f, r, t), b in boek.items()],
+        betaald = pl.DataFrame([(f, r, t, b.bedrag) for (f, r, t), b in boek.items()],
                                schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64,
                                        "_grootboek": pl.Float64}, orient="row")
         frame = frame.join(betaald, on=sleutels, how="left").with_columns(
@@ -154,8 +154,7 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
                                _f=pl.col("fonds").replace_strict(fondsvolgorde, return_dtype=pl.Int64),
                                _r=pl.col("regio").replace_strict(regiovolgorde, return_dtype=pl.Int64))
             .sort("_f", "_r", "jaar")
-            .select("fonds", pl.when(pl.col("regio") == LANDELIJK).then(pl.lit("landelijk"))
-                    .otherwise(pl.col("regio")).alias("regio"), "jaar", *getallen[:2], "overheveling_in", "besteed",
+            .select("fonds", "regio", "jaar", *getallen[:2], "overheveling_in", "besteed",
                     "overheveling_uit", "onbenut", *overschreden))
 
 
