@@ -102,11 +102,9 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
 
     ``datum`` is the calculation date the workbook shows (default today)."""
     from .diagnose import diagnose
-    from .diagnose import los_op_of_verklaar as los_op
     from .errors import InvoerFout, Probleem
     from .model import bouw_vast
-    from .rapport import Plan
-    from .solve import kies_oplosser
+    from .sessie import Sessie
 
     melding = voortgang or (lambda stap: None)
     melding("Invoer lezen en controleren")
@@ -117,13 +115,14 @@ def evalueer(pad: Path, uitvoer: Path | None = None, *, oplosser: str | None = N
                                    "startjaar het aantal deelnemers in")])
     melding("Huidige verdeling doorrekenen")
     huidig, allocatie = hand_plan_cijfers(invoer)
-    model = bouw_vast(invoer, invoer.huidige_verdeling)
+    # the hand plan fixed (its cells the bounds of x): a session whose model is the plan of bouw_vast
+    sessie = Sessie(Path(pad), invoer, oplosser=oplosser, bouwer=lambda inv: bouw_vast(inv, inv.huidige_verdeling))
     tekorten: list[dict] = []
     try:
-        oplossing = los_op(model, oplosser or invoer.oplosser)
-        if model.onmogelijk:
-            raise diagnose(model, kies_oplosser(model, oplosser or invoer.oplosser))
-        plan = Plan(oplossing, Path(pad))
+        plan = sessie.los_op()
+        oplossing = plan.oplossing
+        if oplossing.model.onmogelijk:
+            raise diagnose(oplossing.model, oplossing.oplosser)
         huidig["gewogen_plaatsingen"] = oplossing.doelwaarde
         huidig["uitgaven"] = plan.kerncijfers["uitgaven"]
         if "besparing_uitkeringen" in huidig:
