@@ -16,15 +16,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import InvoerFout, Probleem
 from .invoer import Invoer
-from .model import Model, som_product
 from .scenarios import pas_toe
 from .tekst import bedoelt_u
 from .validate import lees_en_valideer
+
+if TYPE_CHECKING:
+    from .solve import Oplossing
 
 PER = 100_000  # marginal values per EUR 100,000
 
@@ -98,22 +101,20 @@ def geschaald(invoer: Invoer, fonds: str, regio: str | None, factor: float) -> I
     return nieuw
 
 
-def _schaduwprijs(model: Model, duals: np.ndarray, fonds: str, regio: str | None) -> float:
+def _schaduwprijs(oplossing: Oplossing, fonds: str, regio: str | None) -> float:
     """The slope of the objective in the fund's total budget at this plan, per EUR 100,000.
 
     Scaling every budget row of the fund by (1 + e) moves each ``budget`` bound by e x Budget and
     each ``overheveling`` bound by e x overheveling x Budget; the objective moves by e times the
     duals' sum of those, and the total budget by e x its sum."""
-    invoer = model.invoer
+    invoer = oplossing.model.invoer
     helling = totaal = 0.0
     for familie, aandeel in (("budget", 1.0), ("overheveling", invoer.fondsen[fonds].overheveling)):
-        rijen = model.families.get(familie)
-        if rijen is None:
+        if not oplossing.heeft(familie):
             continue
-        eigen = duals[rijen.start:rijen.start + rijen.aantal]
-        for nummer, (f, r, t) in enumerate(rijen.sleutels.select("fonds", "regio", "jaar").iter_rows()):
+        for f, r, t, dual in oplossing.rijen(familie).select("fonds", "regio", "jaar", "dual").iter_rows():
             if f == fonds and (regio is None or r == regio):
-                helling += eigen[nummer] * aandeel * invoer.budget.get((f, r, t), 0.0)
+                helling += dual * aandeel * invoer.budget.get((f, r, t), 0.0)
     for (f, r, _t), bedrag in invoer.budget.items():
         if f == fonds and (regio is None or r == regio):
             totaal += bedrag
@@ -127,7 +128,6 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
     """Solve the plan with ``fonds``'s budget (every plan year; only ``regio`` if given) scaled from
     ``van`` to ``tot`` in ``stappen`` equal steps; write the curve workbook to ``uitvoer``."""
     from .errors import GeenOplossing
-    from .model import plaatsingen_per_kolom
     from .sessie import Sessie
     from .solve import oplosser_versie
 
@@ -152,11 +152,10 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
         except GeenOplossing as fout:
             punt = Curvepunt(factor, factor * totaal, "geen oplossing", warm=sessie.warm, melding=fout.melding)
         else:
-            model = oplossing.model
-            punt = Curvepunt(factor, factor * totaal, "optimaal", som_product(model.doel, oplossing.kolomwaarden),
-                             som_product(plaatsingen_per_kolom(model), oplossing.kolomwaarden), warm=sessie.warm)
+            punt = Curvepunt(factor, factor * totaal, "optimaal", oplossing.doelwaarde, oplossing.plaatsingen,
+                             warm=sessie.warm)
             if abs(factor - 1.0) < 1e-12:
-                schaduwprijs = _schaduwprijs(model, oplossing.rijduals, fonds, regio)
+                schaduwprijs = _schaduwprijs(oplossing, fonds, regio)
         vorige = punten[-1] if punten else None
         if vorige is not None and vorige.gewogen_plaatsingen is not None and punt.gewogen_plaatsingen is not None:
             punt.marginaal_per_100k = ((punt.gewogen_plaatsingen - vorige.gewogen_plaatsingen)
@@ -171,7 +170,7 @@ def budgetcurve(pad: Path, fonds: str, uitvoer: Path | None = None, *, regio: st
         except GeenOplossing:
             oplossing = None  # no plan at the input's budget: no price either
         if oplossing is not None:
-            schaduwprijs = _schaduwprijs(oplossing.model, oplossing.rijduals, fonds, regio)
+            schaduwprijs = _schaduwprijs(oplossing, fonds, regio)
     naam = "highs" if sessie.oplosser == "highs" else "cbc"
     curve = Curve(invoer, fonds, regio, punten, schaduwprijs, oplosser_versie(naam), time.perf_counter() - begin,
                   scenario,

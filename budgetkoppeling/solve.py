@@ -62,6 +62,56 @@ class Oplossing:
             return pl.DataFrame({"dual": []}, schema={"dual": pl.Float64})
         return rijen.sleutels.with_columns(dual=pl.Series(self.rijduals[rijen.start:rijen.start + rijen.aantal]))
 
+    def heeft(self, familie: str) -> bool:
+        """Whether the model built ``familie`` (for example ``overgang`` only with a band; it may have
+        no rows)."""
+        return familie in self.model.families
+
+    def rijen(self, familie: str) -> pl.DataFrame:
+        """The family's rows in one frame: its keys, ``onder`` and ``boven`` (the bounds of the row's
+        sum), ``teken`` (``<=``, ``>=``, ``=`` or ``<=>`` for a range), ``activiteit`` (the sum in this
+        plan), ``dual`` and ``rij`` (the row's number in the model). Empty (with those columns) for a
+        family the model does not have."""
+        rijen = self.model.families.get(familie)
+        schema = {"onder": pl.Float64, "boven": pl.Float64, "teken": pl.String, "activiteit": pl.Float64,
+                  "dual": pl.Float64, "rij": pl.Int64}
+        if rijen is None:
+            return pl.DataFrame(schema=schema)
+        activiteit = np.zeros(rijen.aantal)
+        if len(self.kolomwaarden):
+            np.add.at(activiteit, rijen.rij, rijen.coef * self.kolomwaarden[rijen.kolom])
+        onder, boven = np.broadcast_to(rijen.onder, rijen.aantal), np.broadcast_to(rijen.boven, rijen.aantal)
+        teken = np.where(onder == boven, "=", np.where(np.isinf(onder), "<=", np.where(np.isinf(boven), ">=", "<=>")))
+        return rijen.sleutels.with_columns(
+            onder=pl.Series(onder, dtype=pl.Float64), boven=pl.Series(boven, dtype=pl.Float64),
+            teken=pl.Series(teken, dtype=pl.String), activiteit=pl.Series(activiteit),
+            dual=pl.Series(self.rijduals[rijen.start:rijen.start + rijen.aantal] if len(self.rijduals)
+                           else np.zeros(rijen.aantal)),
+            rij=pl.int_range(rijen.start, rijen.start + rijen.aantal, dtype=pl.Int64))
+
+    @property
+    def gewogen_plaatsingen(self) -> float:
+        """The plan's weighted placements (the objective of SPEC §5, also where the solver optimised
+        something else, as evalueer's least spending)."""
+        return som_product(self.model.plaatsingsdoel, self.kolomwaarden)
+
+    @property
+    def plaatsingen(self) -> float:
+        """The plan's expected placements (unweighted, undiscounted)."""
+        from .model import plaatsingen_per_kolom
+
+        return som_product(plaatsingen_per_kolom(self.model), self.kolomwaarden)
+
+    def regels(self) -> pl.DataFrame:
+        """The policy rules as the model expanded them (a rule over ``elk`` year is one row per year):
+        ``regel``, ``omschrijving``, ``grootheid``, ``operator``, ``grens``, ``actief`` and the model's
+        ``rij`` (None where the rule matches no cell)."""
+        rijen = [(r.regel.regel, r.omschrijving, r.regel.grootheid, r.regel.operator, r.regel.waarde, r.regel.actief,
+                  r.rij) for r in self.model.regels]
+        return pl.DataFrame(rijen, schema={"regel": pl.String, "omschrijving": pl.String, "grootheid": pl.String,
+                                           "operator": pl.String, "grens": pl.Float64, "actief": pl.Boolean,
+                                           "rij": pl.Int64}, orient="row")
+
     def _als_dict(self, blok: str) -> dict[tuple, float]:
         frame = self.waarde(blok)
         return {tuple(rij[:-1]): rij[-1] for rij in frame.iter_rows()}

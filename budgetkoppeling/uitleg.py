@@ -142,7 +142,7 @@ def regelprijzen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> pl.DataFr
     """Every binding rule: the weighted placements gained by relaxing it by one unit."""
     bindend = dict(zip(beleidsregels["regel"], beleidsregels["bindend"]))
     gebroken = door_realisatie_gebroken(oplossing, "beleidsregel")
-    start = oplossing.model.families["beleidsregel"].start if "beleidsregel" in oplossing.model.families else 0
+    start = oplossing.rijen("beleidsregel")["rij"].min() or 0
     rijen = []
     for regel in oplossing.model.regels:
         if bindend.get(regel.omschrijving) != "ja" or regel.rij is None or regel.rij - start in gebroken:
@@ -169,7 +169,7 @@ def koppelingprijzen(oplossing: Oplossing) -> pl.DataFrame:
     schema = {"regel": pl.String, "grootheid": pl.String, "operator": pl.String, "grens": pl.Float64,
               "versoepeling": pl.String, "eenheid": pl.String, "winst_per_eenheid": pl.Float64}
     rijen = []
-    if "koppeling" in oplossing.model.families:
+    if oplossing.heeft("koppeling"):
         gebroken = door_realisatie_gebroken(oplossing, "koppeling")
         for rij, (_naam, koppeling, fonds, partner, verhouding, dual) in enumerate(
                 oplossing.dual("koppeling").iter_rows()):
@@ -198,10 +198,10 @@ def overgangprijzen(oplossing: Oplossing) -> pl.DataFrame:
     schema = {"regio": pl.String, "instrument": pl.String, "jaar": pl.Int64, "kant": pl.String,
               "huidig": pl.Float64, "grens": pl.Float64, "winst_per_deelnemer": pl.Float64,
               "winst_per_procentpunt": pl.Float64}
-    if "overgang" not in oplossing.model.families:
+    if not oplossing.heeft("overgang"):
         return pl.DataFrame(schema=schema)
-    rijen = oplossing.model.families["overgang"]
-    grens = np.where(rijen.sleutels["kant"].to_numpy() == "min", rijen.onder, rijen.boven)
+    rijen = oplossing.rijen("overgang")
+    grens = np.where(rijen["kant"].to_numpy() == "min", rijen["onder"].to_numpy(), rijen["boven"].to_numpy())
     frame = (oplossing.dual("overgang").with_columns(grens=pl.Series(grens))
              .with_columns(winst_per_deelnemer=pl.col("dual").abs())
              .filter(pl.col("winst_per_deelnemer") > NUL)
@@ -214,10 +214,10 @@ def overgangprijzen(oplossing: Oplossing) -> pl.DataFrame:
 def _overgangzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
     """How much the band around today's plan costs, and where it pinches most."""
     a = oplossing.model.invoer.max_verschuiving
-    if "overgang" not in oplossing.model.families or a is None:
+    if not oplossing.heeft("overgang") or a is None:
         return []
     prijzen = overgangprijzen(oplossing)
-    rijen = oplossing.model.families["overgang"].aantal
+    rijen = oplossing.rijen("overgang").height
     if prijzen.height == 0:
         return [("overgang", f"De overgang (elk instrument binnen ±{procent(a)} van de huidige verdeling) beperkt "
                              "het plan niet: geen grens van de band is bindend.")]
@@ -253,7 +253,7 @@ def _herijkingzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
 
 def _koppelingzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
     """Each koppeling that binds: matching the partner's share costs placements (the row's dual)."""
-    if "koppeling" not in oplossing.model.families:
+    if not oplossing.heeft("koppeling"):
         return []
     zinnen = []
     for _naam, koppeling, fonds, partner, verhouding, dual in oplossing.dual("koppeling").iter_rows():
@@ -698,7 +698,7 @@ def _geldig(van: float | None, tot: float | None) -> str:
 
 def _potentieelzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
     totaal, op = defaultdict(int), defaultdict(int)
-    if "potentieel" not in oplossing.model.families:
+    if not oplossing.heeft("potentieel"):
         return []
     for _r, g, _t, dual in oplossing.dual("potentieel").iter_rows():
         totaal[g] += 1
@@ -746,12 +746,13 @@ def _instrumentzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
 def _regelzinnen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> list[tuple[str, str]]:
     prijzen = regelprijzen(oplossing, beleidsregels)
     per_regel: dict[str, list[tuple]] = defaultdict(list)
-    namen = {regel.omschrijving: regel.regel.regel for regel in oplossing.model.regels}
+    regels = oplossing.regels()
+    namen = dict(zip(regels["omschrijving"], regels["regel"]))
     for rij in prijzen.iter_rows(named=True):
         per_regel[namen[rij["regel"]]].append(rij)
     totaal = defaultdict(int)
-    for regel in oplossing.model.regels:
-        totaal[regel.regel.regel] += 1
+    for regel in regels["regel"]:
+        totaal[regel] += 1
     zinnen = []
     for naam, rijen in per_regel.items():
         beste = max(rijen, key=lambda r: r["winst_per_eenheid"])

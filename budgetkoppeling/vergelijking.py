@@ -20,7 +20,6 @@ from pathlib import Path
 
 from .errors import GeenOplossing
 from .invoer import Invoer
-from .model import som_product
 from .scenarios import pas_toe, scenario_namen
 from .validate import lees_en_valideer
 from .werkers import beeindig_werkers, dask_executor, lokale_werkers, na_elkaar
@@ -114,7 +113,7 @@ def _cijfers(invoer: Invoer, plan, min_doel: bool = False) -> Scenariocijfers:
     oplossing = plan.oplossing
     cijfers = plan.kerncijfers
     if min_doel:
-        cijfers["gewogen_plaatsingen"] = som_product(oplossing.model.plaatsingsdoel, oplossing.kolomwaarden)
+        cijfers["gewogen_plaatsingen"] = oplossing.gewogen_plaatsingen
 
     def som(frame, sleutel: str, waarde: str) -> dict:
         totalen: dict = defaultdict(float)
@@ -128,15 +127,15 @@ def _cijfers(invoer: Invoer, plan, min_doel: bool = False) -> Scenariocijfers:
     for fonds, dual in budget.select("fonds", "dual").iter_rows() if budget.height else []:
         budgetrijen[fonds] += 1
         bindend_budget[fonds] += dual > BINDEND
-    regels = {r.omschrijving: r.regel.regel for r in oplossing.model.regels}
+    regels = dict(zip(*oplossing.regels().select("omschrijving", "regel")))
     bindend = sorted({regels[r] for r, b in zip(plan.beleidsregels["regel"], plan.beleidsregels["bindend"])
                       if b == "ja"})
-    if "koppeling" in oplossing.model.families:
+    if oplossing.heeft("koppeling"):
         koppelingen = oplossing.dual("koppeling")
         # one name per koppeling, whichever years bind
         bindend += sorted({f"koppeling {k.split(' [')[0]}"
                            for k, d in zip(koppelingen["koppeling"], koppelingen["dual"]) if abs(d) > BINDEND})
-    if "overgang" in oplossing.model.families and (oplossing.dual("overgang")["dual"].abs() > BINDEND).any():
+    if oplossing.heeft("overgang") and (oplossing.dual("overgang")["dual"].abs() > BINDEND).any():
         bindend.append("overgang")
     per_fonds_jaar: dict[tuple[str, int], float] = defaultdict(float)
     for fonds, jaar, bedrag in plan.fondsen.select("fonds", "jaar", "besteed").iter_rows():

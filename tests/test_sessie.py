@@ -156,3 +156,20 @@ def test_every_result_gives_its_workbooks_tables_as_frames(invoer_met_scenarios,
     assert list(evaluatie.tabellen) == ["Evaluatie", "Verschil_met_optimum", "Tekorten", "Per_instrument",
                                         "Huidige_allocatie", "Info"]
     assert evaluatie.tabellen["Huidige_allocatie"].height == len(evaluatie.huidige_allocatie)
+
+
+def test_a_plan_gives_its_rows_and_rules_as_frames(invoer_met_scenarios):
+    """Readers ask the Oplossing, not the model (issue 29.2): a family's rows with bounds, sum and dual."""
+    with Sessie.open(invoer_met_scenarios, oplosser="highs") as sessie:
+        oplossing = sessie.los_op().oplossing
+    budget = oplossing.rijen("budget")
+    assert budget.columns == ["fonds", "regio", "jaar", "onder", "boven", "teken", "activiteit", "dual", "rij"]
+    assert set(budget["teken"]) == {"<="}
+    assert (budget["activiteit"] <= budget["boven"] + 1e-6).all()
+    bindend = budget.filter(pl.col("dual") > 1e-9)
+    assert bindend.height > 0
+    assert ((bindend["boven"] - bindend["activiteit"]).abs() < 1e-6).all()  # a priced row is used up
+    assert not oplossing.heeft("koppeling") and oplossing.rijen("koppeling").height == 0
+    regels = oplossing.regels()
+    assert "banenafspraak" in set(regels["regel"]) and regels.height >= 3  # elk: one per year
+    assert oplossing.gewogen_plaatsingen == pytest.approx(oplossing.doelwaarde)

@@ -492,7 +492,7 @@ def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
     from ..uitleg import overgangprijzen
 
     overgang = overgangprijzen(plan.oplossing)
-    if "overgang" in plan.oplossing.model.families:
+    if plan.oplossing.heeft("overgang"):
         rij += 1 + max(1, frame.height) + 2
         werkblad.write_string(rij, 0, "Overgang: gewogen plaatsingen per deelnemer meer ruimte in de band rond de "
                                       "huidige verdeling, en per procentpunt bredere band (max_verschuiving)", kop)
