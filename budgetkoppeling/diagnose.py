@@ -73,9 +73,9 @@ def _tekort_info(model: Model, info: dict) -> dict:
     """What a shortfall column stands for, in domain terms."""
     familie = info["familie"]
     if familie == "beleidsregel":
-        regel = next(r for r in model.regels if r.rij == model.families[familie].start + info["rij"])
-        return {"soort": "beleidsregel", "regel": regel, "richting": info["richting"]}
-    sleutels = model.families[familie].sleutels.row(info["rij"], named=True)
+        return {"soort": "beleidsregel", "regel": model.regel_van_rij(familie, info["rij"]),
+                "richting": info["richting"]}
+    sleutels = model.rijsleutels(familie, info["rij"])
     if familie == "budget":
         return {"soort": "budget", "fonds": sleutels["fonds"],
                 "regio": sleutels["regio"],
@@ -97,15 +97,12 @@ def diagnose(model: Model, naam: str) -> GeenOplossing:
     if uitkomst.status != OPTIMAAL:
         return GeenOplossing("Er is geen plan mogelijk, en de oorzaak kon niet worden bepaald.")
     uitkomst = _boek_waar_het_ontstaat(elastisch, uitkomst, naam)
-    tekort = elastisch.variabelen.get("tekort")
     tekorten = []
-    if tekort is not None:
-        waarden = uitkomst.waarden[tekort.start:tekort.start + tekort.aantal]
-        for info, waarde in zip(elastisch.tekort_info, waarden):
-            # solver noise is no shortfall: never 'er ontbreekt € 0'
-            if telt_als_tekort(info, waarde):
-                betekenis = _tekort_info(elastisch, info)
-                tekorten.append({**betekenis, "tekort": float(waarde), "tekst": tekort_tekst(betekenis, waarde)})
+    for info, waarde in elastisch.tekortwaarden(uitkomst.waarden):
+        # solver noise is no shortfall: never 'er ontbreekt € 0'
+        if telt_als_tekort(info, waarde):
+            betekenis = _tekort_info(elastisch, info)
+            tekorten.append({**betekenis, "tekort": float(waarde), "tekst": tekort_tekst(betekenis, waarde)})
     tekorten += [{**info, "tekst": tekort_tekst(info, info["tekort"])} for info in elastisch.onmogelijk]
     betrokken = [] if elastisch.geheel else _betrokken(elastisch, uitkomst.duals, tekorten)
     for t in tekorten:  # plain data for JSON

@@ -64,15 +64,11 @@ def bevindingen(oplossing) -> list[dict]:
                 f"{getal(round(aantal - potentieel, 1))} meer dan het potentieel ({getal(round(potentieel, 1))}); "
                 "het plan rekent de extra deelnemers tegen de laagste factor van de afnemende meeropbrengst.")})
     uitkomst += _overschrijdingen(invoer, grootboek(invoer))
-    tekort = model.variabelen.get("tekort")
-    if tekort is None:
-        return uitkomst
-    waarden = oplossing.kolomwaarden[tekort.kolommen]
     per_fonds: dict[tuple[str, str], list[tuple[dict, float]]] = defaultdict(list)
-    for info, waarde in zip(model.tekort_info, waarden):
+    for info, waarde in model.tekortwaarden(oplossing.kolomwaarden):
         if not telt_als_tekort(info, float(waarde)):
             continue
-        sleutels = model.families[info["familie"]].sleutels.row(info["rij"], named=True)
+        sleutels = model.rijsleutels(info["familie"], info["rij"])
         if info["familie"] in ("budget", "realisatie"):  # one line per fund, not one per region and year
             per_fonds[(info["familie"], sleutels["fonds"])].append(({**sleutels, **info}, float(waarde)))
         else:
@@ -142,7 +138,7 @@ def _grootboekverschil(fonds: str, rijen: list[tuple[dict, float]]) -> dict:
 def _bevinding(model, info: dict, sleutels: dict, waarde: float) -> dict:
     familie = info["familie"]
     if familie == "beleidsregel":
-        regel = next(r for r in model.regels if r.rij == model.families[familie].start + info["rij"])
+        regel = model.regel_van_rij(familie, info["rij"])
         hoe = "haalde het minimum niet" if info["richting"] == "min" else "kwam boven het maximum"
         return {"soort": "beleidsregel", "bedrag": waarde, "tekst": (
             f"Realisatie: beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "

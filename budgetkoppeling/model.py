@@ -277,6 +277,22 @@ class Model:
             self.variabelen["tekort"] = Variabelen("tekort", sleutels, np.zeros(aantal), np.full(aantal, ONEINDIG),
                                                    start=eerste)
 
+    def tekortwaarden(self, waarden: np.ndarray) -> list[tuple[dict, float]]:
+        """Every shortfall column (what it stands for: ``familie``, ``rij`` within it, ``richting``)
+        with its value in ``waarden``; none in a model without shortfall columns."""
+        tekort = self.variabelen.get("tekort")
+        if tekort is None:
+            return []
+        return list(zip(self.tekort_info, waarden[tekort.start:tekort.start + tekort.aantal]))
+
+    def rijsleutels(self, familie: str, rij: int) -> dict:
+        """The keys of row ``rij`` (counted within the family) of ``familie``."""
+        return self.families[familie].sleutels.row(rij, named=True)
+
+    def regel_van_rij(self, familie: str, rij: int) -> Regel:
+        """The expanded policy rule whose row is ``rij`` (counted within ``familie``)."""
+        return next(r for r in self.regels if r.rij == self.families[familie].start + rij)
+
     def doelwaarde(self, waarden: np.ndarray) -> float:
         """The objective of a solution; for a herijking without the penalty on what the realised
         years broke (that is reported, not an objective)."""

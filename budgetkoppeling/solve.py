@@ -49,11 +49,17 @@ class Oplossing:
     prijsbasis: Startbasis | None = None
     prijspunt: np.ndarray | None = None
 
-    def waarde(self, blok: str) -> pl.DataFrame:
-        """The block's keys with ``waarde`` (solver noise below 1e-9 is 0: every variable is >= 0)."""
+    def waarde(self, blok: str, *kenmerken: str) -> pl.DataFrame:
+        """The block's keys with ``waarde`` (solver noise below 1e-9 is 0: every variable is >= 0);
+        ``kenmerken`` adds what the model knows of each column of ``x`` or ``y`` (for x: ``kans``,
+        ``factor``, ``vertraging``, ``potentieel``; for y: ``max_aandeel``, ``landelijk``)."""
         variabelen = self.model.variabelen[blok]
         waarden = self.kolomwaarden[variabelen.start:variabelen.start + variabelen.aantal]
-        return variabelen.sleutels.with_columns(waarde=pl.Series(np.where(waarden < 1e-9, 0.0, waarden)))
+        frame = variabelen.sleutels.with_columns(waarde=pl.Series(np.where(waarden < 1e-9, 0.0, waarden)))
+        if kenmerken:
+            cellen = {"x": self.model.cellen_x, "y": self.model.cellen_y}[blok]
+            frame = frame.with_columns(cellen.select(kenmerken))
+        return frame
 
     def dual(self, familie: str) -> pl.DataFrame:
         """The family's keys with ``dual``, for example ``dual("budget")``: (fonds, regio, jaar, dual)."""
@@ -62,10 +68,10 @@ class Oplossing:
             return pl.DataFrame({"dual": []}, schema={"dual": pl.Float64})
         return rijen.sleutels.with_columns(dual=pl.Series(self.rijduals[rijen.start:rijen.start + rijen.aantal]))
 
-    def heeft(self, familie: str) -> bool:
-        """Whether the model built ``familie`` (for example ``overgang`` only with a band; it may have
-        no rows)."""
-        return familie in self.model.families
+    def heeft(self, naam: str) -> bool:
+        """Whether the model built the family or the block of columns ``naam`` (for example
+        ``overgang`` only with a band, ``z`` only with a vaststellingsrisico; it may be empty)."""
+        return naam in self.model.families or naam in self.model.variabelen
 
     def rijen(self, familie: str) -> pl.DataFrame:
         """The family's rows in one frame: its keys, ``onder`` and ``boven`` (the bounds of the row's
@@ -104,13 +110,13 @@ class Oplossing:
 
     def regels(self) -> pl.DataFrame:
         """The policy rules as the model expanded them (a rule over ``elk`` year is one row per year):
-        ``regel``, ``omschrijving``, ``grootheid``, ``operator``, ``grens``, ``actief`` and the model's
-        ``rij`` (None where the rule matches no cell)."""
+        ``regel``, ``omschrijving``, ``grootheid``, ``operator``, ``grens``, ``actief``, ``bereikt``
+        (the rule's quantity in this plan) and the model's ``rij`` (None where it matches no cell)."""
         rijen = [(r.regel.regel, r.omschrijving, r.regel.grootheid, r.regel.operator, r.regel.waarde, r.regel.actief,
-                  r.rij) for r in self.model.regels]
+                  rij_activiteit(self, r.kolom, r.coef), r.rij) for r in self.model.regels]
         return pl.DataFrame(rijen, schema={"regel": pl.String, "omschrijving": pl.String, "grootheid": pl.String,
                                            "operator": pl.String, "grens": pl.Float64, "actief": pl.Boolean,
-                                           "rij": pl.Int64}, orient="row")
+                                           "bereikt": pl.Float64, "rij": pl.Int64}, orient="row")
 
     def _als_dict(self, blok: str) -> dict[tuple, float]:
         frame = self.waarde(blok)

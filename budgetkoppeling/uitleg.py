@@ -108,10 +108,10 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
     if oplossing.model.vanaf is not None:  # realised years are facts: no price (SPEC §6)
         budget = budget.filter(pl.col("jaar") >= oplossing.model.vanaf)
     # the range: the budget row's right-hand side moves one euro per euro, the carry-over cap overheveling(f)
-    rijen = oplossing.model.families.get("budget")
-    over = oplossing.model.families.get("overheveling")
-    nummer, over_nummer = ({} if blok is None else {sleutel: blok.start + n for n, sleutel in
-                                                    enumerate(blok.sleutels.iter_rows())} for blok in (rijen, over))
+    nummer, over_nummer = ({} if not oplossing.heeft(familie) else
+                           {(f, r, t): rij for f, r, t, rij in
+                            oplossing.rijen(familie).select(*sleutels, "rij").iter_rows()}
+                           for familie in ("budget", "overheveling"))
     richtingen = []
     for fonds, regio, jaar in budget.select(sleutels).iter_rows():
         richting = {nummer[(fonds, regio, jaar)]: 1.0}
@@ -144,20 +144,19 @@ def regelprijzen(oplossing: Oplossing, beleidsregels: pl.DataFrame) -> pl.DataFr
     gebroken = door_realisatie_gebroken(oplossing, "beleidsregel")
     start = oplossing.rijen("beleidsregel")["rij"].min() or 0
     rijen = []
-    for regel in oplossing.model.regels:
-        if bindend.get(regel.omschrijving) != "ja" or regel.rij is None or regel.rij - start in gebroken:
+    for _regel, omschrijving, grootheid, operator, grens, _actief, _bereikt, rij in oplossing.regels().iter_rows():
+        if bindend.get(omschrijving) != "ja" or rij is None or rij - start in gebroken:
             continue
-        dual = float(oplossing.rijduals[regel.rij])
-        operator = regel.regel.operator
+        dual = float(oplossing.rijduals[rij])
         winst = {"<=": dual, ">=": -dual, "=": abs(dual)}[operator]
         if operator == "=":
             richting = "grens verhogen" if dual >= 0 else "grens verlagen"
         else:
             richting = "grens verhogen" if operator == "<=" else "grens verlagen"
-        rijen.append({"regel": regel.omschrijving, "grootheid": regel.regel.grootheid, "operator": operator,
-                      "grens": regel.regel.waarde, "versoepeling": richting,
-                      "eenheid": EENHEID[regel.regel.grootheid],
-                      "winst_per_eenheid": _schoon(winst * PER_EENHEID[regel.regel.grootheid])})
+        rijen.append({"regel": omschrijving, "grootheid": grootheid, "operator": operator,
+                      "grens": grens, "versoepeling": richting,
+                      "eenheid": EENHEID[grootheid],
+                      "winst_per_eenheid": _schoon(winst * PER_EENHEID[grootheid])})
     frame = pl.DataFrame(rijen, schema={
         "regel": pl.String, "grootheid": pl.String, "operator": pl.String, "grens": pl.Float64,
         "versoepeling": pl.String, "eenheid": pl.String, "winst_per_eenheid": pl.Float64})
@@ -182,12 +181,9 @@ def koppelingprijzen(oplossing: Oplossing) -> pl.DataFrame:
 def door_realisatie_gebroken(oplossing: Oplossing, familie: str) -> set[int]:
     """Herijking: the rows of ``familie`` (numbered within it) that the realised years alone broke. Their
     dual is the penalty of the shortfall that reports the breach, not a price: they get none."""
-    model = oplossing.model
-    tekort = model.variabelen.get("tekort")
-    if model.vanaf is None or tekort is None:
+    if oplossing.model.vanaf is None:
         return set()
-    waarden = oplossing.kolomwaarden[tekort.kolommen]
-    return {info["rij"] for info, waarde in zip(model.tekort_info, waarden)
+    return {info["rij"] for info, waarde in oplossing.model.tekortwaarden(oplossing.kolomwaarden)
             if info["familie"] == familie and waarde > 1e-9}
 
 
@@ -469,16 +465,16 @@ def _zonder_nieuwe_starts(oplossing: Oplossing, fonds: str, jaren: list[int]) ->
     """The years of ``jaren`` in which no trajectory that ``fonds`` may pay can start without running
     past the plan (with doorloop_na_planperiode = nee): there its money can only pay earlier cohorts."""
     invoer = oplossing.model.invoer
-    cellen = oplossing.model.cellen_y
-    if invoer.doorloop or cellen is None:
+    if invoer.doorloop or not oplossing.heeft("y"):
         return []
+    cellen = oplossing.waarde("y")
     duren = [invoer.instrumenten[i].duur for i in set(cellen.filter(pl.col("fonds") == fonds)["instrument"].to_list())]
     return [jaar for jaar in jaren if duren and all(d > invoer.eind - jaar + 1 for d in duren)]
 
 
 def _reden_onbenut(oplossing: Oplossing, fonds: str, jaren: list[int]) -> str:
     """Why money of a fund stays unused in ``jaren``: the first reason that applies."""
-    model, invoer = oplossing.model, oplossing.model.invoer
+    invoer = oplossing.model.invoer
     y = oplossing.waarde("y").filter(pl.col("fonds") == fonds)
     if y.height == 0:
         return ("Reden: geen enkel instrument of doelgroep mag uit dit fonds worden betaald in de regio's en jaren "
@@ -491,7 +487,7 @@ def _reden_onbenut(oplossing: Oplossing, fonds: str, jaren: list[int]) -> str:
         return (f"Reden: in {jaren_tekst(jaren)} kan geen traject meer starten dat dit fonds mag betalen ({wat}) "
                 f"zonder na de planperiode door te lopen, en dat mag niet (doorloop_na_planperiode = nee in "
                 f"Instellingen); het geld betaalt daar alleen de laatste jaren van eerdere trajecten.")
-    if oplossing.duals_uit_relaxatie and "budget" in model.families:  # whole persons: is the money worth something?
+    if oplossing.duals_uit_relaxatie and oplossing.heeft("budget"):  # whole persons: is the money worth something?
         waardevol = oplossing.dual("budget").filter((pl.col("fonds") == fonds) & (pl.col("dual") > NUL)).height
         if waardevol:
             return ("Reden: het plan rekent met hele deelnemers. Met gebroken aantallen zou dit geld wel "
@@ -561,7 +557,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
         vrij = np.where(plan, budget.boven - matrix @ opgelost.waarden, 0.0)
         return gewild | {f for f in met_geld if vrij_nu[fondsen == f].sum() - vrij[fondsen == f].sum() > GEBRUIKT}
 
-    kandidaten = [f for f in OORZAKEN if f in model.families and model.families[f].aantal]
+    kandidaten = [f for f in OORZAKEN if oplossing.heeft(f) and oplossing.rijen(f).height]
     verruimd = {(familie,): los_verruimd_op((familie,)) for familie in kandidaten}
 
     def gebruikt(fonds: str, families: tuple[str, ...]) -> bool:
@@ -648,7 +644,6 @@ def _oorzaakzin(oplossing: Oplossing, fonds: str, oorzaken: tuple[str, ...]) -> 
 
 def _oorzaak_precies(oplossing: Oplossing, fonds: str, familie: str) -> str:
     """The sentence for one cause, with the names of what binds where the solution says so."""
-    model = oplossing.model
     if familie == "koppeling":
         gematcht = oplossing.dual("koppeling").filter((pl.col("fonds") == fonds) & (pl.col("dual").abs() > NUL))
         if gematcht.height:
@@ -657,7 +652,8 @@ def _oorzaak_precies(oplossing: Oplossing, fonds: str, familie: str) -> str:
             return (f"elke euro uit dit fonds moet door {' en '.join(partners)} worden gematcht (koppeling {namen}, "
                     f"{nl(max(gematcht['verhouding'].to_list()))} x) en die kan niet meer matchen")
     if familie == "beleidsregel":
-        bindend = [r.regel.regel for r in model.regels if r.rij is not None and abs(oplossing.rijduals[r.rij]) > NUL]
+        bindend = [regel for regel, rij in oplossing.regels().select("regel", "rij").iter_rows()
+                   if rij is not None and abs(oplossing.rijduals[rij]) > NUL]
         if bindend:
             return f"beleidsregel {opsomming(sorted({repr(r) for r in bindend}))} houdt het plan tegen"
     if familie == "cofinanciering":
@@ -665,9 +661,10 @@ def _oorzaak_precies(oplossing: Oplossing, fonds: str, familie: str) -> str:
                         ["fonds"].to_list()))
         wie = f" ({opsomming(op)} {'is' if len(op) == 1 else 'zijn'} volledig besteed)" if op else ""
         eigen = (oplossing.dual("cofinanciering").filter((pl.col("fonds") == fonds) & (pl.col("dual").abs() > NUL))
-                 if "cofinanciering" in model.families else None)
+                 if oplossing.heeft("cofinanciering") else None)
         if eigen is not None and eigen.height:  # its own cap binds: the rest of those costs is other funds' money
-            aandeel = max(model.cellen_y.filter(pl.col("fonds") == fonds)["max_aandeel"].to_list())
+            aandelen = oplossing.waarde("y", "max_aandeel").filter(pl.col("fonds") == fonds)["max_aandeel"]
+            aandeel = max(aandelen.to_list())
             return (f"dit fonds betaalt ten hoogste {procent(aandeel)} van de kosten (cofinanciering), en er is "
                     f"niet genoeg ander geld om de rest te betalen{wie}")
         return OORZAAK_TEKST["cofinanciering"] + wie

@@ -11,7 +11,7 @@ import polars as pl
 from ..bestanden import schrijf_atomisch
 from ..invoer import LANDELIJK, besparing, cohortkosten, grootboek
 from ..model import groepsom
-from ..solve import Oplossing, rij_activiteit
+from ..solve import Oplossing
 from ..versie import __version__
 from .opmaak import (
     EURO,
@@ -46,10 +46,9 @@ def _cohortfactor(oplossing: Oplossing) -> pl.DataFrame:
 
 def _cellen(oplossing: Oplossing) -> pl.DataFrame:
     """Participants, placements and costs per (regio, instrument, doelgroep, startjaar), every cell."""
-    model = oplossing.model
-    x = oplossing.waarde("x").with_columns(
-        plaatsingen=pl.Series(model.cellen_x["kans"].to_numpy() * model.cellen_x["factor"].to_numpy())
-        * pl.col("waarde"), vertraging=model.cellen_x["vertraging"]).rename({"jaar": "startjaar"})
+    x = (oplossing.waarde("x", "kans", "factor", "vertraging")
+         .with_columns(plaatsingen=(pl.col("kans") * pl.col("factor")) * pl.col("waarde"))
+         .rename({"jaar": "startjaar"}))
     jaar = x.group_by(CEL, maintain_order=True).agg(
         plaatsingsjaar=pl.col("startjaar").first() + pl.col("vertraging").first())
     cellen = groepsom(x, CEL, deelnemers="waarde", plaatsingen="plaatsingen").join(
@@ -100,7 +99,7 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     na_plan = betaald.filter(pl.col("jaar") > invoer.eind).with_columns(jaar=pl.lit(invoer.eind, pl.Int64))
     gereserveerd = groepsom(na_plan, sleutels, gereserveerd="waarde")
     # vaststelling: the reserve fund holds each risky fund's expected correction (z) in its own rows
-    met_risico = "z" in oplossing.model.variabelen and invoer.reservefonds is not None
+    met_risico = oplossing.heeft("z") and invoer.reservefonds is not None
     if met_risico:
         houder = invoer.reservefonds
         esf_risico = groepsom(oplossing.waarde("z").with_columns(
@@ -161,12 +160,9 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
 def beleidsregels(oplossing: Oplossing) -> pl.DataFrame:
     """Each active rule (each `elk` expansion): its limit, the value reached, whether it binds."""
     rijen = []
-    for regel in oplossing.model.regels:
-        bereikt = rij_activiteit(oplossing, regel.kolom, regel.coef)
-        grens = regel.regel.waarde
+    for _regel, omschrijving, grootheid, operator, grens, _actief, bereikt, _rij in oplossing.regels().iter_rows():
         rijen.append({
-            "regel": regel.omschrijving, "grootheid": regel.regel.grootheid,
-            "operator": regel.regel.operator, "grens": grens, "bereikt": bereikt,
+            "regel": omschrijving, "grootheid": grootheid, "operator": operator, "grens": grens, "bereikt": bereikt,
             "bindend": "ja" if abs(bereikt - grens) <= 1e-6 * max(1.0, abs(grens)) else "nee",
         })
     return pl.DataFrame(rijen, schema={
