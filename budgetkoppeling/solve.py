@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class Oplossing:
     # values), for the range of each price (uitleg.prijsbereik); None where not kept
     prijsbasis: Startbasis | None = None
     prijspunt: np.ndarray | None = None
+    bewaard: dict = field(default_factory=dict, repr=False)  # what readers computed once from it (uitleg)
 
     def waarde(self, blok: str, *kenmerken: str) -> pl.DataFrame:
         """The block's keys with ``waarde`` (solver noise below 1e-9 is 0: every variable is >= 0);
