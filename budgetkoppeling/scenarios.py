@@ -33,17 +33,25 @@ def scenario_rijen(invoer: Invoer, naam: str) -> list[dict]:
     return [rij for rij in invoer.scenarios if rij["scenario"] == naam]
 
 
-def pas_rijen_toe(invoer: Invoer, rijen: list[dict], naam: str) -> Invoer:
-    """A copy of ``invoer`` named ``naam`` with validated Scenarios ``rijen`` applied in order."""
-    nieuw = copy.deepcopy(invoer)
+def pas_rijen_toe(invoer: Invoer, rijen: list[dict], naam: str, basis: Invoer | None = None) -> Invoer:
+    """A copy of ``invoer`` named ``naam`` with validated Scenarios ``rijen`` applied in order; the
+    budgets that differ from ``basis`` (default ``invoer``) are its ``veranderde_budgetten``.
+
+    Only what a row can change is copied (budgets, costs, chances, potential, rules; a deep copy
+    took a quarter of a second on the national example, on every move of the what-if page)."""
+    nieuw = copy.copy(invoer)
+    nieuw.budget, nieuw.instrumenten = dict(invoer.budget), dict(invoer.instrumenten)
+    nieuw.effecten, nieuw.potentieel = dict(invoer.effecten), dict(invoer.potentieel)
+    nieuw.beleidsregels, nieuw.meldingen = list(invoer.beleidsregels), list(invoer.meldingen)
     nieuw.scenario = naam
     problemen: list[Probleem] = []
     for rij in rijen:
         _pas_rij_toe(nieuw, rij, problemen)
     if problemen:
         raise InvoerFout(problemen)
+    basis = invoer if basis is None else basis
     nieuw.veranderde_budgetten = frozenset(k for k, bedrag in nieuw.budget.items()
-                                           if abs(bedrag - invoer.budget.get(k, 0.0)) > 1e-9)
+                                           if abs(bedrag - basis.budget.get(k, 0.0)) > 1e-9)
     return nieuw
 
 

@@ -55,6 +55,7 @@ class Sessie:
         self._voortgang = voortgang or (lambda stap: None)
         self._rijen: list[dict] = []  # the rows of pas_aan, validated
         self._invoer: Invoer | None = None
+        self._aangepast: Invoer | None = None  # the state before herijk: the scenario and the rows applied
         self._vorige: Oplossing | None = None
         self._herberekening: Herberekening | None = None
         self._start, self._bouwer = start, bouwer
@@ -101,10 +102,11 @@ class Sessie:
             from .herijking import herijk
             from .scenarios import pas_rijen_toe
 
-            rijen = self._scenario_rijen + self._rijen
-            naam = self.scenario if not self._rijen or self.scenario != BASIS else SESSIE
-            invoer = pas_rijen_toe(self._gelezen, rijen, naam) if rijen else self._gelezen
-            self._invoer = herijk(invoer, self.vanaf)
+            if self._aangepast is None:
+                rijen = self._scenario_rijen + self._rijen
+                naam = self.scenario if not self._rijen or self.scenario != BASIS else SESSIE
+                self._aangepast = pas_rijen_toe(self._gelezen, rijen, naam) if rijen else self._gelezen
+            self._invoer = herijk(self._aangepast, self.vanaf)
         return self._invoer
 
     def pas_aan(self, *rijen: Mapping) -> None:
@@ -118,14 +120,17 @@ class Sessie:
         naam = self.scenario if self.scenario != BASIS else SESSIE
         eerste = 2 + len(self._scenario_rijen) + len(self._rijen)
         nieuw = controleer_scenariorijen([{**rij, "scenario": naam} for rij in rijen], self._gelezen, eerste)
-        pas_rijen_toe(self.invoer, nieuw, naam)  # a chance pushed outside 0..1 fails here, before it is kept
+        self.invoer  # noqa: B018 - the state the rows apply to
+        # applied to the state so far (a chance pushed outside 0..1 fails here, before anything is kept);
+        # changed budgets counted from the opened input, as for a scenario of the sheet
+        aangepast = pas_rijen_toe(self._aangepast, nieuw, naam, basis=self._gelezen)
         self._rijen += nieuw
-        self._invoer = None
+        self._aangepast, self._invoer = aangepast, None
 
     def herstel(self) -> None:
         """Back to the state the session was opened in (the solver keeps its last basis)."""
         self._rijen = []
-        self._invoer = None
+        self._invoer = self._aangepast = None
 
     def scenario_rijen(self, naam: str | None = None) -> pl.DataFrame:
         """The changes so far as rows of the Scenarios sheet (the opened scenario's first), under

@@ -368,18 +368,22 @@ def _highs_basis(start: Startbasis):
     return basis
 
 
-def _highs_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur) -> Uitkomst:
+def _highs_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
+                       bases: dict | None = None) -> Uitkomst:
     """The second phase after a first ``uitkomst`` (:func:`_tweede_fase`) with HiGHS: cold with
     presolve, which removes the fixed columns (twice as fast as warm from the first basis,
-    bench/README.md); step (3) warm after step (2), on the same HiGHS object."""
-    return _tweede_fase(model, matrix, uitkomst, voorkeur, _highs_stappen)
+    bench/README.md), or with ``bases`` (a re-solve in place) from the previous second phase's
+    basis where it fits; step (3) warm after step (2), on the same HiGHS object."""
+    return _tweede_fase(model, matrix, uitkomst, voorkeur, lambda *lp: _highs_stappen(*lp, bases=bases))
 
 
 def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
-                     vrij: Kostenvrij | None) -> Uitkomst:
-    """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC), cold with presolve for each step.
-    Without step (2) (nothing to steady) Clp gets the LP without cost columns (``vrij``)."""
-    return _tweede_fase(model, matrix, uitkomst, voorkeur, lambda *lp: _clp_stappen(*lp, model=model, vrij=vrij))
+                     vrij: Kostenvrij | None, bases: dict | None = None) -> Uitkomst:
+    """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC), cold with presolve for each step,
+    or, with ``bases`` (a re-solve in place), warm from each step's basis of the solve before where
+    it fits. Without step (2) (nothing to steady) Clp gets the LP without cost columns (``vrij``)."""
+    return _tweede_fase(model, matrix, uitkomst, voorkeur,
+                        lambda *lp: _clp_stappen(*lp, model=model, vrij=vrij, bases=bases))
 
 
 STABIEL_MARGE = 1e-7  # step (3) may use this much more year-to-year change than step (2) found (relative) ...
@@ -456,15 +460,24 @@ def _highs_arrays(matrix, kosten: np.ndarray, grenzen: tuple):
     return lp
 
 
-def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3) -> np.ndarray | None:
+def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3,
+                   bases: dict | None = None) -> np.ndarray | None:
     import highspy
 
     h = _highs_nauwkeurig()
     with stille_stdout():
         h.passModel(_highs_arrays(matrix, kosten_3 if kosten_2 is None else kosten_2, grenzen))
+        vorige = None if bases is None else bases.get("eerste stap")
+        if vorige is not None and vorige[0] == matrix.shape:
+            h.setBasis(vorige[1])
         h.run()
+        if vorige is not None and h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()  # the basis of the solve before did not lead anywhere: cold
+            h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
+        if bases is not None:
+            bases["eerste stap"] = (matrix.shape, h.getBasis())
         if kosten_2 is not None:  # step (3): the change of step (2) held, the funds' preference as cost
             kolommen = np.flatnonzero(rij_3).astype(np.int32)
             grens = _stap_3_grens(np.asarray(h.getSolution().col_value), rij_3)
@@ -484,10 +497,10 @@ def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3
 
 
 def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, *, model: Model,
-                 vrij: Kostenvrij | None) -> np.ndarray | None:
+                 vrij: Kostenvrij | None, bases: dict | None = None) -> np.ndarray | None:
     from cylp.cy import CyClpSimplex
 
-    def los(matrix_, grenzen_, kosten, vrij_=None) -> np.ndarray | None:
+    def los(matrix_, grenzen_, kosten, vrij_=None, stap: str = "") -> np.ndarray | None:
         simplex = CyClpSimplex()
         if vrij_ is not None:  # the model's own LP: the substitution of the first phase
             _clp_laad(simplex, model, matrix.tocsc(), kosten, vlak=grenzen_, vrij=vrij_)
@@ -498,22 +511,33 @@ def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, 
             simplex.logLevel = 0
             simplex.primalTolerance = CLP_TOLERANTIE
             simplex.dualTolerance = CLP_TOLERANTIE
+        vorige = None if bases is None else bases.get(stap)
         try:
             with stille_stdout():
-                simplex.initialSolve()
+                if vorige is not None and tuple(map(len, vorige)) == (simplex.nVariables, simplex.nConstraints):
+                    simplex.setBasisStatus(*vorige)  # the same step of the solve before: another budget or
+                    simplex.dual()  # bound leaves it dual feasible
+                    if simplex.getStatusCode() != 0:
+                        simplex.primal()
+                    if simplex.getStatusCode() != 0:
+                        simplex.initialSolve()
+                else:
+                    simplex.initialSolve()
         except IndexError:  # a status code cylp's table lacks
             return None
         if simplex.getStatusCode() != 0:
             return None
+        if bases is not None:
+            bases[stap] = tuple(np.array(s) for s in simplex.getBasisStatus())
         waarden = np.array(simplex.primalVariableSolution, dtype=np.float64)
         return vrij_.waarden(waarden, model.aantal_kolommen) if vrij_ is not None else waarden
 
     if kosten_2 is None:
-        return los(matrix, grenzen, kosten_3, vrij)
-    stap_2 = los(matrix, grenzen, kosten_2)
+        return los(matrix, grenzen, kosten_3, vrij, stap="3 zonder 2")
+    stap_2 = los(matrix, grenzen, kosten_2, stap="2")
     if stap_2 is None:
         return None
-    return los(*_met_rij(matrix, grenzen, rij_3, _stap_3_grens(stap_2, rij_3)), kosten=kosten_3)
+    return los(*_met_rij(matrix, grenzen, rij_3, _stap_3_grens(stap_2, rij_3)), kosten=kosten_3, stap="3")
 
 
 def _houd_optimum(model: Model, uitkomst: Uitkomst, waarden: np.ndarray | None) -> Uitkomst:
@@ -907,6 +931,7 @@ class Herberekening:
             self._vrij = vrij
             self._teken = _clp_laad(self._clp, model, self._matrix, vrij=vrij)
         self.opgelost = False
+        self._tweede_bases: dict = {}  # Clp: each step of the second phase's last basis, to start the next from
         self._primaal = False
         self._alleen_kosten = False  # Clp: only the costs changed since the last load
         self._basis_gezet = False  # a basis was set from outside since the last solve (its factorization is gone)
@@ -1037,8 +1062,8 @@ class Herberekening:
         if voorkeur is None or uitkomst.status != OPTIMAAL:
             return uitkomst
         if self.oplosser == "highs":  # the same split as a cold solve
-            return _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur)
-        return _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij)
+            return _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._tweede_bases)
+        return _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij, self._tweede_bases)
 
     def oplossing(self) -> Oplossing:
         """:meth:`herbereken` (warm, both phases) as an :class:`Oplossing` with the first phase's basis,
