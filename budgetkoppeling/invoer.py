@@ -20,8 +20,8 @@ ELK = "elk"
 # the input's keys, the model's frames and every report (the Fondsen sheet shows it).
 GEMEENTE, REGIO, LANDELIJK = "gemeente", "regio", "landelijk"
 NIVEAUS = (GEMEENTE, REGIO, LANDELIJK)
-POT = ("fonds", "regio", "jaar")  # the keys of a budget row
-CEL = ("regio", "instrument", "doelgroep")  # the keys of a planning cell (with jaar: a cohort)
+POTSLEUTELS = ("fonds", "regio", "jaar")  # the keys of a budget row
+COHORTSLEUTELS = ("regio", "instrument", "doelgroep", "jaar")  # a planning cell and its start year
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from .invoer import ELK, LANDELIJK, Beleidsregel, Invoer, grootboek, max_aandeel
+from .invoer import COHORTSLEUTELS, ELK, LANDELIJK, POTSLEUTELS, Beleidsregel, Invoer, grootboek, max_aandeel
 
 FAMILIES = (
     "segment", "potentieel", "looptijd", "kosten", "financiering", "reservering", "cofinanciering",
@@ -589,7 +589,7 @@ def add_variabelen_plan(model: Model) -> None:
          .filter(pl.lit(invoer.doorloop) | (pl.col("jaar") <= invoer.eind))  # past the plan: reservering
          .select("regio", "instrument", "doelgroep", "jaar", "_regio", "_e").unique()
          .sort("_regio", "_e", "jaar"))
-    kolommen_k = ["regio", "instrument", "doelgroep", "jaar"]
+    kolommen_k = list(COHORTSLEUTELS)
     model.add_variabelen("k", k.select(kolommen_k))
     model.add_variabelen("x", x.select(*kolommen_k, "segment"), boven=boven.to_series().to_numpy().copy())
     model.cellen_x = x
@@ -686,7 +686,7 @@ def add_geheel(model: Model) -> None:
     Whole persons per cell; the split over the segments (the shape of diminishing returns)
     stays continuous, as a person is not split between segments.
     """
-    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+    sleutels = list(COHORTSLEUTELS)
     x = _met_kolom(model.variabelen["x"])
     cellen = _rijnummers(x.select(sleutels).unique(maintain_order=True), sleutels)
     blok = model.add_variabelen("X", cellen.select(sleutels), geheel=True)
@@ -735,8 +735,8 @@ def add_looptijd(model: Model) -> None:
     if vast:  # add_vast reports the hand plan's trajectory that runs past the plan
         vast_frame = pl.DataFrame(sorted(vast), schema={"regio": pl.String, "instrument": pl.String,
                                                         "doelgroep": pl.String, "jaar": pl.Int64}, orient="row")
-        x = x.join(vast_frame, on=["regio", "instrument", "doelgroep", "jaar"], how="anti", maintain_order="left")
-    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+        x = x.join(vast_frame, on=list(COHORTSLEUTELS), how="anti", maintain_order="left")
+    sleutels = list(COHORTSLEUTELS)
     rijen = _rijnummers(x.select(sleutels).unique(maintain_order=True), sleutels)
     termen = x.join(rijen, on=sleutels)
     if rijen.height:
@@ -747,7 +747,7 @@ def add_looptijd(model: Model) -> None:
 def add_kosten(model: Model) -> None:
     """kosten: k[r,i,g,t] = k(i) (1 + kostenindexatie)^(t - start) sum_{d<duur(i)} X[r,i,g,t-d]."""
     invoer = model.invoer
-    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+    sleutels = list(COHORTSLEUTELS)
     k = _met_kolom(model.variabelen["k"]).with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
     x = _met_kolom(model.variabelen["x"], model.cellen_x)
     duur_max = int(x["duur"].max()) if x.height else 1
@@ -766,7 +766,7 @@ def add_kosten(model: Model) -> None:
 
 def _financieringsrijen(model: Model, familie: str, na_plan: bool) -> None:
     """sum_f y[f,r,i,g,t] = k[r,i,g,t] for the payment years within the plan (``na_plan`` False) or after it."""
-    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+    sleutels = list(COHORTSLEUTELS)
     eind = model.invoer.eind
     k = (_met_kolom(model.variabelen["k"]).filter((pl.col("jaar") > eind) == na_plan)
          .with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64)))
@@ -807,7 +807,7 @@ def add_vaststelling(model: Model) -> None:
     blok = model.variabelen.get("z")
     if blok is None or blok.aantal == 0:
         return
-    sleutels = ["fonds", "regio", "jaar"]
+    sleutels = list(POTSLEUTELS)
     risico = {f: gegevens.vaststellingsrisico for f, gegevens in model.invoer.fondsen.items()}
     z = _met_kolom(blok).with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
     y = _met_kolom(model.variabelen["y"]).join(z.select(*sleutels, "_rij"), on=sleutels)
@@ -820,7 +820,7 @@ def add_vaststelling(model: Model) -> None:
 
 def add_cofinanciering(model: Model) -> None:
     """cofinanciering: y[f,r,i,g,t] <= max_aandeel(f,i,g) k[r,i,g,t] where max_aandeel < 1."""
-    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+    sleutels = list(COHORTSLEUTELS)
     y = _met_kolom(model.variabelen["y"], model.cellen_y).filter(pl.col("max_aandeel") < 1)
     y = y.join(_met_kolom(model.variabelen["k"], naam="_kolom_k"), on=sleutels, maintain_order="left")
     if y.height == 0:
@@ -844,7 +844,7 @@ def add_budget(model: Model) -> None:
     plan year also holds the fund's payments after the plan (family reservering).
     """
     invoer = model.invoer
-    sleutels = ["fonds", "regio", "jaar"]
+    sleutels = list(POTSLEUTELS)
     y = (_met_kolom(model.variabelen["y"], model.cellen_y)
          .with_columns(regio=pl.when(pl.col("landelijk")).then(pl.lit(LANDELIJK)).otherwise(pl.col("regio")),
                        jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)),  # reservering: in the last year's row
@@ -1139,7 +1139,7 @@ def add_realisatie(model: Model) -> None:
     if vanaf is None:
         return
     invoer = model.invoer
-    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+    sleutels = list(COHORTSLEUTELS)
     x = _met_kolom(model.variabelen["x"], model.cellen_x).filter(pl.col("jaar") < vanaf)
     cellen = _rijnummers(x.select(sleutels).unique(maintain_order=True), sleutels)
     aantallen = np.array([invoer.realisatie.get(sleutel, 0.0) for sleutel in cellen.select(sleutels).iter_rows()])
@@ -1183,7 +1183,7 @@ def add_vast(model: Model) -> None:
     plan period while that is not allowed) go to ``model.onmogelijk`` instead.
     """
     invoer = model.invoer
-    sleutels = ["regio", "instrument", "doelgroep", "jaar"]
+    sleutels = list(COHORTSLEUTELS)
     x = _met_kolom(model.variabelen["x"], model.cellen_x)
     cellen = set(x.select(sleutels).unique().iter_rows())
     for (regio, instrument, doelgroep, jaar), aantal in sorted(model.vast.items()):

@@ -25,7 +25,7 @@ import numpy as np
 import polars as pl
 
 from .errors import BudgetkoppelingFout
-from .invoer import LANDELIJK, Invoer, Onzekerheidsregel
+from .invoer import COHORTSLEUTELS, LANDELIJK, Invoer, Onzekerheidsregel
 from .model import groepsom, som_product, som_producten
 
 
@@ -507,7 +507,7 @@ def _planbeeld(plan: str, oplossing, model, schalen: np.ndarray, tekort: np.ndar
 
 def _deelnemers(oplossing) -> dict[tuple[str, str, str, int], float]:
     """X[r,i,g,t] of a plan: its participants summed over the segments."""
-    frame = groepsom(oplossing.waarde("x"), ["regio", "instrument", "doelgroep", "jaar"], waarde="waarde")
+    frame = groepsom(oplossing.waarde("x"), list(COHORTSLEUTELS), waarde="waarde")
     return {(r, i, g, int(t)): w for r, i, g, t, w in frame.iter_rows() if w > 0}
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .invoer import LANDELIJK, betaaljaren, discontering, indexatie, segment_factoren
+from .invoer import LANDELIJK, POTSLEUTELS, betaaljaren, discontering, indexatie, segment_factoren
 from .model import groepsom
 from .solve import Oplossing
 from .tekst import euro, euro_kort, getal, jaren_tekst, nl, opsomming, procent
@@ -103,7 +103,7 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
 
 def _schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
     invoer = oplossing.model.invoer
-    sleutels = ["fonds", "regio", "jaar"]
+    sleutels = list(POTSLEUTELS)
     budget = oplossing.dual("budget")
     if budget.height == 0:
         budget = pl.DataFrame(schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "dual": pl.Float64})

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from ..bestanden import schrijf_atomisch
-from ..invoer import LANDELIJK, besparing, cohortkosten, grootboek
+from ..invoer import LANDELIJK, POTSLEUTELS, besparing, cohortkosten, grootboek
 from ..model import groepsom
 from ..solve import Oplossing
 from ..versie import __version__
@@ -89,7 +89,7 @@ def financiering(oplossing: Oplossing) -> pl.DataFrame:
 def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     """Per fund, region (`landelijk` for a national pot) and year: budget, use and what is left."""
     invoer = oplossing.model.invoer
-    sleutels = ["fonds", "regio", "jaar"]
+    sleutels = list(POTSLEUTELS)
     landelijk = {f: gegevens.landelijk for f, gegevens in invoer.fondsen.items()}
     betaald = (oplossing.waarde("y")
                .with_columns(regio=pl.when(pl.col("fonds").replace_strict(landelijk, return_dtype=pl.Boolean))
