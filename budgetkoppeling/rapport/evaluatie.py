@@ -26,6 +26,8 @@ from .opmaak import (
     pagina,
     regels,
     tabel,
+    tabelframe,
+    tabelrijen,
 )
 
 BAND_KLEUR = "#7FB069"  # the optimum within the band, between today's plan and the free optimum
@@ -46,15 +48,6 @@ EVALUATIE_KOLOMMEN = {
 BREEDTES = [30, 18, 20, 26, 20, 20, 19, 21]
 
 
-def _frame(koppen: list[str], rijen: list[list]) -> pl.DataFrame:
-    return pl.DataFrame(rijen, schema=koppen, orient="row", strict=False, infer_schema_length=None) if rijen \
-        else pl.DataFrame(schema=koppen)
-
-
-def _rijen(frame: pl.DataFrame) -> list[list]:
-    return [list(rij) for rij in frame.iter_rows()]
-
-
 def _plannen(evaluatie) -> list[dict]:
     return [evaluatie.huidig, evaluatie.zelfde_geld.kerncijfers, evaluatie.zelfde_plaatsingen.kerncijfers,
             evaluatie.optimum.kerncijfers, evaluatie.binnen_band.kerncijfers]
@@ -65,7 +58,7 @@ def kerncijfers(evaluatie) -> pl.DataFrame:
     kpis = EVALUATIE_KPIS + tuple(k for k in BESPARING_KPIS if k in evaluatie.huidig)
     rijen = [[KPI_EENHEID_ALLE[kpi][0]] + [plan.get(kpi) for plan in _plannen(evaluatie)]
              + [KPI_EENHEID_ALLE[kpi][1], kpi] for kpi in kpis]
-    return _frame(["omschrijving", *EVALUATIE_KOLOMMEN, "eenheid", "kpi"], rijen)
+    return tabelframe(["omschrijving", *EVALUATIE_KOLOMMEN, "eenheid", "kpi"], rijen)
 
 
 def verschil_met_optimum(evaluatie) -> pl.DataFrame:
@@ -80,7 +73,7 @@ def verschil_met_optimum(evaluatie) -> pl.DataFrame:
             if evaluatie.binnen_band.status == "optimaal" else None)
     vrij = (evaluatie.optimum.kerncijfers["gewogen_plaatsingen"] - gewogen
             if evaluatie.optimum.status == "optimaal" else None)
-    return _frame(["omschrijving", "waarde", "eenheid", "verschil"], [
+    return tabelframe(["omschrijving", "waarde", "eenheid", "verschil"], [
         ["Zoveel meer verwachte plaatsingen levert het optimum voor hoogstens hetzelfde geld", extra, "personen",
          "extra_plaatsingen_zelfde_geld"],
         ["Zoveel minder kost het optimum voor evenveel gewogen plaatsingen", besparing, "euro",
@@ -107,7 +100,7 @@ def tekorten(evaluatie) -> pl.DataFrame:
         data.append([tekort.get("soort"), tekort.get("fonds"), tekort.get("regio"), tekort.get("instrument"),
                      tekort.get("doelgroep"), tekort.get("jaar"), tekort.get("regel"), tekort["tekort"], eenheid,
                      tekort["tekst"]])
-    return _frame(TEKORT_KOPPEN, data)
+    return tabelframe(TEKORT_KOPPEN, data)
 
 
 def per_instrument(evaluatie) -> pl.DataFrame:
@@ -115,7 +108,7 @@ def per_instrument(evaluatie) -> pl.DataFrame:
     huidig = defaultdict(float)
     for rij in evaluatie.huidige_allocatie:
         huidig[rij["instrument"]] += rij["deelnemers"]
-    return _frame(["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum", "deelnemers_binnen_band"],
+    return tabelframe(["instrument", "deelnemers_huidige_verdeling", "deelnemers_optimum", "deelnemers_binnen_band"],
                   [[i, huidig.get(i, 0.0), evaluatie.optimum.per_instrument.get(i, 0.0),
                     evaluatie.binnen_band.per_instrument.get(i, 0.0)] for i in evaluatie.invoer.instrumenten])
 
@@ -126,11 +119,11 @@ ALLOCATIE_KOPPEN = ["regio", "instrument", "doelgroep", "startjaar", "deelnemers
 
 def huidige_allocatie(evaluatie) -> pl.DataFrame:
     """Huidige_allocatie: the hand plan cell by cell."""
-    return _frame(ALLOCATIE_KOPPEN, [[rij[k] for k in ALLOCATIE_KOPPEN] for rij in evaluatie.huidige_allocatie])
+    return tabelframe(ALLOCATIE_KOPPEN, [[rij[k] for k in ALLOCATIE_KOPPEN] for rij in evaluatie.huidige_allocatie])
 
 
 def info(evaluatie, invoerpad: Path, datum: datetime.date) -> pl.DataFrame:
-    return _frame(["sleutel", "waarde"], [
+    return tabelframe(["sleutel", "waarde"], [
         ["versie", f"budgetkoppeling {__version__}"],
         ["rekendatum", datum.isoformat()],
         ["invoerbestand", Path(invoerpad).name],
@@ -180,7 +173,7 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     # reads the description first, the code (kpi) for other tools comes last
     blad = werkboek.add_worksheet("Evaluatie")
     frame = kerncijfers(evaluatie)
-    kpis, rijen = frame["kpi"].to_list(), _rijen(frame)
+    kpis, rijen = frame["kpi"].to_list(), tabelrijen(frame)
     verschil_rij = tabel(blad, 0, frame.columns, rijen,
                          [omloop] + [getal_fmt] * aantal + [tekst_fmt] * 2, "Evaluatie", kopregel) + 1
     for nummer, kpi in enumerate(kpis):
@@ -191,7 +184,7 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
                 if waarde is not None:
                     blad.write_number(1 + nummer, kolom, waarde, hele_euro)
     band = procent(evaluatie.band)
-    verschil = _rijen(verschil_met_optimum(evaluatie))
+    verschil = tabelrijen(verschil_met_optimum(evaluatie))
     besparing = verschil[1][1]
     uitleg_rij = tabel(blad, verschil_rij, ["omschrijving", "waarde", "eenheid", "verschil"], verschil,
                        [omloop, getal_fmt, tekst_fmt, tekst_fmt], "Verschil_met_optimum", kopregel) + 1
@@ -219,7 +212,7 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     pagina(blad, titel("kerncijfers"), "basis", dag)
 
     tekorten_blad = werkboek.add_worksheet("Tekorten")
-    data = _rijen(tekorten(evaluatie))
+    data = tabelrijen(tekorten(evaluatie))
     tabel(tekorten_blad, 0, TEKORT_KOPPEN, data, [None] * 7 + [getal_fmt, tekst_fmt, None], "Tekorten", kopregel)
     for rij, regel in enumerate(data, start=1):  # euro amounts in euro, a memo column that wraps
         if regel[8] == "euro":
@@ -235,7 +228,7 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
 
     instrumenten = werkboek.add_worksheet("Per_instrument")
     frame = per_instrument(evaluatie)
-    data = _rijen(frame)
+    data = tabelrijen(frame)
     tabel(instrumenten, 0, frame.columns, data, [None, getal_fmt, getal_fmt, getal_fmt], "Per_instrument", kopregel)
     instrumenten.set_column(0, 0, 32)
     instrumenten.set_column(1, 3, 30)
@@ -255,7 +248,7 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     pagina(instrumenten, titel("deelnemers per instrument"), "basis", dag)
 
     allocatie = werkboek.add_worksheet("Huidige_allocatie")
-    tabel(allocatie, 0, ALLOCATIE_KOPPEN, _rijen(huidige_allocatie(evaluatie)),
+    tabel(allocatie, 0, ALLOCATIE_KOPPEN, tabelrijen(huidige_allocatie(evaluatie)),
            [None, None, None, None, getal_fmt, euro_fmt, getal_fmt, None], "Huidige_allocatie")
     allocatie.set_column(0, 2, 26)
     allocatie.set_column(3, 7, 16)
@@ -263,7 +256,7 @@ def _schrijf_evaluatie(evaluatie, pad: Path, invoerpad: Path, datum: datetime.da
     pagina(allocatie, titel("huidige allocatie"), "basis", dag)
 
     info_blad = werkboek.add_worksheet("Info")
-    tabel(info_blad, 0, ["sleutel", "waarde"], _rijen(info(evaluatie, invoerpad, dag)), [None, None], "Info")
+    tabel(info_blad, 0, ["sleutel", "waarde"], tabelrijen(info(evaluatie, invoerpad, dag)), [None, None], "Info")
     info_blad.set_column(0, 0, 24)
     info_blad.set_column(1, 1, 80)
     pagina(info_blad, titel("herkomst"), "basis", dag)

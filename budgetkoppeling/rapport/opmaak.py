@@ -218,3 +218,14 @@ def uniek(koppen: list[str]) -> list[str]:
         gezien[kop.casefold()] = gezien.get(kop.casefold(), 0) + 1
         uniek.append(kop if gezien[kop.casefold()] == 1 else f"{kop} ({gezien[kop.casefold()]})")
     return uniek
+
+
+def tabelframe(koppen: list[str], rijen: list[list]) -> pl.DataFrame:
+    """A sheet's table as a frame from its rows (a column may hold numbers and None, or text)."""
+    return pl.DataFrame(rijen, schema=koppen, orient="row", strict=False, infer_schema_length=None) if rijen \
+        else pl.DataFrame(schema=koppen)
+
+
+def tabelrijen(frame: pl.DataFrame) -> list[list]:
+    """The rows of a table frame, as the writer takes them."""
+    return [list(rij) for rij in frame.iter_rows()]

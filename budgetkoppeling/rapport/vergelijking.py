@@ -25,19 +25,12 @@ from .opmaak import (
     pagina,
     staafgrafiek,
     tabel,
+    tabelframe,
+    tabelrijen,
     uniek,
 )
 
 VAST = ["kpi", "eenheid", "omschrijving", "jaar", "periode", "fonds", "regio", "instrument"]
-
-
-def _frame(koppen: list[str], rijen: list[list]) -> pl.DataFrame:
-    return pl.DataFrame(rijen, schema=koppen, orient="row", strict=False, infer_schema_length=None) if rijen \
-        else pl.DataFrame(schema=koppen)
-
-
-def _rijen(frame: pl.DataFrame) -> list[list]:
-    return [list(rij) for rij in frame.iter_rows()]
 
 
 def scenario_koppen(vergelijking) -> list[str]:
@@ -58,7 +51,7 @@ def kerncijfers(vergelijking) -> pl.DataFrame:
     rijen = [[kpi] + [u.kerncijfers.get(kpi) if ok else None for u, ok in zip(vergelijking.uitkomsten,
                                                                                 _opgelost(vergelijking))]
              + [KPI_EENHEID_ALLE[kpi][1], KPI_EENHEID_ALLE[kpi][0]] for kpi in _kpis(vergelijking)]
-    return _frame(uniek(["kpi", *scenario_koppen(vergelijking), "eenheid", "omschrijving"]), rijen)
+    return tabelframe(uniek(["kpi", *scenario_koppen(vergelijking), "eenheid", "omschrijving"]), rijen)
 
 
 def plaatsingen_per_jaar(vergelijking) -> pl.DataFrame:
@@ -67,7 +60,7 @@ def plaatsingen_per_jaar(vergelijking) -> pl.DataFrame:
     jaren = sorted({j for u in uitkomsten for j in u.per_jaar})
     rijen = [[j] + [u.per_jaar.get(j, 0.0) if ok else None for u, ok in zip(uitkomsten, _opgelost(vergelijking))]
              + ["plaatsingen", "planperiode" if j <= eind else "na de planperiode"] for j in jaren]
-    return _frame(uniek(["jaar", *scenario_koppen(vergelijking), "eenheid", "periode"]), rijen)
+    return tabelframe(uniek(["jaar", *scenario_koppen(vergelijking), "eenheid", "periode"]), rijen)
 
 
 def verschil(vergelijking) -> pl.DataFrame:
@@ -87,14 +80,14 @@ def verschil(vergelijking) -> pl.DataFrame:
             else:
                 rij += [None, None]
         rijen.append(rij + [KPI_EENHEID_ALLE[kpi][1], kpi])
-    return _frame(uniek(verschil_koppen + ["eenheid", "kpi"]), rijen)
+    return tabelframe(uniek(verschil_koppen + ["eenheid", "kpi"]), rijen)
 
 
 def per_sleutel(vergelijking, sleutel: str, kolom: str, volgorde: list[str]) -> pl.DataFrame:
     """Per_fonds, Per_regio, Per_instrument: a row per ``sleutel`` in ``volgorde``, a column per scenario."""
     rijen = [[v] + [getattr(u, kolom).get(v, 0.0) if ok else None
                     for u, ok in zip(vergelijking.uitkomsten, _opgelost(vergelijking))] for v in volgorde]
-    return _frame(uniek([sleutel, *scenario_koppen(vergelijking)]), rijen)
+    return tabelframe(uniek([sleutel, *scenario_koppen(vergelijking)]), rijen)
 
 
 PER = {  # sheet: (key, figures of Scenariocijfers, in euro, what the page header says)
@@ -113,7 +106,7 @@ def toelichting(vergelijking) -> pl.DataFrame:
     """Toelichting: the memo per scenario (:func:`budgetkoppeling.rapport.memo.memo`)."""
     from .memo import memo
 
-    return _frame(["scenario", "onderwerp", "toelichting"], [list(rij) for rij in memo(vergelijking)])
+    return tabelframe(["scenario", "onderwerp", "toelichting"], [list(rij) for rij in memo(vergelijking)])
 
 
 def info(vergelijking, invoerpad: Path, datum: datetime.date) -> pl.DataFrame:
@@ -134,7 +127,7 @@ def info(vergelijking, invoerpad: Path, datum: datetime.date) -> pl.DataFrame:
         rijen.append([f"status {uitkomst.scenario}", status])
         if uitkomst.oplosser:
             rijen.append([f"oplosser {uitkomst.scenario}", uitkomst.oplosser])
-    return _frame(["sleutel", "waarde"], rijen)
+    return tabelframe(["sleutel", "waarde"], rijen)
 
 
 def tabellen(vergelijking, invoerpad: Path = Path(""), datum: datetime.date | None = None) -> dict[str, pl.DataFrame]:
@@ -199,7 +192,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     # placements per year, the years after the plan period marked as such
     blad = werkboek.add_worksheet("Vergelijking")
     frame = kerncijfers(vergelijking)
-    rijen = _rijen(frame)
+    rijen = tabelrijen(frame)
     vaste = ["kpi", *scenario_koppen_, "eenheid", "omschrijving"]
     jaar_rij = tabel(blad, 0, frame.columns, rijen, [None] + scenario_formaten(geld=False) + [tekst_fmt] * 2,
                      "Vergelijking", kopregel) + 1
@@ -211,7 +204,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     # the scenario columns under those of the table above; periode says which years lie after the plan
     per_jaar = plaatsingen_per_jaar(vergelijking)
     jaren = per_jaar["jaar"].to_list()
-    onder = tabel(blad, jaar_rij, per_jaar.columns, _rijen(per_jaar),
+    onder = tabel(blad, jaar_rij, per_jaar.columns, tabelrijen(per_jaar),
                   [werkboek.add_format({"num_format": "0", "align": "left"})] + scenario_formaten(geld=False)
                   + [tekst_fmt] * 2, "Plaatsingen_per_jaar", kopregel)
     breedtes = [29] + [kolombreedte] * n + [eenheid_breedte, omschrijving_breedte]
@@ -228,7 +221,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     verschil_blad = werkboek.add_worksheet("Verschil")
     anderen = uitkomsten[1:]
     frame = verschil(vergelijking)
-    rijen, alle_koppen = _rijen(frame), frame.columns
+    rijen, alle_koppen = tabelrijen(frame), frame.columns
     verschil_koppen = alle_koppen[:-2]
     formaten = [omloop] + [f for _ in anderen for f in (getal_fmt, procent_fmt)] + [tekst_fmt, None]
     onder_verschil = tabel(verschil_blad, 0, alle_koppen, rijen, formaten, "Verschil", kopregel)
@@ -252,7 +245,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     for naam, (sleutel, kolom, geld, tekst) in PER.items():
         werkblad = werkboek.add_worksheet(naam)
         frame = per_sleutel(vergelijking, sleutel, kolom, _volgorde(vergelijking, sleutel))
-        onder_ = tabel(werkblad, 0, frame.columns, _rijen(frame), [None] + scenario_formaten(geld), naam, kopregel)
+        onder_ = tabel(werkblad, 0, frame.columns, tabelrijen(frame), [None] + scenario_formaten(geld), naam, kopregel)
         werkblad.set_column(0, 0, 32)
         werkblad.set_column(1, n, kolombreedte)
         werkblad.set_row(0, kophoogte([sleutel, *scenario_koppen_], [32] + [kolombreedte] * n))
@@ -307,7 +300,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
     blad.set_h_pagebreaks(plaatsen)  # a chart a page: none is cut, at any print scale
 
     info_blad = werkboek.add_worksheet("Info")
-    tabel(info_blad, 0, ["sleutel", "waarde"], _rijen(info(vergelijking, invoerpad, werkboek.rekendatum)),
+    tabel(info_blad, 0, ["sleutel", "waarde"], tabelrijen(info(vergelijking, invoerpad, werkboek.rekendatum)),
           [None, werkboek.add_format({"text_wrap": True})], "Info")
     info_blad.set_column(0, 0, 34)
     info_blad.set_column(1, 1, 100)
@@ -318,7 +311,7 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
 
 def _toelichting(werkboek, vergelijking, titel, paginakop: str) -> None:
     """Toelichting: the memo per scenario (:func:`toelichting`), each scenario on an A4 page of its own."""
-    rijen = _rijen(toelichting(vergelijking))
+    rijen = tabelrijen(toelichting(vergelijking))
     blad = werkboek.add_worksheet("Toelichting")
     omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
     vet = werkboek.add_format({"text_wrap": True, "valign": "top", "bold": True})
