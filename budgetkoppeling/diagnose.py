@@ -173,16 +173,6 @@ def _boek_waar_het_ontstaat(elastisch: Model, uitkomst, naam: str):
 OVERHEVELING_GEWICHT = 1e-3  # per euro carried: below a euro of shortfall booked elsewhere
 
 
-def _actief(model: Model, duals: np.ndarray, familie: str):
-    """The keys (as dicts) of the rows of ``familie`` with a non-zero dual."""
-    rijen = model.families.get(familie)
-    if rijen is None:
-        return
-    eigen = duals[rijen.start:rijen.start + rijen.aantal]
-    for nummer in np.flatnonzero(np.abs(eigen) > 1e-9):
-        yield int(nummer), rijen.sleutels.row(int(nummer), named=True)
-
-
 def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> list[str]:
     """The limits that hold the shortfall up: rows of the elastic model with a non-zero dual."""
     genoemd = {t["regel"].omschrijving if hasattr(t.get("regel"), "omschrijving") else t.get("regel")
@@ -190,30 +180,28 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
     budgetten = {(t.get("fonds"), t.get("regio"), t.get("jaar")) for t in tekorten if t["soort"] == "budget"}
     overgangen = {(t["regio"], t["instrument"], t["jaar"]) for t in tekorten if t["soort"] == "overgang"}
     zinnen: dict[str, None] = {}
-    regels = {regel.rij: regel for regel in elastisch.regels if regel.rij is not None}
-    start = elastisch.families["beleidsregel"].start if "beleidsregel" in elastisch.families else 0
-    for nummer, _sleutels in _actief(elastisch, duals, "beleidsregel"):
-        regel = regels[start + nummer]
+    for nummer, _sleutels in elastisch.actieve_rijen(duals, "beleidsregel"):
+        regel = elastisch.regel_van_rij("beleidsregel", nummer)
         if regel.omschrijving not in genoemd:
             zinnen[f"Beleidsregel '{regel.omschrijving}' ({regel.regel.grootheid} {regel.regel.operator} "
                    f"{getal(regel.regel.waarde)})."] = None
     aandelen = {}
-    if "cofinanciering" in elastisch.families:
+    if elastisch.heeft("cofinanciering"):
         from .invoer import max_aandeel
 
-        for _nummer, s in _actief(elastisch, duals, "cofinanciering"):
+        for _nummer, s in elastisch.actieve_rijen(duals, "cofinanciering"):
             sleutel = (s["fonds"], s["instrument"], s["doelgroep"])
             if sleutel not in aandelen:
                 aandelen[sleutel] = max_aandeel(elastisch.invoer, *sleutel)
             zinnen[f"Fonds '{s['fonds']}' betaalt ten hoogste {getal(round(100 * aandelen[sleutel], 1))}% van de "
                    f"kosten van {s['instrument']} voor {s['doelgroep']} (cofinanciering); de rest moet uit een ander "
                    "fonds komen."] = None
-    for _nummer, s in _actief(elastisch, duals, "koppeling"):
+    for _nummer, s in elastisch.actieve_rijen(duals, "koppeling"):
         if s["koppeling"] not in genoemd:
             zinnen[f"Koppeling '{s['koppeling']}': '{s['partner']}' betaalt minstens {getal(s['verhouding'])} x "
                    f"wat '{s['fonds']}' betaalt."] = None
     looptijd: dict[tuple[str, int], None] = {}
-    for _nummer, s in _actief(elastisch, duals, "looptijd"):
+    for _nummer, s in elastisch.actieve_rijen(duals, "looptijd"):
         looptijd[(s["instrument"], int(s["jaar"]))] = None
     for instrument, jaar in looptijd:
         duur = elastisch.invoer.instrumenten[instrument].duur
@@ -221,14 +209,14 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
                f"de planperiode ({elastisch.invoer.start}-{elastisch.invoer.eind}) door, en dat mag niet "
                "(doorloop_na_planperiode = nee in Instellingen)."] = None
     band = elastisch.invoer.max_verschuiving
-    for _nummer, s in _actief(elastisch, duals, "overgang"):
+    for _nummer, s in elastisch.actieve_rijen(duals, "overgang"):
         if (s["regio"], s["instrument"], s["jaar"]) not in overgangen:
             zinnen[f"De overgang (max_verschuiving ±{procent(band or 0.0)}) houdt {s['instrument']} in {s['regio']} "
                    f"({s['jaar']}) {'boven het minimum' if s['kant'] == 'min' else 'onder het maximum'} van de band "
                    "rond de huidige verdeling."] = None
-    for _nummer, s in _actief(elastisch, duals, "potentieel"):
+    for _nummer, s in elastisch.actieve_rijen(duals, "potentieel"):
         zinnen[f"Het potentieel van {s['doelgroep']} in {s['regio']} is te klein."] = None
-    for _nummer, s in _actief(elastisch, duals, "budget"):
+    for _nummer, s in elastisch.actieve_rijen(duals, "budget"):
         regio = s["regio"]
         if (s["fonds"], regio, s["jaar"]) not in budgetten:
             zinnen[f"Het budget van fonds '{s['fonds']}' ({regio}, {s['jaar']}) is volledig nodig."] = None

@@ -285,6 +285,19 @@ class Model:
             return []
         return list(zip(self.tekort_info, waarden[tekort.start:tekort.start + tekort.aantal]))
 
+    def heeft(self, naam: str) -> bool:
+        """Whether this model built the family or the block of columns ``naam`` (it may be empty)."""
+        return naam in self.families or naam in self.variabelen
+
+    def actieve_rijen(self, duals: np.ndarray, familie: str):
+        """(number within the family, keys) of every row of ``familie`` whose dual in ``duals`` is not 0."""
+        rijen = self.families.get(familie)
+        if rijen is None:
+            return
+        eigen = duals[rijen.start:rijen.start + rijen.aantal]
+        for nummer in np.flatnonzero(np.abs(eigen) > 1e-9):
+            yield int(nummer), rijen.sleutels.row(int(nummer), named=True)
+
     def rijsleutels(self, familie: str, rij: int) -> dict:
         """The keys of row ``rij`` (counted within the family) of ``familie``."""
         return self.families[familie].sleutels.row(rij, named=True)

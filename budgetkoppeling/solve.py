@@ -72,7 +72,7 @@ class Oplossing:
     def heeft(self, naam: str) -> bool:
         """Whether the model built the family or the block of columns ``naam`` (for example
         ``overgang`` only with a band, ``z`` only with a vaststellingsrisico; it may be empty)."""
-        return naam in self.model.families or naam in self.model.variabelen
+        return self.model.heeft(naam)
 
     def rijen(self, familie: str) -> pl.DataFrame:
         """The family's rows in one frame: its keys, ``onder`` and ``boven`` (the bounds of the row's
