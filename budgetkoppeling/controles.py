@@ -249,7 +249,7 @@ def controleer_instellingen(c: Controle) -> None:
             continue
         if sleutel.casefold() not in INSTELLINGEN:
             c.fout(blad, rij, "sleutel",
-                      "onbekende instelling; bekend zijn: " + ", ".join(INSTELLINGEN), sleutel)
+                   "onbekende instelling; bekend zijn: " + ", ".join(INSTELLINGEN), sleutel)
             continue
         waarden[sleutel.casefold()] = rij
     c.instellingrijen = waarden
@@ -276,7 +276,7 @@ def controleer_instellingen(c: Controle) -> None:
         waarde = rij["waarde"].casefold()
         if waarde not in opties:
             c.fout(blad, rij, "waarde", f"'{sleutel}' moet een van deze zijn: {', '.join(opties)}",
-                      rij["waarde"])
+                   rij["waarde"])
             return standaard
         return waarde
 
@@ -285,39 +285,39 @@ def controleer_instellingen(c: Controle) -> None:
     if c.start is not None and c.eind is not None:
         if c.eind < c.start:
             c.fout(blad, waarden["planperiode_eind"], "waarde",
-                      "planperiode_eind ligt voor planperiode_start", c.eind)
+                   "planperiode_eind ligt voor planperiode_start", c.eind)
             c.start = c.eind = None
         elif c.eind - c.start > 49:
             c.fout(blad, waarden["planperiode_eind"], "waarde",
-                      "de planperiode mag hoogstens 50 jaar zijn", c.eind)
+                   "de planperiode mag hoogstens 50 jaar zijn", c.eind)
             c.start = c.eind = None
     else:
         c.start = c.eind = None
     c.disconteringsvoet = getal("disconteringsvoet", 0.0)
     if not 0 <= c.disconteringsvoet < 1:
         c.fout(blad, waarden.get("disconteringsvoet"), "waarde",
-                  "disconteringsvoet moet tussen 0 en 1 liggen", c.disconteringsvoet)
+               "disconteringsvoet moet tussen 0 en 1 liggen", c.disconteringsvoet)
         c.disconteringsvoet = 0.0
     c.kostenindexatie = getal("kostenindexatie", 0.0)
     if not -0.5 <= c.kostenindexatie <= 1:
         c.fout(blad, waarden.get("kostenindexatie"), "waarde",
-                  "kostenindexatie moet tussen -0,5 en 1 liggen (bijvoorbeeld 0,03 voor 3%)",
-                  c.kostenindexatie)
+               "kostenindexatie moet tussen -0,5 en 1 liggen (bijvoorbeeld 0,03 voor 3%)",
+               c.kostenindexatie)
         c.kostenindexatie = 0.0
     c.doorloop = keuze("doorloop_na_planperiode", JA_NEE, "nee") == "ja"
     c.oplosser = keuze("oplosser", OPLOSSERS, "auto")
     c.besparing_jaren = getal("besparing_jaren", 1.0)
     if not 0 <= c.besparing_jaren <= 50:
         c.fout(blad, waarden.get("besparing_jaren"), "waarde",
-                  "besparing_jaren moet tussen 0 en 50 liggen", c.besparing_jaren)
+               "besparing_jaren moet tussen 0 en 50 liggen", c.besparing_jaren)
         c.besparing_jaren = 1.0
     c.max_verschuiving = None
     if waarden.get("max_verschuiving") is not None and waarden["max_verschuiving"]["waarde"] is not None:
         c.max_verschuiving = getal("max_verschuiving", None)
         if c.max_verschuiving is not None and not 0 <= c.max_verschuiving <= 1:
             c.fout(blad, waarden["max_verschuiving"], "waarde",
-                      "max_verschuiving moet tussen 0 en 1 liggen (bijvoorbeeld 0,2 voor 20%); laat de cel leeg "
-                      "voor geen grens", c.max_verschuiving)
+                   "max_verschuiving moet tussen 0 en 1 liggen (bijvoorbeeld 0,2 voor 20%); laat de cel leeg "
+                   "voor geen grens", c.max_verschuiving)
             c.max_verschuiving = None
 
 
@@ -356,7 +356,7 @@ def controleer_reservefonds(c: Controle, fondsen: dict[str, Fonds], fondsnamen: 
     gekozen = None if rij is None or rij["waarde"] is None else str(rij["waarde"])
     if gekozen is not None and gekozen not in fondsnamen:
         c.fout("Instellingen", rij, "waarde", "onbekend fonds; staat niet in het blad 'Fondsen'"
-                  + bedoelt_u(gekozen, sorted(fondsnamen)), gekozen)
+               + bedoelt_u(gekozen, sorted(fondsnamen)), gekozen)
         return None
     riskant = [f.naam for f in fondsen.values() if f.vaststellingsrisico > 0]
     if not riskant:
@@ -366,17 +366,17 @@ def controleer_reservefonds(c: Controle, fondsen: dict[str, Fonds], fondsnamen: 
         if not kandidaten:
             rij_fonds = next(r for r in c.rijen("Fondsen") if r["fonds"] == riskant[0])
             c.fout("Fondsen", rij_fonds, "vaststellingsrisico",
-                      "een vaststellingsrisico vraagt om een reservefonds dat het bedrag achter de hand houdt: "
-                      "zet 'reservefonds' in het blad Instellingen, of voeg een fonds van soort "
-                      "participatiebudget toe", fondsen[riskant[0]].vaststellingsrisico)
+                   "een vaststellingsrisico vraagt om een reservefonds dat het bedrag achter de hand houdt: "
+                   "zet 'reservefonds' in het blad Instellingen, of voeg een fonds van soort "
+                   "participatiebudget toe", fondsen[riskant[0]].vaststellingsrisico)
             return None
         gekozen = kandidaten[0]
     if gekozen in riskant:
         c.fout("Instellingen" if rij is not None else "Fondsen",
-                  rij if rij is not None else next(r for r in c.rijen("Fondsen") if r["fonds"] == gekozen),
-                  "waarde" if rij is not None else "vaststellingsrisico",
-                  f"het reservefonds '{gekozen}' heeft zelf een vaststellingsrisico; kies een ander reservefonds",
-                  gekozen)
+               rij if rij is not None else next(r for r in c.rijen("Fondsen") if r["fonds"] == gekozen),
+               "waarde" if rij is not None else "vaststellingsrisico",
+               f"het reservefonds '{gekozen}' heeft zelf een vaststellingsrisico; kies een ander reservefonds",
+               gekozen)
         return None
     return gekozen
 
@@ -422,16 +422,16 @@ def controleer_bedragen(c: Controle, blad: str, fondsen: dict[str, Fonds], fonds
         if fonds is not None:
             if fonds.landelijk and rij["regio"] is not None:
                 c.fout(blad, rij, "regio",
-                          f"fonds '{kort(fonds.naam)}' is landelijk: laat de regio leeg", rij["regio"])
+                       f"fonds '{kort(fonds.naam)}' is landelijk: laat de regio leeg", rij["regio"])
                 goed = False
             if not fonds.landelijk and rij["regio"] is None:
                 c.fout(blad, rij, "regio",
-                          f"fonds '{kort(fonds.naam)}' is regionaal: vul de regio in")
+                       f"fonds '{kort(fonds.naam)}' is regionaal: vul de regio in")
                 goed = False
             if fonds.vervaljaar is not None and rij["jaar"] is not None and rij["jaar"] > fonds.vervaljaar:
                 c.fout(blad, rij, "jaar",
-                          f"na het vervaljaar {fonds.vervaljaar} van fonds '{kort(fonds.naam)}'",
-                          rij["jaar"])
+                       f"na het vervaljaar {fonds.vervaljaar} van fonds '{kort(fonds.naam)}'",
+                       rij["jaar"])
                 goed = False
         if goed and None not in (rij["fonds"], rij["jaar"], rij["bedrag"]):
             bedragen[(rij["fonds"], rij["regio"] or LANDELIJK, rij["jaar"])] += rij["bedrag"]
@@ -508,12 +508,12 @@ def controleer_segmenten(c: Controle, instrumenten, instrumentnamen) -> dict[str
         totaal = sum(segment.aandeel for _, segment in rijen)
         if abs(totaal - 1) > TOLERANTIE:
             c.fout(blad, rijen[0][0], "aandeel_potentieel",
-                      f"de aandelen van {naam} tellen op tot {nl(totaal)} in plaats van 1", nl(totaal))
+                   f"de aandelen van {naam} tellen op tot {nl(totaal)} in plaats van 1", nl(totaal))
         for (_, vorige), (rij, segment) in zip(rijen, rijen[1:]):
             if segment.factor > vorige.factor + 1e-12:
                 c.fout(blad, rij, "factor",
-                          f"de factor van {naam} stijgt t.o.v. segment {vorige.nummer} "
-                          f"({nl(vorige.factor)}); factoren mogen niet stijgen", nl(segment.factor))
+                       f"de factor van {naam} stijgt t.o.v. segment {vorige.nummer} "
+                       f"({nl(vorige.factor)}); factoren mogen niet stijgen", nl(segment.factor))
     standaard = [s for _, s in per_instrument.get(None, [])] or [Segment(1, 1.0, 1.0)]
     return {
         naam: [s for _, s in per_instrument[naam]] if naam in per_instrument else standaard
@@ -538,8 +538,8 @@ def controleer_beleidsregels(c: Controle, regios, fondsen, instrumenten, doelgro
         goed &= jaar_goed
         if rij["grootheid"] not in (None, "uitgaven") and filters["fonds"] is not None:
             c.fout(blad, rij, "fonds",
-                      "het fondsfilter geldt alleen bij grootheid uitgaven; laat het leeg of zet alle",
-                      rij["fonds"])
+                   "het fondsfilter geldt alleen bij grootheid uitgaven; laat het leeg of zet alle",
+                   rij["fonds"])
             goed = False
         if goed and None not in (rij["regel"], rij["grootheid"], rij["operator"], rij["waarde"]):
             if rij["regel"] in gezien:
@@ -572,7 +572,7 @@ def _jaarfilter(c: Controle, blad: str, rij: dict, periode: bool = True) -> tupl
     reeks = jaarreeks(jaar)
     if reeks is None:
         c.fout(blad, rij, "jaar", "moet een jaar (2027), een reeks jaren (2026-2028), alle of elk zijn",
-                  rij["jaar"])
+               rij["jaar"])
         return None, False
     if periode and c.start is not None and not (c.start <= reeks[0] and reeks[1] <= c.eind):
         c.fout(blad, rij, "jaar", f"jaar ligt buiten de planperiode {c.start}-{c.eind}", rij["jaar"])
@@ -595,7 +595,7 @@ def controleer_koppelingen(c: Controle, regios, fondsen, instrumenten, doelgroep
         goed &= jaar_goed
         if goed and rij["fonds"] is not None and rij["fonds"] == rij["partner"]:
             c.fout(blad, rij, "partner", "een fonds kan zichzelf niet matchen; kies een ander fonds",
-                      rij["partner"])
+                   rij["partner"])
             goed = False
         if goed and None not in (rij["koppeling"], rij["fonds"], rij["partner"], rij["verhouding"]):
             if rij["koppeling"] in gezien:
@@ -624,27 +624,27 @@ def controleer_scenarios(c: Controle, regios, fondsen, instrumenten, doelgroepen
             eerder = eerste_spelling.setdefault(naam.casefold(), naam)
             if eerder != naam:  # Excel compares column headers without regard to case
                 c.fout(blad, rij, "scenario", f"verschilt alleen in hoofdletters van scenario '{eerder}'; "
-                          "Excel ziet dat als dezelfde kolom. Schrijf de naam overal gelijk", naam)
+                       "Excel ziet dat als dezelfde kolom. Schrijf de naam overal gelijk", naam)
                 goed = False
         for kolom, (namen, bron) in bronnen.items():
             goed &= c.bekend(blad, rij, kolom, namen, bron, filter_=True)
         if rij["jaar"] is not None and rij["jaar"].casefold() != ALLE:
             if jaarreeks(rij["jaar"]) is None:
                 c.fout(blad, rij, "jaar", "moet een jaar, een reeks als 2028-2030 of alle zijn",
-                          rij["jaar"])
+                       rij["jaar"])
                 goed = False
         if (rij["factor"] is None) == (rij["waarde"] is None):
             c.fout(blad, rij, "factor", "vul precies één van factor en waarde in")
             goed = False
         if rij["aanpassing"] == "regel_actief" and rij["waarde"] not in (None, 0.0, 1.0):
             c.fout(blad, rij, "waarde", "bij regel_actief is de waarde ja (aan) of nee (uit), of 1 of 0",
-                      rij["waarde"])
+                   rij["waarde"])
             goed = False
         if rij["aanpassing"] == "max_verschuiving":
             goed &= _scenario_band(c, blad, rij)
         if rij["scenario"] is not None and rij["scenario"].casefold() == "basis":
             c.fout(blad, rij, "scenario", "'basis' is het uitgangspunt en kan niet worden aangepast",
-                      rij["scenario"])
+                   rij["scenario"])
             goed = False
         if goed:
             rijen.append(rij)
@@ -659,11 +659,11 @@ def controleer_overgang(c: Controle, regios, huidige, scenarios) -> None:
     if not c.rijen("Huidige_verdeling"):
         if c.max_verschuiving is not None:
             c.fout("Instellingen", c.instellingrijen["max_verschuiving"], "waarde",
-                      "max_verschuiving vraagt om het blad Huidige_verdeling (de verdeling van nu); vul dat blad "
-                      "in of laat de cel leeg", c.max_verschuiving)
+                   "max_verschuiving vraagt om het blad Huidige_verdeling (de verdeling van nu); vul dat blad "
+                   "in of laat de cel leeg", c.max_verschuiving)
         for rij in met_band:
             c.fout("Scenarios", rij, "aanpassing", "max_verschuiving vraagt om het blad Huidige_verdeling (de "
-                      "verdeling van nu)", rij["aanpassing"])
+                   "verdeling van nu)", rij["aanpassing"])
         return
     if c.start is None or c.eind is None or not huidige:
         return
@@ -692,7 +692,7 @@ def controleer_onzekerheid(c: Controle, regios, fondsen, instrumenten, doelgroep
             filters[kolom] = _filterwaarde(rij[kolom])
         if rij["jaar"] is not None and rij["jaar"].strip().casefold() == ELK:
             c.fout(blad, rij, "jaar", "moet een jaar (2027), een reeks jaren (2026-2028) of alle zijn",
-                      rij["jaar"])
+                   rij["jaar"])
             goed = False
         else:
             filters["jaar"], jaar_goed = _jaarfilter(c, blad, rij)
@@ -703,16 +703,16 @@ def controleer_onzekerheid(c: Controle, regios, fondsen, instrumenten, doelgroep
                 if waarde is not None and kolom not in ONZEKERHEID_FILTERS[grootheid]:
                     past = ", ".join(ONZEKERHEID_FILTERS[grootheid])
                     c.fout(blad, rij, kolom, f"bij {grootheid} gelden alleen de filters {past}; laat "
-                              f"{kolom} leeg (alle)", rij[kolom])
+                           f"{kolom} leeg (alle)", rij[kolom])
                     goed = False
         laag, hoog = rij["laag"], rij["hoog"]
         if laag is not None and laag > 1:
             c.fout(blad, rij, "laag", "laag moet 1 of minder zijn (een factor op de invoerwaarde, "
-                      "bijvoorbeeld 0,7)", laag)
+                   "bijvoorbeeld 0,7)", laag)
             goed = False
         if hoog is not None and hoog < 1:
             c.fout(blad, rij, "hoog", "hoog moet 1 of meer zijn (een factor op de invoerwaarde, "
-                      "bijvoorbeeld 1,2)", hoog)
+                   "bijvoorbeeld 1,2)", hoog)
             goed = False
         if goed and None not in (rij["naam"], grootheid, laag, hoog) and rij["naam"] not in gezien:
             gezien.add(rij["naam"])
@@ -728,15 +728,15 @@ def _scenario_band(c: Controle, blad: str, rij: dict) -> bool:
     for kolom in ("fonds", "regio", "instrument", "doelgroep", "jaar", "regel"):
         if rij[kolom] is not None and rij[kolom].casefold() != ALLE:
             c.fout(blad, rij, kolom, "max_verschuiving geldt voor het hele plan; laat deze kolom leeg",
-                      rij[kolom])
+                   rij[kolom])
             goed = False
     if rij["factor"] is not None and rij["waarde"] is None:
         c.fout(blad, rij, "factor", "zet max_verschuiving met waarde (bijvoorbeeld 0,2 voor 20%), niet met "
-                  "een factor", rij["factor"])
+               "een factor", rij["factor"])
         goed = False
     elif rij["waarde"] is not None and not 0 <= rij["waarde"] <= 1:
         c.fout(blad, rij, "waarde", "max_verschuiving moet tussen 0 en 1 liggen (bijvoorbeeld 0,2 voor 20%)",
-                  rij["waarde"])
+               rij["waarde"])
         goed = False
     return goed
 
@@ -752,8 +752,8 @@ def controleer_verdeling(c: Controle, blad, regios, instrumenten, doelgroepen, e
         goed &= c.jaar_in_periode(blad, rij)
         if goed and (rij["instrument"], rij["doelgroep"]) not in effecten:
             c.fout(blad, rij, "instrument",
-                      "deze combinatie van instrument en doelgroep staat niet in het blad Effecten",
-                      f"{rij['instrument']} / {rij['doelgroep']}")
+                   "deze combinatie van instrument en doelgroep staat niet in het blad Effecten",
+                   f"{rij['instrument']} / {rij['doelgroep']}")
             goed = False
         if goed and rij["deelnemers"] is not None and rij["jaar"] is not None:
             verdeling[(rij["regio"], rij["instrument"], rij["doelgroep"], rij["jaar"])] = rij["deelnemers"]

@@ -196,7 +196,7 @@ class Sessie:
 
         naam = kies_oplosser(model, self.oplosser)
         herberekening = self._herberekening
-        if herberekening is not None and herberekening.oplosser == ("cbc" if naam == "auto" else naam):
+        if herberekening is not None and herberekening.oplosser == naam:
             try:
                 herberekening.pas_aan(model)
                 self.warm = True
