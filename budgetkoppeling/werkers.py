@@ -255,17 +255,26 @@ def _dask_zwijgt() -> Iterator[None]:
             logger.disabled = uit
 
 
+_GEWEKT_SECONDEN = 0.1
+"""How long the main thread sleeps at most while local workers solve. The kernel may hand Ctrl-C to
+any thread (the pool's manager, rich's refresh); Python runs its handler only when the main thread
+wakes, so a wait without a time limit made Ctrl-C wait for the next chunk: up to ten seconds."""
+
+
 def na_elkaar(taken: list[concurrent.futures.Future], executor: concurrent.futures.Executor | None = None):
     """The answers of ``taken`` as each one comes back. On a Dask cluster the wait is watched: a
     scheduler that is gone, or a cluster without workers for ``ZONDER_WERKERS_SECONDEN``, ends it with
     a Dutch message instead of a wait without end."""
     client = getattr(executor, "_client", None)
+    open_ = set(taken)
     if client is None:
-        for taak in concurrent.futures.as_completed(taken):
-            yield taak.result()
+        while open_:  # in short steps: see _GEWEKT_SECONDEN
+            gereed, open_ = concurrent.futures.wait(open_, timeout=_GEWEKT_SECONDEN,
+                                                    return_when=concurrent.futures.FIRST_COMPLETED)
+            for taak in gereed:
+                yield taak.result()
         return
     adres = client.scheduler.address
-    open_ = set(taken)
     werkers_gezien = time.monotonic()
     while open_:
         gereed, open_ = concurrent.futures.wait(open_, timeout=1, return_when=concurrent.futures.FIRST_COMPLETED)

@@ -211,12 +211,13 @@ def onzekerheid_op_gang(start, *extra) -> tuple[subprocess.Popen, Path, Path, se
 
 @pytest.mark.parametrize("signaal, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_onzekerheid_with_local_workers_stops_on_a_signal(start, signaal, code):
-    """Issue 27.1: it printed "Afgebroken.", an InvalidStateError traceback, and hung."""
+    """Issue 27.1: it printed "Afgebroken.", an InvalidStateError traceback, and hung. And it took up to
+    ten seconds: the kernel gave the signal to another thread while the main one waited for a chunk."""
     proces, uit, tijdelijk, onder = onzekerheid_op_gang(start)
     terug, fouten, duur = stop(proces, signaal)
     assert terug == code, fouten
     assert "Afgebroken." in fouten and "Traceback" not in fouten and "Error" not in fouten
-    assert duur < 5, f"{duur:.1f} s na het signaal"
+    assert duur < 3, f"{duur:.1f} s na het signaal"
     wacht_tot(lambda: not any(leeft(p) for p in onder), 5)
     assert list(uit.iterdir()) == [] and list(tijdelijk.iterdir()) == []
 
