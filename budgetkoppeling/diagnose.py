@@ -7,11 +7,9 @@ family, keyed by domain keys.
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING
 
 import numpy as np
-import polars as pl
 
 from .errors import GeenOplossing
 from .model import Model, bouw_elastisch
@@ -55,7 +53,7 @@ def voorcontrole(model: Model) -> GeenOplossing | None:
         if verplicht > budget + 1e-9 and not kan_erbij:
             info = {"soort": "budget", "fonds": fonds, "regio": regio, "jaar": jaar}
             tekorten.append({**info, "tekort": verplicht - budget, "tekst": tekort_tekst(info, verplicht - budget)})
-    for regel in model.lege_regels:
+    for regel in model.regels_zonder_cellen():
         if regel.regel.operator in (">=", "=") and regel.regel.waarde > 0:
             info = {"soort": "beleidsregel", "regel": regel.omschrijving, "richting": "min"}
             tekorten.append({**info, "tekort": regel.regel.waarde, "tekst": (
@@ -135,42 +133,24 @@ def _boek_waar_het_ontstaat(elastisch: Model, uitkomst, naam: str):
     budgets a scenario changed, and without carrying money forward to make room elsewhere."""
     from .solve import OPTIMAAL, _los_op
 
-    tekort = elastisch.variabelen.get("tekort")
-    budget = elastisch.families.get("budget")
-    if tekort is None or budget is None or elastisch.geheel:
+    tekorten = elastisch.tekortwaarden(uitkomst.waarden)
+    if not tekorten or not elastisch.heeft("budget") or elastisch.geheel:
         return uitkomst
-    waarden = uitkomst.waarden[tekort.kolommen]
-    op_budget = np.array([info["familie"] == "budget" for info in elastisch.tekort_info])
-    if not (waarden[op_budget] > TEKORT_EURO).any():
+    op_budget = np.array([info["familie"] == "budget" for info, _waarde in tekorten])
+    if not any(waarde > TEKORT_EURO for (info, waarde), budget in zip(tekorten, op_budget) if budget):
         return uitkomst
     veranderd = elastisch.invoer.veranderde_budgetten
-    elders = op_budget.copy()
-    if veranderd:
-        for nummer, info in enumerate(elastisch.tekort_info):
+    gewicht = np.zeros(len(tekorten))
+    if veranderd:  # shortfall on budgets the scenario left alone
+        for nummer, (info, _waarde) in enumerate(tekorten):
             if op_budget[nummer]:
-                s = budget.sleutels.row(info["rij"], named=True)
-                elders[nummer] = (s["fonds"], s["regio"], s["jaar"]) \
-                    not in veranderd
-    minimum = float(elastisch.doel[tekort.kolommen] @ waarden)
-    tweede = copy.copy(elastisch)
-    tweede.families = dict(elastisch.families)
-    tweede.add_rijen("minimaal_tekort", pl.DataFrame({"naam": ["minimaal_tekort"]}), -np.inf,
-                     minimum * (1 + 1e-9) + 1e-6, np.zeros(tekort.aantal, np.int64), tekort.kolommen,
-                     elastisch.doel[tekort.kolommen])
-    tweede.doel = np.zeros(tweede.aantal_kolommen)
-    if veranderd:
-        tweede.doel[tekort.kolommen[elders]] = 1.0  # shortfall on budgets the scenario left alone
-    overheveling = elastisch.variabelen.get("c")
-    if overheveling is not None:
-        tweede.doel[overheveling.kolommen] = OVERHEVELING_GEWICHT  # no money carried forward to move it
-    opnieuw = _los_op(tweede, naam)
+                s = elastisch.rijsleutels("budget", info["rij"])
+                gewicht[nummer] = float((s["fonds"], s["regio"], s["jaar"]) not in veranderd)
+    opnieuw = _los_op(elastisch.met_minimaal_tekort(uitkomst.waarden, gewicht), naam)
     if opnieuw.status != OPTIMAAL:
         return uitkomst
     opnieuw.duals = uitkomst.duals  # the conflict's duals are the first solve's
     return opnieuw
-
-
-OVERHEVELING_GEWICHT = 1e-3  # per euro carried: below a euro of shortfall booked elsewhere
 
 
 def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> list[str]:

@@ -20,6 +20,7 @@ The builders receive a validated :class:`~budgetkoppeling.validate.Invoer` only.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -39,6 +40,13 @@ FINANCIERINGSTEKORT_GEWICHT = 1000.0  # the diagnosis's penalty on a euro that n
 # penalised by one weighted placement per euro or person: far above what a euro or person can gain, so
 # the plan is the best one that breaks no more than the realisation already did
 OVERSCHRIJDING_STRAF = 1.0
+OVERHEVELING_GEWICHT = 1e-3  # the diagnosis's second solve: per euro carried, below a euro of shortfall elsewhere
+# the kinds of shortfall a family may declare (Rijen.verruimbaar) and a builder may add (Model.verruiming)
+VERRUIMINGEN = {
+    "regel": "the row as a rule, broken at a price: the diagnosis of an infeasible plan, a plan's shortfall",
+    "plan": "a fixed plan's own limits (its potential, its financing): the diagnosis of a hand plan",
+    "gerealiseerd": "herijking: what the realised years alone broke (a budget overspent, a rule missed)",
+}
 
 # how each block and family renders a name from its keys: (column, kind of safe key or None for a number)
 CEL = (("regio", "r"), ("instrument", "i"), ("doelgroep", "g"))
@@ -177,6 +185,8 @@ class Rijen:
     kolom: np.ndarray
     coef: np.ndarray
     start: int = 0
+    # per kind of shortfall (VERRUIMINGEN) the rows a shortfall column may relax: (rows, coefficient, richting)
+    verruimbaar: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def aantal(self) -> int:
@@ -219,12 +229,11 @@ class Model:
     lege_regels: list[Regel] = field(default_factory=list)  # rules that match no cell at all
     tekort_info: list[dict] = field(default_factory=list)  # what each shortfall column stands for
     sleutels: Sleutels = field(default_factory=Sleutels)
-    elastisch: bool = False
+    verruiming: tuple[str, ...] = ()  # the kinds of shortfall (VERRUIMINGEN) :meth:`sluit_af` adds
     vanaf: int | None = None  # herijking: the years before are realised (family realisatie)
     # the prepared cells of x and y with their parameters (chance, factor, duration, share), for the families
     cellen_x: pl.DataFrame | None = None
     cellen_y: pl.DataFrame | None = None
-    schalen: np.ndarray | None = None  # the robust plan: each draw's factor per aggregate (draws x groups)
     _kolommen: int = 0
     _rijen: int = 0
     _tekort_kolommen: list[int] = field(default_factory=list)
@@ -241,34 +250,63 @@ class Model:
         self.variabelen[naam] = blok
         return blok
 
+    @property
+    def elastisch(self) -> bool:
+        """Whether the rules may be broken at a price (the diagnosis, a plan's shortfall)."""
+        return "regel" in self.verruiming
+
     def add_rijen(self, familie: str, sleutels: pl.DataFrame, onder, boven, rij, kolom, coef,
-                  tekorten: tuple = ()) -> Rijen:
-        """Add the rows of ``familie``; ``tekorten`` (elastic model) are (rows, coefficient, richting):
-        each such row gets a shortfall column of its own with that coefficient."""
+                  verruimbaar: dict[str, tuple] | None = None, weglaatbaar: np.ndarray | None = None) -> Rijen:
+        """Add the rows of ``familie``. ``verruimbaar``: per kind of shortfall (VERRUIMINGEN) the rows
+        (rows, coefficient, richting) that a shortfall column may relax; :meth:`sluit_af` adds those
+        columns for the kinds of :attr:`verruiming`. ``weglaatbaar``: rows without terms that hold
+        whatever the plan; left out, unless the model relaxes this family's rules (the diagnosis
+        names every rule it relaxed). A family whose rows are all left out is not added."""
+        verruimbaar = {soort: delen for soort, delen in (verruimbaar or {}).items() if delen}
+        rij = np.asarray(rij, np.int64)
+        if weglaatbaar is not None and weglaatbaar.any() and not (self.elastisch and "regel" in verruimbaar):
+            nummer = np.full(len(weglaatbaar), -1, dtype=np.int64)
+            behouden = np.flatnonzero(~weglaatbaar)
+            nummer[behouden] = np.arange(len(behouden))
+            sleutels = sleutels[behouden]
+            onder = np.broadcast_to(np.asarray(onder, dtype=np.float64), (len(nummer),))[behouden]
+            boven = np.broadcast_to(np.asarray(boven, dtype=np.float64), (len(nummer),))[behouden]
+            rij = nummer[rij]  # a row left out has no terms
+            verruimbaar = {soort: tuple((nummer[rijen][nummer[rijen] >= 0], coefficient, richting)
+                                        for rijen, coefficient, richting in delen)
+                           for soort, delen in verruimbaar.items()}
         aantal = sleutels.height
         onder = np.broadcast_to(np.asarray(onder, dtype=np.float64), (aantal,)).copy()
         boven = np.broadcast_to(np.asarray(boven, dtype=np.float64), (aantal,)).copy()
-        delen_rij, delen_kolom, delen_coef = [np.asarray(rij, np.int64)], [np.asarray(kolom, np.int64)], \
-            [np.asarray(coef, np.float64)]
-        for rijen, coefficient, richting in tekorten:
-            rijen = np.asarray(rijen, dtype=np.int64)
-            nieuw = np.arange(self._kolommen, self._kolommen + len(rijen), dtype=np.int64)
-            self._kolommen += len(rijen)
-            self._tekort_kolommen.extend(nieuw.tolist())
-            delen_rij.append(rijen)
-            delen_kolom.append(nieuw)
-            delen_coef.append(np.full(len(rijen), coefficient))
-            self.tekort_info += [{"familie": familie, "rij": int(r), "richting": richting} for r in rijen]
         if familie in self.families:
             raise ValueError(f"familie {familie} twee keer opgebouwd")
-        blok = Rijen(familie, sleutels, onder, boven, np.concatenate(delen_rij), np.concatenate(delen_kolom),
-                     np.concatenate(delen_coef), start=self._rijen)
+        blok = Rijen(familie, sleutels, onder, boven, rij, np.asarray(kolom, np.int64),
+                     np.asarray(coef, np.float64), start=self._rijen, verruimbaar=verruimbaar)
+        if aantal == 0 and weglaatbaar is not None and len(weglaatbaar):
+            return blok  # every row left out
         self._rijen += aantal
         self.families[familie] = blok
         return blok
 
     def sluit_af(self) -> None:
-        """The shortfall columns become one block (after every other kind)."""
+        """The one pass after building that adds the shortfall columns (as PyPSA adds load shedding):
+        for each family, in the order built, and each kind of :attr:`verruiming` it declares, a
+        column per relaxable row with its coefficient. They become one block, after every other kind."""
+        for familie, blok in self.families.items():
+            delen_rij, delen_kolom, delen_coef = [blok.rij], [blok.kolom], [blok.coef]
+            for soort in self.verruiming:
+                for rijen, coefficient, richting in blok.verruimbaar.get(soort, ()):
+                    rijen = np.asarray(rijen, dtype=np.int64)
+                    nieuw = np.arange(self._kolommen, self._kolommen + len(rijen), dtype=np.int64)
+                    self._kolommen += len(rijen)
+                    self._tekort_kolommen.extend(nieuw.tolist())
+                    delen_rij.append(rijen)
+                    delen_kolom.append(nieuw)
+                    delen_coef.append(np.full(len(rijen), coefficient))
+                    self.tekort_info += [{"familie": familie, "rij": int(r), "richting": richting} for r in rijen]
+            if len(delen_rij) > 1:
+                blok.rij, blok.kolom, blok.coef = (np.concatenate(delen_rij), np.concatenate(delen_kolom),
+                                                   np.concatenate(delen_coef))
         if self._tekort_kolommen:
             eerste = self._tekort_kolommen[0]
             aantal = len(self._tekort_kolommen)
@@ -302,9 +340,187 @@ class Model:
         """The keys of row ``rij`` (counted within the family) of ``familie``."""
         return self.families[familie].sleutels.row(rij, named=True)
 
+    def regels_zonder_cellen(self) -> list[Regel]:
+        """The expanded policy rules that match no cell at all (a row only where they cannot hold)."""
+        return self.lege_regels
+
     def regel_van_rij(self, familie: str, rij: int) -> Regel:
         """The expanded policy rule whose row is ``rij`` (counted within ``familie``)."""
         return next(r for r in self.regels if r.rij == self.families[familie].start + rij)
+
+    def add_kolommen(self, naam: str, sleutels: pl.DataFrame, onder: float = 0.0) -> np.ndarray:
+        """A block of columns without an upper bound, at least ``onder`` (-ONEINDIG: free); their numbers."""
+        blok = self.add_variabelen(naam, sleutels)
+        blok.onder = np.full(blok.aantal, onder)
+        return blok.kolommen
+
+    def zet_doel(self, zin: str, kolommen: np.ndarray, gewichten) -> None:
+        """The objective: ``zin`` ("max" or "min") of ``gewichten`` times ``kolommen`` (every other
+        column 0); the weighted placements of columns added since are 0."""
+        self.zin = zin
+        self.doel = np.zeros(self.aantal_kolommen)
+        self.doel[kolommen] = gewichten
+        if self.plaatsingsdoel is not None and len(self.plaatsingsdoel) < self.aantal_kolommen:
+            self.plaatsingsdoel = np.concatenate([self.plaatsingsdoel,
+                                                  np.zeros(self.aantal_kolommen - len(self.plaatsingsdoel))])
+
+    def minimaliseer_tekort(self, gewichten: dict[str, float], standaard: float) -> None:
+        """The objective of a shortfall model: the least sum of its shortfall columns, each weighted by
+        its family's weight in ``gewichten`` (``standaard`` for the others)."""
+        tekort = self.variabelen.get("tekort")
+        kolommen = np.zeros(0, np.int64) if tekort is None else tekort.kolommen
+        familie = np.zeros(0, dtype=object) if tekort is None else tekort.sleutels["familie"].to_numpy()
+        gewicht = np.full(len(kolommen), standaard)
+        for naam, waarde in gewichten.items():
+            gewicht = np.where(familie == naam, waarde, gewicht)
+        zet_plaatsingsdoel(self)
+        self.zet_doel("min", kolommen, gewicht)
+
+    def zet_deelnemers(self, vast: dict[tuple[str, str, str, int], float]) -> None:
+        """Fix the participants X[r,i,g,t] at ``vast`` (0 where absent) as bounds on x: all of a cell in
+        its first segment (a segment changes the chance, not the cost)."""
+        x = self.variabelen["x"]
+        cellen = self.cellen_x.select("regio", "instrument", "doelgroep", "jaar", "segment")
+        eerste = (cellen.with_columns(_kolom=pl.int_range(pl.len(), dtype=pl.Int64))
+                  .group_by("regio", "instrument", "doelgroep", "jaar").agg(pl.col("_kolom").first()))
+        waarden = np.zeros(x.aantal)
+        for regio, instrument, doelgroep, jaar, kolom in eerste.iter_rows():
+            waarden[kolom] = vast.get((regio, instrument, doelgroep, jaar), 0.0)
+        x.onder, x.boven = waarden, waarden.copy()
+
+    def gewicht_per_cel(self) -> np.ndarray:
+        """Per x column (the cells of :meth:`cellen`): its weighted placements per participant."""
+        return self.plaatsingsdoel[self.kolommen("x")]
+
+    def sleutels_van(self, naam: str) -> pl.DataFrame:
+        """The keys of the rows of family ``naam`` or of the columns of block ``naam`` (a row each, in
+        order); an empty frame when the model has neither."""
+        blok = self.families.get(naam) or self.variabelen.get(naam)
+        return pl.DataFrame() if blok is None else blok.sleutels
+
+    def kolommen(self, blok: str) -> np.ndarray:
+        """The column numbers of block ``blok`` (none when the model has no such block)."""
+        gevonden = self.variabelen.get(blok)
+        return np.zeros(0, np.int64) if gevonden is None else gevonden.kolommen
+
+    def cellen(self, blok: str) -> pl.DataFrame:
+        """The cells of ``x`` or ``y`` with their parameters (chance, factor, duration; share), and
+        ``_kolom``, each cell's column number."""
+        cellen = self.cellen_x if blok == "x" else self.cellen_y
+        return cellen.with_columns(_kolom=pl.Series(self.kolommen(blok), dtype=pl.Int64))
+
+    def van_rijen(self, familie: str, per_rij: np.ndarray) -> np.ndarray:
+        """The part of ``per_rij`` (a value per row of the model, as duals) that belongs to ``familie``."""
+        rijen = self.families.get(familie)
+        return per_rij[:0] if rijen is None else per_rij[rijen.start:rijen.start + rijen.aantal]
+
+    def ruimte(self, familie: str, waarden: np.ndarray) -> np.ndarray:
+        """Per row of ``familie``: its upper bound minus what the columns ``waarden`` use of it."""
+        import scipy.sparse
+
+        rijen = self.families[familie]
+        matrix = scipy.sparse.coo_matrix((rijen.coef, (rijen.rij, rijen.kolom)),
+                                         shape=(rijen.aantal, self._kolommen)).tocsr()
+        matrix.sum_duplicates()  # as matrix(): the same sums in the same order
+        matrix.sort_indices()
+        return rijen.boven - matrix @ waarden
+
+    def doelsom(self, waarden: np.ndarray) -> float:
+        """The objective function at the columns ``waarden`` (with every penalty it holds)."""
+        return som_product(self.doel, waarden)
+
+    def gewogen(self, waarden: np.ndarray) -> float:
+        """The weighted placements of the columns ``waarden`` (the plan's objective, SPEC §5)."""
+        return som_product(self.plaatsingsdoel, waarden)
+
+    def per_cel(self, waarden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per x column (the cells of :meth:`cellen`): (weighted placements, placements) of ``waarden``."""
+        x = self.kolommen("x")
+        return self.plaatsingsdoel[x] * waarden[x], plaatsingen_per_kolom(self)[x] * waarden[x]
+
+    def tekortsom(self, waarden: np.ndarray, zonder: str = "potentieel") -> float:
+        """The sum of the shortfall columns in ``waarden`` (those below 0 as 0), but for family ``zonder``."""
+        tekort = self.variabelen.get("tekort")
+        if tekort is None:
+            return 0.0
+        mee = tekort.sleutels["familie"].to_numpy() != zonder
+        return float(np.clip(waarden[tekort.kolommen[mee]], 0.0, None).sum())
+
+    def met_factoren(self, kans: np.ndarray, kosten: np.ndarray | None = None, budget: np.ndarray | None = None,
+                     overheveling: np.ndarray | None = None) -> Model:
+        """A copy with the numbers of one draw (onzekerheid, SPEC §8) multiplied in: ``kans`` per x column
+        on its weighted placements, ``kosten`` per row of kosten on its x terms, ``budget`` per budget row
+        on its budget (the commitments stay) and ``overheveling`` per row on its cap. A family whose
+        factors are all 1 stays the same object (a loaded solver then keeps its matrix); the shape stays,
+        so that :class:`~budgetkoppeling.solve.Herberekening` re-solves the copy in place."""
+        nieuw = copy.copy(self)
+        nieuw.families = dict(self.families)
+        x = self.variabelen["x"]
+        nieuw.doel = self.doel.copy()
+        nieuw.doel[x.kolommen] = self.doel[x.kolommen] * kans
+        nieuw.plaatsingsdoel = self.plaatsingsdoel.copy()
+        nieuw.plaatsingsdoel[x.kolommen] = self.plaatsingsdoel[x.kolommen] * kans
+        rijen = self.families.get("kosten")
+        if rijen is not None and kosten is not None and (kosten != 1.0).any():
+            op_x = (rijen.kolom >= x.start) & (rijen.kolom < x.start + x.aantal)
+            nieuw.families["kosten"] = dataclasses.replace(rijen, coef=np.where(op_x, rijen.coef * kosten[rijen.rij],
+                                                                                rijen.coef))
+        rijen = self.families.get("budget")
+        if rijen is not None and budget is not None and (budget != 1.0).any():
+            if "_budgetbedrag" not in self.__dict__:  # a draw's copy shares it
+                self.__dict__["_budgetbedrag"] = np.array([self.invoer.budget.get((f, r, int(t)), 0.0)
+                                                           for f, r, t in rijen.sleutels.iter_rows()])
+            nieuw.families["budget"] = dataclasses.replace(
+                rijen, boven=rijen.boven + (budget - 1.0) * self.__dict__["_budgetbedrag"])
+        rijen = self.families.get("overheveling")
+        if rijen is not None and overheveling is not None and (overheveling != 1.0).any():
+            nieuw.families["overheveling"] = dataclasses.replace(rijen, boven=rijen.boven * overheveling)
+        return nieuw
+
+    def regelprijzen(self, rijduals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per column, the policy rules' duals (``rijduals``: per row) times its coefficient in them:
+        (rules on participants and spending, rules on placements)."""
+        regelprijs, plaatsingsregels = np.zeros(self.aantal_kolommen), np.zeros(self.aantal_kolommen)
+        for regel in self.regels:
+            if regel.rij is not None:
+                doel = plaatsingsregels if regel.regel.grootheid == "plaatsingen" else regelprijs
+                np.add.at(doel, regel.kolom, rijduals[regel.rij] * regel.coef)
+        return regelprijs, plaatsingsregels
+
+    def verruimd(self, families: tuple[str, ...]) -> Model:
+        """A copy with the rows of ``families`` free (for potentieel: the segment caps on the
+        participants too); the same shape, so that a loaded solver changes only bounds."""
+        nieuw = copy.copy(self)
+        nieuw.families = dict(self.families)
+        nieuw.variabelen = dict(self.variabelen)
+        for familie in families:
+            for naam in (familie, "segment") if familie == "potentieel" else (familie,):
+                if naam in self.families:
+                    rijen = self.families[naam]
+                    nieuw.families[naam] = dataclasses.replace(rijen, onder=np.full(rijen.aantal, -np.inf),
+                                                               boven=np.full(rijen.aantal, np.inf))
+            if familie == "potentieel":
+                x = self.variabelen["x"]
+                nieuw.variabelen["x"] = dataclasses.replace(x, boven=np.where(x.boven > 0, np.inf, x.boven))
+        return nieuw
+
+    def met_minimaal_tekort(self, waarden: np.ndarray, gewicht: np.ndarray) -> Model:
+        """A copy for a second solve of the diagnosis: a row ``minimaal_tekort`` keeps the (weighted)
+        shortfall of ``waarden`` at most (a hair above) what it is, and the objective weighs each
+        shortfall column by ``gewicht`` and every euro carried forward (c) by OVERHEVELING_GEWICHT."""
+        tekort = self.variabelen["tekort"]
+        minimum = float(self.doel[tekort.kolommen] @ waarden[tekort.kolommen])
+        tweede = copy.copy(self)
+        tweede.families = dict(self.families)
+        tweede.add_rijen("minimaal_tekort", pl.DataFrame({"naam": ["minimaal_tekort"]}), -np.inf,
+                         minimum * (1 + 1e-9) + 1e-6, np.zeros(tekort.aantal, np.int64), tekort.kolommen,
+                         self.doel[tekort.kolommen])
+        tweede.doel = np.zeros(tweede.aantal_kolommen)
+        tweede.doel[tekort.kolommen] = gewicht
+        overheveling = self.variabelen.get("c")
+        if overheveling is not None:
+            tweede.doel[overheveling.kolommen] = OVERHEVELING_GEWICHT
+        return tweede
 
     def doelwaarde(self, waarden: np.ndarray) -> float:
         """The objective of a solution; for a herijking without the penalty on what the realised
@@ -435,7 +651,7 @@ class Model:
 
 def bouw(invoer: Invoer, geheel: bool = False) -> Model:
     """The plan of SPEC §5: maximise weighted placements (a MIP with ``geheel``)."""
-    model = _basis(invoer, geheel=geheel)
+    model = bouw_families(invoer, geheel=geheel)
     add_doelstelling(model)
     return model
 
@@ -444,22 +660,17 @@ def bouw_elastisch(invoer: Invoer, geheel: bool = False,
                    vast: dict[tuple[str, str, str, int], float] | None = None) -> Model:
     """The model of the infeasibility diagnosis: a penalised shortfall on every budget and policy
     rule (with ``vast`` also on potentieel and financiering), their sum minimised."""
-    model = _basis(invoer, geheel=geheel, elastisch=True, vast=vast)
-    model.zin = "min"
-    model.doel = np.zeros(model.aantal_kolommen)
-    tekort = model.variabelen.get("tekort")
-    if tekort is not None:
-        # a cost that no fund may pay is the last resort: where a fund may pay, the shortfall lands on
-        # the budget that is overdrawn (a hand plan above the budget blames the budget, not the rules)
-        gewicht = np.where(tekort.sleutels["familie"].to_numpy() == "financiering", FINANCIERINGSTEKORT_GEWICHT, 1.0)
-        model.doel[tekort.kolommen] = gewicht
-    _plaatsingsdoel(model)
+    model = bouw_families(invoer, geheel=geheel, vast=vast,
+                          verruiming=("regel",) if vast is None else ("regel", "plan"))
+    # a cost that no fund may pay is the last resort: where a fund may pay, the shortfall lands on
+    # the budget that is overdrawn (a hand plan above the budget blames the budget, not the rules)
+    model.minimaliseer_tekort({"financiering": FINANCIERINGSTEKORT_GEWICHT}, standaard=1.0)
     return model
 
 
 def bouw_vast(invoer: Invoer, vast: dict[tuple[str, str, str, int], float]) -> Model:
     """The hand-made plan ``vast`` fixed (``evalueer``): can it be financed, and what does it yield."""
-    model = _basis(invoer, vast=vast)
+    model = bouw_families(invoer, vast=vast)
     add_doelstelling(model)
     return model
 
@@ -467,64 +678,19 @@ def bouw_vast(invoer: Invoer, vast: dict[tuple[str, str, str, int], float]) -> M
 def bouw_met_grens(invoer: Invoer, max_uitgaven: float | None = None, min_doel: float | None = None) -> Model:
     """The plan with a bound for comparing with a hand plan: ``max_uitgaven`` caps total spending
     (maximise placements); ``min_doel`` asks for at least that objective at the least spending."""
-    model = _basis(invoer)
+    model = bouw_families(invoer)
     add_doelstelling(model)
     add_evaluatie(model, max_uitgaven, min_doel)
     return model
 
 
-def bouw_tekort(invoer: Invoer, vast: dict[tuple[str, str, str, int], float]) -> Model:
-    """The shortfall of a plan whose participants ``vast`` are fixed (``onzekerheid``, SPEC §8): the
-    least sum of euros over all budgets (each with a shortfall) when the financing, co-financing,
-    koppelingen and carry-over may be rearranged; policy rules are left out. A euro that no fund may
-    pay or a koppeling misses weighs 1,000: the shortfall lands on the budgets.
-
-    The participants are fixed as bounds on x (all of a cell in its first segment: a segment changes
-    the chance, not the cost), so only the families of the money remain: kosten, financiering,
-    cofinanciering, budget, overheveling and koppeling."""
-    invoer = dataclasses.replace(invoer, beleidsregels=[], max_verschuiving=None, vanaf=None)
-    model = Model(invoer=invoer, elastisch=True, vast=vast)
-    add_variabelen_plan(model)
-    for add in (add_kosten, add_financiering, add_reservering, add_cofinanciering, add_vaststelling, add_budget,
-                add_overheveling, add_koppeling):
-        add(model)
-    model.sluit_af()
-    x = model.variabelen["x"]
-    cellen = model.cellen_x.select("regio", "instrument", "doelgroep", "jaar", "segment")
-    eerste = (cellen.with_columns(_kolom=pl.int_range(pl.len(), dtype=pl.Int64))
-              .group_by("regio", "instrument", "doelgroep", "jaar").agg(pl.col("_kolom").first()))
-    waarden = np.zeros(x.aantal)
-    for regio, instrument, doelgroep, jaar, kolom in eerste.iter_rows():
-        waarden[kolom] = vast.get((regio, instrument, doelgroep, jaar), 0.0)
-    x.onder, x.boven = waarden, waarden.copy()
-    model.zin = "min"
-    model.doel = np.zeros(model.aantal_kolommen)
-    tekort = model.variabelen.get("tekort")
-    if tekort is not None:
-        familie = tekort.sleutels["familie"].to_numpy()
-        model.doel[tekort.kolommen] = np.where(familie == "budget", 1.0, FINANCIERINGSTEKORT_GEWICHT)
-    _plaatsingsdoel(model)
-    return model
-
-
-def bouw_robuust(invoer: Invoer, schalen: np.ndarray, betrouwbaarheid: float) -> Model:
-    """The robust plan (``onzekerheid``, SPEC §8): every family of SPEC §5 at the input values, and
-    the conditional value at risk of the weighted placements over the draws maximised. ``schalen``
-    holds a row per draw: the factor on each x column's weighted placements under that draw."""
-    model = _basis(invoer)
-    _plaatsingsdoel(model)
-    add_aggregaat(model, schalen)
-    add_cvar(model, betrouwbaarheid)
-    model.plaatsingsdoel = np.concatenate([model.plaatsingsdoel,
-                                           np.zeros(model.aantal_kolommen - len(model.plaatsingsdoel))])
-    return model
-
-
-def _basis(invoer: Invoer, geheel: bool = False, elastisch: bool = False,
+def bouw_families(invoer: Invoer, geheel: bool = False, verruiming: tuple[str, ...] = (),
            vast: dict[tuple[str, str, str, int], float] | None = None) -> Model:
-    model = Model(invoer=invoer, geheel=geheel, vast=vast, elastisch=elastisch,
-                  vanaf=invoer.vanaf if vast is None and invoer.vanaf is not None and invoer.vanaf > invoer.start
-                  else None)
+    """Every family of SPEC §5; ``verruiming``: the kinds of shortfall to add (VERRUIMINGEN), by
+    default those of herijking when years are realised."""
+    vanaf = invoer.vanaf if vast is None and invoer.vanaf is not None and invoer.vanaf > invoer.start else None
+    model = Model(invoer=invoer, geheel=geheel, vast=vast, vanaf=vanaf,
+                  verruiming=verruiming or (("gerealiseerd",) if vanaf is not None else ()))
     add_variabelen_plan(model)
     if geheel:
         add_geheel(model)
@@ -726,9 +892,9 @@ def add_potentieel(model: Model) -> None:
              .agg(pl.col("potentieel").first()))
     rijen = rijen.with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
     termen = x.join(rijen.select("regio", "doelgroep", "jaar", "_rij"), on=["regio", "doelgroep", "jaar"])
-    tekorten = ((_alle(rijen.height), -1.0, "max"),) if model.elastisch and model.vast is not None else ()
     model.add_rijen("potentieel", rijen.select("regio", "doelgroep", "jaar"), -ONEINDIG, _np(rijen, "potentieel"),
-                    _np(termen, "_rij"), _np(termen, "_kolom"), np.ones(termen.height), tekorten=tekorten)
+                    _np(termen, "_rij"), _np(termen, "_kolom"), np.ones(termen.height),
+                    verruimbaar={"plan": ((_alle(rijen.height), -1.0, "max"),)})
 
 
 def _cellen_vast(model: Model) -> set[tuple[str, str, str, int]]:
@@ -786,11 +952,11 @@ def _financieringsrijen(model: Model, familie: str, na_plan: bool) -> None:
     if na_plan and k.height == 0:
         return
     y = _met_kolom(model.variabelen["y"]).join(k.select(*sleutels, "_rij"), on=sleutels)
-    tekorten = ((_alle(k.height), 1.0, "min"),) if model.elastisch and model.vast is not None else ()
     model.add_rijen(familie, k.select(sleutels), 0.0, 0.0,
                     np.concatenate([_np(y, "_rij"), _np(k, "_rij")]),
                     np.concatenate([_np(y, "_kolom"), _np(k, "_kolom")]),
-                    np.concatenate([np.ones(y.height), -np.ones(k.height)]), tekorten=tekorten)
+                    np.concatenate([np.ones(y.height), -np.ones(k.height)]),
+                    verruimbaar={"plan": ((_alle(k.height), 1.0, "min"),)})
 
 
 def add_financiering(model: Model) -> None:
@@ -883,18 +1049,17 @@ def add_budget(model: Model) -> None:
              .with_columns(ruimte=pl.col("budget").fill_null(0.0) - pl.col("verplicht").fill_null(0.0)))
     met_termen = termen.select(sleutels).unique().with_columns(_termen=pl.lit(True))
     rijen = rijen.join(met_termen, on=sleutels, how="left").with_columns(pl.col("_termen").fill_null(False))
-    if not model.elastisch:  # a row without variables matters only when it cannot hold
-        rijen = rijen.filter(pl.col("_termen") | (pl.col("ruimte") < -1e-9))
     boek = _grootboek(model)
     if boek.height:  # herijking: a realised year with a ledger is a fact, not a row (its carry-over is fixed)
         rijen = rijen.join(boek.select(sleutels), on=sleutels, how="anti")
     rijen = rijen.sort(sleutels).with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
     termen = termen.join(rijen.select(*sleutels, "_rij"), on=sleutels)
-    tekorten = ((_alle(rijen.height), -1.0, "max"),) if model.elastisch else ()
-    if model.vanaf is not None and not model.elastisch:  # herijking: a realised year may have been overspent
-        tekorten = ((np.flatnonzero(_np(rijen, "jaar") < model.vanaf), -1.0, "max"),)
+    gerealiseerd = () if model.vanaf is None else np.flatnonzero(_np(rijen, "jaar") < model.vanaf)
     model.add_rijen("budget", rijen.select(sleutels), -ONEINDIG, _np(rijen, "ruimte"), _np(termen, "_rij"),
-                    _np(termen, "_kolom"), _np(termen, "_coef"), tekorten=tekorten)
+                    _np(termen, "_kolom"), _np(termen, "_coef"),
+                    verruimbaar={"regel": ((_alle(rijen.height), -1.0, "max"),),
+                                 "gerealiseerd": ((gerealiseerd, -1.0, "max"),) if len(gerealiseerd) else ()},
+                    weglaatbaar=~_np(rijen, "_termen") & (_np(rijen, "ruimte") >= -1e-9))
     if boek.height:
         c = _met_kolom(model.variabelen["c"]).join(boek, on=sleutels)
         kolommen = _np(c, "_kolom") - model.variabelen["c"].start
@@ -964,7 +1129,7 @@ def add_beleidsregel(model: Model) -> None:
     naam = model.sleutels
     grootheden: dict[str, pl.DataFrame] = {}
     regelgroepen: dict[int, dict[tuple, tuple[np.ndarray, np.ndarray]]] = {}
-    rijen, rij, kolom, coef, min_rijen, max_rijen = [], [], [], [], [], []
+    rijen, rij, kolom, coef, min_rijen, max_rijen, weglaatbaar = [], [], [], [], [], [], []
     for regel, waarden in regel_uitbreiding(model.invoer):
         if id(regel) not in regelgroepen:  # one pass per rule over the cells its fixed filters allow
             if regel.grootheid not in grootheden:
@@ -984,13 +1149,13 @@ def add_beleidsregel(model: Model) -> None:
             [naam("regel", regel.regel)] + [naam(k, w) for k, w in waarden.items()])
         uitgebreid = Regel(regel, waarden, rijnaam, kolommen, coefficienten)
         model.regels.append(uitgebreid)
+        houdt = False
         if len(kolommen) == 0:
             model.lege_regels.append(uitgebreid)
             houdt = {"<=": 0 <= regel.waarde, ">=": 0 >= regel.waarde, "=": regel.waarde == 0}[regel.operator]
-            if houdt and not model.elastisch:
-                continue
         nummer = len(rijen)
-        uitgebreid.rij = nummer  # made global below
+        uitgebreid.rij = nummer  # made global below (None when the row is left out)
+        weglaatbaar.append(houdt)
         rijen.append((rijnaam, uitgebreid.omschrijving, regel.operator, regel.waarde))
         rij.append(np.full(len(kolommen), nummer, dtype=np.int64))
         kolom.append(kolommen)
@@ -1006,18 +1171,21 @@ def add_beleidsregel(model: Model) -> None:
     waarde = _np(sleutels, "waarde")
     onder = np.where(np.isin(_np(sleutels, "operator"), [">=", "="]), waarde, -ONEINDIG)
     boven = np.where(np.isin(_np(sleutels, "operator"), ["<=", "="]), waarde, ONEINDIG)
-    tekorten = ((np.array(min_rijen, np.int64), 1.0, "min"), (np.array(max_rijen, np.int64), -1.0, "max")) \
-        if model.elastisch else ()
-    if model.vanaf is not None and not model.elastisch:  # herijking: a rule the realised years alone broke
+    verruimbaar = {"regel": ((np.array(min_rijen, np.int64), 1.0, "min"),
+                             (np.array(max_rijen, np.int64), -1.0, "max"))}
+    if model.vanaf is not None:  # herijking: a rule the realised years alone broke
         vast = _gerealiseerde_kolommen(model)
         gerealiseerd = {n for n, k in enumerate(kolom) if len(k) and vast[k].all()}
-        tekorten = ((np.array([n for n in min_rijen if n in gerealiseerd], np.int64), 1.0, "min"),
-                    (np.array([n for n in max_rijen if n in gerealiseerd], np.int64), -1.0, "max"))
+        verruimbaar["gerealiseerd"] = ((np.array([n for n in min_rijen if n in gerealiseerd], np.int64), 1.0, "min"),
+                                       (np.array([n for n in max_rijen if n in gerealiseerd], np.int64), -1.0, "max"))
+    weglaten = np.array(weglaatbaar, dtype=bool)
     blok = model.add_rijen("beleidsregel", sleutels.select("naam", "regel"), onder, boven, np.concatenate(rij),
-                           np.concatenate(kolom), np.concatenate(coef), tekorten=tekorten)
+                           np.concatenate(kolom), np.concatenate(coef), verruimbaar=verruimbaar, weglaatbaar=weglaten)
+    nummer = np.cumsum(~weglaten) - 1 if blok.aantal < len(weglaten) else np.arange(len(weglaten))
     for uitgebreid in model.regels:
         if uitgebreid.rij is not None:
-            uitgebreid.rij += blok.start
+            uitgebreid.rij = None if blok.aantal < len(weglaten) and weglaten[uitgebreid.rij] \
+                else int(nummer[uitgebreid.rij]) + blok.start
 
 
 def koppeling_uitbreiding(invoer: Invoer) -> list[tuple[object, dict[str, str]]]:
@@ -1076,12 +1244,13 @@ def add_koppeling(model: Model) -> None:
         return
     frame = pl.DataFrame(sleutels, schema={"naam": pl.String, "koppeling": pl.String, "fonds": pl.String,
                                            "partner": pl.String, "verhouding": pl.Float64}, orient="row")
-    tekorten = ((np.arange(frame.height, dtype=np.int64), 1.0, "min"),) if model.elastisch else ()
-    if model.vanaf is not None and not model.elastisch:  # herijking: matching the realised years missed
+    verruimbaar = {"regel": ((np.arange(frame.height, dtype=np.int64), 1.0, "min"),)}
+    if model.vanaf is not None:  # herijking: matching the realised years missed
         vast = _gerealiseerde_kolommen(model)
-        tekorten = ((np.array([n for n, k in enumerate(kolom) if vast[k].all()], np.int64), 1.0, "min"),)
+        verruimbaar["gerealiseerd"] = ((np.array([n for n, k in enumerate(kolom) if vast[k].all()], np.int64),
+                                        1.0, "min"),)
     model.add_rijen("koppeling", frame, 0.0, ONEINDIG, np.concatenate(rij), np.concatenate(kolom),
-                    np.concatenate(coef), tekorten=tekorten)
+                    np.concatenate(coef), verruimbaar=verruimbaar)
 
 
 def add_overgang(model: Model) -> None:
@@ -1116,8 +1285,6 @@ def add_overgang(model: Model) -> None:
     rijen = pl.concat([
         rijen.filter(pl.col("onder") > 0).with_columns(kant=pl.lit("min"), grens=pl.col("onder")),
         rijen.with_columns(kant=pl.lit("max"), grens=pl.col("boven"))])
-    if not model.elastisch:  # a row without cells matters only when it cannot hold
-        rijen = rijen.filter(pl.col("_termen") | ((pl.col("kant") == "min") & (pl.col("grens") > 1e-9)))
     volgorde = {naam: nummer for nummer, naam in enumerate(invoer.regios)}
     instrumenten = {naam: nummer for nummer, naam in enumerate(invoer.instrumenten)}
     rijen = (rijen.with_columns(_r=pl.col("regio").replace_strict(volgorde, return_dtype=pl.Int64),
@@ -1127,13 +1294,13 @@ def add_overgang(model: Model) -> None:
         return
     termen = x.join(rijen.select(*sleutels, "_rij"), on=sleutels)
     minimum = _np(rijen, "kant") == "min"
-    tekorten = ()
-    if model.elastisch:
-        tekorten = ((np.flatnonzero(minimum), 1.0, "min"), (np.flatnonzero(~minimum), -1.0, "max"))
     grens = _np(rijen, "grens")
     model.add_rijen("overgang", rijen.select(*sleutels, "kant", "huidig", "_totaal"),
                     np.where(minimum, grens, -ONEINDIG), np.where(minimum, ONEINDIG, grens),
-                    _np(termen, "_rij"), _np(termen, "_kolom"), np.ones(termen.height), tekorten=tekorten)
+                    _np(termen, "_rij"), _np(termen, "_kolom"), np.ones(termen.height),
+                    verruimbaar={"regel": ((np.flatnonzero(minimum), 1.0, "min"),
+                                           (np.flatnonzero(~minimum), -1.0, "max"))},
+                    weglaatbaar=~_np(rijen, "_termen") & ~(minimum & (grens > 1e-9)))
 
 
 def add_realisatie(model: Model) -> None:
@@ -1184,9 +1351,10 @@ def add_realisatie(model: Model) -> None:
     if frame.height == 0:
         return
     geld = np.arange(eerste, frame.height, dtype=np.int64)
+    verruimen = ((geld, 1.0, "min"), (geld, -1.0, "max")) if len(geld) else ()
     model.add_rijen("realisatie", frame, np.concatenate(onder), np.concatenate(boven), np.concatenate(rij),
                     np.concatenate(kolom), np.concatenate(coef),
-                    tekorten=((geld, 1.0, "min"), (geld, -1.0, "max")) if len(geld) else ())
+                    verruimbaar={"regel": verruimen, "gerealiseerd": verruimen})
 
 
 def add_vast(model: Model) -> None:
@@ -1218,7 +1386,7 @@ def add_vast(model: Model) -> None:
                     _np(termen, "_kolom"), np.ones(termen.height))
 
 
-def _plaatsingsdoel(model: Model) -> np.ndarray:
+def zet_plaatsingsdoel(model: Model) -> np.ndarray:
     """Weighted placements per column: gewicht(g) p(i,g) factor(i,s) / (1 + rho)^(t + vertraging(i) - start)."""
     invoer = model.invoer
     x = model.cellen_x
@@ -1247,54 +1415,10 @@ def add_doelstelling(model: Model) -> None:
     rho is the disconteringsvoet.
     """
     model.zin = "max"
-    model.doel = _plaatsingsdoel(model).copy()
+    model.doel = zet_plaatsingsdoel(model).copy()
     tekort = model.variabelen.get("tekort")
     if model.vanaf is not None and tekort is not None:  # herijking: what the realisation broke
         model.doel[tekort.kolommen] = -OVERSCHRIJDING_STRAF
-
-
-def add_aggregaat(model: Model, schalen: np.ndarray) -> None:
-    """aggregaat: A[h] = sum_{x in h} w(x) x for every group h of x columns that every draw scales
-    alike (the same Onzekerheid rows, the same cap at 1); w the weighted placements per column.
-
-    ``model.schalen`` becomes the factor per draw and group (draws x groups), so that the weighted
-    placements under draw d are sum_h schalen[d, h] A[h].
-    """
-    x = model.variabelen["x"]
-    per_kolom = np.ascontiguousarray(schalen.T)  # a row per x column
-    vorm = np.dtype((np.void, per_kolom.dtype.itemsize * per_kolom.shape[1]))
-    _, eerste, groep = np.unique(per_kolom.view(vorm).ravel(), return_index=True, return_inverse=True)
-    groep = groep.ravel()
-    gewicht = model.plaatsingsdoel[x.kolommen]
-    binnen = gewicht != 0
-    aantal = len(eerste)
-    blok = model.add_variabelen("A", pl.DataFrame({"groep": np.arange(1, aantal + 1)}))
-    blok.onder = np.full(aantal, -ONEINDIG)
-    model.add_rijen("aggregaat", pl.DataFrame({"groep": np.arange(1, aantal + 1)}), 0.0, 0.0,
-                    np.concatenate([np.arange(aantal), groep[binnen]]),
-                    np.concatenate([blok.kolommen, x.kolommen[binnen]]),
-                    np.concatenate([np.ones(aantal), -gewicht[binnen]]))
-    model.schalen = schalen[:, eerste]
-
-
-def add_cvar(model: Model, betrouwbaarheid: float) -> None:
-    """cvar: u[d] >= t - sum_h schalen[d,h] A[h], u[d] >= 0, for every draw d; the objective
-    max t - 1 / ((1 - b) N) sum_d u[d]: the mean of the worst (1 - b) share of draws."""
-    schalen = model.schalen
-    aantal, groepen = schalen.shape
-    t = model.add_variabelen("t", pl.DataFrame({"naam": ["t"]}))
-    t.onder = np.full(1, -ONEINDIG)
-    u = model.add_variabelen("u", pl.DataFrame({"trekking": np.arange(1, aantal + 1)}))
-    a = model.variabelen["A"]
-    rij = np.arange(aantal)
-    model.add_rijen("cvar", pl.DataFrame({"trekking": np.arange(1, aantal + 1)}), 0.0, ONEINDIG,
-                    np.concatenate([rij, rij, np.repeat(rij, groepen)]),
-                    np.concatenate([u.kolommen, np.full(aantal, t.start), np.tile(a.kolommen, aantal)]),
-                    np.concatenate([np.ones(aantal), -np.ones(aantal), schalen.ravel()]))
-    model.zin = "max"
-    model.doel = np.zeros(model.aantal_kolommen)
-    model.doel[t.start] = 1.0
-    model.doel[u.kolommen] = -1.0 / ((1.0 - betrouwbaarheid) * aantal)
 
 
 def add_evaluatie(model: Model, max_uitgaven: float | None, min_doel: float | None) -> None:

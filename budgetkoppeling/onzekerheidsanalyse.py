@@ -17,6 +17,7 @@ workbook (:mod:`budgetkoppeling.rapport.onzekerheid`).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +26,26 @@ import numpy as np
 import polars as pl
 
 from .errors import BudgetkoppelingFout
-from .invoer import COHORTSLEUTELS, LANDELIJK, Invoer, Onzekerheidsregel
-from .model import groepsom, som_product, som_producten
+from .invoer import COHORTSLEUTELS, LANDELIJK, POTSLEUTELS, Invoer, Onzekerheidsregel
+from .model import (
+    FINANCIERINGSTEKORT_GEWICHT,
+    ONEINDIG,
+    Model,
+    add_budget,
+    add_cofinanciering,
+    add_financiering,
+    add_koppeling,
+    add_kosten,
+    add_overheveling,
+    add_reservering,
+    add_variabelen_plan,
+    add_vaststelling,
+    bouw_families,
+    groepsom,
+    som_product,
+    som_producten,
+    zet_plaatsingsdoel,
+)
 
 
 def kolommen(invoer: Invoer) -> list[tuple[Onzekerheidsregel, str | None, str]]:
@@ -113,40 +132,33 @@ def _product(raak: list[np.ndarray | None], draw: list[float], aantal: int) -> n
 @dataclass
 class _Doelwit:
     """What a draw changes in a model, found once per model (a draw only multiplies): the x cells'
-    chances, the x terms of ``kosten`` and the budget rows, each with the entries that match them."""
+    chances, the x cells that each entry matches, and for kosten, budget and overheveling the rows
+    that each entry matches with their number of rows (None: the model has no such family)."""
 
     kans: np.ndarray
     raak_kans: list
-    term_x: np.ndarray | None = None
-    raak_kosten: list | None = None
-    raak_budget: list | None = None
-    bedrag: np.ndarray | None = None
-    raak_overheveling: list | None = None
+    raak_kosten: tuple[list, int] | None = None
+    raak_budget: tuple[list, int] | None = None
+    raak_overheveling: tuple[list, int] | None = None
 
 
 def _doelwit(model) -> _Doelwit:
     doelwit = model.__dict__.get("_doelwit")  # a draw's copy of the model shares it
     if doelwit is not None:
         return doelwit
-    invoer, cellen = model.invoer, model.cellen_x
-    doelwit = _Doelwit(cellen["kans"].to_numpy(), _raak(invoer, "plaatsingskans",
-                                                       {k: cellen[k].to_numpy() for k in ("regio", "instrument",
-                                                                                          "doelgroep")}))
-    x, kosten = model.variabelen["x"], model.families.get("kosten")
-    if kosten is not None:
-        doelwit.term_x = (kosten.kolom >= x.start) & (kosten.kolom < x.start + x.aantal)
-        doelwit.raak_kosten = _raak(invoer, "kosten", {k: kosten.sleutels[k].to_numpy()[kosten.rij]
-                                                       for k in ("regio", "instrument", "jaar")})
-    budget = model.families.get("budget")
-    if budget is not None:
-        fonds, regio, jaar = (budget.sleutels[k].to_numpy() for k in ("fonds", "regio", "jaar"))
-        doelwit.raak_budget = _raak(invoer, "budget", {"fonds": fonds, "regio": regio, "jaar": jaar})
-        doelwit.bedrag = np.array([invoer.budget.get((f, r, int(t)), 0.0)
-                                   for f, r, t in zip(fonds, regio, jaar)])
-    overheveling = model.families.get("overheveling")
-    if overheveling is not None:
-        doelwit.raak_overheveling = _raak(invoer, "budget", {k: overheveling.sleutels[k].to_numpy()
-                                                             for k in ("fonds", "regio", "jaar")})
+    invoer, cellen = model.invoer, model.cellen("x")
+
+    def raak(familie: str, grootheid: str, sleutels: tuple[str, ...]) -> tuple[list, int] | None:
+        if not model.heeft(familie):
+            return None
+        frame = model.sleutels_van(familie)
+        return _raak(invoer, grootheid, {k: frame[k].to_numpy() for k in sleutels}), frame.height
+
+    doelwit = _Doelwit(cellen["kans"].to_numpy(),
+                       _raak(invoer, "plaatsingskans", {k: cellen[k].to_numpy() for k in ("regio", "instrument",
+                                                                                          "doelgroep")}),
+                       raak("kosten", "kosten", ("regio", "instrument", "jaar")),
+                       raak("budget", "budget", POTSLEUTELS), raak("overheveling", "budget", POTSLEUTELS))
     model.__dict__["_doelwit"] = doelwit
     return doelwit
 
@@ -161,46 +173,97 @@ def kansschaal(model, draw: list[float]) -> np.ndarray:
 
 
 def bij_trekking(model, draw: list[float]):
-    """A copy of ``model`` (the plan of SPEC §5) with the chances, costs and budgets of ``draw``: the
-    same shape, so that :class:`~budgetkoppeling.solve.Herberekening` re-solves it in place.
+    """A copy of ``model`` (the plan of SPEC §5) with the chances, costs and budgets of ``draw``
+    (:meth:`~budgetkoppeling.model.Model.met_factoren`): the same shape, so that
+    :class:`~budgetkoppeling.solve.Herberekening` re-solves it in place.
 
     A chance is capped at 1 after multiplying. Costs scale the ``kosten`` terms by their payment year;
-    a budget scales its ``budget`` bound (commitments stay) and its ``overheveling`` cap. A family
-    that the draw leaves alone stays the same object (the solver then keeps its matrix)."""
-    import copy
-    import dataclasses
-
+    a budget scales its ``budget`` bound (commitments stay) and its ``overheveling`` cap."""
     doelwit = _doelwit(model)
-    nieuw = copy.copy(model)
-    nieuw.families = dict(model.families)
-    x = model.variabelen["x"]
-    schaal = kansschaal(model, draw)
-    nieuw.doel = model.doel.copy()
-    nieuw.doel[x.kolommen] = model.doel[x.kolommen] * schaal
-    nieuw.plaatsingsdoel = model.plaatsingsdoel.copy()
-    nieuw.plaatsingsdoel[x.kolommen] = model.plaatsingsdoel[x.kolommen] * schaal
-    kosten = model.families.get("kosten")
-    if kosten is not None:
-        factor = _product(doelwit.raak_kosten, draw, len(kosten.rij))
-        if (factor != 1.0).any():
-            nieuw.families["kosten"] = dataclasses.replace(
-                kosten, coef=np.where(doelwit.term_x, kosten.coef * factor, kosten.coef))
-    budget = model.families.get("budget")
-    if budget is not None:
-        factor = _product(doelwit.raak_budget, draw, budget.aantal)
-        if (factor != 1.0).any():
-            nieuw.families["budget"] = dataclasses.replace(budget, boven=budget.boven + (factor - 1.0) * doelwit.bedrag)
-    overheveling = model.families.get("overheveling")
-    if overheveling is not None:
-        factor = _product(doelwit.raak_overheveling, draw, overheveling.aantal)
-        if (factor != 1.0).any():
-            nieuw.families["overheveling"] = dataclasses.replace(overheveling, boven=overheveling.boven * factor)
-    return nieuw
+
+    def factoren(raak: tuple[list, int] | None) -> np.ndarray | None:
+        return None if raak is None else _product(*raak[:1], draw, raak[1])
+
+    return model.met_factoren(kansschaal(model, draw), factoren(doelwit.raak_kosten), factoren(doelwit.raak_budget),
+                              factoren(doelwit.raak_overheveling))
 
 
 def gewogen_onder_trekking(model, waarden: np.ndarray, draw: list[float]) -> float:
     """The weighted placements of a plan (its column values) when the chances are as drawn."""
-    return som_product(bij_trekking(model, draw).plaatsingsdoel, waarden)
+    return bij_trekking(model, draw).gewogen(waarden)
+
+
+# ----------------------------------------------------------------------------- the models of this command
+
+
+def bouw_tekort(invoer: Invoer, vast: dict[tuple[str, str, str, int], float]) -> Model:
+    """The shortfall of a plan whose participants ``vast`` are fixed (SPEC §8): the least sum of
+    euros over all budgets (each with a shortfall) when the financing, co-financing, koppelingen and
+    carry-over may be rearranged; policy rules are left out. A euro that no fund may pay or a
+    koppeling misses weighs 1,000: the shortfall lands on the budgets.
+
+    The participants are fixed as bounds on x (all of a cell in its first segment: a segment changes
+    the chance, not the cost), so only the families of the money remain: kosten, financiering,
+    cofinanciering, budget, overheveling and koppeling."""
+    invoer = dataclasses.replace(invoer, beleidsregels=[], max_verschuiving=None, vanaf=None)
+    model = Model(invoer=invoer, verruiming=("regel", "plan"), vast=vast)
+    add_variabelen_plan(model)
+    for add in (add_kosten, add_financiering, add_reservering, add_cofinanciering, add_vaststelling, add_budget,
+                add_overheveling, add_koppeling):
+        add(model)
+    model.sluit_af()
+    model.zet_deelnemers(vast)
+    model.minimaliseer_tekort({"budget": 1.0}, standaard=FINANCIERINGSTEKORT_GEWICHT)
+    return model
+
+
+def bouw_robuust(invoer: Invoer, schalen: np.ndarray, betrouwbaarheid: float) -> Model:
+    """The robust plan (SPEC §8): every family of SPEC §5 at the input values, and the conditional
+    value at risk of the weighted placements over the draws maximised. ``schalen`` holds a row per
+    draw: the factor on each x column's weighted placements under that draw."""
+    model = bouw_families(invoer)
+    zet_plaatsingsdoel(model)
+    groepen, geschaald = add_aggregaat(model, schalen)
+    add_cvar(model, groepen, geschaald, betrouwbaarheid)
+    return model
+
+
+def add_aggregaat(model: Model, schalen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """aggregaat: A[h] = sum_{x in h} w(x) x for every group h of x columns that every draw scales
+    alike (the same Onzekerheid rows, the same cap at 1); w the weighted placements per column.
+
+    Returns the columns of A and the factor per draw and group (draws x groups), so that the
+    weighted placements under draw d are sum_h factor[d, h] A[h].
+    """
+    x = model.kolommen("x")
+    per_kolom = np.ascontiguousarray(schalen.T)  # a row per x column
+    vorm = np.dtype((np.void, per_kolom.dtype.itemsize * per_kolom.shape[1]))
+    _, eerste, groep = np.unique(per_kolom.view(vorm).ravel(), return_index=True, return_inverse=True)
+    groep = groep.ravel()
+    gewicht = model.gewicht_per_cel()
+    binnen = gewicht != 0
+    aantal = len(eerste)
+    a = model.add_kolommen("A", pl.DataFrame({"groep": np.arange(1, aantal + 1)}), onder=-ONEINDIG)
+    model.add_rijen("aggregaat", pl.DataFrame({"groep": np.arange(1, aantal + 1)}), 0.0, 0.0,
+                    np.concatenate([np.arange(aantal), groep[binnen]]),
+                    np.concatenate([a, x[binnen]]),
+                    np.concatenate([np.ones(aantal), -gewicht[binnen]]))
+    return a, schalen[:, eerste]
+
+
+def add_cvar(model: Model, a: np.ndarray, schalen: np.ndarray, betrouwbaarheid: float) -> None:
+    """cvar: u[d] >= t - sum_h schalen[d,h] A[h], u[d] >= 0, for every draw d (``a``: the columns of A);
+    the objective max t - 1 / ((1 - b) N) sum_d u[d]: the mean of the worst (1 - b) share of draws."""
+    aantal, groepen = schalen.shape
+    t = model.add_kolommen("t", pl.DataFrame({"naam": ["t"]}), onder=-ONEINDIG)
+    u = model.add_kolommen("u", pl.DataFrame({"trekking": np.arange(1, aantal + 1)}))
+    rij = np.arange(aantal)
+    model.add_rijen("cvar", pl.DataFrame({"trekking": np.arange(1, aantal + 1)}), 0.0, ONEINDIG,
+                    np.concatenate([rij, rij, np.repeat(rij, groepen)]),
+                    np.concatenate([u, np.full(aantal, t[0]), np.tile(a, aantal)]),
+                    np.concatenate([np.ones(aantal), -np.ones(aantal), schalen.ravel()]))
+    model.zet_doel("max", np.concatenate([t, u]),
+                   np.concatenate([[1.0], np.full(aantal, -1.0 / ((1.0 - betrouwbaarheid) * aantal))]))
 
 
 # ----------------------------------------------------------------------------- the draws' re-solves
@@ -293,16 +356,12 @@ def alleen_kansen(invoer: Invoer, draw: list[float]) -> list[float]:
 
 
 def _gewogen(model, waarden: np.ndarray) -> float:
-    return som_product(model.plaatsingsdoel, waarden)
+    return model.gewogen(waarden)
 
 
 def _tekort(model, waarden: np.ndarray) -> float:
     """The euros short in a shortfall LP's solution (budgets, and what no fund may pay)."""
-    tekort = model.variabelen.get("tekort")
-    if tekort is None:
-        return 0.0
-    euro = tekort.sleutels["familie"].to_numpy() != "potentieel"
-    som = float(np.clip(waarden[tekort.kolommen[euro]], 0.0, None).sum())
+    som = model.tekortsom(waarden, zonder="potentieel")
     return 0.0 if som < 1e-4 else som  # solver noise far below a cent is no shortfall
 
 
@@ -322,7 +381,7 @@ def _modellen(opdracht: Trekkingsopdracht) -> tuple[_Herhaald, _Herhaald | None,
     """The optimum for the drawn chances, the optimum with every parameter as drawn (None when the
     Onzekerheid sheet draws only chances: then they are the same LP), and both plans' shortfalls.
     The two optima are separate LPs, so that each is re-solved warm from a draw like it."""
-    from .model import bouw, bouw_tekort
+    from .model import bouw
 
     if getattr(_GEHEUGEN, "sleutel", None) != opdracht.sleutel:
         invoer = opdracht.invoer
@@ -492,13 +551,9 @@ class Analyse:
 
 
 def _planbeeld(plan: str, oplossing, model, schalen: np.ndarray, tekort: np.ndarray) -> Planbeeld:
-    from .model import plaatsingen_per_kolom
 
-    x = model.variabelen["x"]
-    waarden = oplossing.kolomwaarden[x.kolommen]
-    gewogen_per_kolom = model.plaatsingsdoel[x.kolommen] * waarden
-    per_kolom = plaatsingen_per_kolom(model)[x.kolommen] * waarden
-    cellen = model.cellen_x
+    gewogen_per_kolom, per_kolom = model.per_cel(oplossing.kolomwaarden)
+    cellen = model.cellen("x")
     jaar = cellen["jaar"].to_numpy() + cellen["vertraging"].to_numpy()
     per_jaar = {int(j): som_producten(schalen[:, jaar == j], per_kolom[jaar == j]) for j in np.unique(jaar)}
     return Planbeeld(plan, oplossing, som_producten(schalen, gewogen_per_kolom), som_producten(schalen, per_kolom),
@@ -537,12 +592,12 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(np.corrcoef(_rangen(np.asarray(a, float)), _rangen(np.asarray(b, float)))[0, 1])
 
 
-def _gevoeligheid(invoer: Invoer, model, basis_x: np.ndarray, tekortlp: _Herhaald, trekkingen_: pl.DataFrame,
+def _gevoeligheid(invoer: Invoer, model, basis: np.ndarray, tekortlp: _Herhaald, trekkingen_: pl.DataFrame,
                   gewogen: np.ndarray) -> pl.DataFrame:
-    """Per Onzekerheid row: the base plan with only that row at laag and at hoog (weighted placements
-    and shortfall), and the Spearman correlation of its factor with the base plan's placements."""
-    x = model.variabelen["x"]
-    gewogen_per_kolom = model.plaatsingsdoel[x.kolommen] * basis_x
+    """Per Onzekerheid row: the base plan (its column values ``basis``) with only that row at laag and
+    at hoog (weighted placements and shortfall), and the Spearman correlation of its factor with the
+    base plan's placements."""
+    gewogen_per_kolom, _per_kolom = model.per_cel(basis)
     namen = kolommen(invoer)
     tekortlp.begin_blok()
     rijen = []
@@ -578,7 +633,7 @@ def analyseer(pad, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid:
 
     from .diagnose import los_op_of_verklaar as los_op
     from .errors import InvoerFout, Probleem
-    from .model import bouw, bouw_robuust, bouw_tekort
+    from .model import bouw
     from .scenarios import pas_toe
     from .solve import kies_oplosser, oplosser_versie
     from .validate import lees_en_valideer
@@ -629,8 +684,7 @@ def analyseer(pad, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid:
     robuustbeeld = _planbeeld("robuust", robuust, robuust_model, schalen,
                               np.array([r.tekort_robuust for r in geordend]))
     tekortlp = _Herhaald(bouw_tekort(invoer, opdracht.basis), naam)
-    gevoeligheid = _gevoeligheid(invoer, model, basis.kolomwaarden[model.variabelen["x"].kolommen], tekortlp,
-                                 frame, basisbeeld.gewogen)
+    gevoeligheid = _gevoeligheid(invoer, model, basis.kolomwaarden, tekortlp, frame, basisbeeld.gewogen)
     tijden["gevoeligheid"] = time.perf_counter() - begin - sum(tijden.values())
     analyse = Analyse(invoer, frame, basisbeeld, robuustbeeld, optimum, optimum_effecten, gevoeligheid, zaad,
                       betrouwbaarheid, naam, oplosser_versie(naam), time.perf_counter() - begin, beschrijving,

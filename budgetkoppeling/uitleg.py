@@ -307,21 +307,15 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     gebruikt = dict(groepsom(oplossing.waarde("x"), "instrument", waarde="waarde").iter_rows())
     ongebruikt = [i for i in invoer.instrumenten if gebruikt.get(i, 0.0) <= NUL]
     factoren = segment_factoren(invoer)
-    # per column: the rules' duals times the column's coefficient in them
-    regelprijs = np.zeros(model.aantal_kolommen)  # rules on participants and spending
-    plaatsingsregels = np.zeros(model.aantal_kolommen)  # rules on placements
-    for regel in model.regels:
-        if regel.rij is not None:
-            doel = plaatsingsregels if regel.regel.grootheid == "plaatsingen" else regelprijs
-            np.add.at(doel, regel.kolom, oplossing.rijduals[regel.rij] * regel.coef)
+    # per column: the rules' duals times the column's coefficient in them (participants and spending; placements)
+    regelprijs, plaatsingsregels = model.regelprijzen(oplossing.rijduals)
     budgetprijs = {(f, r, t): d for f, r, t, d in oplossing.dual("budget").iter_rows()} \
-        if "budget" in model.families else {}
+        if model.heeft("budget") else {}
     potentieelprijs = {(r, g, t): d for r, g, t, d in oplossing.dual("potentieel").iter_rows()} \
-        if "potentieel" in model.families else {}
-    looptijd = set(model.families["looptijd"].sleutels.iter_rows()) if "looptijd" in model.families else set()
+        if model.heeft("potentieel") else {}
+    looptijd = set(model.sleutels_van("looptijd").iter_rows())
     fondsen_per_cel: dict[tuple, list[tuple[str, float, bool, int]]] = defaultdict(list)  # unused instruments only
-    y = model.variabelen["y"]
-    cellen_y = model.cellen_y.with_columns(_kolom=pl.int_range(pl.len(), dtype=pl.Int64) + y.start)
+    cellen_y = model.cellen("y")
     for f, r, i, g, t, aandeel, landelijk, kolom in cellen_y.filter(pl.col("instrument").is_in(ongebruikt)).iter_rows():
         fondsen_per_cel[(r, i, g, t)].append((f, aandeel, landelijk, kolom))
 
@@ -349,8 +343,7 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
         return prijs if rest <= 1e-9 else float("inf")
 
     cellen_per_instrument: dict[str, list] = defaultdict(list)  # one pass over x, not one per unused instrument
-    x = model.variabelen["x"]
-    x_cellen = x.sleutels.with_columns(_kolom=pl.int_range(pl.len(), dtype=pl.Int64) + x.start)
+    x_cellen = model.sleutels_van("x").with_columns(_kolom=pl.Series(model.kolommen("x"), dtype=pl.Int64))
     for *sleutel, kolom in x_cellen.filter(pl.col("instrument").is_in(ongebruikt)).iter_rows():
         cellen_per_instrument[sleutel[1]].append((tuple(sleutel), kolom))
     uitkomst = []
@@ -520,19 +513,17 @@ WAARDE = 1e-9  # weighted placements per euro: a shadow price below this is none
 
 def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str, tuple[str, ...]]:
     """:func:`oorzaken_onbenut` for every fund with money left (``alleen``: only these funds)."""
-    from .model import som_product
     from .solve import OPTIMAAL, Herberekening
 
     model = oplossing.model
-    if model.geheel or "budget" not in model.families:
+    if model.geheel or not model.heeft("budget"):
         return {}
-    budget = model.families["budget"]
-    fondsen = budget.sleutels["fonds"].to_numpy()
-    plan = budget.sleutels["jaar"].to_numpy() >= (model.vanaf or model.invoer.start)
-    matrix = model.matrix("csr")[budget.start:budget.start + budget.aantal]
+    budget = model.sleutels_van("budget")
+    fondsen = budget["fonds"].to_numpy()
+    plan = budget["jaar"].to_numpy() >= (model.vanaf or model.invoer.start)
 
-    vrij_nu = np.where(plan, budget.boven - matrix @ oplossing.kolomwaarden, 0.0)
-    doel_nu = som_product(model.doel, oplossing.kolomwaarden)
+    vrij_nu = np.where(plan, model.ruimte("budget", oplossing.kolomwaarden), 0.0)
+    doel_nu = model.doelsom(oplossing.kolomwaarden)
     met_geld = sorted({f for f, vrij in zip(fondsen, vrij_nu) if vrij > 0.5 and (alleen is None or f in alleen)})
     if not met_geld:
         return {}
@@ -547,14 +538,14 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
         """The funds whose unused money the plan wants once ``families`` are relaxed: it spends more of it (as
         the plan would: with the preferred split over funds, since which fund pays is not unique), or a budget
         row where the fund has money left gets a shadow price (more of it would give more placements)."""
-        herberekening.pas_aan(_verruim(model, families))
+        herberekening.pas_aan(model.verruimd(families))
         herberekening.zet_basis(start)
         opgelost = herberekening.herbereken(tweede_fase=False)
         if opgelost.status != OPTIMAAL:
             return set()
-        duals = opgelost.duals[budget.start:budget.start + budget.aantal]
+        duals = model.van_rijen("budget", opgelost.duals)
         gewild = {f for f, nu, dual in zip(fondsen, vrij_nu, duals) if nu > 0.5 and dual > WAARDE}
-        beter = som_product(model.doel, opgelost.waarden) > doel_nu + 1e-9 * max(1.0, abs(doel_nu))
+        beter = model.doelsom(opgelost.waarden) > doel_nu + 1e-9 * max(1.0, abs(doel_nu))
         if gewild >= set(met_geld) or not beter:  # no more placements: what a fund spends then is happenstance
             return gewild
         # the split over funds decides whether this fund's money is used; which optimum is the steadiest
@@ -562,7 +553,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
         opgelost = herberekening.herbereken(tweede_fase=True, stabiel=False)
         if opgelost.status != OPTIMAAL:
             return gewild
-        vrij = np.where(plan, budget.boven - matrix @ opgelost.waarden, 0.0)
+        vrij = np.where(plan, model.ruimte("budget", opgelost.waarden), 0.0)
         return gewild | {f for f in met_geld if vrij_nu[fondsen == f].sum() - vrij[fondsen == f].sum() > GEBRUIKT}
 
     kandidaten = [f for f in OORZAKEN if oplossing.heeft(f) and oplossing.rijen(f).height]
@@ -607,27 +598,6 @@ def oorzaak_onbenut(oplossing: Oplossing, fonds: str) -> tuple[str, ...] | None:
     if fonds not in bekend:
         bekend[fonds] = _oorzaken(oplossing, {fonds}).get(fonds)
     return bekend[fonds]
-
-
-def _verruim(model, families: tuple[str, ...]):
-    """A copy of ``model`` with the rows of ``families`` free (for potentieel: the segment rows and the
-    participants' segment caps too); the same shape, for Herberekening."""
-    import copy
-    import dataclasses
-
-    nieuw = copy.copy(model)
-    nieuw.families = dict(model.families)
-    nieuw.variabelen = dict(model.variabelen)
-    for familie in families:
-        for naam in (familie, "segment") if familie == "potentieel" else (familie,):
-            if naam in model.families:
-                rijen = model.families[naam]
-                nieuw.families[naam] = dataclasses.replace(rijen, onder=np.full(rijen.aantal, -np.inf),
-                                                           boven=np.full(rijen.aantal, np.inf))
-        if familie == "potentieel":
-            x = model.variabelen["x"]
-            nieuw.variabelen["x"] = dataclasses.replace(x, boven=np.where(x.boven > 0, np.inf, x.boven))
-    return nieuw
 
 
 OORZAAK_TEKST = {

@@ -95,3 +95,21 @@ def test_the_cli_stands_on_the_public_api():
     (onderbreking) only: what a command computes and what it shows come from the result objects."""
     assert importgraaf()["budgetkoppeling.cli"] <= {"budgetkoppeling", "budgetkoppeling.klik",
                                                     "budgetkoppeling.onderbreking", "budgetkoppeling.versie"}
+
+
+def test_the_rest_of_the_package_asks_the_model_instead_of_reading_its_internals():
+    """Issue 29, item 2: at most five reads of the model's internals outside model.py and solve.py
+    (counted by scripts/modelgrens.py; it finds the ones put back for the test below)."""
+    sys.path.insert(0, str(MAP / "scripts"))
+    from modelgrens import lezingen
+
+    gevonden = lezingen(MAP / "budgetkoppeling")
+    assert len(gevonden) <= 5, gevonden
+
+
+def test_the_model_boundary_count_sees_a_read(tmp_path):
+    sys.path.insert(0, str(MAP / "scripts"))
+    from modelgrens import lezingen
+
+    (tmp_path / "lezer.py").write_text("def f(oplossing):\n    return oplossing.model.families['budget']\n")
+    assert [(bestand, regel) for bestand, regel, _tekst in lezingen(tmp_path)] == [("lezer.py", 2)]
