@@ -103,3 +103,37 @@ def test_a_repeated_term_is_added_up_in_the_matrix():
     probleem = model.als_pulp()
     assert {v.name: a for v, a in probleem.get_constraint_by_name("kosten_a_i_g_2026").items()} == {
         "k_a_i_g_2026": 1.5, "k_b_i_g_2026": 2.0}
+
+
+def test_rows_that_always_hold_are_left_out_of_the_plan_and_relaxed_in_the_diagnosis(werkboek):
+    """Shortfall columns come from one pass after building (Model.sluit_af): a budget row of a fund
+    that no cell may use, and a rule that matches no cell and holds, are no rows of the plan; the
+    elastic model keeps them, each with its shortfall column, and the rules keep their own rows."""
+    from budgetkoppeling.model import bouw_elastisch
+    from budgetkoppeling.validate import lees_en_valideer
+
+    from .conftest import regel, twee_instrumenten
+
+    bladen = twee_instrumenten()
+    bladen["Fondsen"].append({"fonds": "Q", "soort": "overig"})
+    bladen["Budgetten"].append({"fonds": "Q", "regio": "A", "jaar": 2026, "bedrag": 500})
+    bladen["Beleidsregels"] = [regel(regel="leeg", fonds="Q", grootheid="uitgaven", operator="<=", waarde=100),
+                               regel(regel="vol", instrument="J", grootheid="deelnemers", operator="<=", waarde=5)]
+    invoer = lees_en_valideer(werkboek(bladen))
+    plan, elastisch = bouw(invoer), bouw_elastisch(invoer)
+
+    assert plan.sleutels_van("budget")["fonds"].to_list() == ["P"]
+    assert sorted(elastisch.sleutels_van("budget")["fonds"].to_list()) == ["P", "Q"]
+    assert plan.sleutels_van("beleidsregel")["regel"].to_list() == ["vol"]
+    assert elastisch.sleutels_van("beleidsregel")["regel"].to_list() == ["leeg", "vol"]
+    for gebouwd in (plan, elastisch):
+        namen = gebouwd.rijnamen()
+        for uitgebreid in gebouwd.regels:
+            if uitgebreid.rij is not None:
+                assert namen[uitgebreid.rij] == uitgebreid.naam
+    assert [r.rij is None for r in plan.regels] == [True, False]
+    assert plan.tekortwaarden(np.zeros(plan.aantal_kolommen)) == []
+    gerelaxeerd = {(info["familie"], info["rij"], info["richting"])
+                   for info, _waarde in elastisch.tekortwaarden(np.zeros(elastisch.aantal_kolommen))}
+    assert {("beleidsregel", 0, "max"), ("beleidsregel", 1, "max")} <= gerelaxeerd
+    assert {("budget", rij, "max") for rij in range(2)} <= gerelaxeerd
