@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import budgetkoppeling  # noqa: E402
-from budgetkoppeling.model import bouw  # noqa: E402
+from budgetkoppeling import Sessie  # noqa: E402
 from budgetkoppeling.onzekerheidsanalyse import (  # noqa: E402
     _gewogen,
-    _Herhaald,
+    _onder,
     alleen_kansen,
     bij_trekking,
     trekking,
@@ -55,13 +55,14 @@ def main() -> int:
           f"{analyse.vervangen} replaced")
 
     invoer = analyse.invoer
-    model = bouw(invoer)
     aantal = opties.per_trekking
     # as onzekerheid.reken_blok: the optimum for the drawn chances warm from the draw before, the optimum
     # with every parameter as drawn from the first one's basis (dual simplex); each against a cold solve
-    kansen_lp, alles_lp = _Herhaald(model, analyse.oplosser), _Herhaald(model, analyse.oplosser)
-    kansen_lp.begin_blok()
-    alles_lp.begin_blok()
+    kansen_lp, alles_lp = Sessie.van_invoer(invoer, analyse.oplosser), Sessie.van_invoer(invoer, analyse.oplosser)
+    model = kansen_lp.model
+    for sessie in (kansen_lp, alles_lp):
+        sessie.laad()
+        sessie.terug_naar_begin()
     warm = {"kansen": 0.0, "alles": 0.0}
     koud = {"kansen": 0.0, "alles": 0.0}
     fouten = 0
@@ -70,10 +71,10 @@ def main() -> int:
         for soort, getrokken_draw in (("kansen", alleen_kansen(invoer, draw)), ("alles", draw)):
             begin = time.perf_counter()
             if soort == "kansen":
-                waarde, _, _ = kansen_lp.onder_trekking(getrokken_draw, _gewogen, False)
-                start = kansen_lp.herberekening.basis()
+                waarde, _, _ = kansen_lp.herbereken(_onder(getrokken_draw), _gewogen)
+                start = kansen_lp.basis()
             else:
-                waarde, _, _ = alles_lp.onder_trekking(getrokken_draw, _gewogen, False, start)
+                waarde, _, _ = alles_lp.herbereken(_onder(getrokken_draw), _gewogen, start=start)
             warm[soort] += time.perf_counter() - begin
             begin = time.perf_counter()
             getrokken = bij_trekking(model, getrokken_draw)

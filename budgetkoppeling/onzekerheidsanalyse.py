@@ -18,6 +18,7 @@ workbook (:mod:`budgetkoppeling.rapport.onzekerheid`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ from .model import (
     som_producten,
     zet_plaatsingsdoel,
 )
+from .sessie import Sessie
 
 
 def kolommen(invoer: Invoer) -> list[tuple[Onzekerheidsregel, str | None, str]]:
@@ -270,7 +272,6 @@ def add_cvar(model: Model, a: np.ndarray, schalen: np.ndarray, betrouwbaarheid: 
 
 BLOK = 25  # draws per chunk: a worker builds its models once, each chunk starts from the same basis
 CONTROLE_ELKE = 20  # one draw in twenty is solved cold as well (ERGO-Code/HiGHS#3194)
-CONTROLE_TOLERANTIE = 1e-7  # relative: a warm answer further from the cold one is replaced by it
 
 
 @dataclass
@@ -301,49 +302,6 @@ class Trekkingresultaat:
     gecontroleerd: bool = False
     afwijking: float = 0.0
     vervangen: bool = False  # the cold answer replaced a warm one
-
-
-class _Herhaald:
-    """One LP, loaded once into the solver, re-solved per draw; every chunk starts from the basis of
-    the input values, so a chunk's answers do not depend on the chunks its worker did before."""
-
-    def __init__(self, model, oplosser: str):
-        from .solve import OPTIMAAL, Herberekening
-
-        self.model, self.oplosser = model, oplosser
-        # a shortfall LP's costs change per draw: Clp gets it as it is (Kostenvrij would be made anew
-        # every draw, 6 ms, and saved nothing on it: bench/README.md)
-        self.tekort = model.vast is not None
-        self.herberekening = Herberekening(model, oplosser, zonder_kosten=not self.tekort)
-        if self.herberekening.herbereken(tweede_fase=False).status != OPTIMAAL:
-            raise BudgetkoppelingFout("Het model bij de ingevoerde waarden heeft geen oplossing.")
-        self.start = self.herberekening.basis()
-
-    def begin_blok(self) -> None:
-        self.herberekening.terug_naar_begin()
-        self.herberekening.zet_basis(self.start)
-
-    def onder_trekking(self, draw: list[float], waarde, controle: bool,
-               start=None) -> tuple[float | None, float, bool]:
-        """(value, distance from the cold solve, replaced) of the model under ``draw``; ``waarde(model,
-        values)`` reads the value from an optimal solution. ``start``: a basis (``solve.Startbasis``)
-        optimal for the same chances to begin from, with the dual simplex, instead of the draw before."""
-        from .solve import OPTIMAAL, Herberekening
-
-        model = bij_trekking(self.model, draw)
-        self.herberekening.pas_aan(model)
-        if start is not None:
-            self.herberekening.zet_basis(start, duaal=True)
-        uitkomst = self.herberekening.herbereken(tweede_fase=False)
-        warm = waarde(model, uitkomst.waarden) if uitkomst.status == OPTIMAAL else None
-        if not controle:
-            return warm, 0.0, False
-        koud_uitkomst = Herberekening(model, self.oplosser, zonder_kosten=not self.tekort).herbereken(tweede_fase=False)
-        koud = waarde(model, koud_uitkomst.waarden) if koud_uitkomst.status == OPTIMAAL else None
-        if warm is None or koud is None:
-            return koud, 0.0 if warm is None and koud is None else np.inf, warm is not None or koud is not None
-        afwijking = abs(warm - koud) / max(1.0, abs(koud))
-        return (koud, afwijking, True) if afwijking > CONTROLE_TOLERANTIE else (warm, afwijking, False)
 
 
 def alleen_kansen(invoer: Invoer, draw: list[float]) -> list[float]:
@@ -377,28 +335,36 @@ def _zeker_betaalbaar(invoer: Invoer, draw: list[float]) -> bool:
 _GEHEUGEN = threading.local()  # per worker thread (a Dask worker may run several): one Trekkingsopdracht's LPs
 
 
-def _modellen(opdracht: Trekkingsopdracht) -> tuple[_Herhaald, _Herhaald | None, _Herhaald, _Herhaald]:
+def _sessies(opdracht: Trekkingsopdracht) -> tuple[Sessie, Sessie | None, Sessie, Sessie]:
     """The optimum for the drawn chances, the optimum with every parameter as drawn (None when the
-    Onzekerheid sheet draws only chances: then they are the same LP), and both plans' shortfalls.
-    The two optima are separate LPs, so that each is re-solved warm from a draw like it."""
-    from .model import bouw
-
+    Onzekerheid sheet draws only chances: then they are the same LP), and both plans' shortfalls: each
+    a :class:`Sessie` loaded once (:meth:`Sessie.laad`) and re-solved per draw. The two optima are
+    separate LPs, so that each is re-solved warm from a draw like it."""
     if getattr(_GEHEUGEN, "sleutel", None) != opdracht.sleutel:
-        invoer = opdracht.invoer
-        _GEHEUGEN.modellen = (_Herhaald(bouw(invoer), opdracht.oplosser),
-                              None if invoer.trekt_alleen_kansen else _Herhaald(bouw(invoer), opdracht.oplosser),
-                              _Herhaald(bouw_tekort(invoer, opdracht.basis), opdracht.oplosser),
-                              _Herhaald(bouw_tekort(invoer, opdracht.robuust), opdracht.oplosser))
+        invoer, oplosser = opdracht.invoer, opdracht.oplosser
+        sessies = (Sessie.van_invoer(invoer, oplosser),
+                   None if invoer.trekt_alleen_kansen else Sessie.van_invoer(invoer, oplosser),
+                   Sessie.van_invoer(invoer, oplosser, bouwer=functools.partial(bouw_tekort, vast=opdracht.basis)),
+                   Sessie.van_invoer(invoer, oplosser, bouwer=functools.partial(bouw_tekort, vast=opdracht.robuust)))
+        for sessie in sessies:
+            if sessie is not None:
+                sessie.laad()
+        _GEHEUGEN.sessies = sessies
         _GEHEUGEN.sleutel = opdracht.sleutel
-    return _GEHEUGEN.modellen
+    return _GEHEUGEN.sessies
+
+
+def _onder(draw: list[float]):
+    """The variant of a model under ``draw`` (for :meth:`Sessie.herbereken`)."""
+    return lambda model: bij_trekking(model, draw)
 
 
 def reken_blok(opdracht: Trekkingsopdracht, nummers: list[int]) -> list[Trekkingresultaat]:
     """The re-solves of the draws ``nummers``, in order, warm one after the other from the input's basis."""
-    optimum, optimum_alles, tekort_basis, tekort_robuust = _modellen(opdracht)
-    for lp in (optimum, optimum_alles, tekort_basis, tekort_robuust):
-        if lp is not None:
-            lp.begin_blok()
+    optimum, optimum_alles, tekort_basis, tekort_robuust = _sessies(opdracht)
+    for sessie in (optimum, optimum_alles, tekort_basis, tekort_robuust):
+        if sessie is not None:
+            sessie.terug_naar_begin()
     uitkomst = []
     for nummer in nummers:
         draw = trekking(opdracht.invoer, opdracht.zaad, nummer)
@@ -406,21 +372,22 @@ def reken_blok(opdracht: Trekkingsopdracht, nummers: list[int]) -> list[Trekking
         kansen = alleen_kansen(opdracht.invoer, draw)
         if all(factor == 1.0 for factor in kansen):  # the chances as put in: the base plan is the optimum
             effecten, afwijking, vervangen = opdracht.gewogen_basis, 0.0, False
-            start = optimum.start
+            start = optimum.beginbasis
         else:
-            effecten, afwijking, vervangen = optimum.onder_trekking(kansen, _gewogen, controle)
-            start = optimum.herberekening.basis()
+            effecten, afwijking, vervangen = optimum.herbereken(_onder(kansen), _gewogen, controle=controle)
+            start = optimum.basis()
         if kansen == draw:  # nothing but chances drawn: one LP
             gewogen = effecten
         else:
             # from the optimum for the same chances, with only costs and budgets to take on: the dual
             # simplex, faster than warm from the draw before (measured: bench/README.md)
-            gewogen, afwijking_alles, vervangen_alles = optimum_alles.onder_trekking(draw, _gewogen, controle, start)
+            gewogen, afwijking_alles, vervangen_alles = optimum_alles.herbereken(_onder(draw), _gewogen,
+                                                                                 start=start, controle=controle)
             afwijking, vervangen = max(afwijking, afwijking_alles), vervangen or vervangen_alles
         resultaat = Trekkingresultaat(nummer, gewogen, effecten, 0.0, 0.0, controle, afwijking, vervangen)
         if not _zeker_betaalbaar(opdracht.invoer, draw):
-            for lp, veld in ((tekort_basis, "tekort_basis"), (tekort_robuust, "tekort_robuust")):
-                tekort, afwijking, vervangen = lp.onder_trekking(draw, _tekort, controle)
+            for sessie, veld in ((tekort_basis, "tekort_basis"), (tekort_robuust, "tekort_robuust")):
+                tekort, afwijking, vervangen = sessie.herbereken(_onder(draw), _tekort, controle=controle)
                 if tekort is None:
                     raise BudgetkoppelingFout(f"Het tekort in trekking {nummer} kon niet worden berekend.")
                 setattr(resultaat, veld, tekort)
@@ -592,14 +559,14 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(np.corrcoef(_rangen(np.asarray(a, float)), _rangen(np.asarray(b, float)))[0, 1])
 
 
-def _gevoeligheid(invoer: Invoer, model, basis: np.ndarray, tekortlp: _Herhaald, trekkingen_: pl.DataFrame,
+def _gevoeligheid(invoer: Invoer, model, basis: np.ndarray, tekortlp: Sessie, trekkingen_: pl.DataFrame,
                   gewogen: np.ndarray) -> pl.DataFrame:
     """Per Onzekerheid row: the base plan (its column values ``basis``) with only that row at laag and
     at hoog (weighted placements and shortfall), and the Spearman correlation of its factor with the
     base plan's placements."""
     gewogen_per_kolom, _per_kolom = model.per_cel(basis)
     namen = kolommen(invoer)
-    tekortlp.begin_blok()
+    tekortlp.terug_naar_begin()
     rijen = []
     for regel in invoer.onzekerheid:
         uitkomst = {"naam": regel.naam, "grootheid": regel.grootheid}
@@ -607,7 +574,7 @@ def _gevoeligheid(invoer: Invoer, model, basis: np.ndarray, tekortlp: _Herhaald,
             draw = _rij_op(invoer, regel, factor)
             uitkomst[f"gewogen_bij_{kant}"] = som_product(kansschaal(model, draw), gewogen_per_kolom)
             uitkomst[f"tekort_bij_{kant}"] = 0.0 if _zeker_betaalbaar(invoer, draw) else \
-                tekortlp.onder_trekking(draw, _tekort, False)[0]
+                tekortlp.herbereken(_onder(draw), _tekort)[0]
         eigen = [naam for r, _regio, naam in namen if r is regel]
         factor = trekkingen_.select(pl.mean_horizontal(eigen)).to_series().to_numpy()
         uitkomst["correlatie"] = _spearman(factor, gewogen)
@@ -631,9 +598,7 @@ def analyseer(pad, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid:
     import time
     from pathlib import Path
 
-    from .diagnose import los_op_of_verklaar as los_op
     from .errors import InvoerFout, Probleem
-    from .model import bouw
     from .scenarios import pas_toe
     from .solve import kies_oplosser, oplosser_versie
     from .validate import lees_en_valideer
@@ -657,14 +622,17 @@ def analyseer(pad, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid:
     with Verdeler(cluster, werkers, len(delen), tls) as verdeler:
         tijden = {"inlezen": time.perf_counter() - begin}
         melding("Het plan bij de ingevoerde waarden", 0, trekkingen_)
-        model = bouw(invoer)
-        naam = kies_oplosser(model, oplosser or invoer.oplosser)
-        basis = los_op(model, naam)
+        sessie = Sessie.van_invoer(invoer, oplosser or invoer.oplosser)
+        model = sessie.model
+        naam = kies_oplosser(model, sessie.oplosser)
+        basis = sessie.oplossing()
         tijden["basisplan"] = time.perf_counter() - begin - sum(tijden.values())
         schalen = np.vstack([kansschaal(model, list(draw)) for draw in draws])
         melding("Het robuuste plan", 0, trekkingen_)
-        robuust_model = bouw_robuust(invoer, schalen, betrouwbaarheid)
-        robuust = los_op(robuust_model, naam)
+        robuuste_sessie = Sessie.van_invoer(invoer, naam, bouwer=functools.partial(
+            bouw_robuust, schalen=schalen, betrouwbaarheid=betrouwbaarheid))
+        robuust_model = robuuste_sessie.model
+        robuust = robuuste_sessie.oplossing()
         tijden["robuust_plan"] = time.perf_counter() - begin - sum(tijden.values())
         opdracht = Trekkingsopdracht(f"{invoer.sha256}:{scenario}:{zaad}:{naam}:{time.time_ns()}", invoer, naam, zaad,
                             _deelnemers(basis), _deelnemers(robuust), basis.doelwaarde)
@@ -683,7 +651,8 @@ def analyseer(pad, *, trekkingen_: int = 200, zaad: int = 2026, betrouwbaarheid:
     basisbeeld = _planbeeld("basis", basis, model, schalen, np.array([r.tekort_basis for r in geordend]))
     robuustbeeld = _planbeeld("robuust", robuust, robuust_model, schalen,
                               np.array([r.tekort_robuust for r in geordend]))
-    tekortlp = _Herhaald(bouw_tekort(invoer, opdracht.basis), naam)
+    tekortlp = Sessie.van_invoer(invoer, naam, bouwer=functools.partial(bouw_tekort, vast=opdracht.basis))
+    tekortlp.laad()
     gevoeligheid = _gevoeligheid(invoer, model, basis.kolomwaarden, tekortlp, frame, basisbeeld.gewogen)
     tijden["gevoeligheid"] = time.perf_counter() - begin - sum(tijden.values())
     analyse = Analyse(invoer, frame, basisbeeld, robuustbeeld, optimum, optimum_effecten, gevoeligheid, zaad,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from .scenarios import BASIS, pas_toe, scenario_rijen
 
 if TYPE_CHECKING:
+    import numpy as np
     import polars as pl
 
     from .invoer import Invoer
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .solve import Herberekening, Oplossing, Startbasis
 
 SESSIE = "sessie"  # the scenario name of rows added to a session opened on basis
+CONTROLE_TOLERANTIE = 1e-7  # herbereken: relative; a warm answer further from the cold one is replaced by it
 
 
 class Sessie:
@@ -46,7 +48,7 @@ class Sessie:
         scenario). ``start``: a basis the first solve starts from where it fits (the base plan's, for
         a scenario); ``bouwer(invoer)``: another model than the plan of SPEC §5 (``evalueer``'s plan
         with a spending cap)."""
-        self.pad = Path(pad)
+        self.pad = None if pad is None else Path(pad)
         self.scenario = scenario
         self.geheel, self.vanaf, self.tijdslimiet, self.datum = geheel, vanaf, tijdslimiet, datum
         self._gelezen = gelezen  # as validated: the base that every state is made from
@@ -59,8 +61,16 @@ class Sessie:
         self._vorige: Oplossing | None = None
         self._herberekening: Herberekening | None = None
         self._start, self._bouwer = start, bouwer
+        self._model: Model | None = None  # the current state's model, built once
+        self._beginbasis: Startbasis | None = None  # herbereken: the basis of the loaded state (laad)
         self.warm = False  # the last los_op started from the previous solve's basis (not cold)
         self.invoer  # noqa: B018 - the opened scenario's rows are applied now: a bad one fails at open
+
+    @classmethod
+    def van_invoer(cls, invoer: Invoer, oplosser: str, *, bouwer: Callable[[Invoer], Model] | None = None) -> Sessie:
+        """A session on an input validated (and changed) before, without a workbook: ``onzekerheid``
+        solves its plans and re-solves its draws on such sessions, in this process or a worker."""
+        return cls(None, invoer, BASIS, oplosser, bouwer=bouwer)
 
     @classmethod
     def open(cls, pad: Path | str, scenario: str = BASIS, oplosser: str | None = None, *, geheel: bool = False,
@@ -125,12 +135,12 @@ class Sessie:
         # changed budgets counted from the opened input, as for a scenario of the sheet
         aangepast = pas_rijen_toe(self._aangepast, nieuw, naam, basis=self._gelezen)
         self._rijen += nieuw
-        self._aangepast, self._invoer = aangepast, None
+        self._aangepast, self._invoer, self._model = aangepast, None, None
 
     def herstel(self) -> None:
         """Back to the state the session was opened in (the solver keeps its last basis)."""
         self._rijen = []
-        self._invoer = self._aangepast = None
+        self._invoer = self._aangepast = self._model = None
 
     def scenario_rijen(self, naam: str | None = None) -> pl.DataFrame:
         """The changes so far as rows of the Scenarios sheet (the opened scenario's first), under
@@ -149,19 +159,35 @@ class Sessie:
 
     # -------------------------------------------------------------- solving
 
+    @property
+    def model(self) -> Model:
+        """The model of the current state (the plan of SPEC §5, or the session's ``bouwer``'s), built
+        once per state."""
+        if self._model is None:
+            from .model import bouw
+
+            invoer = self.invoer
+            self._model = self._bouwer(invoer) if self._bouwer is not None else bouw(invoer, geheel=self.geheel)
+        return self._model
+
     def los_op(self, *, voortgang: Callable[[str], None] | None = None, schrijf_lp: Path | None = None) -> Plan:
         """The optimum of the current state as a :class:`Plan`; raises :class:`GeenOplossing` (with
         its diagnosis) when no plan fits. Warm from the previous solve's basis where it can be
         (not for whole participants, whose MIP is solved anew). The stages go to the session's
         ``voortgang``; how far a MIP is goes to ``voortgang`` here (default: the session's too).
         ``schrijf_lp``: the model as an LP file there too (``--schrijf-lp``)."""
-        from .model import bouw
         from .rapport import Plan
 
+        oplossing = self.oplossing(voortgang=voortgang, schrijf_lp=schrijf_lp)
+        self._voortgang("Plan samenstellen")
+        return Plan(oplossing, self.pad, self.datum)
+
+    def oplossing(self, *, voortgang: Callable[[str], None] | None = None,
+                  schrijf_lp: Path | None = None) -> Oplossing:
+        """What :meth:`los_op` makes its :class:`Plan` of: the solved model, without the tables."""
         melding = self._voortgang
-        invoer = self.invoer
         melding("Model opbouwen")
-        model = self._bouwer(invoer) if self._bouwer is not None else bouw(invoer, geheel=self.geheel)
+        model = self.model
         if schrijf_lp is not None:
             from .bestanden import schrijf_atomisch
 
@@ -173,8 +199,7 @@ class Sessie:
         else:
             oplossing = self._warm(model)
         self._vorige = oplossing
-        melding("Plan samenstellen")
-        return Plan(oplossing, self.pad, self.datum)
+        return oplossing
 
     def _koud(self, model, voortgang) -> Oplossing:
         from .diagnose import los_op_of_verklaar
@@ -216,3 +241,66 @@ class Sessie:
         except GeenOplossing:
             self._herberekening = None  # the next state starts from the last plan's basis, not this one's
             raise
+
+    # -------------------------------------------------------------- many variants of one state (onzekerheid)
+
+    def laad(self) -> Startbasis:
+        """Load the current state's model into the solver and solve it there: the basis that
+        :meth:`terug_naar_begin` returns to, and that each :meth:`herbereken` may start from. Raises
+        :class:`BudgetkoppelingFout` when the model has no solution."""
+        from .errors import BudgetkoppelingFout
+        from .solve import OPTIMAAL, Herberekening, kies_oplosser
+
+        model = self.model
+        # a fixed plan's costs change with every variant (onzekerheid's shortfall): Clp gets them as they
+        # are (Kostenvrij would be made anew every time, 6 ms, and saved nothing: bench/README.md)
+        self._herberekening = Herberekening(model, kies_oplosser(model, self.oplosser),
+                                            zonder_kosten=model.vast is None)
+        if self._herberekening.herbereken(tweede_fase=False).status != OPTIMAAL:
+            raise BudgetkoppelingFout("Het model bij de ingevoerde waarden heeft geen oplossing.")
+        self._beginbasis = self._herberekening.basis()
+        return self._beginbasis
+
+    def terug_naar_begin(self) -> None:
+        """The loaded model and basis as :meth:`laad` left them (then a series of :meth:`herbereken`
+        gives the same answers wherever it runs)."""
+        self._herberekening.terug_naar_begin()
+        self._herberekening.zet_basis(self._beginbasis)
+
+    @property
+    def beginbasis(self) -> Startbasis | None:
+        """The basis :meth:`laad` found (None before)."""
+        return self._beginbasis
+
+    def basis(self) -> Startbasis:
+        """The basis of the last solve in the solver."""
+        return self._herberekening.basis()
+
+    def herbereken(self, variant: Callable[[Model], Model], waarde: Callable[[Model, np.ndarray], float], *,
+                   start: Startbasis | None = None, controle: bool = False) -> tuple[float | None, float, bool]:
+        """Re-solve the loaded model changed into ``variant(model)`` (the same shape), warm in place
+        from the last basis (``start``: from this basis, with the dual simplex); the session's state
+        stays. Returns (``waarde(variant, column values)``, None without a solution; the relative
+        distance from a cold solve; whether the cold answer replaced the warm one). With ``controle``
+        the variant is solved cold as well and a warm answer further than CONTROLE_TOLERANTIE from it
+        is replaced (ERGO-Code/HiGHS#3194)."""
+        import numpy as np
+
+        from .solve import OPTIMAAL, Herberekening
+
+        model = variant(self.model)
+        herberekening = self._herberekening
+        herberekening.pas_aan(model)
+        if start is not None:
+            herberekening.zet_basis(start, duaal=True)
+        uitkomst = herberekening.herbereken(tweede_fase=False)
+        warm = waarde(model, uitkomst.waarden) if uitkomst.status == OPTIMAAL else None
+        if not controle:
+            return warm, 0.0, False
+        koud_uitkomst = Herberekening(model, herberekening.oplosser,
+                                      zonder_kosten=model.vast is None).herbereken(tweede_fase=False)
+        koud = waarde(model, koud_uitkomst.waarden) if koud_uitkomst.status == OPTIMAAL else None
+        if warm is None or koud is None:
+            return koud, 0.0 if warm is None and koud is None else np.inf, warm is not None or koud is not None
+        afwijking = abs(warm - koud) / max(1.0, abs(koud))
+        return (koud, afwijking, True) if afwijking > CONTROLE_TOLERANTIE else (warm, afwijking, False)
