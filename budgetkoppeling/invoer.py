@@ -22,6 +22,7 @@ GEMEENTE, REGIO, LANDELIJK = "gemeente", "regio", "landelijk"
 NIVEAUS = (GEMEENTE, REGIO, LANDELIJK)
 POTSLEUTELS = ("fonds", "regio", "jaar")  # the keys of a budget row
 COHORTSLEUTELS = ("regio", "instrument", "doelgroep", "jaar")  # a planning cell and its start year
+INZETSLEUTELS = ("regio", "instrument", "jaar")  # what an instrument gets in a region and year (max_verschuiving)
 
 
 @dataclass(frozen=True)

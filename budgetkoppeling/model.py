@@ -28,7 +28,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from .invoer import COHORTSLEUTELS, ELK, LANDELIJK, POTSLEUTELS, Beleidsregel, Invoer, grootboek, max_aandeel
+from .invoer import (
+    COHORTSLEUTELS,
+    ELK,
+    INZETSLEUTELS,
+    LANDELIJK,
+    POTSLEUTELS,
+    Beleidsregel,
+    Invoer,
+    grootboek,
+    max_aandeel,
+)
 
 FAMILIES = (
     "segment", "potentieel", "looptijd", "kosten", "financiering", "reservering", "cofinanciering",
@@ -92,7 +102,7 @@ class Sleutels:
 
     def __call__(self, soort: str, naam: str | int | None) -> str:
         if naam is None or naam == LANDELIJK:
-            return "landelijk"
+            return LANDELIJK
         sleutel = (soort, str(naam))
         if sleutel not in self._naar:
             basis = re.sub(r"[^0-9A-Za-z]+", ".", str(naam)).strip(".")[:24].rstrip(".") or soort
@@ -380,9 +390,9 @@ class Model:
         """Fix the participants X[r,i,g,t] at ``vast`` (0 where absent) as bounds on x: all of a cell in
         its first segment (a segment changes the chance, not the cost)."""
         x = self.variabelen["x"]
-        cellen = self.cellen_x.select("regio", "instrument", "doelgroep", "jaar", "segment")
+        cellen = self.cellen_x.select(*COHORTSLEUTELS, "segment")
         eerste = (cellen.with_columns(_kolom=pl.int_range(pl.len(), dtype=pl.Int64))
-                  .group_by("regio", "instrument", "doelgroep", "jaar").agg(pl.col("_kolom").first()))
+                  .group_by(*COHORTSLEUTELS).agg(pl.col("_kolom").first()))
         waarden = np.zeros(x.aantal)
         for regio, instrument, doelgroep, jaar, kolom in eerste.iter_rows():
             waarden[kolom] = vast.get((regio, instrument, doelgroep, jaar), 0.0)
@@ -761,12 +771,12 @@ def add_variabelen_plan(model: Model) -> None:
                      .otherwise(pl.col("aandeel") * pl.col("potentieel")))
     # the cost columns: one per cell and payment year within the plan
     duur_max = int(x["duur"].max()) if x.height else 1
-    k = (x.select("regio", "instrument", "doelgroep", "jaar", "duur", "_regio", "_e").unique()
+    k = (x.select(*COHORTSLEUTELS, "duur", "_regio", "_e").unique()
          .join(pl.DataFrame({"_d": list(range(duur_max))}, schema={"_d": pl.Int64}), how="cross")
          .filter(pl.col("_d") < pl.col("duur"))
          .with_columns(jaar=pl.col("jaar") + pl.col("_d"))
          .filter(pl.lit(invoer.doorloop) | (pl.col("jaar") <= invoer.eind))  # past the plan: reservering
-         .select("regio", "instrument", "doelgroep", "jaar", "_regio", "_e").unique()
+         .select(*COHORTSLEUTELS, "_regio", "_e").unique()
          .sort("_regio", "_e", "jaar"))
     kolommen_k = list(COHORTSLEUTELS)
     model.add_variabelen("k", k.select(kolommen_k))
@@ -1195,7 +1205,7 @@ def koppeling_uitbreiding(invoer: Invoer) -> list[tuple[object, dict[str, str]]]
     uitgebreid = []
     for koppeling in invoer.koppelingen:
         combinaties: list[dict[str, str]] = [{}]
-        for kolom in ("regio", "instrument", "doelgroep", "jaar"):
+        for kolom in COHORTSLEUTELS:
             if koppeling.filters.get(kolom) == ELK:
                 combinaties = [{**c, kolom: w} for c in combinaties for w in waarden[kolom]]
         uitgebreid += [(koppeling, combinatie) for combinatie in combinaties]
@@ -1264,7 +1274,7 @@ def add_overgang(model: Model) -> None:
     a = invoer.max_verschuiving
     if a is None or not invoer.huidige_verdeling:
         return
-    sleutels = ["regio", "instrument", "jaar"]
+    sleutels = list(INZETSLEUTELS)
     huidig = (pl.DataFrame([(r, i, t, n) for (r, i, _g, t), n in invoer.huidige_verdeling.items()
                             if invoer.start <= t <= invoer.eind],
                            schema={"regio": pl.String, "instrument": pl.String, "jaar": pl.Int64,
@@ -1481,7 +1491,7 @@ def jaarverschil(model: Model) -> Jaarverschil | None:
     x = model.variabelen.get("x")
     if x is None or x.aantal == 0:
         return None
-    sleutels = ["regio", "instrument", "jaar"]
+    sleutels = list(INZETSLEUTELS)
     cellen = _met_kolom(x).select(*sleutels, "_kolom")
     huidig = {}
     if invoer.huidige_verdeling:
@@ -1523,12 +1533,12 @@ def jaarverandering(model: Model, waarden: np.ndarray) -> float:
     x = model.variabelen.get("x")
     if x is None or x.aantal == 0:
         return 0.0
-    per_jaar = groepsom(x.sleutels.select("regio", "instrument", "jaar")
+    per_jaar = groepsom(x.sleutels.select(*INZETSLEUTELS)
                         .with_columns(waarde=pl.Series(waarden[x.start:x.start + x.aantal])),
-                        ["regio", "instrument", "jaar"], waarde="waarde")
+                        list(INZETSLEUTELS), waarde="waarde")
     jaren = pl.DataFrame({"jaar": list(range(model.invoer.start, model.invoer.eind + 1))}, schema={"jaar": pl.Int64})
     rooster = per_jaar.select("regio", "instrument").unique().join(jaren, how="cross")
-    reeks = (rooster.join(per_jaar, on=["regio", "instrument", "jaar"], how="left").fill_null(0.0)
-             .sort("regio", "instrument", "jaar")
+    reeks = (rooster.join(per_jaar, on=list(INZETSLEUTELS), how="left").fill_null(0.0)
+             .sort(*INZETSLEUTELS)
              .with_columns(verschil=(pl.col("waarde") - pl.col("waarde").shift(1).over("regio", "instrument")).abs()))
     return float(reeks["verschil"].fill_null(0.0).sum())

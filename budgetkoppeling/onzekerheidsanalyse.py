@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from .errors import BudgetkoppelingFout
-from .invoer import COHORTSLEUTELS, LANDELIJK, POTSLEUTELS, Invoer, Onzekerheidsregel
+from .invoer import COHORTSLEUTELS, INZETSLEUTELS, LANDELIJK, POTSLEUTELS, Invoer, Onzekerheidsregel
 from .model import (
     FINANCIERINGSTEKORT_GEWICHT,
     ONEINDIG,
@@ -157,9 +157,8 @@ def _doelwit(model) -> _Doelwit:
         return _raak(invoer, grootheid, {k: frame[k].to_numpy() for k in sleutels}), frame.height
 
     doelwit = _Doelwit(cellen["kans"].to_numpy(),
-                       _raak(invoer, "plaatsingskans", {k: cellen[k].to_numpy() for k in ("regio", "instrument",
-                                                                                          "doelgroep")}),
-                       raak("kosten", "kosten", ("regio", "instrument", "jaar")),
+                       _raak(invoer, "plaatsingskans", {k: cellen[k].to_numpy() for k in COHORTSLEUTELS[:3]}),
+                       raak("kosten", "kosten", INZETSLEUTELS),
                        raak("budget", "budget", POTSLEUTELS), raak("overheveling", "budget", POTSLEUTELS))
     model.__dict__["_doelwit"] = doelwit
     return doelwit

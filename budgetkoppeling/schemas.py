@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
+from .invoer import COHORTSLEUTELS, NIVEAUS
+
 JA_NEE = ["ja", "nee"]
 FONDS_SOORTEN = ["participatiebudget", "buig", "esf", "oeo", "sector", "overig"]
 GROOTHEDEN = ["deelnemers", "uitgaven", "plaatsingen"]
@@ -63,7 +65,7 @@ class Fondsen(BladModel):
         description="ja: één landelijke pot die elke regio mag gebruiken; nee (standaard): budget per regio",
     )
     niveau: str | None = pa.Field(
-        nullable=True, isin=["gemeente", "regio", "landelijk"],
+        nullable=True, isin=list(NIVEAUS),
         description="waar de pot ligt: regio (standaard), landelijk (zoals landelijk = ja) of gemeente",
     )
     overheveling: pl.Float64 | None = pa.Field(
@@ -296,8 +298,8 @@ BLADEN: tuple[Blad, ...] = (
     Blad("Beleidsregels", Beleidsregels, False, ("regel",)),
     Blad("Koppelingen", Koppelingen, False, ("koppeling",)),
     Blad("Scenarios", Scenarios, False, ()),
-    Blad("Huidige_verdeling", Huidige_verdeling, False, ("regio", "instrument", "doelgroep", "jaar")),
-    Blad("Realisatie", Realisatie, False, ("regio", "instrument", "doelgroep", "jaar")),
+    Blad("Huidige_verdeling", Huidige_verdeling, False, COHORTSLEUTELS),
+    Blad("Realisatie", Realisatie, False, COHORTSLEUTELS),
     Blad("Realisatie_uitgaven", Realisatie_uitgaven, False, ()),
     Blad("Onzekerheid", Onzekerheid, False, ("naam",)),
 )

@@ -16,10 +16,10 @@ import polars as pl
 
 from .invoer import LANDELIJK, POTSLEUTELS, betaaljaren, discontering, indexatie, segment_factoren
 from .model import groepsom
+from .rapport.opmaak import NUL
 from .solve import Oplossing
 from .tekst import euro, euro_kort, getal, jaren_tekst, nl, opsomming, procent
 
-NUL = 1e-9
 PER = 100_000  # shadow prices per EUR 100,000
 
 
