@@ -19,7 +19,7 @@ from .versie import __version__
 
 __all__ = ["VOORBEELD", "BestandFout", "BudgetkoppelingFout", "GeenOplossing", "InvoerFout", "Sessie", "__version__",
            "budgetcurve", "evalueer", "foutrapport", "maak_sjabloon", "onzekerheid", "optimaliseer", "valideer",
-           "vergelijk"]
+           "verken", "vergelijk"]
 
 if TYPE_CHECKING:
     from .curve import Curve
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .onzekerheidsanalyse import Analyse
     from .rapport import Plan
     from .vergelijking import Vergelijking
+    from .verkenner import Verkenner
 
 def __getattr__(naam: str):
     """``from budgetkoppeling import Sessie`` without importing the solver stack for ``--help``."""
@@ -135,6 +136,15 @@ def onzekerheid(pad: Path, uitvoer: Path | None = None, trekkingen: int = 200, *
         analyse.tijden["werkboek"] = time.perf_counter() - begin - analyse.seconden
         analyse.seconden = time.perf_counter() - begin
     return analyse
+
+
+def verken(pad: Path, *, scenario: str = "basis", oplosser: str | None = None, datum: datetime.date | None = None,
+           voortgang=None) -> Verkenner:
+    """The what-if page's state (SPEC §10): the input read, validated and solved once; its
+    ``serveer(poort, bij_start=...)`` serves the page on 127.0.0.1 until Ctrl-C."""
+    from .verkenner import Verkenner
+
+    return Verkenner(Path(pad), scenario, oplosser, datum, voortgang)
 
 
 def _piekgeheugen_mb() -> float:

@@ -459,3 +459,45 @@ def onzekerheid(invoer: Path, uitvoerpad: Path | None, aantal: int, zaad: int, b
                             voortgang=voortgang)
     uitvoer.json(analyse.als_json(doel))
     uitvoer.toon(analyse.op_scherm(doel))
+
+
+@main.command()
+@click.argument("invoer", type=INVOER)
+@click.option("--poort", type=click.IntRange(1, 65535), metavar="NUMMER", default=None,
+              help="De poort op 127.0.0.1 (standaard: een vrije poort).")
+@click.option("--geen-browser", is_flag=True, help="Open de browser niet; toon alleen het adres.")
+@click.option("--scenario", default="basis", show_default=True, metavar="NAAM",
+              help="Begin bij dit scenario uit het blad Scenarios.")
+@click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
+              help="Welke oplosser: auto, highs of cbc (COIN-OR: Clp).")
+@datum_optie
+@standaard_opties
+def verken(invoer: Path, poort: int | None, geen_browser: bool, scenario: str, oplosser: str | None, datum,
+           uitvoer: Uitvoer) -> None:
+    """Verken het plan in de browser: schuif aan budgetten, kosten en regels en zie het optimum meteen.
+
+    Rekent het plan eenmaal door en opent dan een pagina op deze computer (127.0.0.1).
+    Elke schuif rekent het optimum opnieuw uit, vanaf de vorige oplossing. Ctrl-C stopt.
+
+    \b
+    Voorbeeld:
+      budgetkoppeling verken invoer.xlsx
+      budgetkoppeling verken invoer.xlsx --poort 8765 --geen-browser
+    """
+    from . import verken as verken_api
+
+    def bij_start(adres: str) -> None:
+        uitvoer.json({"status": "klaar", "adres": adres})
+        if not uitvoer.als_json:
+            if not uitvoer.stil:
+                uitvoer.fouten.print("De pagina staat klaar op (Ctrl-C stopt):", markup=False)
+            click.echo(adres)
+            sys.stdout.flush()
+        if not geen_browser:
+            import webbrowser
+
+            webbrowser.open(adres)
+
+    with uitvoer.voortgang() as voortgang:
+        verkenner = verken_api(invoer, scenario=scenario, oplosser=oplosser, datum=datum, voortgang=voortgang)
+    verkenner.serveer(poort, bij_start=bij_start)
