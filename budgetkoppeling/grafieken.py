@@ -19,15 +19,23 @@ if TYPE_CHECKING:
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # a name only: nothing is fetched
 NL_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
 BREEDTE, HOOGTE = "container", 220
+
+
+def mln(grootste: float) -> str:
+    """An axis of euros in millions, the Dutch way: '€ 1.400 mln', or '€ 2,5 mln' for smaller sums."""
+    decimalen = 0 if grootste >= 50e6 else 1
+    return f"'€ ' + format(datum.value / 1e6, ',.{decimalen}f') + ' mln'"
 BASIS_KLEUR, NU_KLEUR = "#9DC3E6", "#1F4E79"  # the opened plan and the current state (as rapport/opmaak)
 LETTER = "Carlito, Calibri, 'Segoe UI', Arial, sans-serif"
 
 
 def _grafiek(titel: str, data: list[dict], **spec) -> dict:
     return {"$schema": SCHEMA, "title": {"text": titel, "anchor": "start", "fontSize": 15},
-            "width": BREEDTE, "height": HOOGTE, "data": {"values": data},
+            "width": BREEDTE, "height": HOOGTE, "autosize": {"type": "fit-x", "contains": "padding"},
+            "data": {"values": data},
             "config": {"font": LETTER, "axis": {"labelFontSize": 12, "titleFontSize": 12},
-                       "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 4}},
+                       "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 2,
+                                  "labelLimit": 260}},
             **spec}
 
 
@@ -43,7 +51,8 @@ def uitgaven_per_fonds(plan: Plan) -> dict:
     volgorde = list(dict.fromkeys(plan.fondsen["fonds"]))
     return _grafiek("Uitgaven per fonds per jaar", _rijen(frame), mark={"type": "bar", "tooltip": True}, encoding={
         "x": {"field": "jaar", "type": "ordinal", "title": "jaar"},
-        "y": {"field": "besteed", "type": "quantitative", "title": "uitgaven (euro)", "axis": {"format": "$,.3s"}},
+        "y": {"field": "besteed", "type": "quantitative", "title": "uitgaven",
+              "axis": {"labelExpr": mln(frame.group_by("jaar").agg(pl.col("besteed").sum())["besteed"].max() or 0)}},
         "color": {"field": "fonds", "type": "nominal", "title": "fonds", "sort": volgorde},
         "order": {"field": "fonds"},
         "tooltip": [{"field": "fonds"}, {"field": "jaar"},
@@ -91,8 +100,8 @@ def budgetcurve(curve: Curve) -> dict:
             for p in curve.punten if p.gewogen_plaatsingen is not None]
     waar = f" in {curve.regio}" if curve.regio else ""
     lijn = {"mark": {"type": "line", "point": True, "color": NU_KLEUR, "tooltip": True}, "encoding": {
-        "x": {"field": "budget", "type": "quantitative", "title": f"budget {curve.fonds}{waar} (euro, alle jaren)",
-              "axis": {"format": "$,.3s"}, "scale": {"zero": False}},
+        "x": {"field": "budget", "type": "quantitative", "title": f"budget {curve.fonds}{waar} (alle jaren)",
+              "axis": {"labelExpr": mln(max((p["budget"] for p in data), default=0))}, "scale": {"zero": False}},
         "y": {"field": "gewogen_plaatsingen", "type": "quantitative", "title": "gewogen plaatsingen",
               "axis": {"format": ",.0f"}, "scale": {"zero": False}},
         "tooltip": [{"field": "factor", "format": ".2f"}, {"field": "budget", "format": "$,.0f"},

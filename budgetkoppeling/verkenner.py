@@ -152,6 +152,7 @@ class Uitslag:
     seconden: float = 0.0
     warm: bool = False
     _weergave: dict | None = field(default=None, repr=False)
+    _bindend: list[dict] | None = field(default=None, repr=False)
 
 
 class Verkenner:
@@ -344,7 +345,7 @@ def weergave(verkenner: Verkenner, uitslag: Uitslag) -> dict:
         return uitslag._weergave
     from . import grafieken
     from .rapport.opmaak import KPI_EENHEID_ALLE
-    from .tekst import euro, getal
+    from .tekst import euro, euro_kort, getal
 
     geopend = verkenner.geopend.kerncijfers
     if uitslag.plan is None:
@@ -357,10 +358,11 @@ def weergave(verkenner: Verkenner, uitslag: Uitslag) -> dict:
     kaarten = []
     for kpi in tonen:
         waarde, verschil = cijfers[kpi], cijfers[kpi] - geopend.get(kpi, 0.0)
-        eenheid = KPI_EENHEID_ALLE[kpi][1]
-        tekst = euro if eenheid.startswith("euro") else getal
+        in_euro = KPI_EENHEID_ALLE[kpi][1].startswith("euro")
+        tekst = euro_kort if in_euro else getal
         teken = "+" if verschil > 0 else "−" if verschil < 0 else "±"
         kaarten.append({"kpi": kpi, "naam": KPI_EENHEID_ALLE[kpi][0], "waarde": tekst(waarde),
+                        "precies": euro(waarde) if in_euro else getal(waarde),
                         "verschil": f"{teken} {tekst(abs(verschil))}" if abs(verschil) > 0.05 else "gelijk",
                         "richting": "op" if verschil > 0.05 else "neer" if verschil < -0.05 else "gelijk"})
     uitslag._weergave = {
@@ -368,32 +370,34 @@ def weergave(verkenner: Verkenner, uitslag: Uitslag) -> dict:
         "grafieken": {"uitgaven": grafieken.uitgaven_per_fonds(plan),
                       "deelnemers": grafieken.deelnemers_per_instrument(plan, verkenner.geopend),
                       "plaatsingen": grafieken.plaatsingen_per_jaar(plan, verkenner.geopend)},
-        "bindend": bindend(plan),
     }
     return uitslag._weergave
 
 
 def bindend(plan: Plan, aantal: int = 5) -> list[dict]:
-    """The largest shadow prices of the budgets, each with its sentence and the range it holds in."""
+    """What binds: the funds whose budget is worth most, each at its dearest budget row (region and
+    year), with its sentence (the Toelichting's wording), the range it holds in and how many rows
+    share that price. Only the shadow prices and their ranges are computed (0.4 s on the national
+    example), not the whole Toelichting (1 s more: its cause finder re-solves)."""
     import polars as pl
 
-    from .tekst import euro, nl
+    from .tekst import euro
+    from .uitleg import schaduwprijzen
 
-    prijzen = (plan.schaduwprijzen.filter(pl.col("extra_plaatsingen_per_100k") > 1e-9)
-               .sort(["extra_plaatsingen_per_100k", "fonds", "regio", "jaar"], descending=[True, False, False, False])
-               .head(aantal))
-    toelichting = {}
-    for onderwerp, zin in plan.toelichting.iter_rows():
-        toelichting.setdefault(onderwerp, zin)
+    prijzen = (schaduwprijzen(plan.oplossing).filter(pl.col("extra_plaatsingen_per_100k") > 1e-9)
+               .sort(["extra_plaatsingen_per_100k", "fonds", "regio", "jaar"], descending=[True, False, False, False]))
     lijst = []
-    for rij in prijzen.iter_rows(named=True):
+    for rij in prijzen.unique("fonds", keep="first", maintain_order=True).head(aantal).iter_rows(named=True):
+        prijs = rij["extra_plaatsingen_per_100k"]
+        zelfde = prijzen.filter((pl.col("fonds") == rij["fonds"])
+                                & ((pl.col("extra_plaatsingen_per_100k") - prijs).abs() <= 1e-6 * prijs)).height - 1
         waar = "" if rij["regio"] in (None, "landelijk") else f" in {rij['regio']}"
         zin = (f"Elke € 100.000 extra voor {rij['fonds']}{waar} in {rij['jaar']} levert "
-               f"{nl(rij['extra_plaatsingen_per_100k'])} gewogen plaatsingen extra op.")
-        geldig = (f"Geldig zolang het budget tussen {euro(rij['geldig_van'])} en {euro(rij['geldig_tot'])} ligt."
+               + f"{prijs:.1f}".replace(".", ",") + " gewogen plaatsingen extra op"
+               + (f" (evenveel in {zelfde} andere budgetregels van dit fonds)." if zelfde else "."))
+        geldig = (f"Geldig zolang dat budget tussen {euro(rij['geldig_van'])} en {euro(rij['geldig_tot'])} ligt."
                   if rij["geldig_van"] is not None and rij["geldig_tot"] is not None else "")
-        lijst.append({"titel": f"{rij['fonds']}{waar}, {rij['jaar']}", "zin": zin, "geldig": geldig,
-                      "toelichting": toelichting.get(rij["fonds"], "")})
+        lijst.append({"titel": f"{rij['fonds']}{waar}, {rij['jaar']}", "zin": zin, "geldig": geldig})
     return lijst
 
 
@@ -430,9 +434,10 @@ def app(verkenner: Verkenner, poort: int | None = None):
     from starlette.routing import Route
 
     sjablonen = Environment(loader=DictLoader({naam: (PAGINA / naam).read_text(encoding="utf-8")
-                                               for naam in ("verken.html", "uitslag.html")}),
+                                               for naam in ("verken.html", "uitslag.html", "knelt.html")}),
                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
     pagina, deel = sjablonen.get_template("verken.html"), sjablonen.get_template("uitslag.html")
+    wat_knelt = sjablonen.get_template("knelt.html")
     statisch = {naam: (PAGINA / naam).read_bytes() for naam in STATISCH}
     token = verkenner.token
 
@@ -441,6 +446,7 @@ def app(verkenner: Verkenner, poort: int | None = None):
 
     def context(uitslag: Uitslag) -> dict:
         return {"v": weergave(verkenner, uitslag), "token": token, "rijen": als_url(uitslag.rijen),
+                "geopend": not uitslag.rijen,
                 "seconden": f"{uitslag.seconden:.2f}".replace(".", ","), "warm": uitslag.warm}
 
     def toestand_van(request) -> list[dict]:
@@ -535,6 +541,23 @@ def app(verkenner: Verkenner, poort: int | None = None):
         return HTMLResponse(f'<div class="melding" role="status">Scenario “{esc(naam)}” bewaard in een kopie: '
                             f'{esc(str(doel))}. Het invoerwerkboek zelf is niet veranderd.</div>')
 
+    def knelt(request):
+        """htmx, after the figures: what binds in that state (its own request: the ranging takes longer
+        than the solve, and the figures should not wait for it)."""
+        teller = verkenner._teller
+        try:
+            uitslag = los_op(toestand_van(request))
+        except Fout as probleem:
+            return fout(str(probleem))
+        if uitslag.plan is None:
+            return Response(status_code=204)
+        if uitslag._bindend is None:
+            with verkenner._slot:
+                if verkenner._teller != teller:  # the user moved on: the next state's figures go first
+                    return Response(status_code=204)
+                uitslag._bindend = bindend(uitslag.plan)
+        return HTMLResponse(wat_knelt.render(bindend=uitslag._bindend))
+
     def curve(request):
         fonds = request.path_params["fonds"]
         if fonds not in verkenner.curves:
@@ -552,7 +575,7 @@ def app(verkenner: Verkenner, poort: int | None = None):
 
     routes = [Route("/", startpagina), Route("/toestand", toestand, methods=["POST"]),
               Route("/api/plan", api_plan), Route("/download", download), Route("/bewaar", bewaar, methods=["POST"]),
-              Route("/curve/{fonds:path}", curve), Route("/statisch/{naam}", bestand)]
+              Route("/knelt", knelt), Route("/curve/{fonds:path}", curve), Route("/statisch/{naam}", bestand)]
     toepassing = Starlette(routes=routes, exception_handlers={Exception: _zonder_traceback})
     return _Poortwachter(toepassing, token, poort)
 

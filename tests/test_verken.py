@@ -77,6 +77,27 @@ def test_a_request_without_the_right_token_or_from_another_host_gets_403(klant, 
         assert ander.get("/", params={"token": verkenner.token}).status_code == 403
 
 
+def test_what_binds_names_the_dearest_budget_with_its_price_and_range(verkenner):
+    from budgetkoppeling.tekst import euro
+    from budgetkoppeling.verkenner import bindend
+
+    lijst = bindend(verkenner.geopend)
+    prijzen = verkenner.geopend.schaduwprijzen.sort("extra_plaatsingen_per_100k", descending=True)
+    hoogste = prijzen.row(0, named=True)
+    assert lijst and lijst[0]["titel"].startswith(hoogste["fonds"])
+    assert "Elke € 100.000 extra" in lijst[0]["zin"]
+    assert f"{hoogste['extra_plaatsingen_per_100k']:.1f}".replace(".", ",") in lijst[0]["zin"]
+    assert euro(hoogste["geldig_tot"]) in lijst[0]["geldig"]
+    assert len({b["titel"].split(",")[0].split(" in ")[0] for b in lijst}) == len(lijst)  # one line per fund
+
+
+def test_what_binds_comes_in_its_own_request_after_the_figures(klant, verkenner):
+    antwoord = vraag(klant, verkenner, "/knelt")
+    assert antwoord.status_code == 200
+    assert "Elke € 100.000 extra voor" in antwoord.text and "Geldig zolang" in antwoord.text
+    assert 'hx-get="/knelt?token=' in vraag(klant, verkenner, "/").text
+
+
 def test_the_page_shows_the_key_figures_sliders_and_charts(klant, verkenner):
     pagina = vraag(klant, verkenner, "/").text
     for tekst in ("Verwachte plaatsingen", "Gewogen plaatsingen", "Uitgaven in de planperiode", "Onbenut budget",
