@@ -32,6 +32,7 @@ LETTER = "Carlito, Calibri, 'Segoe UI', Arial, sans-serif"
 def _grafiek(titel: str, data: list[dict], **spec) -> dict:
     return {"$schema": SCHEMA, "title": {"text": titel, "anchor": "start", "fontSize": 15},
             "width": BREEDTE, "height": HOOGTE, "autosize": {"type": "fit-x", "contains": "padding"},
+            "padding": 10,
             "data": {"values": data},
             "config": {"font": LETTER, "axis": {"labelFontSize": 12, "titleFontSize": 12},
                        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 2,

@@ -171,6 +171,7 @@ class Verkenner:
         self.schuiven = schuiven(self.sessie.invoer)
         self._slot = threading.Lock()
         self._teller = 0  # requests for a state so far; the newest one wins
+        self.gevraagd = als_url([])  # the state the page asked for last
         self._teller_slot = threading.Lock()
         self._bewaard: OrderedDict[str, Uitslag] = OrderedDict()
         self._bewaard[als_url([])] = Uitslag([], self.geopend)
@@ -463,6 +464,7 @@ def app(verkenner: Verkenner, poort: int | None = None):
         try:
             rijen = toestand_van(request)
             uitslag = los_op(rijen)
+            verkenner.gevraagd = als_url(rijen)
         except Fout as probleem:
             rijen, uitslag = [], verkenner.uitslag([])
             melding = str(probleem)
@@ -487,6 +489,7 @@ def app(verkenner: Verkenner, poort: int | None = None):
         try:
             rijen = verkenner.rijen_uit_formulier(await formulier(request))
             nummer = verkenner.nummer()
+            verkenner.gevraagd = als_url(rijen)
             uitslag = await run_in_threadpool(los_op, rijen, nummer)
         except Fout as probleem:
             return HTMLResponse(f'<div class="melding fout" role="alert">{esc(str(probleem))}</div>', status_code=200,
@@ -544,16 +547,19 @@ def app(verkenner: Verkenner, poort: int | None = None):
     def knelt(request):
         """htmx, after the figures: what binds in that state (its own request: the ranging takes longer
         than the solve, and the figures should not wait for it)."""
-        teller = verkenner._teller
         try:
-            uitslag = los_op(toestand_van(request))
+            rijen = toestand_van(request)
         except Fout as probleem:
             return fout(str(probleem))
+        sleutel = als_url(rijen)
+        if verkenner.gevraagd != sleutel:  # the user moved on: the next state's figures go first
+            return Response(status_code=204)
+        uitslag = los_op(rijen)
         if uitslag.plan is None:
             return Response(status_code=204)
         if uitslag._bindend is None:
             with verkenner._slot:
-                if verkenner._teller != teller:  # the user moved on: the next state's figures go first
+                if verkenner.gevraagd != sleutel:
                     return Response(status_code=204)
                 uitslag._bindend = bindend(uitslag.plan)
         return HTMLResponse(wat_knelt.render(bindend=uitslag._bindend))
@@ -618,7 +624,13 @@ class _Poortwachter:
             return await JSONResponse({"fout": "Geen toegang: open de pagina met het adres dat budgetkoppeling "
                                                "verken in de terminal toonde (met token)."},
                                       status_code=403)(scope, receive, send)
-        return await self.toepassing(scope, receive, send)
+        try:
+            return await self.toepassing(scope, receive, send)
+        except Exception as fout:  # the page got its Dutch 500 already (_zonder_traceback); the terminal a line
+            import sys
+
+            print(f"Onverwachte fout bij een verzoek van de pagina ({scope.get('path')}): {type(fout).__name__}: "
+                  f"{fout}. Dit is een fout in budgetkoppeling; meld het, met deze regel.", file=sys.stderr)
 
 
 def serveer(verkenner: Verkenner, poort: int | None = None, *, bij_start: Callable[[str], None] | None = None,

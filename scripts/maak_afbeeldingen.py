@@ -4,7 +4,8 @@ Usage: python scripts/maak_afbeeldingen.py [doelmap]      (default: docs/afbeeld
 
 Runs the commands of the guide on the template's example region and on the national
 example, saves the terminal output as SVG (rich), and renders pages of the written
-workbooks with LibreOffice (soffice) -> PDF -> PNG (pdftoppm, from poppler-utils).
+workbooks with LibreOffice (soffice) -> PDF -> PNG (pdftoppm, from poppler-utils). The
+what-if page (``verken``) is photographed in Debian's chromium through Playwright.
 """
 
 from __future__ import annotations
@@ -94,9 +95,9 @@ def render(werkmap: Path) -> None:
 
 def main() -> None:
     doel = Path(sys.argv[1]) if len(sys.argv) > 1 else MAP / "docs" / "afbeeldingen"
-    for programma in ("soffice", "pdftoppm"):
+    for programma in ("soffice", "pdftoppm", "chromium"):
         if shutil.which(programma) is None:
-            sys.exit(f"{programma} ontbreekt: installeer LibreOffice en poppler-utils (Debian-pakketten).")
+            sys.exit(f"{programma} ontbreekt: installeer LibreOffice, poppler-utils en chromium (Debian-pakketten).")
     doel.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tijdelijk:
         werk = Path(tijdelijk)
@@ -134,7 +135,53 @@ def main() -> None:
         pagina_met(werk / "onzekerheid.xlsx", "gewogen_bij_laag", doel / "9_onzekerheid_gevoeligheid.png", werk)
         voer_uit()
         render(werk)
+        verken(werk / "mijn_regio.xlsx", doel / "10_verken.png", doel / "10_verken_curves.png")
     print(f"Afbeeldingen geschreven naar {doel}")
+
+
+def verken(invoer: Path, pagina_png: Path, curves_png: Path) -> None:
+    """The what-if page after the Participatiebudget's slider moved up three steps: its top, and
+    what binds with the budget curves once they are drawn."""
+    import signal
+
+    from playwright.sync_api import sync_playwright
+
+    klaar = ("!document.querySelector('#bezig.htmx-request') && "
+             "document.body.dataset.getekend === document.body.dataset.beantwoord")
+    server = subprocess.Popen([sys.executable, "-m", "budgetkoppeling", "verken", str(invoer), "--geen-browser",
+                               "--stil"], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        adres = server.stdout.readline().strip()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            pagina = browser.new_page(viewport={"width": 1280, "height": 800})
+            pagina.goto(adres)
+            pagina.wait_for_function(klaar, timeout=60_000)
+            schuif = pagina.locator('input[name="budget:Participatiebudget"]')
+            schuif.focus()
+            for _ in range(3):
+                schuif.press("ArrowRight")
+            pagina.wait_for_timeout(300)
+            pagina.wait_for_function(klaar + " && document.body.dataset.getekend !== '1'", timeout=60_000)
+            pagina.locator(".bindend ol").wait_for(timeout=60_000)
+            pagina.mouse.move(0, 0)
+            pagina.screenshot(path=str(pagina_png))
+            pagina.wait_for_function("document.querySelectorAll('.curve:not(.klaar)').length === 0",
+                                     timeout=300_000, polling=500)
+            pagina.wait_for_timeout(500)  # the last curve drawn
+            # page coordinates (a bounding box is the window's): from what binds to the last curve
+            boven, links, breedte, onder = pagina.evaluate("""() => {
+                const a = document.querySelector('.bindend').getBoundingClientRect();
+                const b = document.querySelector('.curves').getBoundingClientRect();
+                return [a.top + window.scrollY, a.left, a.width, b.bottom + window.scrollY]; }""")
+            pagina.screenshot(path=str(curves_png), full_page=True, clip={
+                "x": links - 10, "y": boven - 10, "width": breedte + 20, "height": onder - boven + 20})
+            browser.close()
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(30)
 
 
 def _maak_fouten(bron: Path, doel: Path) -> None:

@@ -92,10 +92,13 @@ def test_what_binds_names_the_dearest_budget_with_its_price_and_range(verkenner)
 
 
 def test_what_binds_comes_in_its_own_request_after_the_figures(klant, verkenner):
+    schuif = next(s for s in verkenner.schuiven if s.aanpassing == "budget")
+    klant.post(f"/toestand?token={verkenner.token}", data={schuif.naam: "1.1", "overig": ""})
+    assert vraag(klant, verkenner, "/knelt").status_code == 204  # the page asked for another state since
+    assert 'hx-get="/knelt?token=' in vraag(klant, verkenner, "/").text
     antwoord = vraag(klant, verkenner, "/knelt")
     assert antwoord.status_code == 200
     assert "Elke € 100.000 extra voor" in antwoord.text and "Geldig zolang" in antwoord.text
-    assert 'hx-get="/knelt?token=' in vraag(klant, verkenner, "/").text
 
 
 def test_the_page_shows_the_key_figures_sliders_and_charts(klant, verkenner):
@@ -283,3 +286,44 @@ def test_verken_prints_the_address_serves_and_stops_on_ctrl_c_with_130(sjabloon,
     while (kinderen := subprocess.run(["pgrep", "-s", str(proces.pid)], capture_output=True, text=True).stdout.split()):
         assert time.monotonic() < einde, kinderen
         time.sleep(0.2)
+
+
+def test_the_scenario_copy_adds_the_sheet_where_there_is_none_and_leaves_every_other_part(werkboek):
+    import zipfile
+
+    from budgetkoppeling import optimaliseer as optimaliseer_api
+    from budgetkoppeling.scenariokopie import bewaar_scenario
+    from tests.conftest import twee_instrumenten
+
+    invoer = werkboek(twee_instrumenten(budget=10_000))
+    rij = {"aanpassing": "budget", "fonds": "P", "factor": 1.5}
+    kopie = bewaar_scenario(invoer, "meer & <beter>", [rij], "meer")
+    assert kopie.name == f"{invoer.stem}_meer.xlsx"
+    with zipfile.ZipFile(invoer) as oud, zipfile.ZipFile(kopie) as nieuw:
+        veranderd = {n for n in oud.namelist() if oud.read(n) != nieuw.read(n)}
+        erbij = set(nieuw.namelist()) - set(oud.namelist())
+    assert veranderd == {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+    assert len(erbij) == 1 and erbij.pop().startswith("xl/worksheets/")
+    basis = optimaliseer_api(invoer).kerncijfers
+    meer = optimaliseer_api(kopie, scenario="meer & <beter>").kerncijfers
+    assert meer["uitgaven"] == pytest.approx(1.5 * basis["uitgaven"])  # hand: the whole budget is spent
+    # a second copy under the same name gets a free file name; the name the input already has is refused
+    assert bewaar_scenario(invoer, "ander", [rij], "meer").name == f"{invoer.stem}_meer_2.xlsx"
+    from budgetkoppeling.errors import BudgetkoppelingFout
+
+    with pytest.raises(BudgetkoppelingFout, match="al een scenario"):
+        bewaar_scenario(kopie, "MEER & <beter>", [rij], "x")
+
+
+def test_a_fault_inside_a_request_gives_a_dutch_500_and_one_line_in_the_terminal(verkenner, monkeypatch, capsys):
+    def stuk(*_argumenten, **_opties):
+        raise ZeroDivisionError("proef")
+
+    monkeypatch.setattr(verkenner, "uitslag", stuk)
+    with TestClient(app(verkenner), base_url=ADRES, raise_server_exceptions=False) as k:
+        antwoord = k.get("/api/plan", params={"token": verkenner.token, "rijen": "[]"})
+    assert antwoord.status_code == 500 and "Er ging iets mis" in antwoord.json()["fout"]
+    assert "Traceback" not in antwoord.text
+    fouten = capsys.readouterr().err
+    assert "Onverwachte fout bij een verzoek van de pagina (/api/plan): ZeroDivisionError: proef" in fouten
+    assert "Traceback" not in fouten

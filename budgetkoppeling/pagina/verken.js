@@ -23,6 +23,7 @@
   }
 
   function teken(waar) {
+    var begin = performance.now();
     var specs = (waar || document).querySelectorAll("script.grafiekspec");
     var beloften = [];
     specs.forEach(function (el) {
@@ -32,6 +33,7 @@
       beloften.push(vegaEmbed(doel, spec, {actions: false, renderer: "svg", formatLocale: NL}));
     });
     return Promise.all(beloften).then(function () {
+      document.body.dataset.tekentijd = String(Math.round(performance.now() - begin));  // bench/verken.py
       getekend += 1;
       document.body.dataset.getekend = String(getekend);
       var kaarten = document.querySelector("#uitslag [data-rijen]");
