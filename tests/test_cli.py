@@ -38,7 +38,7 @@ def test_every_command_has_dutch_help_with_an_example_and_is_in_the_readme():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     uitvoer = run("--help").output
     assert set(main.commands) == {"voorbeeld", "sjabloon", "valideer", "optimaliseer", "vergelijk", "evalueer",
-                                 "onzekerheid"}
+                                 "onzekerheid", "verken"}
     for verb, commando in main.commands.items():
         assert verb in uitvoer
         hulp = run(verb, "--help")
@@ -327,7 +327,7 @@ def test_the_public_api_exports_every_commands_function():
     import budgetkoppeling
 
     assert set(budgetkoppeling.__all__) >= {"valideer", "optimaliseer", "maak_sjabloon", "foutrapport", "vergelijk",
-                                            "evalueer", "VOORBEELD"}
+                                            "evalueer", "onzekerheid", "verken", "Sessie", "VOORBEELD"}
     vergelijking = budgetkoppeling.vergelijk(budgetkoppeling.VOORBEELD, None, ["Jobcoaching 20% beter"],
                                              parallel=False)
     assert [u.scenario for u in vergelijking.uitkomsten] == ["basis", "Jobcoaching 20% beter"]

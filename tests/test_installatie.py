@@ -1,5 +1,5 @@
 """The installed package, not the checkout: a wheel in a fresh venv outside the repository runs
-``voorbeeld``, ``sjabloon`` and ``valideer``.
+``voorbeeld``, ``sjabloon``, ``valideer`` and serves the ``verken`` page.
 
 The fresh venv gets only the wheel itself (``--no-deps``); its dependencies come from the
 project's environment through a path file (building the wheel fetches setuptools, as any
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import sysconfig
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -24,7 +26,7 @@ MAP = Path(__file__).resolve().parent.parent
 PLATFORMS = {"linux": [f"manylinux_2_{n}_x86_64" for n in (17, 24, 27, 28)] + ["manylinux2014_x86_64"]}
 
 
-def test_wheel_installed_outside_the_checkout_runs_voorbeeld_sjabloon_and_valideer(tmp_path):
+def test_wheel_installed_outside_the_checkout_runs_voorbeeld_sjabloon_valideer_and_verken(tmp_path):
     wielen = tmp_path / "wielen"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
                     "-w", str(wielen), str(MAP)], check=True, capture_output=True, timeout=300)
@@ -56,6 +58,24 @@ def test_wheel_installed_outside_the_checkout_runs_voorbeeld_sjabloon_and_valide
     assert sjabloon.returncode == 0, sjabloon.stderr
     valideer = draai("valideer", "invoer.xlsx")
     assert valideer.returncode == 0, valideer.stderr + valideer.stdout
+    # the what-if page: its templates, scripts and styles are in the wheel
+    pagina = subprocess.Popen([str(python), "-m", "budgetkoppeling", "verken", "invoer.xlsx", "--geen-browser"],
+                              cwd=werkmap, env=schoon, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        adres = pagina.stdout.readline().strip()
+        assert adres.startswith("http://127.0.0.1:"), adres
+        with urllib.request.urlopen(adres, timeout=60) as antwoord:
+            assert "Verkennen" in antwoord.read().decode("utf-8")
+        basis, token = adres.split("/?")
+        for bestand in ("htmx.min.js", "vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "verken.js"):
+            with urllib.request.urlopen(f"{basis}/statisch/{bestand}?{token}", timeout=60) as antwoord:
+                assert antwoord.status == 200 and len(antwoord.read()) > 1000, bestand
+        os.killpg(pagina.pid, signal.SIGINT)
+        assert pagina.wait(timeout=60) == 130
+    finally:
+        if pagina.poll() is None:
+            pagina.kill()
 
 
 def test_every_dependency_has_a_wheel_for_python_3_13(tmp_path):
