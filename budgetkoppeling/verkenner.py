@@ -22,6 +22,7 @@ import re
 import secrets
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 MAX_RIJEN = 200  # a state with more changes than this is refused (HTTP 400)
 MAX_URL = 20_000  # characters of the rijen parameter
 BEWAARD = 64  # states whose figures are kept
+VOORUIT_NA = 0.5  # seconds without a new move before the page solves ahead (Verkenner.vooruit)
 FACTOR_MIN, FACTOR_MAX, FACTOR_STAP = 0.5, 1.5, 0.05
 ALLE = "alle"
 PAGINA = resources.files(__package__) / "pagina"
@@ -151,6 +153,7 @@ class Uitslag:
     diagnose: str | None = None
     seconden: float = 0.0
     warm: bool = False
+    vooruit: bool = False  # solved ahead (Verkenner.vooruit), before the page asked
     _weergave: dict | None = field(default=None, repr=False)
     _bindend: list[dict] | None = field(default=None, repr=False)
 
@@ -172,6 +175,7 @@ class Verkenner:
         self._slot = threading.Lock()
         self._teller = 0  # requests for a state so far; the newest one wins
         self.gevraagd = als_url([])  # the state the page asked for last
+        self._vorige_standen: dict[str, float] | None = None  # the sliders of the state before (vooruit)
         self._teller_slot = threading.Lock()
         self._bewaard: OrderedDict[str, Uitslag] = OrderedDict()
         self._bewaard[als_url([])] = Uitslag([], self.geopend)
@@ -197,27 +201,31 @@ class Verkenner:
     def ingehaald(self, nummer: int) -> bool:
         return nummer < self._teller
 
-    def uitslag(self, rijen: list[dict], nummer: int | None = None) -> Uitslag | None:
+    def uitslag(self, rijen: list[dict], nummer: int | None = None,
+                zolang: Callable[[], bool] | None = None) -> Uitslag | None:
         """The plan (or diagnosis) of a state; None when a newer request overtook this one while it
-        waited (``nummer`` from :meth:`nummer`). Raises :class:`InvoerFout` for a row the
-        Scenarios sheet would refuse."""
-        import time
-
+        waited (``nummer`` from :meth:`nummer`), or when ``zolang()`` says no once the solver is free.
+        Raises :class:`InvoerFout` for a row the Scenarios sheet would refuse."""
         sleutel = als_url(rijen)
+        bewaard = self._bewaard.get(sleutel)
+        if bewaard is not None:  # a state seen or solved ahead: at once, even while the solver works on another
+            return bewaard
         with self._slot:
             if sleutel in self._bewaard:
                 self._bewaard.move_to_end(sleutel)
                 return self._bewaard[sleutel]
-            if nummer is not None and self.ingehaald(nummer):
+            if nummer is not None and self.ingehaald(nummer) or zolang is not None and not zolang():
                 return None
             begin = time.perf_counter()
             self.sessie.herstel()
             try:
                 self.sessie.pas_aan(*rijen)
                 plan = self.sessie.los_op()
-                uitslag = Uitslag(rijen, plan, seconden=time.perf_counter() - begin, warm=self.sessie.warm)
+                uitslag = Uitslag(rijen, plan, seconden=time.perf_counter() - begin, warm=self.sessie.warm,
+                                  vooruit=zolang is not None)
             except GeenOplossing as fout:
-                uitslag = Uitslag(rijen, None, diagnose=fout.melding, seconden=time.perf_counter() - begin)
+                uitslag = Uitslag(rijen, None, diagnose=fout.melding, seconden=time.perf_counter() - begin,
+                                  vooruit=zolang is not None)
             finally:
                 self.sessie.herstel()
             self._bewaard[sleutel] = uitslag
@@ -228,6 +236,69 @@ class Verkenner:
                     oudste = next(iter(self._bewaard))
                 self._bewaard.pop(oudste)
             return uitslag
+
+    def standen(self, formulier: dict[str, str]) -> dict[str, float]:
+        """The sliders' positions in a form (those it does not name: where they were opened)."""
+        standen = {}
+        for schuif in self.schuiven:
+            try:
+                standen[schuif.naam] = float(formulier.get(schuif.naam, schuif.standaard))
+            except ValueError:
+                standen[schuif.naam] = schuif.standaard
+        return standen
+
+    def knelt(self, uitslag: Uitslag, zolang: Callable[[], bool] | None = None) -> list[dict] | None:
+        """What binds in a state (:func:`bindend`), computed once; None when ``zolang()`` says no
+        once the solver is free (the ranging works on the solver's factorization)."""
+        if uitslag._bindend is None and uitslag.plan is not None:
+            with self._slot:
+                if zolang is not None and not zolang():
+                    return None
+                if uitslag._bindend is None:
+                    uitslag._bindend = bindend(uitslag.plan)
+        return uitslag._bindend
+
+    def vooruit(self, formulier: dict[str, str]) -> threading.Thread | None:
+        """While the user looks at the figures (no new move for VOORUIT_NA seconds): the state one
+        step further the way the slider moved last, what binds in this state, and the state one step
+        back, solved in the background and kept, so that the next step of the same slider answers at
+        once. Each waits for a free solver and gives way as soon as the page asks for another state
+        (Clp holds the interpreter while it solves: work started while the user still moves would
+        make the next move wait)."""
+        standen, vorige = self.standen(formulier), self._vorige_standen
+        self._vorige_standen = standen
+        gevraagd = self.gevraagd
+        bewogen = [] if vorige is None else [s for s in self.schuiven if abs(standen[s.naam] - vorige[s.naam]) > 1e-9]
+        buren = []
+        if len(bewogen) == 1:
+            schuif = bewogen[0]
+            richting = 1.0 if standen[schuif.naam] > vorige[schuif.naam] else -1.0
+            buren = [(schuif, round(standen[schuif.naam] + teken * richting * schuif.stap, 6)) for teken in (1, -1)]
+
+        def reken() -> None:
+            nog = lambda: self.gevraagd == gevraagd  # noqa: E731
+            time.sleep(VOORUIT_NA)
+            if not nog():  # the user is still moving: every solve now would only make the next move wait
+                return
+            for stap, (schuif, waarde) in enumerate(buren or [(None, None)]):
+                if stap == 1 or schuif is None:  # what binds here, after the next step the same way
+                    huidig = self._bewaard.get(gevraagd)
+                    if huidig is not None and self.knelt(huidig, zolang=nog) is None:
+                        return
+                if schuif is None:
+                    continue
+                if not schuif.minimum - 1e-9 <= waarde <= schuif.maximum + 1e-9:
+                    continue
+                try:
+                    rijen = self.rijen_uit_formulier({**formulier, schuif.naam: repr(waarde)})
+                    if self.uitslag(rijen, zolang=nog) is None:
+                        return  # the page asked for another state: that one goes first
+                except BudgetkoppelingFout:
+                    return  # a neighbour the Scenarios sheet refuses: the page will say so if asked
+
+        draad = threading.Thread(target=reken, daemon=True, name="vooruit")
+        draad.start()
+        return draad
 
     def waarden(self, rijen: list[dict]) -> tuple[dict[str, float], dict[str, dict], list[dict]]:
         """The sliders' positions for a state, each fund's region and year choice, and the rows no
@@ -431,6 +502,7 @@ def app(verkenner: Verkenner, poort: int | None = None):
     """The Starlette application of the page (every route checks the token and the host)."""
     from jinja2 import DictLoader, Environment
     from starlette.applications import Starlette
+    from starlette.background import BackgroundTask
     from starlette.responses import HTMLResponse, JSONResponse, Response
     from starlette.routing import Route
 
@@ -447,7 +519,7 @@ def app(verkenner: Verkenner, poort: int | None = None):
 
     def context(uitslag: Uitslag) -> dict:
         return {"v": weergave(verkenner, uitslag), "token": token, "rijen": als_url(uitslag.rijen),
-                "geopend": not uitslag.rijen,
+                "geopend": not uitslag.rijen, "vooruit": uitslag.vooruit,
                 "seconden": f"{uitslag.seconden:.2f}".replace(".", ","), "warm": uitslag.warm}
 
     def toestand_van(request) -> list[dict]:
@@ -471,6 +543,7 @@ def app(verkenner: Verkenner, poort: int | None = None):
         else:
             melding = None
         standen, keuzes, overig = verkenner.waarden(rijen)
+        verkenner._vorige_standen = standen  # the first move of this page is measured from here
         invoer = verkenner.sessie.invoer
         return HTMLResponse(pagina.render(
             **context(uitslag), schuiven=verkenner.schuiven, standen=standen, keuzes=keuzes,
@@ -487,7 +560,8 @@ def app(verkenner: Verkenner, poort: int | None = None):
         from starlette.concurrency import run_in_threadpool
 
         try:
-            rijen = verkenner.rijen_uit_formulier(await formulier(request))
+            gegevens = await formulier(request)
+            rijen = verkenner.rijen_uit_formulier(gegevens)
             nummer = verkenner.nummer()
             verkenner.gevraagd = als_url(rijen)
             uitslag = await run_in_threadpool(los_op, rijen, nummer)
@@ -497,7 +571,9 @@ def app(verkenner: Verkenner, poort: int | None = None):
         if uitslag is None:
             return Response(status_code=204)
         adres = f"/?token={token}" + (f"&rijen={_url(als_url(rijen))}" if rijen else "")
-        return HTMLResponse(deel.render(**context(uitslag)), headers={"HX-Replace-Url": adres})
+        # solving ahead starts once the answer is sent: Clp holds the interpreter while it solves
+        return HTMLResponse(deel.render(**context(uitslag)), headers={"HX-Replace-Url": adres},
+                            background=BackgroundTask(verkenner.vooruit, gegevens))
 
     def api_plan(request):
         try:
@@ -555,14 +631,10 @@ def app(verkenner: Verkenner, poort: int | None = None):
         if verkenner.gevraagd != sleutel:  # the user moved on: the next state's figures go first
             return Response(status_code=204)
         uitslag = los_op(rijen)
-        if uitslag.plan is None:
+        lijst = verkenner.knelt(uitslag, zolang=lambda: verkenner.gevraagd == sleutel)
+        if lijst is None:
             return Response(status_code=204)
-        if uitslag._bindend is None:
-            with verkenner._slot:
-                if verkenner.gevraagd != sleutel:
-                    return Response(status_code=204)
-                uitslag._bindend = bindend(uitslag.plan)
-        return HTMLResponse(wat_knelt.render(bindend=uitslag._bindend))
+        return HTMLResponse(wat_knelt.render(bindend=lijst))
 
     def curve(request):
         fonds = request.path_params["fonds"]

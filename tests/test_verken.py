@@ -327,3 +327,28 @@ def test_a_fault_inside_a_request_gives_a_dutch_500_and_one_line_in_the_terminal
     fouten = capsys.readouterr().err
     assert "Onverwachte fout bij een verzoek van de pagina (/api/plan): ZeroDivisionError: proef" in fouten
     assert "Traceback" not in fouten
+
+
+def test_after_a_move_the_next_step_of_that_slider_either_way_is_solved_ahead(verkenner):
+    from budgetkoppeling.verkenner import als_url
+
+    schuif = next(s for s in verkenner.schuiven if s.aanpassing == "kosten")
+    verkenner._vorige_standen = verkenner.standen({})
+    formulier = {schuif.naam: "1.05"}
+    verkenner.gevraagd = als_url(verkenner.rijen_uit_formulier(formulier))
+    draad = verkenner.vooruit(formulier)
+    draad.join(60)
+    for waarde in (1.1, 1.0):
+        sleutel = als_url(verkenner.rijen_uit_formulier({schuif.naam: str(waarde)}))
+        assert sleutel in verkenner._bewaard, waarde
+    buur = verkenner._bewaard[als_url([schuif.rij(1.1)])]
+    assert buur.plan.kerncijfers == pytest.approx(optimaliseer_met(verkenner.pad, [schuif.rij(1.1)])["kerncijfers"],
+                                                  rel=1e-9, abs=0.005)
+    # once the page asks for another state, what is left of the work ahead gives way
+    andere = next(s for s in verkenner.schuiven if s.aanpassing == "plaatsingskans")
+    verkenner._vorige_standen = verkenner.standen({})
+    with verkenner._slot:  # the solver busy with the page's request ...
+        draad = verkenner.vooruit({andere.naam: "0.9"})
+        verkenner.gevraagd = "iets anders"  # ... for another state
+    draad.join(60)
+    assert als_url([andere.rij(0.85)]) not in verkenner._bewaard
