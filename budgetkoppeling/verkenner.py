@@ -5,7 +5,8 @@ state is a list of Scenarios rows (in the URL as ``rijen``); each state is appli
 and re-solved warm in place from the previous basis. One solve runs at a time; a request that a
 newer one overtook while it waited is dropped (HTTP 204, which htmx leaves unswapped). What the
 page shows of a state is kept (:data:`BEWAARD` states), so that a move back or a reload answers at
-once.
+once; while the user looks, the next step of the slider moved last is solved ahead
+(:meth:`Verkenner.vooruit`).
 
 :func:`app` makes the Starlette application; every request must carry the token (``?token=``),
 and only a Host of 127.0.0.1 is served (a page elsewhere cannot reach it by a DNS name). Nothing of
