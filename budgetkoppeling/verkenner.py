@@ -174,10 +174,8 @@ class Verkenner:
         self.geopend = self.sessie.los_op()
         self.schuiven = schuiven(self.sessie.invoer)
         self._slot = threading.Lock()
-        self._teller = 0  # requests for a state so far; the newest one wins
-        self.gevraagd = als_url([])  # the state the page asked for last
+        self.gevraagd = als_url([])  # the state the page asked for last: the newest request wins
         self._vorige_standen: dict[str, float] | None = None  # the sliders of the state before (vooruit)
-        self._teller_slot = threading.Lock()
         self._bewaard: OrderedDict[str, Uitslag] = OrderedDict()
         self._bewaard[als_url([])] = Uitslag([], self.geopend)
         self.curves: dict[str, dict | None] = {}  # fund -> chart (filled in the background)
@@ -194,19 +192,11 @@ class Verkenner:
 
     # the state -------------------------------------------------------------------------------
 
-    def nummer(self) -> int:
-        with self._teller_slot:
-            self._teller += 1
-            return self._teller
-
-    def ingehaald(self, nummer: int) -> bool:
-        return nummer < self._teller
-
-    def uitslag(self, rijen: list[dict], nummer: int | None = None,
-                zolang: Callable[[], bool] | None = None) -> Uitslag | None:
-        """The plan (or diagnosis) of a state; None when a newer request overtook this one while it
-        waited (``nummer`` from :meth:`nummer`), or when ``zolang()`` says no once the solver is free.
-        Raises :class:`InvoerFout` for a row the Scenarios sheet would refuse."""
+    def uitslag(self, rijen: list[dict], zolang: Callable[[], bool] | None = None,
+                vooruit: bool = False) -> Uitslag | None:
+        """The plan (or diagnosis) of a state; None when ``zolang()`` says no once the solver is free
+        (the page asked for another state meanwhile: :attr:`gevraagd`). ``vooruit``: solved ahead,
+        before the page asked. Raises :class:`InvoerFout` for a row the Scenarios sheet would refuse."""
         sleutel = als_url(rijen)
         bewaard = self._bewaard.get(sleutel)
         if bewaard is not None:  # a state seen or solved ahead: at once, even while the solver works on another
@@ -215,7 +205,7 @@ class Verkenner:
             if sleutel in self._bewaard:
                 self._bewaard.move_to_end(sleutel)
                 return self._bewaard[sleutel]
-            if nummer is not None and self.ingehaald(nummer) or zolang is not None and not zolang():
+            if zolang is not None and not zolang():
                 return None
             begin = time.perf_counter()
             self.sessie.herstel()
@@ -223,10 +213,10 @@ class Verkenner:
                 self.sessie.pas_aan(*rijen)
                 plan = self.sessie.los_op()
                 uitslag = Uitslag(rijen, plan, seconden=time.perf_counter() - begin, warm=self.sessie.warm,
-                                  vooruit=zolang is not None)
+                                  vooruit=vooruit)
             except GeenOplossing as fout:
                 uitslag = Uitslag(rijen, None, diagnose=fout.melding, seconden=time.perf_counter() - begin,
-                                  vooruit=zolang is not None)
+                                  vooruit=vooruit)
             finally:
                 self.sessie.herstel()
             self._bewaard[sleutel] = uitslag
@@ -292,7 +282,7 @@ class Verkenner:
                     continue
                 try:
                     rijen = self.rijen_uit_formulier({**formulier, schuif.naam: repr(waarde)})
-                    if self.uitslag(rijen, zolang=nog) is None:
+                    if self.uitslag(rijen, zolang=nog, vooruit=True) is None:
                         return  # the page asked for another state: that one goes first
                 except BudgetkoppelingFout:
                     return  # a neighbour the Scenarios sheet refuses: the page will say so if asked
@@ -526,9 +516,9 @@ def app(verkenner: Verkenner, poort: int | None = None):
     def toestand_van(request) -> list[dict]:
         return lees_rijen(request.query_params.get("rijen"))
 
-    def los_op(rijen: list[dict], nummer: int | None = None) -> Uitslag | None:
+    def los_op(rijen: list[dict], zolang: Callable[[], bool] | None = None) -> Uitslag | None:
         try:
-            return verkenner.uitslag(rijen, nummer)
+            return verkenner.uitslag(rijen, zolang)
         except InvoerFout as probleem:
             raise Fout("De toestand past niet bij het invoerwerkboek: "
                        + "; ".join(p.tekst() for p in probleem.problemen)) from None
@@ -563,9 +553,9 @@ def app(verkenner: Verkenner, poort: int | None = None):
         try:
             gegevens = await formulier(request)
             rijen = verkenner.rijen_uit_formulier(gegevens)
-            nummer = verkenner.nummer()
-            verkenner.gevraagd = als_url(rijen)
-            uitslag = await run_in_threadpool(los_op, rijen, nummer)
+            sleutel = verkenner.gevraagd = als_url(rijen)
+            # dropped (204) when a newer request asked for another state while this one waited
+            uitslag = await run_in_threadpool(los_op, rijen, lambda: verkenner.gevraagd == sleutel)
         except Fout as probleem:
             return HTMLResponse(f'<div class="melding fout" role="alert">{esc(str(probleem))}</div>', status_code=200,
                                 headers={"HX-Retarget": "#melding", "HX-Reswap": "innerHTML"})
@@ -576,20 +566,25 @@ def app(verkenner: Verkenner, poort: int | None = None):
         return HTMLResponse(deel.render(**context(uitslag)), headers={"HX-Replace-Url": adres},
                             background=BackgroundTask(verkenner.vooruit, gegevens))
 
-    def api_plan(request):
+    def uitslag_van(request) -> Uitslag | JSONResponse:
+        """The state of the URL's ``rijen``, solved; a bad state as the 400 to answer with."""
         try:
-            uitslag = los_op(toestand_van(request))
+            return los_op(toestand_van(request))
         except Fout as probleem:
             return fout(str(probleem))
+
+    def api_plan(request):
+        uitslag = uitslag_van(request)
+        if not isinstance(uitslag, Uitslag):
+            return uitslag
         if uitslag.plan is None:
             return JSONResponse({"status": "geen oplossing", "fout": uitslag.diagnose}, status_code=200)
         return JSONResponse(plan_json(uitslag, verkenner.scenario if not uitslag.rijen else "verken"))
 
     def download(request):
-        try:
-            uitslag = los_op(toestand_van(request))
-        except Fout as probleem:
-            return fout(str(probleem))
+        uitslag = uitslag_van(request)
+        if not isinstance(uitslag, Uitslag):
+            return uitslag
         if uitslag.plan is None:
             return fout("Bij deze toestand past geen plan; er is niets te downloaden.", 409)
         with tempfile.TemporaryDirectory(prefix="budgetkoppeling-verken-") as map_:

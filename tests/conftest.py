@@ -49,6 +49,16 @@ def twee_instrumenten(kans_j: float = 0.2, kosten_j: float = 1000, budget: float
     return bladen
 
 
+@pytest.fixture(scope="module")
+def sjabloonwerkboek(tmp_path_factory) -> Path:
+    """The template (``sjabloon``) with its example region, once per test module in a folder of its own."""
+    from budgetkoppeling import maak_sjabloon
+
+    pad = tmp_path_factory.mktemp("sjabloon") / "invoer.xlsx"
+    maak_sjabloon(pad)
+    return pad
+
+
 @pytest.fixture
 def werkboek(tmp_path):
     """Write sheets (a dict of rows) to a fresh .xlsx in tmp_path and return its path."""

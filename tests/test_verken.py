@@ -21,17 +21,15 @@ import pytest
 from polars.testing import assert_frame_equal
 from starlette.testclient import TestClient
 
-from budgetkoppeling import maak_sjabloon, vergelijk
+from budgetkoppeling import vergelijk
 from budgetkoppeling.verkenner import MAX_RIJEN, Verkenner, app, lees_rijen
 
 ADRES = "http://127.0.0.1"
 
 
 @pytest.fixture(scope="module")
-def sjabloon(tmp_path_factory) -> Path:
-    pad = tmp_path_factory.mktemp("verken") / "invoer.xlsx"
-    maak_sjabloon(pad)
-    return pad
+def sjabloon(sjabloonwerkboek) -> Path:
+    return sjabloonwerkboek
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from budgetkoppeling import Sessie, maak_sjabloon
+from budgetkoppeling import Sessie
 from budgetkoppeling.tekst import euro_kort, getal
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -31,10 +31,8 @@ WACHT = 30_000  # ms
 
 
 @pytest.fixture(scope="module")
-def invoer(tmp_path_factory) -> Path:
-    pad = tmp_path_factory.mktemp("verken_browser") / "invoer.xlsx"
-    maak_sjabloon(pad)
-    return pad
+def invoer(sjabloonwerkboek) -> Path:
+    return sjabloonwerkboek
 
 
 @pytest.fixture(scope="module")
