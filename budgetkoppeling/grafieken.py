@@ -71,7 +71,8 @@ def deelnemers_per_instrument(plan: Plan, geopend: Plan | None = None) -> dict:
     return _grafiek("Deelnemers per instrument (hele planperiode)", _rijen(frame),
                     mark={"type": "bar", "tooltip": True}, encoding={
         "y": {"field": "instrument", "type": "nominal", "title": None, "sort": "-x"},
-        "x": {"field": "deelnemers", "type": "quantitative", "title": "deelnemers", "axis": {"format": ",.0f"}},
+        "x": {"field": "deelnemers", "type": "quantitative", "title": "deelnemers",
+              "axis": {"format": ",.0f", "tickCount": 6, "labelOverlap": True}},
         "yOffset": {"field": "plan", "sort": ["geopend plan", "nu"]},
         "color": {"field": "plan", "type": "nominal", "title": None,
                   "scale": {"domain": ["geopend plan", "nu"], "range": [BASIS_KLEUR, NU_KLEUR]}},
