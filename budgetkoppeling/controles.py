@@ -20,12 +20,14 @@ from .invoer import (
     Beleidsregel,
     Financieringsregel,
     Fonds,
+    Gemeente,
     Instrument,
     Invoer,
     Koppeling,
     Onzekerheidsregel,
     Segment,
     jaarreeks,
+    verdeel,
 )
 from .io import RIJ
 from .schemas import BLADEN, INSTELLINGEN, JA_NEE, OPLOSSERS
@@ -52,6 +54,7 @@ class Controle:
         self.problemen = problemen
         self.meldingen: list[str] = []
         self.instellingrijen: dict[str, dict] = {}
+        self.verdeeld: dict[str, str] = {}  # sheet -> the key its regio-only rows were spread by (Gemeenten)
 
     def fout(self, blad: str, rij: dict | None, kolom: str | None, melding: str, waarde=None) -> None:
         self.problemen.append(
@@ -130,7 +133,8 @@ def maak_invoer(c: Controle) -> Invoer:
         if rij["regio"] is not None and rij["regio"].casefold() == LANDELIJK:
             c.fout("Regios", rij, "regio", "'landelijk' staat in elke tabel voor een landelijk fonds; kies een andere "
                    "naam voor deze regio", rij["regio"])
-    fondsen = controleer_fondsen(c)
+    gemeenten = controleer_gemeenten(c, regios)
+    fondsen = controleer_fondsen(c, gemeenten)
     instrumenten = controleer_instrumenten(c)
     doelgroepen = controleer_doelgroepen(c)
     # references are checked against every name in a list sheet, also those whose
@@ -138,23 +142,24 @@ def maak_invoer(c: Controle) -> Invoer:
     fondsnamen = set(c.namen("Fondsen", "fonds", melden=False))
     instrumentnamen = set(c.namen("Instrumenten", "instrument", melden=False))
     groepnamen = set(c.namen("Doelgroepen", "doelgroep", melden=False))
-    budget = controleer_bedragen(c, "Budgetten", fondsen, fondsnamen, regios)
-    verplichtingen = controleer_bedragen(c, "Verplichtingen", fondsen, fondsnamen, regios)
-    potentieel = controleer_potentieel(c, regios, groepnamen)
+    verdeelsleutel = controleer_verdeelsleutel(c, fondsen, fondsnamen, gemeenten)
+    budget = controleer_bedragen(c, "Budgetten", fondsen, fondsnamen, regios, gemeenten)
+    verplichtingen = controleer_bedragen(c, "Verplichtingen", fondsen, fondsnamen, regios, gemeenten)
+    potentieel = controleer_potentieel(c, regios, groepnamen, gemeenten)
     effecten = controleer_effecten(c, instrumentnamen, groepnamen)
     financieringsregels = controleer_financieringsregels(c, fondsnamen, instrumentnamen, groepnamen)
     reservefonds = controleer_reservefonds(c, fondsen, fondsnamen)
     segmenten = controleer_segmenten(c, instrumenten, instrumentnamen)
-    beleidsregels = controleer_beleidsregels(c, regios, fondsnamen, instrumentnamen, groepnamen)
-    koppelingen = controleer_koppelingen(c, regios, fondsnamen, instrumentnamen, groepnamen)
-    scenarios = controleer_scenarios(c, regios, fondsnamen, instrumentnamen, groepnamen, beleidsregels)
-    huidige = controleer_verdeling(c, "Huidige_verdeling", regios, instrumentnamen, groepnamen, effecten)
-    realisatie = controleer_verdeling(c, "Realisatie", regios, instrumentnamen, groepnamen, effecten)
-    realisatie_uitgaven = controleer_bedragen(c, "Realisatie_uitgaven", fondsen, fondsnamen, regios)
+    beleidsregels = controleer_beleidsregels(c, regios, fondsnamen, instrumentnamen, groepnamen, gemeenten)
+    koppelingen = controleer_koppelingen(c, regios, fondsnamen, instrumentnamen, groepnamen, gemeenten)
+    scenarios = controleer_scenarios(c, regios, fondsnamen, instrumentnamen, groepnamen, beleidsregels, gemeenten)
+    huidige = controleer_verdeling(c, "Huidige_verdeling", regios, instrumentnamen, groepnamen, effecten, gemeenten)
+    realisatie = controleer_verdeling(c, "Realisatie", regios, instrumentnamen, groepnamen, effecten, gemeenten)
+    realisatie_uitgaven = controleer_bedragen(c, "Realisatie_uitgaven", fondsen, fondsnamen, regios, gemeenten)
     onzekerheid = controleer_onzekerheid(c, regios, fondsnamen, instrumentnamen, groepnamen)
     controleer_overgang(c, regios, huidige, scenarios)
     waarschuw_verdacht(c, fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
-    waarschuw_vergeten_jaren(c, regios, fondsen, budget, doelgroepen, potentieel)
+    waarschuw_vergeten_jaren(c, regios, fondsen, budget, doelgroepen, potentieel, gemeenten)
     return Invoer(
         start=c.start or 0, eind=c.eind or 0,
         disconteringsvoet=c.disconteringsvoet, kostenindexatie=c.kostenindexatie,
@@ -166,6 +171,7 @@ def maak_invoer(c: Controle) -> Invoer:
         beleidsregels=beleidsregels, scenarios=scenarios, huidige_verdeling=huidige,
         meldingen=c.meldingen, max_verschuiving=c.max_verschuiving, realisatie=realisatie,
         realisatie_uitgaven=realisatie_uitgaven, onzekerheid=onzekerheid, reservefonds=reservefonds,
+        gemeenten=gemeenten, verdeelsleutel=verdeelsleutel, verdeeld=c.verdeeld,
     )
 
 
@@ -192,7 +198,7 @@ def waarschuw_verdacht(c: Controle, fondsen, instrumenten, doelgroepen, potentie
                 "deelnemers.")
 
 
-def waarschuw_vergeten_jaren(c: Controle, regios, fondsen, budget, doelgroepen, potentieel) -> None:
+def waarschuw_vergeten_jaren(c: Controle, regios, fondsen, budget, doelgroepen, potentieel, gemeenten) -> None:
     """A plan year without rows where the other years have them: a forgotten year, most likely
     (no Potentieel for a group in 2029, no Participatiebudget in 2029)."""
     if c.start is None or c.eind is None or c.start > c.eind:
@@ -209,18 +215,20 @@ def waarschuw_vergeten_jaren(c: Controle, regios, fondsen, budget, doelgroepen, 
                 f"Potentieel: doelgroep '{doelgroep}' heeft rijen voor andere planjaren, maar geen voor {t}; "
                 f"in {t} kan deze groep dus niet starten. Vergeten?")
         # a region without a row in a year that other regions have: a missing row means 0, silently
-        missend = [(r, t) for r in regios for t in sorted(per_jaar) if c.start <= t <= c.eind
+        missend = [(r, t) for r in (list(gemeenten) or regios) for t in sorted(per_jaar) if c.start <= t <= c.eind
                    and (r, doelgroep, t) not in potentieel]
         if missend:
             voorbeelden = ", ".join(f"'{r}' {t}" for r, t in missend[:3]) + (", ..." if len(missend) > 3 else "")
             hoeveel = "1 combinatie" if len(missend) == 1 else f"{len(missend)} combinaties"
             c.meldingen.append(
-                f"Potentieel: voor doelgroep '{doelgroep}' ontbreekt een rij bij {hoeveel} van regio en jaar "
+                f"Potentieel: voor doelgroep '{doelgroep}' ontbreekt een rij bij {hoeveel} van "
+                f"{'gemeente' if gemeenten else 'regio'} en jaar "
                 f"({voorbeelden}); een ontbrekende rij betekent 0: daar kan deze groep niet starten. Vergeten?")
     for fonds, gegevens in fondsen.items():
         laatste = gegevens.vervaljaar if gegevens.vervaljaar is not None else c.eind
         missend: dict[int, list[str]] = {}
-        for regio in [LANDELIJK] if gegevens.landelijk else regios:
+        potten = [LANDELIJK] if gegevens.landelijk else list(gemeenten) if gegevens.niveau == GEMEENTE else regios
+        for regio in potten:
             per_jaar = {t for (f, r, t) in budget if f == fonds and r == regio}
             if not per_jaar and not gegevens.landelijk:
                 continue  # a regional fund that this region does not have
@@ -233,7 +241,8 @@ def waarschuw_vergeten_jaren(c: Controle, regios, fondsen, budget, doelgroepen, 
             elif len(waar) <= 3:
                 plek = " voor " + ", ".join(f"'{r}'" for r in waar)
             else:
-                plek = f" voor {len(waar)} regio's ({', '.join(repr(r) for r in waar[:3])}, ...)"
+                soort = "gemeenten" if gegevens.niveau == GEMEENTE else "regio's"
+                plek = f" voor {len(waar)} {soort} ({', '.join(repr(r) for r in waar[:3])}, ...)"
             c.meldingen.append(
                 f"Budgetten: fonds '{fonds}' heeft{plek} budget in andere planjaren, maar niet in {t}; "
                 f"in {t} betaalt het daar dus niets (behalve wat het overhevelt). Vergeten?")
@@ -321,7 +330,36 @@ def controleer_instellingen(c: Controle) -> None:
             c.max_verschuiving = None
 
 
-def controleer_fondsen(c: Controle) -> dict[str, Fonds]:
+def controleer_gemeenten(c: Controle, regios: list[str]) -> dict[str, Gemeente]:
+    """Gemeenten (SPEC §9): each municipality once, in a known region; no region without one."""
+    blad = "Gemeenten"
+    gemeenten: dict[str, Gemeente] = {}
+    eerste: dict[str, dict] = {}
+    for rij in c.rijen(blad):
+        naam = rij["gemeente"]
+        if naam is None:
+            continue
+        if naam in eerste:
+            andere = eerste[naam]
+            waar = f" (bij regio '{andere['regio']}')" if andere["regio"] != rij["regio"] else ""
+            c.fout(blad, rij, "gemeente", f"staat al in rij {andere[RIJ]}{waar}; een gemeente hoort bij één regio",
+                   naam)
+            continue
+        eerste[naam] = rij
+        if naam.casefold() == LANDELIJK:
+            c.fout(blad, rij, "gemeente", "'landelijk' staat in elke tabel voor een landelijk fonds; kies een andere "
+                   "naam", naam)
+            continue
+        if c.bekend(blad, rij, "regio", set(regios), "Regios") and rij["regio"] is not None:
+            gemeenten[naam] = Gemeente(naam, rij["regio"], rij["inwoners"], rij["bijstand"])
+    if gemeenten:
+        for rij in c.rijen("Regios"):
+            if rij["regio"] is not None and not any(g.regio == rij["regio"] for g in gemeenten.values()):
+                c.fout("Regios", rij, "regio", "deze regio heeft geen gemeente in het blad Gemeenten", rij["regio"])
+    return gemeenten
+
+
+def controleer_fondsen(c: Controle, gemeenten: dict[str, Gemeente]) -> dict[str, Fonds]:
     blad = "Fondsen"
     c.namen(blad, "fonds")
     fondsen = {}
@@ -337,16 +375,101 @@ def controleer_fondsen(c: Controle) -> dict[str, Fonds]:
         if rij["landelijk"] == "ja" and niveau != LANDELIJK:
             c.fout(blad, rij, "niveau", "landelijk = ja betekent niveau landelijk; laat een van beide leeg", niveau)
             continue
-        if niveau == GEMEENTE:
-            c.fout(blad, rij, "niveau", "niveau gemeente vraagt om het blad Gemeenten; dat kent deze versie nog niet",
-                   niveau)
+        if niveau == GEMEENTE and not gemeenten:
+            c.fout(blad, rij, "niveau", "niveau gemeente vraagt om het blad Gemeenten (welke gemeenten in welke "
+                   "regio liggen)", niveau)
+            continue
+        if not _pot_met_inbreng(c, rij, niveau):
             continue
         fondsen[rij["fonds"]] = Fonds(
             naam=rij["fonds"], soort=rij["soort"], niveau=niveau,
             overheveling=rij["overheveling"] or 0.0, vervaljaar=vervaljaar,
             vaststellingsrisico=rij.get("vaststellingsrisico") or 0.0,
+            inbreng_uit=rij.get("inbreng_uit"), verdeelsleutel=rij.get("verdeelsleutel") or "inwoners",
+            min_tegenprestatie=rij.get("min_tegenprestatie") or 0.0,
         )
+    controleer_inbreng(c, fondsen, gemeenten)
     return fondsen
+
+
+def _pot_met_inbreng(c: Controle, rij: dict, niveau: str) -> bool:
+    """A pool's own columns (inbreng_uit, verdeelsleutel, min_tegenprestatie) fit its row."""
+    blad, goed = "Fondsen", True
+    if rij.get("inbreng_uit") is None:
+        for kolom in ("verdeelsleutel", "min_tegenprestatie"):
+            if rij.get(kolom) is not None:
+                c.fout(blad, rij, kolom, f"{kolom} hoort bij een regionale pot die de gemeenten vullen; vul ook "
+                       "inbreng_uit in (het fonds waaruit elke gemeente inbrengt), of laat deze cel leeg", rij[kolom])
+                goed = False
+        return goed
+    if niveau != REGIO:
+        c.fout(blad, rij, "inbreng_uit", f"alleen een pot van niveau regio wordt door de gemeenten gevuld, niet een "
+               f"van niveau {niveau}", rij["inbreng_uit"])
+        goed = False
+    if rij["overheveling"]:
+        c.fout(blad, rij, "overheveling", "een pot die de gemeenten vullen, houdt niets over naar het volgende jaar "
+               "(zij brengen elk jaar in wat de pot betaalt); laat overheveling leeg of 0", rij["overheveling"])
+        goed = False
+    if rij.get("vaststellingsrisico"):
+        c.fout(blad, rij, "vaststellingsrisico", "een pot die de gemeenten vullen, kent geen vaststellingsrisico "
+               "(dat hoort bij het fonds waaruit betaald wordt)", rij["vaststellingsrisico"])
+        goed = False
+    return goed
+
+
+def controleer_inbreng(c: Controle, fondsen: dict[str, Fonds], gemeenten: dict[str, Gemeente]) -> None:
+    """Each pool's inbreng_uit names a fund of niveau gemeente, and its key has values where it needs them."""
+    for pool in [f for f in fondsen.values() if f.pool]:
+        rij = next(r for r in c.rijen("Fondsen") if r["fonds"] == pool.naam)
+        bron = fondsen.get(pool.inbreng_uit)
+        if bron is None or bron.niveau != GEMEENTE:
+            reden = ("onbekend fonds; staat niet in het blad 'Fondsen'" + bedoelt_u(pool.inbreng_uit, list(fondsen))
+                     if bron is None else f"fonds '{kort(bron.naam)}' is van niveau {bron.niveau}; de gemeenten "
+                     "brengen in uit een fonds van niveau gemeente (meestal het participatiebudget)")
+            c.fout("Fondsen", rij, "inbreng_uit", reden, pool.inbreng_uit)
+        sleutel = pool.verdeelsleutel
+        if sleutel in ("inwoners", "bijstand"):
+            for g_rij in c.rijen("Gemeenten"):
+                if g_rij["gemeente"] in gemeenten and g_rij[sleutel] is None:
+                    c.fout("Gemeenten", g_rij, sleutel, f"leeg, maar pot '{kort(pool.naam)}' verdeelt de inbreng naar "
+                           f"{sleutel}; vul het getal in", None)
+            som: dict[str, float] = defaultdict(float)
+            for g in gemeenten.values():
+                som[g.regio] += getattr(g, sleutel) or 0.0
+            for regio, totaal in som.items():
+                if totaal <= 0:
+                    c.fout("Fondsen", rij, "verdeelsleutel", f"de gemeenten van regio '{regio}' hebben samen 0 "
+                           f"{sleutel}; met deze sleutel is hun aandeel onbepaald", sleutel)
+
+
+def controleer_verdeelsleutel(c: Controle, fondsen: dict[str, Fonds], fondsnamen: set[str],
+                              gemeenten: dict[str, Gemeente]) -> dict[tuple[str, str], float]:
+    """Verdeelsleutel: the shares of a pool with verdeelsleutel tabel, summing to 1 in each region."""
+    blad = "Verdeelsleutel"
+    c.uniek(blad, ("fonds", "gemeente"))
+    aandelen: dict[tuple[str, str], float] = {}
+    for rij in c.rijen(blad):
+        goed = c.bekend(blad, rij, "fonds", fondsnamen, "Fondsen")
+        goed &= c.bekend(blad, rij, "gemeente", set(gemeenten), "Gemeenten")
+        fonds = fondsen.get(rij["fonds"])
+        if goed and fonds is not None and fonds.verdeelsleutel != "tabel":
+            c.fout(blad, rij, "fonds", f"fonds '{kort(fonds.naam)}' heeft geen verdeelsleutel tabel; zet die in het "
+                   "blad Fondsen, of haal deze rij weg", rij["fonds"])
+            goed = False
+        if goed and rij["aandeel"] is not None:
+            aandelen[(rij["fonds"], rij["gemeente"])] = rij["aandeel"]
+    for pool in [f for f in fondsen.values() if f.pool and f.verdeelsleutel == "tabel"]:
+        som: dict[str, float] = defaultdict(float)
+        for (f, m), aandeel in aandelen.items():
+            if f == pool.naam:
+                som[gemeenten[m].regio] += aandeel
+        for regio in dict.fromkeys(g.regio for g in gemeenten.values()):
+            if abs(som.get(regio, 0.0) - 1) > TOLERANTIE:
+                rij = next((r for r in c.rijen(blad) if r["fonds"] == pool.naam and r["gemeente"] in gemeenten
+                            and gemeenten[r["gemeente"]].regio == regio), None)
+                c.fout(blad, rij, "aandeel", f"de aandelen van regio '{regio}' in pot '{kort(pool.naam)}' tellen op "
+                       f"tot {nl(som.get(regio, 0.0))}, niet tot 1", None)
+    return aandelen
 
 
 def controleer_reservefonds(c: Controle, fondsen: dict[str, Fonds], fondsnamen: set[str]) -> str | None:
@@ -410,8 +533,9 @@ def controleer_doelgroepen(c: Controle) -> dict[str, float]:
 
 
 def controleer_bedragen(c: Controle, blad: str, fondsen: dict[str, Fonds], fondsnamen: set[str],
-                        regios: list[str]):
-    """Budgetten and Verplichtingen: known fund and region, region iff regional, in period."""
+                        regios: list[str], gemeenten: dict[str, Gemeente]):
+    """Budgetten and Verplichtingen: known fund and region, region iff regional (gemeente iff of niveau
+    gemeente), in period. Keyed by the pot: the region, the municipality or LANDELIJK."""
     bedragen: dict[tuple[str, str, int], float] = defaultdict(float)
     regioset = set(regios)
     for rij in c.rijen(blad):
@@ -419,6 +543,27 @@ def controleer_bedragen(c: Controle, blad: str, fondsen: dict[str, Fonds], fonds
         goed &= c.bekend(blad, rij, "regio", regioset, "Regios")
         goed &= c.jaar_in_periode(blad, rij)
         fonds = fondsen.get(rij["fonds"])
+        gemeente = rij.get("gemeente")
+        if gemeente is not None and not gemeenten:
+            c.fout(blad, rij, "gemeente", "een gemeente vraagt om het blad Gemeenten", gemeente)
+            goed = False
+        elif fonds is not None and fonds.niveau == GEMEENTE:
+            if gemeente is None:
+                c.fout(blad, rij, "gemeente", f"fonds '{kort(fonds.naam)}' is van niveau gemeente: vul de gemeente in")
+                goed = False
+            elif not c.bekend(blad, rij, "gemeente", set(gemeenten), "Gemeenten"):
+                goed = False
+            elif rij["regio"] is not None and gemeenten[gemeente].regio != rij["regio"]:
+                c.fout(blad, rij, "regio", f"gemeente '{gemeente}' ligt in regio '{gemeenten[gemeente].regio}'; "
+                       "laat de regio leeg of maak hem gelijk", rij["regio"])
+                goed = False
+            if goed and None not in (rij["fonds"], rij["jaar"], rij["bedrag"]):
+                bedragen[(rij["fonds"], gemeente, rij["jaar"])] += rij["bedrag"]
+            continue
+        elif gemeente is not None and fonds is not None:
+            c.fout(blad, rij, "gemeente", f"fonds '{kort(fonds.naam)}' is van niveau {fonds.niveau}: laat de gemeente "
+                   "leeg (een gemeentelijk budget staat in een fonds van niveau gemeente)", gemeente)
+            goed = False
         if fonds is not None:
             if fonds.landelijk and rij["regio"] is not None:
                 c.fout(blad, rij, "regio",
@@ -438,17 +583,45 @@ def controleer_bedragen(c: Controle, blad: str, fondsen: dict[str, Fonds], fonds
     return dict(bedragen)
 
 
-def controleer_potentieel(c: Controle, regios: list[str], doelgroepen: dict[str, float]):
+def controleer_potentieel(c: Controle, regios: list[str], doelgroepen: dict[str, float],
+                          gemeenten: dict[str, Gemeente]):
     blad = "Potentieel"
-    c.uniek(blad, ("regio", "doelgroep", "jaar"))
-    potentieel = {}
+    c.uniek(blad, ("regio", "gemeente", "doelgroep", "jaar") if gemeenten else ("regio", "doelgroep", "jaar"))
+    potentieel: dict[tuple[str, str, int], float] = defaultdict(float)
     for rij in c.rijen(blad):
         goed = c.bekend(blad, rij, "regio", set(regios), "Regios")
         goed &= c.bekend(blad, rij, "doelgroep", doelgroepen, "Doelgroepen")
         goed &= c.jaar_in_periode(blad, rij)
-        if goed and rij["aantal"] is not None and rij["jaar"] is not None:
-            potentieel[(rij["regio"], rij["doelgroep"], rij["jaar"])] = rij["aantal"]
-    return potentieel
+        eenheden = _eenheden(c, blad, rij, gemeenten) if goed else None
+        if eenheden and rij["aantal"] is not None and rij["jaar"] is not None:
+            for eenheid, aandeel in eenheden.items():
+                potentieel[(eenheid, rij["doelgroep"], rij["jaar"])] += aandeel * rij["aantal"]
+    return dict(potentieel)
+
+
+def _eenheden(c: Controle, blad: str, rij: dict, gemeenten: dict[str, Gemeente]) -> dict[str, float] | None:
+    """The units a row of Potentieel, Huidige_verdeling or Realisatie is about, with the share of its number
+    each gets: its region; with Gemeenten its municipality, or (a row naming only the region) every municipality
+    of the region by bijstand, by inwoners where the region's bijstand sums to 0 (SPEC §9). None: not valid."""
+    gemeente = rij.get("gemeente")
+    if not gemeenten:
+        if gemeente is not None:
+            c.fout(blad, rij, "gemeente", "een gemeente vraagt om het blad Gemeenten", gemeente)
+            return None
+        return {rij["regio"]: 1.0}
+    if gemeente is not None:
+        if not c.bekend(blad, rij, "gemeente", set(gemeenten), "Gemeenten"):
+            return None
+        if gemeenten[gemeente].regio != rij["regio"]:
+            c.fout(blad, rij, "regio", f"gemeente '{gemeente}' ligt in regio '{gemeenten[gemeente].regio}'",
+                   rij["regio"])
+            return None
+        return {gemeente: 1.0}
+    leden = {m: g for m, g in gemeenten.items() if g.regio == rij["regio"]}
+    sleutel = "bijstand" if sum(g.bijstand or 0.0 for g in leden.values()) > 0 else "inwoners"
+    if blad not in c.verdeeld:
+        c.verdeeld[blad] = sleutel
+    return verdeel(leden, sleutel)
 
 
 def controleer_effecten(c: Controle, instrumenten, doelgroepen):
@@ -521,11 +694,24 @@ def controleer_segmenten(c: Controle, instrumenten, instrumentnamen) -> dict[str
     }
 
 
-def controleer_beleidsregels(c: Controle, regios, fondsen, instrumenten, doelgroepen) -> list[Beleidsregel]:
+def _gemeentefilter(c: Controle, blad: str, gemeenten) -> dict:
+    """The gemeente filter column as a source of names: with Gemeenten only (SPEC §9); without, a filled
+    cell is an error."""
+    if gemeenten:
+        return {"gemeente": (set(gemeenten), "Gemeenten")}
+    for rij in c.rijen(blad):
+        if rij.get("gemeente") is not None and rij["gemeente"].casefold() != ALLE:
+            c.fout(blad, rij, "gemeente", "een gemeente vraagt om het blad Gemeenten", rij["gemeente"])
+    return {}
+
+
+def controleer_beleidsregels(c: Controle, regios, fondsen, instrumenten, doelgroepen,
+                             gemeenten=None) -> list[Beleidsregel]:
     blad = "Beleidsregels"
     c.namen(blad, "regel")
     bronnen = {
         "regio": (set(regios), "Regios"),
+        **_gemeentefilter(c, blad, gemeenten),
         "fonds": (fondsen, "Fondsen"),
         "instrument": (instrumenten, "Instrumenten"),
         "doelgroep": (doelgroepen, "Doelgroepen"),
@@ -580,10 +766,12 @@ def _jaarfilter(c: Controle, blad: str, rij: dict, periode: bool = True) -> tupl
     return (str(reeks[0]) if reeks[0] == reeks[1] else f"{reeks[0]}-{reeks[1]}"), True
 
 
-def controleer_koppelingen(c: Controle, regios, fondsen, instrumenten, doelgroepen) -> list[Koppeling]:
+def controleer_koppelingen(c: Controle, regios, fondsen, instrumenten, doelgroepen,
+                           gemeenten=None) -> list[Koppeling]:
     blad = "Koppelingen"
     c.namen(blad, "koppeling")
-    bronnen = {"regio": (set(regios), "Regios"), "instrument": (instrumenten, "Instrumenten"),
+    bronnen = {"regio": (set(regios), "Regios"), **_gemeentefilter(c, blad, gemeenten),
+               "instrument": (instrumenten, "Instrumenten"),
                "doelgroep": (doelgroepen, "Doelgroepen")}
     koppelingen, gezien = [], set()
     for rij in c.rijen(blad):
@@ -606,10 +794,11 @@ def controleer_koppelingen(c: Controle, regios, fondsen, instrumenten, doelgroep
     return koppelingen
 
 
-def controleer_scenarios(c: Controle, regios, fondsen, instrumenten, doelgroepen, beleidsregels):
+def controleer_scenarios(c: Controle, regios, fondsen, instrumenten, doelgroepen, beleidsregels, gemeenten=None):
     blad = "Scenarios"
     bronnen = {
         "regio": (set(regios), "Regios"),
+        **_gemeentefilter(c, blad, gemeenten),
         "fonds": (fondsen, "Fondsen"),
         "instrument": (instrumenten, "Instrumenten"),
         "doelgroep": (doelgroepen, "Doelgroepen"),
@@ -725,8 +914,8 @@ def controleer_onzekerheid(c: Controle, regios, fondsen, instrumenten, doelgroep
 def _scenario_band(c: Controle, blad: str, rij: dict) -> bool:
     """A scenario's max_verschuiving: one band for the whole plan, set with waarde 0..1."""
     goed = True
-    for kolom in ("fonds", "regio", "instrument", "doelgroep", "jaar", "regel"):
-        if rij[kolom] is not None and rij[kolom].casefold() != ALLE:
+    for kolom in ("fonds", "regio", "gemeente", "instrument", "doelgroep", "jaar", "regel"):
+        if rij.get(kolom) is not None and rij[kolom].casefold() != ALLE:
             c.fout(blad, rij, kolom, "max_verschuiving geldt voor het hele plan; laat deze kolom leeg",
                    rij[kolom])
             goed = False
@@ -741,10 +930,11 @@ def _scenario_band(c: Controle, blad: str, rij: dict) -> bool:
     return goed
 
 
-def controleer_verdeling(c: Controle, blad, regios, instrumenten, doelgroepen, effecten):
-    """Huidige_verdeling and Realisatie: participants per region, instrument, group and start year."""
-    c.uniek(blad, ("regio", "instrument", "doelgroep", "jaar"))
-    verdeling = {}
+def controleer_verdeling(c: Controle, blad, regios, instrumenten, doelgroepen, effecten, gemeenten):
+    """Huidige_verdeling and Realisatie: participants per unit, instrument, group and start year."""
+    c.uniek(blad, ("regio", "gemeente", "instrument", "doelgroep", "jaar") if gemeenten
+            else ("regio", "instrument", "doelgroep", "jaar"))
+    verdeling: dict[tuple[str, str, str, int], float] = defaultdict(float)
     for rij in c.rijen(blad):
         goed = c.bekend(blad, rij, "regio", set(regios), "Regios")
         goed &= c.bekend(blad, rij, "instrument", instrumenten, "Instrumenten")
@@ -755,9 +945,11 @@ def controleer_verdeling(c: Controle, blad, regios, instrumenten, doelgroepen, e
                    "deze combinatie van instrument en doelgroep staat niet in het blad Effecten",
                    f"{rij['instrument']} / {rij['doelgroep']}")
             goed = False
-        if goed and rij["deelnemers"] is not None and rij["jaar"] is not None:
-            verdeling[(rij["regio"], rij["instrument"], rij["doelgroep"], rij["jaar"])] = rij["deelnemers"]
-    return verdeling
+        eenheden = _eenheden(c, blad, rij, gemeenten) if goed else None
+        if eenheden and rij["deelnemers"] is not None and rij["jaar"] is not None:
+            for eenheid, aandeel in eenheden.items():
+                verdeling[(eenheid, rij["instrument"], rij["doelgroep"], rij["jaar"])] += aandeel * rij["deelnemers"]
+    return dict(verdeling)
 
 
 def _filterwaarde(waarde: str | None) -> str | None:

@@ -18,7 +18,7 @@ import polars as pl
 
 AANDEEL_KOLOMMEN = {"max_aandeel", "overheveling", "plaatsingskans", "aandeel_potentieel", "factor",
                     "disconteringsvoet", "kostenindexatie", "max_verschuiving", "laag", "hoog",
-                    "vaststellingsrisico", "min_tegenprestatie"}
+                    "vaststellingsrisico", "min_tegenprestatie", "aandeel"}
 GROOTSTE_GETAL = 1e12  # a trillion euros or persons: anything larger is a typing error
 
 _SPATIES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]")

@@ -20,8 +20,10 @@ ELK = "elk"
 # the input's keys, the model's frames and every report (the Fondsen sheet shows it).
 GEMEENTE, REGIO, LANDELIJK = "gemeente", "regio", "landelijk"
 NIVEAUS = (GEMEENTE, REGIO, LANDELIJK)
-POTSLEUTELS = ("fonds", "regio", "jaar")  # the keys of a budget row
-COHORTSLEUTELS = ("regio", "instrument", "doelgroep", "jaar")  # a planning cell and its start year
+POTSLEUTELS = ("fonds", "regio", "jaar")  # the keys of a budget row; regio holds the pot (see Invoer.pot)
+# a planning cell and its start year. Its `regio` is the unit of planning: the region, or with a Gemeenten
+# sheet the municipality (SPEC §9); Invoer.regio_van gives a unit's region
+COHORTSLEUTELS = ("regio", "instrument", "doelgroep", "jaar")
 INZETSLEUTELS = ("regio", "instrument", "jaar")  # what an instrument gets in a region and year (max_verschuiving)
 
 
@@ -33,14 +35,26 @@ class Fonds:
     overheveling: float
     vervaljaar: int | None
     vaststellingsrisico: float = 0.0  # the share of its payments a settlement may correct (family vaststelling)
+    inbreng_uit: str | None = None  # a regional pool filled by its municipalities from this gemeente fund (inbreng)
+    verdeelsleutel: str = "inwoners"  # how they fill it: inwoners | bijstand | gelijk | tabel
+    min_tegenprestatie: float = 0.0  # the fairness floor alpha of a pool (family tegenprestatie)
 
     @property
     def landelijk(self) -> bool:
         return self.niveau == LANDELIJK
 
-    def pot(self, regio: str) -> str:
-        """The region key of this fund's budget row that pays in ``regio``."""
-        return LANDELIJK if self.niveau == LANDELIJK else regio
+    @property
+    def pool(self) -> bool:
+        """A regional pot that the region's municipalities fill by a key (SPEC §9)."""
+        return self.inbreng_uit is not None
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    naam: str
+    regio: str
+    inwoners: float | None
+    bijstand: float | None
 
 
 @dataclass(frozen=True)
@@ -143,10 +157,40 @@ class Invoer:
     vanaf: int | None = None  # herijking (--vanaf): the years before are realised (family realisatie)
     onzekerheid: list[Onzekerheidsregel] = field(default_factory=list)  # the Onzekerheid sheet (onzekerheid)
     reservefonds: str | None = None  # holds the reserve of a fund with vaststellingsrisico (family vaststelling)
+    gemeenten: dict[str, Gemeente] = field(default_factory=dict)  # the Gemeenten sheet: the units of planning
+    verdeelsleutel: dict[tuple[str, str], float] = field(default_factory=dict)  # (pool, gemeente) -> share (tabel)
+    verdeeld: dict[str, str] = field(default_factory=dict)  # sheet -> the key its regio-only rows were spread by
 
     @property
     def jaren(self) -> list[int]:
         return list(range(self.start, self.eind + 1))
+
+    @property
+    def eenheden(self) -> list[str]:
+        """The units of planning, in the order of the input: the municipalities, else the regions."""
+        return list(self.gemeenten) if self.gemeenten else list(self.regios)
+
+    @property
+    def regio_van(self) -> dict[str, str]:
+        """unit -> its region (a region is its own)."""
+        if not self.gemeenten:
+            return {r: r for r in self.regios}
+        return {naam: gemeente.regio for naam, gemeente in self.gemeenten.items()}
+
+    def pot(self, fonds: str, eenheid: str) -> str:
+        """The key of the budget row of ``fonds`` that pays for the residents of ``eenheid``: the unit
+        itself (niveau gemeente), its region (regio) or LANDELIJK."""
+        niveau = self.fondsen[fonds].niveau
+        if niveau == LANDELIJK:
+            return LANDELIJK
+        return eenheid if niveau == GEMEENTE else self.regio_van[eenheid]
+
+    def aandelen(self, pool: str) -> dict[str, float]:
+        """a[m]: each municipality's share of the pool of its region, by the pool's verdeelsleutel (SPEC §9)."""
+        sleutel = self.fondsen[pool].verdeelsleutel
+        if sleutel == "tabel":
+            return {m: self.verdeelsleutel.get((pool, m), 0.0) for m in self.gemeenten}
+        return verdeel(self.gemeenten, sleutel)
 
     @property
     def trekt_alleen_kansen(self) -> bool:
@@ -166,6 +210,19 @@ class Invoer:
     def als_json(self) -> dict:
         """What ``valideer --json`` prints for a valid workbook."""
         return {"status": "geldig", "meldingen": self.meldingen, "problemen": []}
+
+
+def verdeel(gemeenten: dict[str, Gemeente], sleutel: str) -> dict[str, float]:
+    """Each municipality's share of its region by ``sleutel`` (inwoners | bijstand | gelijk); a region
+    whose key sums to 0 gives every municipality an equal share."""
+    waarde = {m: 1.0 if sleutel == "gelijk" else (getattr(g, sleutel) or 0.0) for m, g in gemeenten.items()}
+    som: dict[str, float] = {}
+    aantal: dict[str, int] = {}
+    for m, g in gemeenten.items():
+        som[g.regio] = som.get(g.regio, 0.0) + waarde[m]
+        aantal[g.regio] = aantal.get(g.regio, 0) + 1
+    return {m: waarde[m] / som[g.regio] if som[g.regio] > 0 else 1.0 / aantal[g.regio]
+            for m, g in gemeenten.items()}
 
 
 def jaarreeks(tekst: str) -> tuple[int, int] | None:

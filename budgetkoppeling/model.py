@@ -42,7 +42,8 @@ from .invoer import (
 
 FAMILIES = (
     "segment", "potentieel", "looptijd", "kosten", "financiering", "reservering", "cofinanciering",
-    "vaststelling", "budget", "overheveling", "beleidsregel", "koppeling", "overgang", "realisatie",
+    "vaststelling", "budget", "inbreng", "tegenprestatie", "overheveling", "beleidsregel", "koppeling", "overgang",
+    "realisatie",
 )
 ONEINDIG = np.inf
 FINANCIERINGSTEKORT_GEWICHT = 1000.0  # the diagnosis's penalty on a euro that no fund may pay
@@ -74,6 +75,9 @@ NAAMDELEN = {
     "reservering": (*CEL, ("jaar", None)),
     "cofinanciering": (("fonds", "f"), *CEL, ("jaar", None)),
     "budget": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
+    "p": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
+    "inbreng": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
+    "tegenprestatie": (("fonds", "f"), ("regio", "r")),
     "overheveling": (("fonds", "f"), ("regio", "r"), ("jaar", None)),
     "overgang": (("regio", "r"), ("instrument", "i"), ("jaar", None), ("kant", None)),
     "realisatie": (("regio", "r"), ("instrument", "i"), ("doelgroep", "g"), ("jaar", None)),
@@ -495,6 +499,10 @@ class Model:
             if regel.rij is not None:
                 doel = plaatsingsregels if regel.regel.grootheid == "plaatsingen" else regelprijs
                 np.add.at(doel, regel.kolom, rijduals[regel.rij] * regel.coef)
+        for familie in ("inbreng", "tegenprestatie"):  # a pool's euro costs its members' money (SPEC §9)
+            blok = self.families.get(familie)
+            if blok is not None:
+                np.add.at(regelprijs, blok.kolom, rijduals[blok.start + blok.rij] * blok.coef)
         return regelprijs, plaatsingsregels
 
     def verruimd(self, families: tuple[str, ...]) -> Model:
@@ -713,6 +721,8 @@ def bouw_families(invoer: Invoer, geheel: bool = False, verruiming: tuple[str, .
     add_cofinanciering(model)
     add_vaststelling(model)
     add_budget(model)
+    add_inbreng(model)
+    add_tegenprestatie(model)
     add_overheveling(model)
     add_beleidsregel(model)
     add_koppeling(model)
@@ -736,7 +746,7 @@ def _volgorde(namen: list, kolom: str) -> pl.DataFrame:
 def add_variabelen_plan(model: Model) -> None:
     """x[r,i,g,t,s] where the pair is allowed and potential exists; k, y, c where they can be non-zero."""
     invoer = model.invoer
-    regios = _volgorde(invoer.regios, "regio")
+    regios = _volgorde(invoer.eenheden, "regio")  # the units of planning (SPEC §9)
     effecten = pl.DataFrame(
         {"instrument": [i for i, _g in invoer.effecten], "doelgroep": [g for _i, g in invoer.effecten],
          "kans": list(invoer.effecten.values()), "_e": list(range(len(invoer.effecten)))},
@@ -783,9 +793,11 @@ def add_variabelen_plan(model: Model) -> None:
     model.add_variabelen("x", x.select(*kolommen_k, "segment"), boven=boven.to_series().to_numpy().copy())
     model.cellen_x = x
 
-    # y: a fund pays a cost cell where a rule lets it, up to its vervaljaar, and (regional fund) where
-    # it has a budget row for the region
+    # y: a fund pays a cost cell where a rule lets it, up to its vervaljaar, and where it has a budget row
+    # for the unit's pot (a landelijk fund always; a pool that the municipalities fill always)
     met_budget = {(f, r) for (f, r, _t) in invoer.budget}
+    met_budget |= {(f, invoer.pot(f, u)) for f, gegevens in invoer.fondsen.items() if gegevens.pool
+                   for u in invoer.eenheden}
     aandelen = []
     for f_nummer, (fonds, gegevens) in enumerate(invoer.fondsen.items()):
         for (instrument, doelgroep) in invoer.effecten:
@@ -796,24 +808,25 @@ def add_variabelen_plan(model: Model) -> None:
     aandelen_frame = pl.DataFrame(aandelen, schema={
         "fonds": pl.String, "_f": pl.Int64, "instrument": pl.String, "doelgroep": pl.String,
         "max_aandeel": pl.Float64, "landelijk": pl.Boolean, "vervaljaar": pl.Int64}, orient="row")
+    potten = _potten(invoer)
     budgetregios = pl.DataFrame(sorted(met_budget, key=lambda p: (p[0], p[1] or "")),
-                                schema={"fonds": pl.String, "regio": pl.String}, orient="row")
+                                schema={"fonds": pl.String, "pot": pl.String}, orient="row")
     k_genummerd = k.with_columns(_kolom_k=pl.int_range(pl.len(), dtype=pl.Int64))
     # a cost past the plan (reservering) is paid by a fund whose vervaljaar is not before the plan's end
     y = (k_genummerd.join(aandelen_frame, on=["instrument", "doelgroep"])
          .filter((pl.col("jaar") <= pl.col("vervaljaar"))
                  | ((pl.col("jaar") > invoer.eind) & (pl.col("vervaljaar") >= invoer.eind))))
-    y = y.join(budgetregios.with_columns(_heeft=pl.lit(True)), on=["fonds", "regio"], how="left")
+    y = y.join(potten, on=["fonds", "regio"], how="left", maintain_order="left")
+    y = y.join(budgetregios.with_columns(_heeft=pl.lit(True)), on=["fonds", "pot"], how="left")
     y = y.filter(pl.col("landelijk") | pl.col("_heeft").fill_null(False)).sort("_f", "_kolom_k")
     model.add_variabelen("y", y.select("fonds", *kolommen_k))
-    model.cellen_y = y.select("fonds", *kolommen_k, "max_aandeel", "landelijk")
+    model.cellen_y = y.select("fonds", *kolommen_k, "max_aandeel", "landelijk", "pot")
 
     # carry-over for every pot that can spend, also in a year without budget (its cap is then 0,
     # but its dual still prices the carry-over that more budget would allow)
-    potten = {(f, r) for (f, r, _t) in invoer.budget} | {
-        (f, invoer.fondsen[f].pot(r)) for f, r in y.select("fonds", "regio").unique().iter_rows()}
     c = []
-    for fonds, regio in sorted(potten):  # a fund's pots are all national or all regional
+    for fonds, regio in sorted({(f, r) for (f, r, _t) in invoer.budget}
+                               | set(y.select("fonds", "pot").unique().iter_rows())):  # one level per fund
         gegevens = invoer.fondsen[fonds]
         laatste = invoer.eind if gegevens.vervaljaar is None else min(invoer.eind, gegevens.vervaljaar)
         if gegevens.overheveling > 0:
@@ -826,6 +839,28 @@ def add_variabelen_plan(model: Model) -> None:
     if riskant and invoer.reservefonds is not None:
         z = y.filter(pl.col("fonds").is_in(riskant)).select("fonds", "regio", "jaar", "_f", "_regio").unique()
         model.add_variabelen("z", z.sort("_f", "_regio", "jaar").select("fonds", "regio", "jaar"))
+    # p: what a pool that the municipalities fill pays in a region and budget year (family inbreng)
+    pools = [f for f, gegevens in invoer.fondsen.items() if gegevens.pool]
+    if pools:
+        p = (y.filter(pl.col("fonds").is_in(pools))
+             .select("fonds", "_f", pl.col("pot").alias("regio"), pl.min_horizontal("jaar", pl.lit(invoer.eind)))
+             .unique())
+        verplicht = pl.DataFrame([(f, r, t) for (f, r, t) in invoer.verplichtingen if f in pools],
+                                 schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64}, orient="row")
+        volgorde = {r: n for n, r in enumerate(invoer.regios)}
+        p = (pl.concat([p.select("fonds", "regio", "jaar"), verplicht]).unique()
+             .with_columns(_f=pl.col("fonds").replace_strict({f: n for n, f in enumerate(invoer.fondsen)},
+                                                              return_dtype=pl.Int64),
+                           _r=pl.col("regio").replace_strict(volgorde, return_dtype=pl.Int64))
+             .sort("_f", "_r", "jaar"))
+        model.add_variabelen("p", p.select("fonds", "regio", "jaar"))
+
+
+def _potten(invoer: Invoer) -> pl.DataFrame:
+    """(fonds, regio = a unit of planning) -> pot: the key of the fund's budget row that pays for that unit's
+    residents (:meth:`Invoer.pot`)."""
+    return pl.DataFrame([(f, u, invoer.pot(f, u)) for f in invoer.fondsen for u in invoer.eenheden],
+                        schema={"fonds": pl.String, "regio": pl.String, "pot": pl.String}, orient="row")
 
 
 def _gerealiseerd_per_groep(model: Model) -> dict[tuple[str, str, int], float]:
@@ -1029,13 +1064,16 @@ def _budgetsleutels(invoer: Invoer, waarden: dict) -> pl.DataFrame:
 def add_budget(model: Model) -> None:
     """budget: sum_{i,g} y[f,r,i,g,t] + Verplichtingen[f,r,t] + c[f,r,t] <= Budget[f,r,t] + c[f,r,t-1].
 
-    For a landelijk fund the sum runs over every region too, one row per (f,t). The row of the last
-    plan year also holds the fund's payments after the plan (family reservering).
+    One row per pot: r is the fund's region, its municipality (niveau gemeente: the sum runs over its own
+    residents) or, for a landelijk fund, the whole country (the sum runs over every unit). The row of the
+    last plan year also holds the fund's payments after the plan (family reservering). A municipality's
+    row of the fund its pools are filled from holds its inbreng a[m] p[pool,r,t] (family inbreng); a pool
+    has a row only where Budgetten caps it.
     """
     invoer = model.invoer
     sleutels = list(POTSLEUTELS)
     y = (_met_kolom(model.variabelen["y"], model.cellen_y)
-         .with_columns(regio=pl.when(pl.col("landelijk")).then(pl.lit(LANDELIJK)).otherwise(pl.col("regio")),
+         .with_columns(regio=pl.col("pot"),
                        jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)),  # reservering: in the last year's row
                        _coef=pl.lit(1.0)).select(*sleutels, "_kolom", "_coef"))
     c = _met_kolom(model.variabelen["c"])
@@ -1046,17 +1084,21 @@ def add_budget(model: Model) -> None:
         houder = invoer.reservefonds
         reserve = (_met_kolom(model.variabelen["z"])
                    .with_columns(fonds=pl.lit(houder), _coef=pl.lit(1.0),
-                                 regio=pl.lit(LANDELIJK) if invoer.fondsen[houder].landelijk else pl.col("regio"),
+                                 regio=pl.col("regio").replace_strict(
+                                     {u: invoer.pot(houder, u) for u in invoer.eenheden}, return_dtype=pl.String),
                                  jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)))
                    .select(*sleutels, "_kolom", "_coef"))
     terug = (c.with_columns(jaar=pl.col("jaar") + 1, _coef=pl.lit(-1.0)).filter(pl.col("jaar") <= invoer.eind)
              .select(*sleutels, "_kolom", "_coef"))
-    termen = pl.concat([y, uit, terug, reserve])
+    termen = pl.concat([y, uit, terug, reserve, _inbrengtermen(model)])
     budget = groepsom(_budgetsleutels(invoer, invoer.budget), sleutels, budget="bedrag")
     verplicht = groepsom(_budgetsleutels(invoer, invoer.verplichtingen), sleutels, verplicht="bedrag")
     rijen = (pl.concat([termen.select(sleutels).unique(), budget.select(sleutels), verplicht.select(sleutels)])
              .unique().join(budget, on=sleutels, how="left").join(verplicht, on=sleutels, how="left")
              .with_columns(ruimte=pl.col("budget").fill_null(0.0) - pl.col("verplicht").fill_null(0.0)))
+    pools = [f for f, gegevens in invoer.fondsen.items() if gegevens.pool]
+    if pools:  # a pool is capped only where the councils agreed a maximum (its Budgetten rows)
+        rijen = rijen.filter(~pl.col("fonds").is_in(pools) | pl.col("budget").is_not_null())
     met_termen = termen.select(sleutels).unique().with_columns(_termen=pl.lit(True))
     rijen = rijen.join(met_termen, on=sleutels, how="left").with_columns(pl.col("_termen").fill_null(False))
     boek = _grootboek(model)
@@ -1074,6 +1116,90 @@ def add_budget(model: Model) -> None:
         c = _met_kolom(model.variabelen["c"]).join(boek, on=sleutels)
         kolommen = _np(c, "_kolom") - model.variabelen["c"].start
         model.variabelen["c"].onder[kolommen] = model.variabelen["c"].boven[kolommen] = _np(c, "overheveling_uit")
+
+
+def inbrengaandelen(invoer: Invoer) -> pl.DataFrame:
+    """Per pool and municipality: the fund it pays its inbreng from (``bron``), its region and its share a[m]."""
+    rijen = [(pool, gegevens.inbreng_uit, m, invoer.gemeenten[m].regio, aandeel)
+             for pool, gegevens in invoer.fondsen.items() if gegevens.pool
+             for m, aandeel in invoer.aandelen(pool).items()]
+    return pl.DataFrame(rijen, schema={"pool": pl.String, "bron": pl.String, "gemeente": pl.String,
+                                       "regio": pl.String, "aandeel": pl.Float64}, orient="row")
+
+
+def _inbrengtermen(model: Model) -> pl.DataFrame:
+    """The inbreng inside the budget rows: a[m] p[pool, r(m), t] in the row (bron, m, t) of each municipality
+    m of the pool's region r (SPEC §9)."""
+    schema = {"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64, "_kolom": pl.Int64, "_coef": pl.Float64}
+    if "p" not in model.variabelen:
+        return pl.DataFrame(schema=schema)
+    p = _met_kolom(model.variabelen["p"]).rename({"fonds": "pool"})
+    return (p.join(inbrengaandelen(model.invoer), on=["pool", "regio"])
+            .filter(pl.col("aandeel") > 0)
+            .select(pl.col("bron").alias("fonds"), pl.col("gemeente").alias("regio"), "jaar", "_kolom",
+                    pl.col("aandeel").alias("_coef")))
+
+
+def add_inbreng(model: Model) -> None:
+    """inbreng: p[f,r,t] = sum over r's municipalities m of sum_{i,g} y[f,m,i,g,t] + Verplichtingen[f,r,t].
+
+    For a pool f (a fund of niveau regio with inbreng_uit = F): what it pays in region r and budget year t.
+    Each municipality m of r pays a[m] p[f,r,t] out of its own F, in F's budget row (m, t) (:func:`add_budget`);
+    so the pool is as large as its most constrained member allows. A pool carries nothing over.
+    """
+    blok = model.variabelen.get("p")
+    if blok is None or blok.aantal == 0:
+        return
+    invoer = model.invoer
+    sleutels = list(POTSLEUTELS)
+    p = _met_kolom(blok).with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64))
+    y = (_met_kolom(model.variabelen["y"], model.cellen_y)
+         .with_columns(regio=pl.col("pot"), jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)))
+         .join(p.select(*sleutels, "_rij"), on=sleutels))
+    verplicht = np.array([invoer.verplichtingen.get(sleutel, 0.0) for sleutel in blok.sleutels.iter_rows()])
+    model.add_rijen("inbreng", blok.sleutels, verplicht, verplicht,
+                    np.concatenate([_np(p, "_rij"), _np(y, "_rij")]),
+                    np.concatenate([_np(p, "_kolom"), _np(y, "_kolom")]),
+                    np.concatenate([np.ones(p.height), -np.ones(y.height)]))
+
+
+def add_tegenprestatie(model: Model) -> None:
+    """tegenprestatie: sum_t sum_{i,g} y[f,m,i,g,t] >= alpha a[m] sum_t (p[f,r,t] - Verplichtingen[f,r,t]).
+
+    For each pool f with min_tegenprestatie alpha > 0 and each municipality m of region r: over the plan
+    period (payments after it included, as in the pool's rows), the pool pays for m's residents at least
+    alpha times m's share of what the pool pays for trajectories in r. alpha = 1: each gets what it pays in.
+    """
+    blok = model.variabelen.get("p")
+    if blok is None or blok.aantal == 0:
+        return
+    invoer = model.invoer
+    alpha = {f: gegevens.min_tegenprestatie for f, gegevens in invoer.fondsen.items()
+             if gegevens.pool and gegevens.min_tegenprestatie > 0}
+    if not alpha:
+        return
+    aandelen = (inbrengaandelen(invoer).filter(pl.col("pool").is_in(list(alpha)))
+                .rename({"pool": "fonds"}).select("fonds", "gemeente", "regio", "aandeel"))
+    p = _met_kolom(blok).filter(pl.col("fonds").is_in(list(alpha)))
+    rijen = (aandelen.join(p.select("fonds", "regio").unique(), on=["fonds", "regio"])
+             .with_columns(_alpha=pl.col("fonds").replace_strict(alpha, return_dtype=pl.Float64))
+             .with_columns(_rij=pl.int_range(pl.len(), dtype=pl.Int64)))
+    if rijen.height == 0:
+        return
+    eigen = (_met_kolom(model.variabelen["y"]).rename({"regio": "gemeente"})
+             .join(rijen.select("fonds", "gemeente", "_rij"), on=["fonds", "gemeente"]))
+    pot = p.join(rijen.select("fonds", "regio", "_rij", "aandeel", "_alpha"), on=["fonds", "regio"])
+    verplicht = {(f, r): 0.0 for f, r in rijen.select("fonds", "regio").iter_rows()}
+    for (f, r, t), bedrag in invoer.verplichtingen.items():
+        if (f, r) in verplicht and invoer.start <= t <= invoer.eind:
+            verplicht[(f, r)] += bedrag
+    onder = -(_np(rijen, "_alpha") * _np(rijen, "aandeel")
+              * np.array([verplicht[(f, r)] for f, r in rijen.select("fonds", "regio").iter_rows()]))
+    model.add_rijen("tegenprestatie", rijen.select("fonds", pl.col("gemeente").alias("regio")), onder, ONEINDIG,
+                    np.concatenate([_np(eigen, "_rij"), _np(pot, "_rij")]),
+                    np.concatenate([_np(eigen, "_kolom"), _np(pot, "_kolom")]),
+                    np.concatenate([np.ones(eigen.height), -_np(pot, "_alpha") * _np(pot, "aandeel")]),
+                    verruimbaar={"regel": ((_alle(rijen.height), 1.0, "min"),)})
 
 
 def _grootboek(model: Model) -> pl.DataFrame:
@@ -1098,19 +1224,22 @@ def add_overheveling(model: Model) -> None:
                     np.ones(blok.aantal))
 
 
+def _filterwaarden(invoer: Invoer) -> dict[str, list[str]]:
+    """The values an ``elk`` filter column runs over."""
+    return {"regio": list(invoer.regios), "gemeente": list(invoer.gemeenten), "fonds": list(invoer.fondsen),
+            "instrument": list(invoer.instrumenten), "doelgroep": list(invoer.doelgroepen),
+            "jaar": [str(j) for j in invoer.jaren]}
+
+
 def regel_uitbreiding(invoer: Invoer) -> list[tuple[Beleidsregel, dict[str, str]]]:
     """Every active rule, once per combination of values of its ``elk`` columns."""
-    waarden = {
-        "regio": list(invoer.regios), "fonds": list(invoer.fondsen),
-        "instrument": list(invoer.instrumenten), "doelgroep": list(invoer.doelgroepen),
-        "jaar": [str(j) for j in invoer.jaren],
-    }
+    waarden = _filterwaarden(invoer)
     uitgebreid = []
     for regel in invoer.beleidsregels:
         if not regel.actief:
             continue
         combinaties: list[dict[str, str]] = [{}]
-        for kolom in ("regio", "fonds", "instrument", "doelgroep", "jaar"):
+        for kolom in ("regio", "gemeente", "fonds", "instrument", "doelgroep", "jaar"):
             if regel.filters.get(kolom) == ELK:
                 combinaties = [{**c, kolom: w} for c in combinaties for w in waarden[kolom]]
         uitgebreid += [(regel, combinatie) for combinatie in combinaties]
@@ -1131,6 +1260,11 @@ def _grootheid(model: Model, grootheid: str) -> pl.DataFrame:
         else:
             frame = frame.with_columns(_coef=pl.lit(1.0))
         frame = frame.with_columns(fonds=pl.lit(None, dtype=pl.String))
+    if model.invoer.gemeenten:  # a regio filter sums over the region's municipalities (SPEC §9)
+        frame = frame.with_columns(gemeente=pl.col("regio"), regio=pl.col("regio").replace_strict(
+            model.invoer.regio_van, return_dtype=pl.String))
+        return frame.select("fonds", "regio", "gemeente", "instrument", "doelgroep", pl.col("jaar").cast(pl.String),
+                            "_kolom", "_coef")
     return frame.select("fonds", "regio", "instrument", "doelgroep", pl.col("jaar").cast(pl.String), "_kolom", "_coef")
 
 
@@ -1200,12 +1334,11 @@ def add_beleidsregel(model: Model) -> None:
 
 def koppeling_uitbreiding(invoer: Invoer) -> list[tuple[object, dict[str, str]]]:
     """Every koppeling, once per combination of values of its ``elk`` columns."""
-    waarden = {"regio": list(invoer.regios), "instrument": list(invoer.instrumenten),
-               "doelgroep": list(invoer.doelgroepen), "jaar": [str(j) for j in invoer.jaren]}
+    waarden = _filterwaarden(invoer)
     uitgebreid = []
     for koppeling in invoer.koppelingen:
         combinaties: list[dict[str, str]] = [{}]
-        for kolom in COHORTSLEUTELS:
+        for kolom in ("regio", "gemeente", "instrument", "doelgroep", "jaar"):
             if koppeling.filters.get(kolom) == ELK:
                 combinaties = [{**c, kolom: w} for c in combinaties for w in waarden[kolom]]
         uitgebreid += [(koppeling, combinatie) for combinatie in combinaties]
@@ -1295,7 +1428,7 @@ def add_overgang(model: Model) -> None:
     rijen = pl.concat([
         rijen.filter(pl.col("onder") > 0).with_columns(kant=pl.lit("min"), grens=pl.col("onder")),
         rijen.with_columns(kant=pl.lit("max"), grens=pl.col("boven"))])
-    volgorde = {naam: nummer for nummer, naam in enumerate(invoer.regios)}
+    volgorde = {naam: nummer for nummer, naam in enumerate(invoer.eenheden)}
     instrumenten = {naam: nummer for nummer, naam in enumerate(invoer.instrumenten)}
     rijen = (rijen.with_columns(_r=pl.col("regio").replace_strict(volgorde, return_dtype=pl.Int64),
                                 _i=pl.col("instrument").replace_strict(instrumenten, return_dtype=pl.Int64))
@@ -1344,8 +1477,7 @@ def add_realisatie(model: Model) -> None:
     eerste = cellen.height
     for nummer, (fonds, regio, jaar, bedrag) in enumerate(uitgaven):
         bedrag -= invoer.verplichtingen.get((fonds, regio, jaar), 0.0)  # the ledger's amount includes them
-        betaald = y.filter((pl.col("fonds") == fonds) & (pl.col("jaar") == jaar)
-                           & (pl.lit(regio == LANDELIJK) | (pl.col("regio") == regio)))
+        betaald = y.filter((pl.col("fonds") == fonds) & (pl.col("jaar") == jaar) & (pl.col("pot") == regio))
         rij.append(np.full(betaald.height, eerste + nummer, dtype=np.int64))
         kolom.append(_np(betaald, "_kolom"))
         coef.append(np.ones(betaald.height))
@@ -1498,9 +1630,10 @@ def jaarverschil(model: Model) -> Jaarverschil | None:
         for (r, i, _g, t), aantal in invoer.huidige_verdeling.items():
             if t == invoer.start:
                 huidig[(r, i)] = huidig.get((r, i), 0.0) + aantal
+    eenheden = {naam: nummer for nummer, naam in enumerate(invoer.eenheden)}
+    instrumenten = {naam: nummer for nummer, naam in enumerate(invoer.instrumenten)}
     paren = sorted({(r, i) for r, i in cellen.select("regio", "instrument").unique().iter_rows()} | set(huidig),
-                   key=lambda p: (invoer.regios.index(p[0]) if p[0] in invoer.regios else -1,
-                                  list(invoer.instrumenten).index(p[1]) if p[1] in invoer.instrumenten else -1))
+                   key=lambda p: (eenheden.get(p[0], -1), instrumenten.get(p[1], -1)))
     eerste = invoer.start if huidig else invoer.start + 1
     d = pl.DataFrame([(r, i, t) for r, i in paren for t in range(eerste, invoer.eind + 1)],
                      schema={"regio": pl.String, "instrument": pl.String, "jaar": pl.Int64}, orient="row")

@@ -6,7 +6,7 @@ import copy
 import dataclasses
 
 from .errors import InvoerFout, Probleem
-from .invoer import ALLE, Invoer, jaarreeks
+from .invoer import ALLE, GEMEENTE, Invoer, jaarreeks
 from .io import RIJ
 
 BASIS = "basis"
@@ -72,9 +72,12 @@ def _nieuw(oud: float, rij: dict) -> float:
 
 def _pas_rij_toe(invoer: Invoer, rij: dict, problemen: list[Probleem]) -> None:
     soort = rij["aanpassing"]
+    regio_van = invoer.regio_van  # a unit's region; with Gemeenten a regio filter takes its municipalities
     if soort == "budget":
         for (f, r, t), bedrag in list(invoer.budget.items()):
-            if _past(rij["fonds"], f) and _past(rij["regio"], r) and _past_jaar(rij["jaar"], t):
+            gemeentelijk = invoer.fondsen[f].niveau == GEMEENTE
+            if (_past(rij["fonds"], f) and _past(rij["regio"], regio_van[r] if gemeentelijk else r)
+                    and _past(rij.get("gemeente"), r if gemeentelijk else None) and _past_jaar(rij["jaar"], t)):
                 invoer.budget[(f, r, t)] = max(0.0, _nieuw(bedrag, rij))
     elif soort == "kosten":
         for naam, instrument in list(invoer.instrumenten.items()):
@@ -95,7 +98,8 @@ def _pas_rij_toe(invoer: Invoer, rij: dict, problemen: list[Probleem]) -> None:
                     invoer.effecten[(i, g)] = nieuw
     elif soort == "potentieel":
         for (r, g, t), aantal in list(invoer.potentieel.items()):
-            if _past(rij["regio"], r) and _past(rij["doelgroep"], g) and _past_jaar(rij["jaar"], t):
+            if (_past(rij["regio"], regio_van[r]) and _past(rij.get("gemeente"), r) and _past(rij["doelgroep"], g)
+                    and _past_jaar(rij["jaar"], t)):
                 invoer.potentieel[(r, g, t)] = max(0.0, _nieuw(aantal, rij))
     elif soort == "max_verschuiving":
         invoer.max_verschuiving = rij["waarde"]

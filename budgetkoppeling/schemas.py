@@ -20,6 +20,7 @@ FONDS_SOORTEN = ["participatiebudget", "buig", "esf", "oeo", "sector", "overig"]
 GROOTHEDEN = ["deelnemers", "uitgaven", "plaatsingen"]
 OPERATOREN = ["<=", ">=", "="]
 ONZEKERE_GROOTHEDEN = ["plaatsingskans", "kosten", "budget"]
+VERDEELSLEUTELS = ["inwoners", "bijstand", "gelijk", "tabel"]
 VERDELINGEN = ["driehoek", "uniform"]
 SAMENHANG = ["gedeeld", "per_regio"]
 AANPASSINGEN = ["budget", "kosten", "plaatsingskans", "potentieel", "regel_waarde", "regel_actief",
@@ -54,6 +55,17 @@ class Regios(BladModel):
     omschrijving: str | None = pa.Field(nullable=True, description="vrije toelichting")
 
 
+class Gemeenten(BladModel):
+    gemeente: str = pa.Field(description="naam van de gemeente")
+    regio: str = pa.Field(description="de arbeidsmarktregio van de gemeente, uit het blad Regios")
+    inwoners: pl.Float64 | None = pa.Field(nullable=True, ge=0, description="aantal inwoners")
+    bijstand: pl.Float64 | None = pa.Field(
+        nullable=True, ge=0, description="aantal huishoudens met een bijstandsuitkering")
+    omschrijving: str | None = pa.Field(nullable=True, description="vrije toelichting")
+
+    _eindig = eindig('inwoners', 'bijstand')
+
+
 class Fondsen(BladModel):
     fonds: str = pa.Field(description="naam van het fonds (de geldpot)")
     soort: str = pa.Field(
@@ -80,12 +92,37 @@ class Fondsen(BladModel):
         description=("deel (0 tot 1) van de betalingen uit dit fonds dat bij de vaststelling gecorrigeerd kan "
                      "worden (ESF+); het reservefonds (Instellingen) houdt dat bedrag achter de hand; standaard 0"),
     )
+    inbreng_uit: str | None = pa.Field(
+        nullable=True,
+        description=("regionale pot die de gemeenten vullen: het fonds van niveau gemeente waaruit elke gemeente "
+                     "haar deel inbrengt (meestal het participatiebudget)"),
+    )
+    verdeelsleutel: str | None = pa.Field(
+        nullable=True, isin=VERDEELSLEUTELS,
+        description="hoe de gemeenten de pot vullen: inwoners (standaard), bijstand, gelijk of tabel "
+                    "(blad Verdeelsleutel)",
+    )
+    min_tegenprestatie: pl.Float64 | None = pa.Field(
+        nullable=True, ge=0, le=1,
+        description=("0 tot 1: elke gemeente krijgt over de planperiode minstens dit deel van haar inbreng terug "
+                     "aan trajecten voor haar inwoners (1 = wat zij inbrengt, 0,8 = 20% solidariteit); leeg: geen"),
+    )
+
+
+class Verdeelsleutel(BladModel):
+    fonds: str = pa.Field(description="de regionale pot (fonds met verdeelsleutel tabel)")
+    gemeente: str = pa.Field(description="gemeente uit het blad Gemeenten")
+    aandeel: pl.Float64 = pa.Field(ge=0, le=1, description="deel (0 tot 1) dat deze gemeente inbrengt; per regio "
+                                                           "samen 1")
 
 
 class Budgetten(BladModel):
     fonds: str = pa.Field(description="fonds uit het blad Fondsen")
     regio: str | None = pa.Field(
         nullable=True, description="regio uit het blad Regios; leeg bij een landelijk fonds",
+    )
+    gemeente: str | None = pa.Field(
+        nullable=True, description="gemeente uit het blad Gemeenten, bij een fonds van niveau gemeente",
     )
     jaar: pl.Int64 = pa.Field(description="begrotingsjaar")
     bedrag: pl.Float64 = pa.Field(ge=0, description="budget in euro")
@@ -132,8 +169,13 @@ class Doelgroepen(BladModel):
     _eindig = eindig('gewicht', 'uitkering_per_jaar')
 
 
+GEMEENTE_VELD = dict(nullable=True, description="gemeente uit het blad Gemeenten; leeg: de regio wordt over haar "
+                                                   "gemeenten verdeeld naar bijstand")
+
+
 class Potentieel(BladModel):
     regio: str = pa.Field(description="regio uit het blad Regios")
+    gemeente: str | None = pa.Field(**GEMEENTE_VELD)
     doelgroep: str = pa.Field(description="doelgroep uit het blad Doelgroepen")
     jaar: pl.Int64 = pa.Field(description="jaar waarin deze mensen een traject kunnen starten")
     aantal: pl.Float64 = pa.Field(ge=0, description="aantal mensen dat dat jaar kan starten")
@@ -176,6 +218,7 @@ class Beleidsregels(BladModel):
     regel: str = pa.Field(description="naam van de regel")
     regio: str | None = pa.Field(nullable=True, description="regio, alle (ook leeg) of elk")
     fonds: str | None = pa.Field(nullable=True, description="fonds, alle (ook leeg) of elk; alleen bij uitgaven")
+    gemeente: str | None = pa.Field(nullable=True, description="gemeente, alle (ook leeg) of elk")
     instrument: str | None = pa.Field(nullable=True, description="instrument, alle (ook leeg) of elk")
     doelgroep: str | None = pa.Field(nullable=True, description="doelgroep, alle (ook leeg) of elk")
     jaar: str | None = pa.Field(nullable=True,
@@ -195,6 +238,7 @@ class Koppelingen(BladModel):
     verhouding: pl.Float64 = pa.Field(
         ge=0, description="partner betaalt minstens verhouding x wat het fonds betaalt (1 = evenveel)")
     regio: str | None = pa.Field(nullable=True, description="regio, alle (ook leeg) of elk")
+    gemeente: str | None = pa.Field(nullable=True, description="gemeente, alle (ook leeg) of elk")
     instrument: str | None = pa.Field(nullable=True, description="instrument, alle (ook leeg) of elk")
     doelgroep: str | None = pa.Field(nullable=True, description="doelgroep, alle (ook leeg) of elk")
     jaar: str | None = pa.Field(nullable=True,
@@ -211,6 +255,7 @@ class Scenarios(BladModel):
     )
     fonds: str | None = pa.Field(nullable=True, description="fonds of alle (ook leeg)")
     regio: str | None = pa.Field(nullable=True, description="regio of alle (ook leeg)")
+    gemeente: str | None = pa.Field(nullable=True, description="gemeente of alle (ook leeg)")
     instrument: str | None = pa.Field(nullable=True, description="instrument of alle (ook leeg)")
     doelgroep: str | None = pa.Field(nullable=True, description="doelgroep of alle (ook leeg)")
     jaar: str | None = pa.Field(nullable=True, description="jaar, reeks als 2028-2030, of alle (ook leeg)")
@@ -224,6 +269,7 @@ class Scenarios(BladModel):
 
 class Huidige_verdeling(BladModel):
     regio: str = pa.Field(description="regio uit het blad Regios")
+    gemeente: str | None = pa.Field(**GEMEENTE_VELD)
     instrument: str = pa.Field(description="instrument uit het blad Instrumenten")
     doelgroep: str = pa.Field(description="doelgroep uit het blad Doelgroepen")
     jaar: pl.Int64 = pa.Field(description="startjaar")
@@ -286,7 +332,9 @@ class Blad:
 BLADEN: tuple[Blad, ...] = (
     Blad("Instellingen", Instellingen, True, ("sleutel",)),
     Blad("Regios", Regios, True, ("regio",)),
+    Blad("Gemeenten", Gemeenten, False, ("gemeente",)),
     Blad("Fondsen", Fondsen, True, ("fonds",)),
+    Blad("Verdeelsleutel", Verdeelsleutel, False, ("fonds", "gemeente")),
     Blad("Budgetten", Budgetten, True, ()),
     Blad("Verplichtingen", Verplichtingen, False, ()),
     Blad("Instrumenten", Instrumenten, True, ("instrument",)),

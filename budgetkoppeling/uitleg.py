@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .invoer import LANDELIJK, POTSLEUTELS, betaaljaren, discontering, indexatie, segment_factoren
+from .invoer import COHORTSLEUTELS, LANDELIJK, POTSLEUTELS, betaaljaren, discontering, indexatie, segment_factoren
 from .model import groepsom
 from .rapport.opmaak import NUL
 from .solve import Oplossing
@@ -316,8 +316,10 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
     looptijd = set(model.sleutels_van("looptijd").iter_rows())
     fondsen_per_cel: dict[tuple, list[tuple[str, float, bool, int]]] = defaultdict(list)  # unused instruments only
     cellen_y = model.cellen("y")
-    for f, r, i, g, t, aandeel, landelijk, kolom in cellen_y.filter(pl.col("instrument").is_in(ongebruikt)).iter_rows():
-        fondsen_per_cel[(r, i, g, t)].append((f, aandeel, landelijk, kolom))
+    for f, r, i, g, t, aandeel, pot, kolom in (cellen_y.filter(pl.col("instrument").is_in(ongebruikt))
+                                               .select("fonds", *COHORTSLEUTELS, "max_aandeel", "pot", "_kolom")
+                                               .iter_rows()):
+        fondsen_per_cel[(r, i, g, t)].append((f, aandeel, pot, kolom))
 
     houder = invoer.reservefonds
 
@@ -326,15 +328,15 @@ def drempels(oplossing: Oplossing) -> list[Drempel]:
         risico = invoer.fondsen[f].vaststellingsrisico
         if not risico or houder is None:
             return 0.0
-        return risico * budgetprijs.get((houder, invoer.fondsen[houder].pot(r), jaar), 0.0)
+        return risico * budgetprijs.get((houder, invoer.pot(houder, r), jaar), 0.0)
 
     @functools.cache  # every segment and start year of a cell asks again
     def euro_prijs(r: str, i: str, g: str, jaar: int) -> float:
         """The least shadow cost of one euro of cell cost in ``jaar``: cheapest funds first."""
         betaaljaar = min(jaar, invoer.eind)  # reservering: a cost after the plan is paid from the last year
-        aanbod = [(budgetprijs.get((f, LANDELIJK if landelijk else r, betaaljaar), 0.0) + regelprijs[kolom]
+        aanbod = [(budgetprijs.get((f, pot, betaaljaar), 0.0) + regelprijs[kolom]
                    + reserveprijs(f, r, betaaljaar), aandeel)
-                  for f, aandeel, landelijk, kolom in fondsen_per_cel.get((r, i, g, jaar), ())]
+                  for f, aandeel, pot, kolom in fondsen_per_cel.get((r, i, g, jaar), ())]
         prijs, rest = 0.0, 1.0
         for fondsprijs, aandeel in sorted(aanbod):
             deel = min(rest, aandeel)

@@ -64,9 +64,19 @@ class Invoer:
         self.index = float(str(inst.get("kostenindexatie") or 0).replace(",", "."))
         self.doorloop = str(inst.get("doorloop_na_planperiode") or "nee").lower() == "ja"
         self.regios = [r["regio"] for r in b["regios"]]
+        # SPEC §9: with Gemeenten the unit of planning is the municipality
+        self.gemeenten = {r["gemeente"]: r["regio"] for r in b.get("gemeenten", [])}
+        self.kenmerk = {r["gemeente"]: {kenmerk: float(r.get(kenmerk) or 0) for kenmerk in ("inwoners", "bijstand")}
+                        for r in b.get("gemeenten", [])}
         self.fondsen = {
             r["fonds"]: {
-                "landelijk": str(r.get("landelijk") or "nee").lower() == "ja",
+                "niveau": ("landelijk" if str(r.get("landelijk") or "nee").lower() == "ja"
+                           else str(r.get("niveau") or "regio").lower()),
+                "inbreng_uit": r.get("inbreng_uit"),
+                "sleutel": str(r.get("verdeelsleutel") or "inwoners").lower(),
+                "alpha": float(r.get("min_tegenprestatie") or 0),
+                "landelijk": str(r.get("landelijk") or "nee").lower() == "ja"
+                or str(r.get("niveau") or "").lower() == "landelijk",
                 "overheveling": float(r.get("overheveling") or 0),
                 "vervaljaar": None if r.get("vervaljaar") is None else int(r["vervaljaar"]),
                 "risico": float(r.get("vaststellingsrisico") or 0),
@@ -77,12 +87,14 @@ class Invoer:
         # the reserve fund of SPEC §4: Instellingen.reservefonds, else the participatiebudget fund
         self.reservefonds = inst.get("reservefonds") or next(
             (f for f, gegevens in self.fondsen.items() if gegevens["soort"] == "participatiebudget"), None)
-        self.budget = defaultdict(float)
+        self.budget = defaultdict(float)  # keyed by the pot: (fonds, regio, municipality or None, jaar)
         for r in b["budgetten"]:
-            self.budget[(r["fonds"], r.get("regio"), int(r["jaar"]))] += float(r["bedrag"])
+            self.budget[(r["fonds"], self._pot_van_rij(r), int(r["jaar"]))] += float(r["bedrag"])
         self.verpl = defaultdict(float)
         for r in b.get("verplichtingen", []):
-            self.verpl[(r["fonds"], r.get("regio"), int(r["jaar"]))] += float(r["bedrag"])
+            self.verpl[(r["fonds"], self._pot_van_rij(r), int(r["jaar"]))] += float(r["bedrag"])
+        self.tabel = {(r["fonds"], r["gemeente"]): float(r["aandeel"]) for r in b.get("verdeelsleutel", [])}
+        self.budgetrijen = set(self.budget)  # the pots with a Budgetten row (budget is a defaultdict)
         self.instr = {
             r["instrument"]: {
                 "k": float(r["kosten_per_deelnemer"]), "duur": int(r["duur_jaren"]),
@@ -92,7 +104,10 @@ class Invoer:
         }
         self.gewicht = {r["doelgroep"]: float(1 if r.get("gewicht") is None else r["gewicht"])
                         for r in b["doelgroepen"]}
-        self.pot = {(r["regio"], r["doelgroep"], int(r["jaar"])): float(r["aantal"]) for r in b["potentieel"]}
+        self.pot = defaultdict(float)
+        for r in b["potentieel"]:
+            for eenheid, deel in self.eenheden_van_rij(r).items():
+                self.pot[(eenheid, r["doelgroep"], int(r["jaar"]))] += deel * float(r["aantal"])
         self.kans = {(r["instrument"], r["doelgroep"]): float(r["plaatsingskans"]) for r in b["effecten"]}
         self.finregels = [
             (r["fonds"], _filter(r.get("instrument")), _filter(r.get("doelgroep")),
@@ -111,14 +126,56 @@ class Invoer:
                        if str(r.get("actief") or "ja").lower() != "nee"]
         band = str(inst.get("max_verschuiving") or "").replace(",", ".").strip()
         self.band = None if band == "" else float(band.removesuffix("%")) / (100 if band.endswith("%") else 1)
-        self.realisatie = {(r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])): float(r["deelnemers"])
-                           for r in b.get("realisatie", [])}
+        self.realisatie = defaultdict(float)
+        for r in b.get("realisatie", []):
+            for eenheid, deel in self.eenheden_van_rij(r).items():
+                sleutel = (eenheid, r["instrument"], r["doelgroep"], int(r["jaar"]))
+                self.realisatie[sleutel] += deel * float(r["deelnemers"])
         self.realisatie_uitgaven = defaultdict(float)
         for r in b.get("realisatie_uitgaven", []):
-            self.realisatie_uitgaven[(r["fonds"], r.get("regio"), int(r["jaar"]))] += float(r["bedrag"])
-        self.huidig = defaultdict(float)  # today's participants per region, instrument and year
+            self.realisatie_uitgaven[(r["fonds"], self._pot_van_rij(r), int(r["jaar"]))] += float(r["bedrag"])
+        self.huidig = defaultdict(float)  # today's participants per unit, instrument and year
         for r in b.get("huidige_verdeling", []):
-            self.huidig[(r["regio"], r["instrument"], int(r["jaar"]))] += float(r["deelnemers"])
+            for eenheid, deel in self.eenheden_van_rij(r).items():
+                self.huidig[(eenheid, r["instrument"], int(r["jaar"]))] += deel * float(r["deelnemers"])
+
+    def _pot_van_rij(self, r: dict) -> str | None:
+        return r.get("gemeente") if self.fondsen[r["fonds"]]["niveau"] == "gemeente" else r.get("regio")
+
+    def eenheden_van_rij(self, r: dict) -> dict[str, float]:
+        """A row's units: its region; with Gemeenten its municipality, or the region's municipalities by
+        bijstand (by inwoners where the region has no bijstand)."""
+        if not self.gemeenten:
+            return {r["regio"]: 1.0}
+        if r.get("gemeente"):
+            return {r["gemeente"]: 1.0}
+        leden = [m for m, regio in self.gemeenten.items() if regio == r["regio"]]
+        kenmerk = "bijstand" if sum(self.kenmerk[m]["bijstand"] for m in leden) > 0 else "inwoners"
+        som = sum(self.kenmerk[m][kenmerk] for m in leden)
+        return {m: self.kenmerk[m][kenmerk] / som for m in leden}
+
+    def regio_van(self, eenheid: str) -> str:
+        return self.gemeenten.get(eenheid, eenheid)
+
+    def pot_van(self, fonds: str, eenheid: str) -> str | None:
+        """The key of the budget row of ``fonds`` that pays for ``eenheid``'s residents."""
+        niveau = self.fondsen[fonds]["niveau"]
+        return None if niveau == "landelijk" else eenheid if niveau == "gemeente" else self.regio_van(eenheid)
+
+    def aandelen(self, pool: str) -> dict[str, float]:
+        """a[m]: each municipality's share of its region's pool, by the pool's key."""
+        sleutel = self.fondsen[pool]["sleutel"]
+        if sleutel == "tabel":
+            return {m: self.tabel.get((pool, m), 0.0) for m in self.gemeenten}
+        waarde = {m: 1.0 if sleutel == "gelijk" else self.kenmerk[m][sleutel] for m in self.gemeenten}
+        som = defaultdict(float)
+        for m, regio in self.gemeenten.items():
+            som[regio] += waarde[m]
+        return {m: waarde[m] / som[regio] for m, regio in self.gemeenten.items()}
+
+    @property
+    def pools(self) -> list[str]:
+        return [f for f, gegevens in self.fondsen.items() if gegevens["inbreng_uit"]]
 
     def aandeel(self, fonds: str, instrument: str, doelgroep: str) -> float | None:
         beste = None
@@ -153,6 +210,8 @@ class Gelezen:
     reserve: dict = field(default_factory=lambda: defaultdict(float))  # what the reserve fund holds
     rijen: dict = field(default_factory=dict)  # the Fondsen sheet by (fonds, regio or None, jaar)
     grootboek: dict = field(default_factory=dict)  # herijking: (spent, carried, overspent) of a realised year
+    pool: dict = field(default_factory=lambda: defaultdict(float))  # SPEC §9: P[pool, regio, jaar]
+    inbreng: dict = field(default_factory=lambda: defaultdict(float))  # (bron fund, gemeente, jaar): a[m] P
 
     @property
     def jaren(self) -> range:
@@ -176,7 +235,7 @@ class Gelezen:
         uit = float(rij["overheveling_uit"]) if rij else 0.0
         erin = float(rij["overheveling_in"]) if rij else 0.0
         links = (self.besteed[sleutel] + self.gereserveerd[sleutel] + self.reserve.get(sleutel, 0.0)
-                 + inv.verpl[sleutel] + uit)
+                 + inv.verpl[sleutel] + uit + self.inbreng.get(sleutel, 0.0))
         return links, inv.budget[sleutel] + erin
 
 
@@ -186,7 +245,7 @@ def lees(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None, 
         inv.band = max_verschuiving
     g = Gelezen(inv, _bladen(planpad), vanaf)
     for r in g.plan["allocatie"]:
-        sleutel = (r["regio"], r["instrument"], r["doelgroep"], int(r["startjaar"]))
+        sleutel = (r.get("gemeente") or r["regio"], r["instrument"], r["doelgroep"], int(r["startjaar"]))
         g.X[sleutel] += float(r["deelnemers"])
         g.P[sleutel] = float(r["plaatsingen"])
     for (reg, i, gr, t), aantal in g.X.items():
@@ -194,19 +253,29 @@ def lees(invoerpad: Path, planpad: Path, max_verschuiving: float | None = None, 
             if j <= inv.eind or inv.doorloop:
                 g.kosten[(reg, i, gr, j)] += inv.tarief(i, j) * aantal
     for r in g.plan["financiering"]:
-        f, reg, t, bedrag = r["fonds"], r["regio"], int(r["jaar"]), float(r["bedrag"])
+        f, reg, t, bedrag = r["fonds"], r.get("gemeente") or r["regio"], int(r["jaar"]), float(r["bedrag"])
         g.betaald[(reg, r["instrument"], r["doelgroep"], t)] += bedrag
         fonds = inv.fondsen[f]
         if fonds["risico"] > 0:  # the reserve fund holds risico x each payment, same region, year (or the last)
             houder = inv.reservefonds
-            g.reserve[(houder, None if inv.fondsen[houder]["landelijk"] else reg, min(t, inv.eind))] += \
-                fonds["risico"] * bedrag
+            g.reserve[(houder, inv.pot_van(houder, reg), min(t, inv.eind))] += fonds["risico"] * bedrag
         if t > inv.eind:  # reservering: a payment after the plan is held in the budget of its last year
-            g.gereserveerd[(f, None if fonds["landelijk"] else reg, inv.eind)] += bedrag
+            g.gereserveerd[(f, inv.pot_van(f, reg), inv.eind)] += bedrag
         else:
-            g.besteed[(f, None if fonds["landelijk"] else reg, t)] += bedrag
+            g.besteed[(f, inv.pot_van(f, reg), t)] += bedrag
+    # SPEC §9: a pool pays P[f,r,t] (its payments by budget year and its commitments); each municipality
+    # m of r pays a[m] P out of its own fund inbreng_uit, in that fund's row (m, t)
+    for pool in inv.pools:
+        aandelen = inv.aandelen(pool)
+        for regio in inv.regios:
+            for t in g.jaren:
+                totaal = (g.besteed[(pool, regio, t)] + g.gereserveerd[(pool, regio, t)] + inv.verpl[(pool, regio, t)])
+                g.pool[(pool, regio, t)] = totaal
+                for m, r_m in inv.gemeenten.items():
+                    if r_m == regio:
+                        g.inbreng[(inv.fondsen[pool]["inbreng_uit"], m, t)] += aandelen[m] * totaal
     g.rijen = {(r["fonds"], None if r["regio"] == "landelijk" and inv.fondsen[r["fonds"]]["landelijk"]
-                else r["regio"], int(r["jaar"])): r for r in g.plan["fondsen"]}
+                else (r.get("gemeente") or r["regio"]), int(r["jaar"])): r for r in g.plan["fondsen"]}
     # herijking (SPEC §4): the ledger is the truth for money. In a realised year whose ledger is known
     # back to the start, the fund spent the ledger's amount (commitments included), carried
     # min(overheveling x budget, budget + carry-in - bedrag) but never below 0, and overspent the rest
@@ -275,7 +344,7 @@ def controleer_looptijd(g: Gelezen) -> list[str]:
     its delay."""
     fouten, inv = [], g.inv
     for r in g.plan["allocatie"]:
-        sleutel = (r["regio"], r["instrument"], r["doelgroep"], int(r["startjaar"]))
+        sleutel = (r.get("gemeente") or r["regio"], r["instrument"], r["doelgroep"], int(r["startjaar"]))
         i, t = r["instrument"], int(r["startjaar"])
         if t not in g.jaren:
             fouten.append(f"looptijd: startjaar buiten de planperiode: {sleutel}")
@@ -302,14 +371,15 @@ def controleer_financiering(g: Gelezen) -> list[str]:
     before its vervaljaar and where it has budget."""
     fouten, inv = [], g.inv
     for r in g.plan["financiering"]:
-        f, reg, i, gr, t = r["fonds"], r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])
+        f, reg, i, gr, t = r["fonds"], r.get("gemeente") or r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])
         fonds = inv.fondsen[f]
         if not inv.aandeel(f, i, gr):
             fouten.append(f"financiering: fonds {f} mag {i}/{gr} niet betalen")
             continue
         if fonds["vervaljaar"] is not None and fonds["vervaljaar"] < t <= inv.eind:
             fouten.append(f"financiering: fonds {f} betaalt in {t}, na vervaljaar {fonds['vervaljaar']}")
-        if not fonds["landelijk"] and not any(k[0] == f and k[1] == reg for k in inv.budget):
+        if not fonds["landelijk"] and not fonds["inbreng_uit"] and not any(
+                k[0] == f and k[1] == inv.pot_van(f, reg) for k in inv.budget):
             fouten.append(f"financiering: fonds {f} heeft geen budget in regio {reg}")
     for sleutel in set(g.kosten) | set(g.betaald):
         if not _dicht(g.kosten[sleutel], g.betaald[sleutel], EUR):
@@ -339,7 +409,7 @@ def controleer_cofinanciering(g: Gelezen) -> list[str]:
     """cofinanciering: a fund pays at most its max_aandeel of a cell's cost in a year."""
     fouten, inv = [], g.inv
     for r in g.plan["financiering"]:
-        f, reg, i, gr, t = r["fonds"], r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])
+        f, reg, i, gr, t = r["fonds"], r.get("gemeente") or r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])
         aandeel = inv.aandeel(f, i, gr)
         if aandeel and float(r["bedrag"]) > aandeel * g.kosten[(reg, i, gr, t)] + EUR:
             fouten.append(f"cofinanciering: {f} betaalt {r['bedrag']} van {g.kosten[(reg, i, gr, t)]} voor "
@@ -372,11 +442,19 @@ def controleer_budget(g: Gelezen) -> list[str]:
             sleutel = (f, reg, t)
             rij = g.rijen.get(sleutel)
             links, rechts = g.links_rechts(sleutel)
-            if links > rechts + EUR and not g.gerealiseerd(t):
+            pool = bool(inv.fondsen[f]["inbreng_uit"])
+            if pool:  # SPEC §9: its Budgetten row (if any) caps it; its money is what the municipalities put in
+                if sleutel in inv.budgetrijen and links > inv.budget[sleutel] + EUR:
+                    fouten.append(f"budget: pot {sleutel} betaalt {links}, boven het plafond {inv.budget[sleutel]}")
+                rechts = links = g.pool[sleutel]
+            elif links > rechts + EUR and not g.gerealiseerd(t):
                 fouten.append(f"budget: {sleutel} gebruikt {links}, beschikbaar {rechts}")
             if rij is not None:
-                verwacht = [("budget", inv.budget[sleutel]), ("verplichtingen", inv.verpl[sleutel]),
+                verwacht = [("budget", g.pool[sleutel] if pool else inv.budget[sleutel]),
+                            ("verplichtingen", inv.verpl[sleutel]),
                             ("besteed", g.besteed[sleutel]), ("onbenut", max(0.0, rechts - links))]
+                if inv.pools:
+                    verwacht.append(("inbreng", g.inbreng.get(sleutel, 0.0)))
                 if g.vanaf is not None:  # an overspend is never netted into onbenut
                     verwacht.append(("overschreden", max(0.0, links - rechts)))
                 for kolom, waarde in verwacht:
@@ -384,8 +462,117 @@ def controleer_budget(g: Gelezen) -> list[str]:
                         fouten.append(f"budget: Fondsen-blad {sleutel} {kolom}: {rij[kolom]} in plaats van {waarde}")
             elif any(abs(w) > EUR for w in (inv.budget[sleutel], inv.verpl[sleutel], g.besteed[sleutel])):
                 fouten.append(f"budget: Fondsen-blad mist {sleutel}")
-    return fouten + _samenvatting(g, {"uitgaven": sum(g.besteed.values()), "budget_totaal": sum(inv.budget.values())},
-                                  "budget")
+    budget_totaal = sum(b for (f, _r, _t), b in inv.budget.items() if not inv.fondsen[f]["inbreng_uit"])
+    return fouten + _samenvatting(g, {"uitgaven": sum(g.besteed.values()), "budget_totaal": budget_totaal}, "budget")
+
+
+def controleer_inbreng(g: Gelezen) -> list[str]:
+    """inbreng (SPEC §9): each municipality's inbreng in the sheet Per_gemeente is a[m] x P[pool, r, t] summed over
+    pools, and the municipalities of a region together put in what its pools pay, to the cent."""
+    inv = g.inv
+    if not inv.gemeenten:
+        return []
+    fouten = []
+    per_gemeente = {(r["gemeente"], int(r["jaar"])): r for r in _eerste_tabel(g.plan.get("per_gemeente", []))}
+    for m, regio in inv.gemeenten.items():
+        for t in g.jaren:
+            verwacht = sum(inv.aandelen(pool)[m] * g.pool[(pool, regio, t)] for pool in inv.pools)
+            rij = per_gemeente.get((m, t))
+            if rij is None:
+                fouten.append(f"inbreng: Per_gemeente mist {(m, t)}")
+            elif not _dicht(float(rij["inbreng"]), verwacht, EUR):
+                fouten.append(f"inbreng: Per_gemeente {(m, t)} inbreng {rij['inbreng']} in plaats van {verwacht}")
+    for pool in inv.pools:
+        for regio in inv.regios:
+            for t in g.jaren:
+                samen = sum(float(r["inbreng"]) for (m, j), r in per_gemeente.items()
+                            if j == t and inv.gemeenten[m] == regio) if len(inv.pools) == 1 else None
+                if samen is not None and abs(samen - g.pool[(pool, regio, t)]) > 0.005:
+                    fouten.append(f"inbreng: de gemeenten van {regio} brengen in {t} {samen} in, de pot betaalt "
+                                  f"{g.pool[(pool, regio, t)]}")
+    return fouten + _per_gemeente(g)
+
+
+def controleer_tegenprestatie(g: Gelezen) -> list[str]:
+    """tegenprestatie (SPEC §9): over the plan period a pool pays for each municipality's residents at least
+    alpha x a[m] x what it pays for trajectories in the region."""
+    inv = g.inv
+    fouten = []
+    for pool in inv.pools:
+        alpha = inv.fondsen[pool]["alpha"]
+        if alpha <= 0:
+            continue
+        aandelen = inv.aandelen(pool)
+        eigen = defaultdict(float)
+        for r in g.plan["financiering"]:
+            if r["fonds"] == pool:
+                eigen[r["gemeente"]] += float(r["bedrag"])
+        for m, regio in inv.gemeenten.items():
+            trajecten = sum(g.pool[(pool, regio, t)] - inv.verpl[(pool, regio, t)] for t in g.jaren)
+            if eigen[m] < alpha * aandelen[m] * trajecten - EUR:
+                fouten.append(f"tegenprestatie: {pool} betaalt voor {m} {eigen[m]}, minstens "
+                              f"{alpha * aandelen[m] * trajecten}")
+    return fouten
+
+
+def _per_gemeente(g: Gelezen) -> list[str]:
+    """Per_gemeente (SPEC §9), from the cells: own and regional payments, participants and placements per
+    municipality and year, netto_kosten = inbreng + eigen_uitgaven - besparing; the key comparison's
+    inbreng totals."""
+    inv = g.inv
+    if not inv.gemeenten:
+        return []
+    fouten = []
+    verwacht = defaultdict(float)
+    for r in g.plan["financiering"]:
+        kolom = "eigen_uitgaven" if inv.fondsen[r["fonds"]]["niveau"] == "gemeente" else "uit_regionale_fondsen"
+        verwacht[(r["gemeente"], min(int(r["jaar"]), inv.eind), kolom)] += float(r["bedrag"])
+    for r in g.plan["allocatie"]:
+        verwacht[(r["gemeente"], int(r["startjaar"]), "deelnemers")] += float(r["deelnemers"])
+        verwacht[(r["gemeente"], int(r["startjaar"]), "plaatsingen")] += float(r["plaatsingen"])
+    tabellen = _tabellen(g.plan.get("per_gemeente", []))
+    for r in tabellen[0]:
+        m, t = r["gemeente"], int(r["jaar"])
+        for kolom in ("eigen_uitgaven", "uit_regionale_fondsen", "deelnemers", "plaatsingen"):
+            if not _dicht(float(r[kolom]), verwacht[(m, t, kolom)], EUR):
+                fouten.append(f"inbreng: Per_gemeente {(m, t)} {kolom} {r[kolom]} in plaats van "
+                              f"{verwacht[(m, t, kolom)]}")
+        netto = float(r["inbreng"]) + float(r["eigen_uitgaven"]) - float(r["besparing_uitkeringen"])
+        if not _dicht(float(r["netto_kosten"]), netto, EUR):
+            fouten.append(f"inbreng: Per_gemeente {(m, t)} netto_kosten {r['netto_kosten']} in plaats van {netto}")
+    if inv.pools and len(tabellen) > 1:
+        for r in tabellen[1]:
+            m = r["gemeente"]
+            for kolom, sleutel in (("inbreng_inwoners", "inwoners"), ("inbreng_bijstand", "bijstand")):
+                leden = [n for n, regio in inv.gemeenten.items() if regio == inv.gemeenten[m]]
+                som = sum(inv.kenmerk[n][sleutel] for n in leden)
+                deel = inv.kenmerk[m][sleutel] / som if som > 0 else 1 / len(leden)
+                totaal = sum(deel * g.pool[(pool, inv.gemeenten[m], t)] for pool in inv.pools for t in g.jaren)
+                if not _dicht(float(r[kolom]), totaal, EUR):
+                    fouten.append(f"inbreng: Per_gemeente verdeelsleutel {m} {kolom} {r[kolom]} in plaats van {totaal}")
+    return fouten
+
+
+def _tabellen(rijen: list[dict]) -> list[list[dict]]:
+    """The tables of a sheet read as one: a table ends at an empty row (dropped by the reader) and the next
+    starts with its title row and header row (SPEC §6: a second table below the first)."""
+    tabellen, huidig, kop = [], [], None
+    for rij in rijen:
+        waarden = list(rij.values())
+        if kop is None and waarden[1:] and all(w is None for w in waarden[1:]):  # a title: the next row is a header
+            tabellen.append(huidig)
+            huidig, kop = [], "volgt"
+            continue
+        if kop == "volgt":
+            kop = [str(w) if w is not None else None for w in waarden]
+            continue
+        huidig.append(rij if kop is None else {k: w for k, w in zip(kop, waarden) if k})
+    tabellen.append(huidig)
+    return tabellen
+
+
+def _eerste_tabel(rijen: list[dict]) -> list[dict]:
+    return _tabellen(rijen)[0]
 
 
 def controleer_overheveling(g: Gelezen) -> list[str]:
@@ -477,7 +664,8 @@ CONTROLES = {
     "segment": controleer_segment, "potentieel": controleer_potentieel, "looptijd": controleer_looptijd,
     "kosten": controleer_kosten, "financiering": controleer_financiering, "reservering": controleer_reservering,
     "cofinanciering": controleer_cofinanciering, "vaststelling": controleer_vaststelling,
-    "budget": controleer_budget, "overheveling": controleer_overheveling, "beleidsregel": controleer_beleidsregel,
+    "budget": controleer_budget, "inbreng": controleer_inbreng, "tegenprestatie": controleer_tegenprestatie,
+    "overheveling": controleer_overheveling, "beleidsregel": controleer_beleidsregel,
     "koppeling": controleer_koppeling, "overgang": controleer_overgang, "realisatie": controleer_realisatie,
 }
 
@@ -522,7 +710,8 @@ def doelwaarde(planpad: Path) -> float:
 
 
 def _combinaties(inv: Invoer, regel: dict) -> list[dict]:
-    bronnen = {"regio": inv.regios, "fonds": list(inv.fondsen), "instrument": list(inv.instr),
+    bronnen = {"regio": inv.regios, "gemeente": list(inv.gemeenten), "fonds": list(inv.fondsen),
+               "instrument": list(inv.instr),
                "doelgroep": list(inv.gewicht), "jaar": [str(j) for j in range(inv.start, inv.eind + 1)]}
     combinaties = [{}]
     for kolom, waarden in bronnen.items():
@@ -546,12 +735,14 @@ def _regelwaarde(inv: Invoer, regel: dict, combinatie: dict, X, P, financiering)
 
     if regel["grootheid"] == "uitgaven":
         return sum(float(r["bedrag"]) for r in financiering
-                   if past("fonds", r["fonds"]) and past("regio", r["regio"]) and past("instrument", r["instrument"])
+                   if past("fonds", r["fonds"]) and past("regio", r["regio"]) and past("gemeente", r.get("gemeente"))
+                   and past("instrument", r["instrument"])
                    and past("doelgroep", r["doelgroep"]) and past("jaar", int(r["jaar"]))
                    and int(r["jaar"]) <= inv.eind)  # a reservation past the plan is not spending
     totaal = 0.0
     for (reg, i, g, t), aantal in X.items():
-        if not (past("regio", reg) and past("instrument", i) and past("doelgroep", g)):
+        if not (past("regio", inv.regio_van(reg)) and past("gemeente", reg if inv.gemeenten else None)
+                and past("instrument", i) and past("doelgroep", g)):
             continue
         if regel["grootheid"] == "deelnemers" and past("jaar", t):
             totaal += aantal

@@ -35,9 +35,11 @@ def test_every_constraint_of_the_example_is_named_after_its_family():
     for familie, rijen in gebouwd.families.items():
         assert all(naam.split("_", 1)[0] == familie for naam in namen[rijen.start:rijen.start + rijen.aantal])
     # segment: the upper bound of x, not a row; overgang only with max_verschuiving, realisatie only
-    # in a herijking (--vanaf), reservering only with doorloop_na_planperiode = ja; every other
-    # family is in the national example
-    assert set(gebouwd.families) == set(FAMILIES) - {"segment", "overgang", "realisatie", "reservering"}
+    # in a herijking (--vanaf), reservering only with doorloop_na_planperiode = ja, inbreng and
+    # tegenprestatie only with municipalities (tests/test_gemeenten.py); every other family is in the
+    # national example
+    assert set(gebouwd.families) == set(FAMILIES) - {"segment", "overgang", "realisatie", "reservering", "inbreng",
+                                                     "tegenprestatie"}
     assert np.isfinite(gebouwd.variabelen["x"].boven).sum() > 0
     assert list(gebouwd.variabelen) == ["k", "x", "y", "c", "z"]  # k before x: the measured column order
     kolomnamen = gebouwd.kolomnamen()

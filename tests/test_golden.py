@@ -145,10 +145,22 @@ def _realisatie():
     return bladen
 
 
+def _inbreng():
+    from .test_gemeenten import regio_a
+
+    return regio_a()
+
+
+def _tegenprestatie():
+    from .test_gemeenten import regio_a
+
+    return regio_a(alpha=0.8)
+
+
 GEVALLEN = {
     "segment": _segment, "potentieel": _potentieel, "looptijd": _looptijd, "kosten": _kosten,
     "financiering": _financiering, "reservering": _reservering, "cofinanciering": _cofinanciering,
-    "vaststelling": _vaststelling, "budget": _budget_familie,
+    "vaststelling": _vaststelling, "budget": _budget_familie, "inbreng": _inbreng, "tegenprestatie": _tegenprestatie,
     "overheveling": _overheveling, "beleidsregel": _beleidsregel, "koppeling": _koppeling,
     "overgang": _overgang, "realisatie": _realisatie,
 }
@@ -185,6 +197,8 @@ STRENGER = {
     "cofinanciering": _zet("Financieringsregels", 1, max_aandeel=0.2),
     "vaststelling": _zet("Fondsen", 1, vaststellingsrisico=0.2),
     "budget": _zet("Verplichtingen", 0, bedrag=9_000),
+    "inbreng": _zet("Gemeenten", 0, inwoners=1_000),  # the key changes: a[m] x P is no longer what M1 put in
+    "tegenprestatie": _zet("Fondsen", 1, min_tegenprestatie=1),
     "overheveling": _zet("Fondsen", 0, overheveling=0.05),
     "beleidsregel": _zet("Beleidsregels", 0, waarde=5),
     "koppeling": _zet("Koppelingen", 0, verhouding=0.9),

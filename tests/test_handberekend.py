@@ -731,3 +731,27 @@ def test_vaststelling_in_the_reserve_fund_of_the_settings(werkboek, tmp_path, op
     rijen = {r["fonds"]: r for r in plan.fondsen.iter_rows(named=True)}
     assert (rijen["Q"]["besteed"], rijen["Q"]["esf_risico"]) == (pytest.approx(0), pytest.approx(500))
     assert (rijen["E"]["besteed"], rijen["P"]["besteed"]) == (pytest.approx(5_000), pytest.approx(20_000))
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_inbreng_lets_a_municipality_use_its_neighbours_money(werkboek, tmp_path, oplosser):
+    """SPEC §9, tests/test_gemeenten.py: M2 (EUR 2,000, a quarter of the pool by inwoners) fills the pool with
+    all it has, so the pool pays EUR 8,000 and M1 (EUR 10,000, only 5 people of its own) puts in EUR 6,000
+    and pays EUR 4,000 itself: EUR 12,000, 12 participants, 6 weighted placements (7 and 3.5 without)."""
+    from .test_gemeenten import regio_a
+
+    plan = los_op(werkboek, tmp_path, regio_a(), oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(6)
+    inbreng = {r["gemeente"]: r["inbreng"] for r in plan.per_gemeente.to_dicts()}
+    assert inbreng == {"M1": pytest.approx(6_000), "M2": pytest.approx(2_000)}
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_tegenprestatie_gives_each_municipality_its_share_back(werkboek, tmp_path, oplosser):
+    """With min_tegenprestatie 0.8 the pool pays for M1's residents at least 0.8 x 0.75 P; M1 has 5 people:
+    own + 0.6 P <= 5,000 with P <= 8,000, so EUR 8,200 and 4.1 weighted placements (6 without the floor)."""
+    from .test_gemeenten import regio_a
+
+    plan = los_op(werkboek, tmp_path, regio_a(alpha=0.8), oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(4.1)
+    assert plan.kerncijfers["uitgaven"] == pytest.approx(8_200)

@@ -13,6 +13,7 @@ from ..invoer import LANDELIJK, POTSLEUTELS, besparing, cohortkosten, grootboek
 from ..model import groepsom
 from ..solve import Oplossing
 from ..versie import __version__
+from .gemeenten import met_gemeente_van_cel, met_gemeente_van_pot, per_gemeente, sleutelvergelijking
 from .opmaak import (
     EURO,
     HELE_PERSONEN,
@@ -57,16 +58,19 @@ def _cellen(oplossing: Oplossing) -> pl.DataFrame:
 
 
 def _regio_volgorde_frame(oplossing: Oplossing) -> pl.DataFrame:
-    regios = oplossing.model.invoer.regios
-    return pl.DataFrame({"regio": regios, "_r": list(range(len(regios)))}, schema={"regio": pl.String, "_r": pl.Int64})
+    eenheden = oplossing.model.invoer.eenheden
+    return pl.DataFrame({"regio": eenheden, "_r": list(range(len(eenheden)))},
+                        schema={"regio": pl.String, "_r": pl.Int64})
 
 
 def allocatie(oplossing: Oplossing) -> pl.DataFrame:
-    """One row per (regio, instrument, doelgroep, startjaar) with deelnemers > 0."""
+    """One row per (regio, instrument, doelgroep, startjaar) with deelnemers > 0; with Gemeenten per
+    (regio, gemeente, ...)."""
     cellen = _cellen(oplossing).filter(pl.col("deelnemers") > NUL)
-    return (cellen.with_columns(kosten=pl.col("per_deelnemer") * pl.col("deelnemers"))
-            .join(_regio_volgorde_frame(oplossing), on="regio").sort("_r", "instrument", "doelgroep", "startjaar")
-            .select(*CEL, "deelnemers", "kosten", "plaatsingen", pl.col("plaatsingsjaar").cast(pl.Int64)))
+    frame = (cellen.with_columns(kosten=pl.col("per_deelnemer") * pl.col("deelnemers"))
+             .join(_regio_volgorde_frame(oplossing), on="regio").sort("_r", "instrument", "doelgroep", "startjaar")
+             .select(*CEL, "deelnemers", "kosten", "plaatsingen", pl.col("plaatsingsjaar").cast(pl.Int64)))
+    return met_gemeente_van_cel(oplossing.model.invoer, frame)
 
 
 def _periode(frame: pl.DataFrame, jaar: str, vanaf: int) -> pl.DataFrame:
@@ -80,20 +84,18 @@ def financiering(oplossing: Oplossing) -> pl.DataFrame:
     fondsen = list(oplossing.model.invoer.fondsen)
     volgorde = pl.DataFrame({"fonds": fondsen, "_f": list(range(len(fondsen)))},
                             schema={"fonds": pl.String, "_f": pl.Int64})
-    return (oplossing.waarde("y").filter(pl.col("waarde") > NUL)
-            .join(volgorde, on="fonds").join(_regio_volgorde_frame(oplossing), on="regio")
-            .sort("_f", "_r", "instrument", "doelgroep", "jaar")
-            .select("fonds", "regio", "instrument", "doelgroep", "jaar", pl.col("waarde").alias("bedrag")))
+    frame = (oplossing.waarde("y").filter(pl.col("waarde") > NUL)
+             .join(volgorde, on="fonds").join(_regio_volgorde_frame(oplossing), on="regio")
+             .sort("_f", "_r", "instrument", "doelgroep", "jaar")
+             .select("fonds", "regio", "instrument", "doelgroep", "jaar", pl.col("waarde").alias("bedrag")))
+    return met_gemeente_van_cel(oplossing.model.invoer, frame)
 
 
 def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     """Per fund, region (`landelijk` for a national pot) and year: budget, use and what is left."""
     invoer = oplossing.model.invoer
     sleutels = list(POTSLEUTELS)
-    landelijk = {f: gegevens.landelijk for f, gegevens in invoer.fondsen.items()}
-    betaald = (oplossing.waarde("y")
-               .with_columns(regio=pl.when(pl.col("fonds").replace_strict(landelijk, return_dtype=pl.Boolean))
-                             .then(pl.lit(LANDELIJK)).otherwise(pl.col("regio"))))
+    betaald = oplossing.waarde("y", "pot").with_columns(regio=pl.col("pot")).drop("pot")
     besteed = groepsom(betaald.filter(pl.col("jaar") <= invoer.eind), sleutels, besteed="waarde")
     # reservering: payments after the plan, held in the budget row of its last year
     na_plan = betaald.filter(pl.col("jaar") > invoer.eind).with_columns(jaar=pl.lit(invoer.eind, pl.Int64))
@@ -103,8 +105,9 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     if met_risico:
         houder = invoer.reservefonds
         esf_risico = groepsom(oplossing.waarde("z").with_columns(
-            fonds=pl.lit(houder), regio=pl.lit(LANDELIJK) if invoer.fondsen[houder].landelijk else pl.col("regio"),
-            jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind))), sleutels, esf_risico="waarde")
+            fonds=pl.lit(houder), jaar=pl.min_horizontal("jaar", pl.lit(invoer.eind)),
+            regio=pl.col("regio").replace_strict({u: invoer.pot(houder, u) for u in invoer.eenheden},
+                                                 return_dtype=pl.String)), sleutels, esf_risico="waarde")
     else:
         esf_risico = pl.DataFrame(schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64,
                                           "esf_risico": pl.Float64})
@@ -118,15 +121,29 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     c = oplossing.waarde("c")
     uit = c.rename({"waarde": "overheveling_uit"})
     erin = c.with_columns(jaar=pl.col("jaar") + 1).rename({"waarde": "overheveling_in"})
-    budget, verplicht = bedragen(invoer.budget, "budget"), bedragen(invoer.verplichtingen, "verplichtingen")
+    # a pool that the municipalities fill (SPEC §9): its budget is what they put in, not the cap it may have
+    pools = {f for f, gegevens in invoer.fondsen.items() if gegevens.pool}
+    budget = bedragen({k: b for k, b in invoer.budget.items() if k[0] not in pools}, "budget")
+    verplicht = bedragen(invoer.verplichtingen, "verplichtingen")
+    delen = [budget, verplicht, erin, besteed, uit, gereserveerd, esf_risico]
+    getallen = ["budget", "verplichtingen", "overheveling_in", "besteed", "overheveling_uit", "gereserveerd",
+                "esf_risico"]
+    if pools:
+        from .gemeenten import inbreng_per_jaar
+
+        per_jaar = inbreng_per_jaar(oplossing)
+        budget = pl.concat([budget, groepsom(per_jaar.select("pool", "regio", "jaar", "inbreng")
+                                             .rename({"pool": "fonds"}), sleutels, budget="inbreng")])
+        inbreng = groepsom(per_jaar.select(pl.col("bron").alias("fonds"), pl.col("gemeente").alias("regio"), "jaar",
+                                           "inbreng"), sleutels, inbreng="inbreng")
+        delen = [budget, *delen[1:], inbreng]
+        getallen.append("inbreng")
     potten = pl.concat([f.select("fonds", "regio") for f in (besteed, gereserveerd, esf_risico, budget, verplicht)]
                        ).unique()
     jaren = pl.DataFrame({"jaar": invoer.jaren}, schema={"jaar": pl.Int64})
     frame = potten.join(jaren, how="cross")
-    for deel in (budget, verplicht, erin, besteed, uit, gereserveerd, esf_risico):
+    for deel in delen:
         frame = frame.join(deel, on=sleutels, how="left")
-    getallen = ["budget", "verplichtingen", "overheveling_in", "besteed", "overheveling_uit", "gereserveerd",
-                "esf_risico"]
     frame = frame.with_columns(pl.col(getallen).fill_null(0.0))
     boek = grootboek(invoer)
     if boek:  # herijking: a realised year's spending is its ledger's (commitments included), not the plan's
@@ -139,22 +156,26 @@ def fondsen(oplossing: Oplossing) -> pl.DataFrame:
     frame = frame.filter(pl.any_horizontal(pl.col(k).abs() > NUL for k in getallen))
     over = (pl.col("budget") + pl.col("overheveling_in") - pl.col("verplichtingen") - pl.col("besteed")
             - pl.col("overheveling_uit") - pl.col("gereserveerd") - pl.col("esf_risico"))
+    if pools:
+        over = over - pl.col("inbreng")
     over = pl.when(over.abs() < 1e-4).then(0.0).otherwise(over)
     fondsvolgorde = {f: n for n, f in enumerate(invoer.fondsen)}
-    regiovolgorde = {r: n for n, r in enumerate(invoer.regios)} | {LANDELIJK: -1}
+    regiovolgorde = ({r: n for n, r in enumerate(invoer.regios)} | {LANDELIJK: -1}
+                     | {m: len(invoer.regios) + n for n, m in enumerate(invoer.gemeenten)})
     # left over is never negative: a realised overspend is `overschreden` (a herijking's column)
     overschreden = [pl.col("overschreden")] if oplossing.model.vanaf is not None else []
     if invoer.doorloop:  # reservering: the last year's money held for costs after the plan
         overschreden.append(pl.col("gereserveerd"))
     if met_risico:  # vaststelling: the reserve fund's money held against settlement corrections
         overschreden.append(pl.col("esf_risico"))
-    return (frame.with_columns(onbenut=pl.when(over > 0).then(over).otherwise(0.0),
-                               overschreden=pl.when(over < 0).then(-over).otherwise(0.0),
-                               _f=pl.col("fonds").replace_strict(fondsvolgorde, return_dtype=pl.Int64),
-                               _r=pl.col("regio").replace_strict(regiovolgorde, return_dtype=pl.Int64))
-            .sort("_f", "_r", "jaar")
-            .select("fonds", "regio", "jaar", *getallen[:2], "overheveling_in", "besteed",
-                    "overheveling_uit", "onbenut", *overschreden))
+    frame = (frame.with_columns(onbenut=pl.when(over > 0).then(over).otherwise(0.0),
+                                overschreden=pl.when(over < 0).then(-over).otherwise(0.0),
+                                _f=pl.col("fonds").replace_strict(fondsvolgorde, return_dtype=pl.Int64),
+                                _r=pl.col("regio").replace_strict(regiovolgorde, return_dtype=pl.Int64))
+             .sort("_f", "_r", "jaar")
+             .select("fonds", "regio", "jaar", *getallen[:2], "overheveling_in", "besteed",
+                     *(["inbreng"] if pools else []), "overheveling_uit", "onbenut", *overschreden))
+    return met_gemeente_van_pot(invoer, frame)
 
 
 def beleidsregels(oplossing: Oplossing) -> pl.DataFrame:
@@ -187,7 +208,8 @@ def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.Da
         ("deelnemers", float(allocatie_["deelnemers"].sum()), "personen"),
         ("uitgaven", uitgaven, "euro"),
         ("kosten_per_plaatsing", per_plaatsing, "euro per plaatsing"),
-        ("budget_totaal", float(sum(invoer.budget.values())), "euro"),
+        ("budget_totaal", float(sum(b for (f, _r, _t), b in invoer.budget.items() if not invoer.fondsen[f].pool)),
+         "euro"),
         ("bestaande_verplichtingen", float(sum(invoer.verplichtingen.values())), "euro"),
         ("onbenut_budget", float(fondsen_["onbenut"].sum()), "euro"),
         ("verplichtingen_na_planperiode", na_periode, "euro"),
@@ -225,6 +247,12 @@ def info(oplossing: Oplossing, invoerpad: Path, datum: datetime.date) -> pl.Data
         ("status", oplossing.status),
         ("model", "geheel (MIP, hele personen)" if oplossing.model.geheel else "lineair (LP)"),
     ]
+    invoer = oplossing.model.invoer
+    if invoer.gemeenten:  # SPEC §9: the rows that named only a region were spread over its municipalities
+        rijen.append(("gemeenten", f"{len(invoer.gemeenten)} gemeenten in {len(invoer.regios)} regio's"))
+        rijen.append(("verdeeld_over_gemeenten", "; ".join(
+            f"{blad}: rijen met alleen een regio naar {sleutel}" for blad, sleutel in invoer.verdeeld.items())
+            or "geen (elke rij noemt haar gemeente)"))
     if oplossing.model.geheel:  # the MIP's time limit, and how far the plan may be from the optimum
         gap, limiet = oplossing.gap, oplossing.tijdslimiet
         rijen.append(("tijdslimiet_seconden", "geen" if limiet is None else f"{limiet:g}"))
@@ -253,6 +281,9 @@ class Plan:
         self.beleidsregels = beleidsregels(oplossing)
         self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen)
         self.info = info(oplossing, invoerpad, self.datum)
+        invoer = oplossing.model.invoer
+        self.per_gemeente = per_gemeente(oplossing, self.allocatie) if invoer.gemeenten else None
+        self.sleutelvergelijking = sleutelvergelijking(oplossing) if invoer.gemeenten else None
         vanaf = oplossing.model.vanaf
         if vanaf is not None:  # herijking: realised and planned years apart, in every table by year
             from ..herijking import bevindingen
@@ -301,9 +332,12 @@ class Plan:
     def tabellen(self) -> dict[str, pl.DataFrame]:
         """Every table of the plan workbook by sheet name (``Regelprijzen``: the rules' prices that
         the sheet Schaduwprijzen shows below the budgets')."""
-        return {"Samenvatting": self.samenvatting, "Allocatie": self.allocatie, "Financiering": self.financiering,
-                "Fondsen": self.fondsen, "Schaduwprijzen": self.schaduwprijzen, "Regelprijzen": self.regelprijzen,
-                "Beleidsregels": self.beleidsregels, "Toelichting": self.toelichting, "Info": self.info}
+        tabellen = {"Samenvatting": self.samenvatting, "Allocatie": self.allocatie, "Financiering": self.financiering,
+                    "Fondsen": self.fondsen}
+        if self.per_gemeente is not None:
+            tabellen |= {"Per_gemeente": self.per_gemeente, "Sleutelvergelijking": self.sleutelvergelijking}
+        return tabellen | {"Schaduwprijzen": self.schaduwprijzen, "Regelprijzen": self.regelprijzen,
+                           "Beleidsregels": self.beleidsregels, "Toelichting": self.toelichting, "Info": self.info}
 
     def schrijf(self, doel: Path) -> None:
         """Write the plan workbook (SPEC §6) atomically to ``doel``; never over the input."""
@@ -425,8 +459,10 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
             {"deelnemers": personen, "kosten": EURO, "plaatsingen": PLAATSINGEN}, titel, scenario)
     plaats(werkboek, "Financiering", plan.financiering, {"bedrag": EURO}, titel, scenario)
     geld = {k: EURO for k in ("budget", "verplichtingen", "overheveling_in", "besteed",
-                              "overheveling_uit", "onbenut", "overschreden", "gereserveerd", "esf_risico")}
+                              "overheveling_uit", "onbenut", "overschreden", "gereserveerd", "esf_risico", "inbreng")}
     plaats(werkboek, "Fondsen", plan.fondsen, geld, titel, scenario)
+    if plan.per_gemeente is not None:
+        _per_gemeente(werkboek, plan, personen, titel, scenario)
     _schaduwprijzen(werkboek, plan, titel, scenario)
     plaats(werkboek, "Beleidsregels", plan.beleidsregels, {"grens": "#,##0.00", "bereikt": "#,##0.00"},
             titel, scenario)
@@ -442,6 +478,23 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
 
 
 GRAFIEK_RIJEN = 19  # rows a 360-pixel chart covers
+
+
+def _per_gemeente(werkboek, plan: Plan, personen: str, titel: str, scenario: str) -> None:
+    """Per_gemeente at A1; below it, after one empty row, the key comparison (SPEC §9)."""
+    geld = {k: EURO for k in ("inbreng", "eigen_uitgaven", "uit_regionale_fondsen", "besparing_uitkeringen",
+                              "netto_kosten", "inbreng_inwoners", "inbreng_bijstand", "inbreng_gebruik")}
+    werkblad = plaats(werkboek, "Per_gemeente", plan.per_gemeente,
+                      geld | {"deelnemers": personen, "plaatsingen": PLAATSINGEN}, titel, scenario)
+    vergelijking = plan.sleutelvergelijking
+    if vergelijking.height == 0:
+        return
+    rij = plan.per_gemeente.height + 2
+    kop = werkboek.add_format({"bold": True, "font_size": 12})
+    werkblad.write_string(rij, 0, "Inbreng over de planperiode onder elke verdeelsleutel, bij hetzelfde plan", kop)
+    formaten = [None] + [werkboek.add_format({"num_format": EURO})] * 4 + [None]
+    tabel(werkblad, rij + 1, list(vergelijking.columns), [list(r) for r in vergelijking.iter_rows()], formaten,
+          "Verdeelsleutels")
 
 
 def _per_jaar(frame: pl.DataFrame, rij: str, jaar: str, waarde: str, volgorde: list[str]) -> pl.DataFrame:

@@ -1,0 +1,160 @@
+"""Municipalities (SPEC §9): the municipality as the unit of planning, a regional pool filled by a key
+(family inbreng), the fairness floor (family tegenprestatie), Per_gemeente, and the validation of it all.
+
+The hand-computed region: A with M1 (3,000 inwoners, 100 bijstand, 5 people who can start) and M2
+(1,000 inwoners, 300 bijstand, 75 people); each municipality's Participatiebudget P (M1 EUR 10,000,
+M2 EUR 2,000), a regional pool R filled from P by inwoners (a = 0.75 and 0.25). One instrument of
+EUR 1,000 with chance 0.5.
+
+- Without a pool each pays for its own: M1 5 people (its potential), M2 2: 7 participants, 3.5.
+- With the pool M2's residents can use M1's money: M2 puts its whole EUR 2,000 in, so the pool pays
+  EUR 8,000; M1 puts in EUR 6,000 and pays EUR 4,000 itself: EUR 12,000 in all, 12 participants, 6.
+- With min_tegenprestatie 1 the pool pays for M1's residents 0.75 P and M1 has only 5 people:
+  own + 0.75 P <= 5,000 and own_2 + 0.25 P <= 2,000, so at most EUR 7,000: 3.5 (the floor costs 2.5).
+- With 0.8: M1's residents get at least 0.6 P; P = 8,000, M1 pays EUR 200 itself besides:
+  EUR 8,200, 4.1 (the floor costs 1.9).
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import polars as pl
+import pytest
+
+import budgetkoppeling
+from budgetkoppeling.errors import InvoerFout
+
+from .checker import controleer, doelwaarde, per_familie
+from .conftest import basis
+
+OPLOSSERS = ["highs", "cbc"]
+
+
+def regio_a(alpha=None, sleutel=None, pool=True) -> dict[str, list[dict]]:
+    bladen = basis()
+    bladen["Gemeenten"] = [{"gemeente": "M1", "regio": "A", "inwoners": 3000, "bijstand": 100},
+                           {"gemeente": "M2", "regio": "A", "inwoners": 1000, "bijstand": 300}]
+    bladen["Fondsen"] = [{"fonds": "P", "soort": "participatiebudget", "niveau": "gemeente"}]
+    bladen["Financieringsregels"] = [{"fonds": "P"}]
+    if pool:
+        bladen["Fondsen"].append({"fonds": "R", "soort": "overig", "niveau": "regio", "inbreng_uit": "P",
+                                  "verdeelsleutel": sleutel, "min_tegenprestatie": alpha})
+        bladen["Financieringsregels"].append({"fonds": "R"})
+    bladen["Budgetten"] = [{"fonds": "P", "gemeente": "M1", "jaar": 2026, "bedrag": 10_000},
+                           {"fonds": "P", "gemeente": "M2", "jaar": 2026, "bedrag": 2_000}]
+    bladen["Potentieel"] = [{"regio": "A", "gemeente": "M1", "doelgroep": "G", "jaar": 2026, "aantal": 5},
+                            {"regio": "A", "gemeente": "M2", "doelgroep": "G", "jaar": 2026, "aantal": 75}]
+    return bladen
+
+
+def plan_van(werkboek, tmp_path, bladen, oplosser="highs"):
+    invoer = werkboek(bladen)
+    pad = tmp_path / f"plan_{oplosser}.xlsx"
+    plan = budgetkoppeling.optimaliseer(invoer, pad, oplosser=oplosser)
+    assert controleer(invoer, pad) == []
+    assert doelwaarde(pad) == pytest.approx(plan.oplossing.doelwaarde, rel=1e-12)
+    return plan, invoer, pad
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
+@pytest.mark.parametrize(("pool", "alpha", "gewogen", "deelnemers"), [
+    (False, None, 3.5, 7), (True, None, 6.0, 12), (True, 1.0, 3.5, 7), (True, 0.8, 4.1, 8.2)])
+def test_the_pool_and_its_floor_as_computed_by_hand(werkboek, tmp_path, oplosser, pool, alpha, gewogen, deelnemers):
+    plan, _invoer, _pad = plan_van(werkboek, tmp_path, regio_a(alpha, pool=pool), oplosser)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(gewogen)
+    assert plan.kerncijfers["deelnemers"] == pytest.approx(deelnemers)
+
+
+def test_per_gemeente_says_who_pays_and_who_benefits(werkboek, tmp_path):
+    plan, _invoer, pad = plan_van(werkboek, tmp_path, regio_a(alpha=0.8))
+    rijen = {r["gemeente"]: r for r in plan.per_gemeente.to_dicts()}
+    # P = 8,000: M1 puts in 0.75 P, M2 0.25 P; M1 pays EUR 200 of its own for its own residents
+    assert rijen["M1"]["inbreng"] == pytest.approx(6_000)
+    assert rijen["M2"]["inbreng"] == pytest.approx(2_000)
+    assert rijen["M1"]["eigen_uitgaven"] == pytest.approx(200)
+    assert rijen["M1"]["uit_regionale_fondsen"] + rijen["M2"]["uit_regionale_fondsen"] == pytest.approx(8_000)
+    assert rijen["M1"]["netto_kosten"] == pytest.approx(6_200)
+    # the floor binds for M1: the pool pays for its residents exactly 0.8 x 0.75 x P
+    assert rijen["M1"]["uit_regionale_fondsen"] == pytest.approx(0.6 * 8_000)
+    # every municipal figure sums to its region's, to the cent
+    assert sum(r["inbreng"] for r in rijen.values()) == pytest.approx(8_000, abs=0.005)
+    assert sum(r["deelnemers"] for r in rijen.values()) == pytest.approx(plan.kerncijfers["deelnemers"], abs=1e-9)
+    sleutels = {r["gemeente"]: r for r in plan.sleutelvergelijking.to_dicts()}
+    assert sleutels["M1"]["inbreng_inwoners"] == pytest.approx(6_000)  # 3,000 of 4,000 inwoners
+    assert sleutels["M1"]["inbreng_bijstand"] == pytest.approx(2_000)  # 100 of 400 households
+    assert sleutels["M2"]["inbreng_bijstand"] == pytest.approx(6_000)
+    assert sleutels["M1"]["inbreng_gebruik"] == pytest.approx(4_800)
+    # M2 has nothing left beside its EUR 2,000: the bijstand key (EUR 6,000) does not fit its budget
+    assert sleutels["M2"]["past_in_budget"] == "nee"
+    # the workbook: a gemeente column after regio in Allocatie, Financiering and Fondsen
+    for blad in ("Allocatie", "Financiering", "Fondsen"):
+        kolommen = pl.read_excel(pad, sheet_name=blad).columns
+        assert kolommen[kolommen.index("regio") + 1] == "gemeente", blad
+
+
+def test_the_checker_sees_a_wrong_municipal_figure(werkboek, tmp_path):
+    _plan, invoer, pad = plan_van(werkboek, tmp_path, regio_a(alpha=0.8))
+    boek = openpyxl.load_workbook(pad)
+    blad = boek["Per_gemeente"]
+    kop = [c.value for c in blad[1]]
+    blad.cell(row=2, column=kop.index("inbreng") + 1, value=5_999)
+    blad.cell(row=2, column=kop.index("deelnemers") + 1, value=4)
+    boek.save(pad)
+    fouten = per_familie(invoer, pad)
+    assert any("inbreng" in f for f in fouten["inbreng"])
+    assert any("deelnemers" in f for f in fouten["inbreng"])
+
+
+def test_a_region_row_is_spread_over_its_municipalities_by_bijstand(werkboek, tmp_path):
+    bladen = regio_a(pool=False)
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2026, "aantal": 8}]
+    bladen["Budgetten"] = [{"fonds": "P", "gemeente": m, "jaar": 2026, "bedrag": 100_000} for m in ("M1", "M2")]
+    plan, _invoer, _pad = plan_van(werkboek, tmp_path, bladen)
+    deelnemers = {r["gemeente"]: r["deelnemers"] for r in plan.per_gemeente.to_dicts()}
+    assert deelnemers == {"M1": pytest.approx(2.0), "M2": pytest.approx(6.0)}  # 100 : 300 households
+    info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
+    assert "bijstand" in info["verdeeld_over_gemeenten"]
+
+
+def test_a_rule_on_a_region_sums_over_its_municipalities(werkboek, tmp_path):
+    bladen = regio_a()
+    bladen["Beleidsregels"] = [{"regel": "hoogstens 6", "regio": "A", "grootheid": "deelnemers", "operator": "<=",
+                                "waarde": 6},
+                               {"regel": "M2 minstens 4", "gemeente": "M2", "grootheid": "deelnemers",
+                                "operator": ">=", "waarde": 4}]
+    plan, _invoer, _pad = plan_van(werkboek, tmp_path, bladen)
+    deelnemers = {r["gemeente"]: r["deelnemers"] for r in plan.per_gemeente.to_dicts()}
+    assert sum(deelnemers.values()) == pytest.approx(6)
+    assert deelnemers["M2"] >= 4 - 1e-9
+
+
+def test_every_municipal_input_problem_at_once(werkboek):
+    bladen = regio_a()
+    bladen["Gemeenten"] += [{"gemeente": "M3", "regio": "Onbekend", "inwoners": 10},
+                            {"gemeente": "M1", "regio": "A", "inwoners": 5},
+                            {"gemeente": "M4", "regio": "A", "bijstand": 3}]  # no inwoners: the key needs them
+    bladen["Fondsen"].append({"fonds": "S", "soort": "overig", "inbreng_uit": "R"})  # R is not of niveau gemeente
+    bladen["Fondsen"].append({"fonds": "T", "soort": "overig", "inbreng_uit": "P", "verdeelsleutel": "tabel"})
+    bladen["Verdeelsleutel"] = [{"fonds": "T", "gemeente": "M1", "aandeel": 0.5},
+                                {"fonds": "T", "gemeente": "M2", "aandeel": 0.4}]
+    bladen["Budgetten"].append({"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 5})  # no gemeente
+    with pytest.raises(InvoerFout) as fout:
+        budgetkoppeling.valideer(werkboek(bladen))
+    gevonden = {(p.blad, p.rij, p.kolom) for p in fout.value.problemen}
+    assert ("Gemeenten", 4, "regio") in gevonden  # an unknown region
+    assert ("Gemeenten", 5, "gemeente") in gevonden  # M1 twice
+    assert ("Gemeenten", 6, "inwoners") in gevonden  # the inwoners key needs the number
+    assert ("Fondsen", 4, "inbreng_uit") in gevonden  # R is not of niveau gemeente
+    assert ("Verdeelsleutel", 2, "aandeel") in gevonden  # 0.5 + 0.4 is not 1
+    assert ("Budgetten", 4, "gemeente") in gevonden  # a municipal fund's row without its municipality
+    teksten = " ".join(p.melding for p in fout.value.problemen)
+    assert "één regio" in teksten and "tellen op tot 0,9" in teksten
+
+
+def test_a_gemeente_without_the_gemeenten_sheet_is_refused(werkboek):
+    bladen = basis()
+    bladen["Potentieel"][0]["gemeente"] = "M1"
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 1_000}]
+    with pytest.raises(InvoerFout) as fout:
+        budgetkoppeling.valideer(werkboek(bladen))
+    assert [(p.blad, p.kolom) for p in fout.value.problemen] == [("Potentieel", "gemeente")]
