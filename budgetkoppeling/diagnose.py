@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import GeenOplossing
+from .invoer import GEMEENTE
 from .model import Model, bouw_elastisch
 from .tekst import euro, euro_precies, getal, procent
 
@@ -46,6 +47,8 @@ def voorcontrole(model: Model) -> GeenOplossing | None:
     invoer = model.invoer
     tekorten = []
     for (fonds, regio, jaar), verplicht in sorted(invoer.verplichtingen.items(), key=lambda kv: str(kv[0])):
+        if invoer.fondsen[fonds].pool and (fonds, regio, jaar) not in invoer.budget:
+            continue  # a pool's commitments are paid by what its municipalities put in (SPEC §9)
         budget = invoer.budget.get((fonds, regio, jaar), 0.0)
         kan_erbij = jaar > invoer.start and invoer.fondsen[fonds].overheveling > 0
         if model.vanaf is not None and jaar < model.vanaf:  # a realised year: a finding, not a conflict
@@ -75,6 +78,10 @@ def _tekort_info(model: Model, info: dict) -> dict:
                 "richting": info["richting"]}
     sleutels = model.rijsleutels(familie, info["rij"])
     if familie == "budget":
+        invoer = model.invoer
+        if invoer.fondsen[sleutels["fonds"]].niveau == GEMEENTE:  # SPEC §9: the municipality whose money it is
+            return {"soort": "budget", "fonds": sleutels["fonds"], "regio": invoer.regio_van[sleutels["regio"]],
+                    "gemeente": sleutels["regio"], "jaar": sleutels["jaar"]}
         return {"soort": "budget", "fonds": sleutels["fonds"],
                 "regio": sleutels["regio"],
                 "jaar": sleutels["jaar"]}
@@ -157,7 +164,8 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
     """The limits that hold the shortfall up: rows of the elastic model with a non-zero dual."""
     genoemd = {t["regel"].omschrijving if hasattr(t.get("regel"), "omschrijving") else t.get("regel")
                for t in tekorten} | {t.get("koppeling") for t in tekorten}
-    budgetten = {(t.get("fonds"), t.get("regio"), t.get("jaar")) for t in tekorten if t["soort"] == "budget"}
+    budgetten = {(t.get("fonds"), t.get("gemeente") or t.get("regio"), t.get("jaar")) for t in tekorten
+                 if t["soort"] == "budget"}
     overgangen = {(t["regio"], t["instrument"], t["jaar"]) for t in tekorten if t["soort"] == "overgang"}
     zinnen: dict[str, None] = {}
     for nummer, _sleutels in elastisch.actieve_rijen(duals, "beleidsregel"):
@@ -206,6 +214,10 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
 def tekort_tekst(info: dict, waarde: float) -> str:
     """One Dutch sentence for a shortfall of the elastic model."""
     soort = info["soort"]
+    if soort == "budget" and info.get("gemeente"):
+        return (f"Fonds '{info['fonds']}' van gemeente '{info['gemeente']}' (regio '{info['regio']}'), jaar "
+                f"{info['jaar']}: er ontbreekt {euro_precies(waarde)} (verplichtingen, inbreng in regionale potten en "
+                "vereiste uitgaven zijn hoger dan het budget).")
     if soort == "budget":
         return (f"Fonds '{info['fonds']}', regio '{info['regio']}', jaar {info['jaar']}: er ontbreekt "
                 f"{euro_precies(waarde)} (verplichtingen en vereiste uitgaven zijn hoger dan het budget).")

@@ -186,6 +186,67 @@ def koppelingprijzen(oplossing: Oplossing) -> pl.DataFrame:
     return pl.DataFrame(rijen, schema=schema, orient="row")
 
 
+def tegenprestatieprijzen(oplossing: Oplossing) -> pl.DataFrame:
+    """Every binding fairness floor (family tegenprestatie, SPEC §9) as a row of the binding-rules table: the
+    weighted placements that € 100.000 less for that municipality's residents would gain."""
+    schema = {"regel": pl.String, "grootheid": pl.String, "operator": pl.String, "grens": pl.Float64,
+              "versoepeling": pl.String, "eenheid": pl.String, "winst_per_eenheid": pl.Float64}
+    rijen = []
+    if oplossing.heeft("tegenprestatie"):
+        invoer = oplossing.model.invoer
+        for pool, gemeente, dual in oplossing.dual("tegenprestatie").iter_rows():
+            if -dual > NUL:
+                rijen.append((f"tegenprestatie {pool} voor {gemeente}", "tegenprestatie", ">=",
+                              invoer.fondsen[pool].min_tegenprestatie, "vloer verlagen", "€ 100.000",
+                              _schoon(-dual * 100_000)))
+    return pl.DataFrame(rijen, schema=schema, orient="row")
+
+
+def _gemeentezinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
+    """SPEC §9: which municipality limits each pool, and in which years; which fairness floors bind and
+    what they cost in weighted placements (the plan solved again without them)."""
+    from .rapport.gemeenten import begrenzers
+
+    invoer = oplossing.model.invoer
+    if not invoer.gemeenten:
+        return []
+    zinnen = []
+    for pool, regio, gemeente, jaren in begrenzers(oplossing):
+        bron = invoer.fondsen[pool].inbreng_uit
+        aandeel = invoer.aandelen(pool)[gemeente]
+        zinnen.append((pool, (
+            f"De regionale pot {pool} in {regio} wordt in {jaren_tekst(jaren)} begrensd door {gemeente}: "
+            f"het {bron} van {gemeente} is dan op. Elke euro die de pot meer betaalt, kost {gemeente} "
+            f"€ {nl(round(aandeel, 2)) if aandeel >= 0.01 else nl(round(aandeel, 4))} (haar aandeel volgens de "
+            f"verdeelsleutel {invoer.fondsen[pool].verdeelsleutel}).")))
+    if oplossing.heeft("tegenprestatie"):
+        bindend = [(f, m) for f, m, dual in oplossing.dual("tegenprestatie").iter_rows() if -dual > NUL]
+        for pool in dict.fromkeys(f for f, _m in bindend):
+            gemeenten = [m for f, m in bindend if f == pool]
+            alpha = invoer.fondsen[pool].min_tegenprestatie
+            zin = (f"De eerlijkheidsvloer van {pool} (elke gemeente krijgt minstens {procent(alpha)} van haar "
+                   f"inbreng terug aan trajecten voor haar inwoners) bindt voor {opsomming(gemeenten)}.")
+            kosten = kosten_van_de_vloer(oplossing)
+            if kosten is not None:
+                zin += (f" Zonder vloer zou het plan {getal(round(kosten, 1)) if kosten >= 1 else nl(round(kosten, 3))}"
+                        " gewogen plaatsingen meer opleveren: zoveel kost de solidariteitsgrens.")
+            zinnen.append((pool, zin))
+    return zinnen
+
+
+def kosten_van_de_vloer(oplossing: Oplossing) -> float | None:
+    """The weighted placements the fairness floors cost: the plan's objective without the tegenprestatie rows
+    minus with them (one more solve, kept). None for whole persons (a second MIP is not worth it)."""
+    if oplossing.model.geheel or not oplossing.heeft("tegenprestatie"):
+        return None
+    if "kosten_van_de_vloer" not in oplossing.bewaard:
+        from .solve import los_op
+
+        zonder = los_op(oplossing.model.verruimd(("tegenprestatie",)), oplossing.oplosser)
+        oplossing.bewaard["kosten_van_de_vloer"] = max(0.0, zonder.doelwaarde - oplossing.doelwaarde)
+    return oplossing.bewaard["kosten_van_de_vloer"]
+
+
 def door_realisatie_gebroken(oplossing: Oplossing, familie: str) -> set[int]:
     """Herijking: the rows of ``familie`` (numbered within it) that the realised years alone broke. Their
     dual is the penalty of the shortfall that reports the breach, not a price: they get none."""
@@ -410,6 +471,7 @@ def toelichting(oplossing: Oplossing, fondsen: pl.DataFrame, allocatie: pl.DataF
             "drempels en redenen hieronder komen uit hetzelfde model met gebroken aantallen deelnemers en geven aan "
             "wat een verandering daar ongeveer oplevert.")))
     zinnen += _fondszinnen(oplossing, fondsen)
+    zinnen += _gemeentezinnen(oplossing)
     zinnen += _beste_euro(oplossing)
     zinnen += _potentieelzinnen(oplossing)
     zinnen += _instrumentzinnen(oplossing)
@@ -425,6 +487,8 @@ def _fondszinnen(oplossing: Oplossing, fondsen: pl.DataFrame) -> list[tuple[str,
     model, invoer = oplossing.model, oplossing.model.invoer
     zinnen = []
     for fonds in invoer.fondsen:
+        if invoer.fondsen[fonds].pool:  # its money is what the municipalities put in: _gemeentezinnen
+            continue
         rijen = fondsen.filter(pl.col("fonds") == fonds)
         if rijen.height == 0:
             zinnen.append((fonds, f"Voor {fonds} is geen budget opgegeven."))
@@ -658,6 +722,8 @@ def _beste_euro(oplossing: Oplossing) -> list[tuple[str, str]]:
     fonds, regio, jaar, waarde, van, tot = frame.row(0)
     # a landelijk pot is shared by every region of the workbook (all of the Netherlands, or a region's sub-regions)
     waar = "de gedeelde pot (alle regio's in dit werkboek)" if regio == LANDELIJK else regio
+    if oplossing.model.invoer.gemeenten and regio in oplossing.model.invoer.gemeenten:
+        waar = f"de gemeente {regio}"
     return [("schaduwprijzen", (
         f"De meeste extra plaatsingen per extra euro levert {fonds} in {waar} in {jaar}: "
         f"{getal(round(waarde, 2)) if waarde >= 1 else nl(round(waarde, 3))} gewogen plaatsingen "
@@ -677,13 +743,14 @@ def _potentieelzinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
     totaal, op = defaultdict(int), defaultdict(int)
     if not oplossing.heeft("potentieel"):
         return []
+    eenheid = "gemeente" if oplossing.model.invoer.gemeenten else "regio"
     for _r, g, _t, dual in oplossing.dual("potentieel").iter_rows():
         totaal[g] += 1
         if dual > NUL:
             op[g] += 1
     return [
-        ("potentieel", f"Het potentieel van de doelgroep {g} is in {op[g]} van de {totaal[g]} combinaties van regio "
-                       f"en jaar volledig benut: daar zou meer potentieel meer plaatsingen opleveren.")
+        ("potentieel", f"Het potentieel van de doelgroep {g} is in {op[g]} van de {totaal[g]} combinaties van "
+                       f"{eenheid} en jaar volledig benut: daar zou meer potentieel meer plaatsingen opleveren.")
         for g in totaal if op[g]
     ]
 

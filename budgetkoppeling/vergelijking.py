@@ -36,6 +36,9 @@ class Scenariocijfers:
     per_regio: dict[str, float] = field(default_factory=dict)
     per_instrument: dict[str, float] = field(default_factory=dict)
     per_jaar: dict[int, float] = field(default_factory=dict)
+    # with Gemeenten (SPEC §9): per municipality over the plan period
+    netto_kosten_per_gemeente: dict[str, float] = field(default_factory=dict)
+    plaatsingen_per_gemeente: dict[str, float] = field(default_factory=dict)
     # for the memo per scenario (Toelichting): spending, carry-over and starts per year, spending per
     # fund and year, and what binds
     uitgaven_per_jaar: dict[int, float] = field(default_factory=dict)
@@ -150,6 +153,10 @@ def _cijfers(invoer: Invoer, plan, min_doel: bool = False) -> Scenariocijfers:
         per_regio=som(plan.allocatie, "regio", "plaatsingen"),
         per_instrument=som(plan.allocatie, "instrument", "deelnemers"),
         per_jaar=som(plan.allocatie, "plaatsingsjaar", "plaatsingen"),
+        netto_kosten_per_gemeente={} if plan.per_gemeente is None else som(plan.per_gemeente, "gemeente",
+                                                                           "netto_kosten"),
+        plaatsingen_per_gemeente={} if plan.per_gemeente is None else som(plan.per_gemeente, "gemeente",
+                                                                          "plaatsingen"),
         uitgaven_per_jaar=som(plan.fondsen, "jaar", "besteed"),
         overheveling_per_jaar=som(plan.fondsen, "jaar", "overheveling_uit"),
         starts_per_jaar=som(plan.allocatie, "startjaar", "deelnemers"),

@@ -158,3 +158,45 @@ def test_a_gemeente_without_the_gemeenten_sheet_is_refused(werkboek):
     with pytest.raises(InvoerFout) as fout:
         budgetkoppeling.valideer(werkboek(bladen))
     assert [(p.blad, p.kolom) for p in fout.value.problemen] == [("Potentieel", "gemeente")]
+
+
+def test_the_toelichting_names_the_limiting_municipality_and_the_cost_of_the_floor(werkboek, tmp_path):
+    plan, _invoer, pad = plan_van(werkboek, tmp_path, regio_a(alpha=0.8))
+    zinnen = " ".join(plan.toelichting["toelichting"])
+    # M2 has put in all it has: every euro more in the pool costs it 25 cents it does not have
+    assert "De regionale pot R in A wordt in 2026 begrensd door M2" in zinnen
+    assert "begrensd door M1" not in zinnen  # M1 keeps EUR 3,800
+    # 6 weighted placements without the floor, 4.1 with it (the module docstring)
+    assert "bindt voor M1" in zinnen and "1,9 gewogen plaatsingen meer" in zinnen
+    assert "R is in 2026 volledig besteed" not in zinnen  # a pool's money is what the municipalities put in
+    regels = pl.read_excel(pad, sheet_name="Schaduwprijzen").to_dicts()
+    assert any(r["fonds"] == "tegenprestatie R voor M1" for r in regels)
+
+
+def test_vergelijk_shows_each_municipality_per_scenario(werkboek, tmp_path):
+    """A scenario on one municipality's budget (the gemeente filter) and one on its region's (the regio filter
+    takes the region's municipal budgets). With M2's EUR 4,000 the floor binds M1 at own + 0.6 P <= 5,000:
+    P = 8,333, and M2 pays 0.25 P and EUR 1,917 itself: EUR 10,250."""
+    bladen = regio_a(alpha=0.8)
+    bladen["Scenarios"] = [{"scenario": "ruimer", "aanpassing": "budget", "fonds": "P", "gemeente": "M2", "factor": 2},
+                           {"scenario": "krapper", "aanpassing": "budget", "regio": "A", "factor": 0.5}]
+    pad = tmp_path / "vergelijking.xlsx"
+    vergelijking = budgetkoppeling.vergelijk(werkboek(bladen), pad, parallel=False)
+    deelnemers = {u.scenario: u.kerncijfers["deelnemers"] for u in vergelijking.uitkomsten}
+    assert deelnemers == {"basis": pytest.approx(8.2), "ruimer": pytest.approx(10.25), "krapper": pytest.approx(6)}
+    netto = {r["gemeente"]: r for r in pl.read_excel(pad, sheet_name="Per_gemeente").head(2).to_dicts()}
+    assert float(netto["M2"]["ruimer"]) == pytest.approx(4_000)
+    assert float(netto["M1"]["basis"]) == pytest.approx(6_200)
+
+
+def test_the_diagnosis_names_the_municipality_whose_money_falls_short(werkboek):
+    """The pool has EUR 12,000 of commitments: M2 must put in a quarter, EUR 3,000, and has EUR 2,000."""
+    from budgetkoppeling.errors import GeenOplossing
+
+    bladen = regio_a(alpha=0.8)
+    bladen["Verplichtingen"] = [{"fonds": "R", "regio": "A", "jaar": 2026, "bedrag": 12_000}]
+    with pytest.raises(GeenOplossing) as fout:
+        budgetkoppeling.optimaliseer(werkboek(bladen))
+    assert "Fonds 'P' van gemeente 'M2' (regio 'A'), jaar 2026: er ontbreekt € 1.000" in str(fout.value)
+    tekorten = [(t["fonds"], t["gemeente"], t["tekort"]) for t in fout.value.tekorten]
+    assert tekorten == [("P", "M2", pytest.approx(1_000))]

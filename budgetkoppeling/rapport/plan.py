@@ -314,7 +314,7 @@ class Plan:
 
     @property
     def schaduwprijzen(self) -> pl.DataFrame:
-        return self._bereken_uitleg()[0]
+        return met_gemeente_van_pot(self.oplossing.model.invoer, self._bereken_uitleg()[0])
 
     @property
     def regelprijzen(self) -> pl.DataFrame:
@@ -524,9 +524,9 @@ def _schaduwprijzen(werkboek, plan: Plan, titel: str, scenario: str) -> None:
                                       "geld of een ruimere regel daar ongeveer oplevert.", kop)
         rij += 2
     werkblad.write_string(rij, 0, "Bindende beleidsregels: gewogen plaatsingen per eenheid versoepeling", kop)
-    from ..uitleg import koppelingprijzen
+    from ..uitleg import koppelingprijzen, tegenprestatieprijzen
 
-    frame = pl.concat([plan.regelprijzen, koppelingprijzen(plan.oplossing)])
+    frame = pl.concat([plan.regelprijzen, koppelingprijzen(plan.oplossing), tegenprestatieprijzen(plan.oplossing)])
     koppen = list(frame.columns)
     getal_fmt = werkboek.add_format({"num_format": "#,##0.000"})
     tekst_fmt = werkboek.add_format({"indent": 1})  # text after a number never touches it

@@ -97,6 +97,19 @@ PER = {  # sheet: (key, figures of Scenariocijfers, in euro, what the page heade
 }
 
 
+def per_gemeente(vergelijking) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """With Gemeenten (SPEC §9): per municipality (and its region) a column per scenario, once for netto_kosten
+    and once for the expected placements, both over the plan period."""
+    invoer = vergelijking.invoer
+    frames = []
+    for kolom in ("netto_kosten_per_gemeente", "plaatsingen_per_gemeente"):
+        rijen = [[m, g.regio] + [getattr(u, kolom).get(m, 0.0) if ok else None
+                                 for u, ok in zip(vergelijking.uitkomsten, _opgelost(vergelijking))]
+                 for m, g in invoer.gemeenten.items()]
+        frames.append(tabelframe(uniek(["gemeente", "regio", *scenario_koppen(vergelijking)]), rijen))
+    return frames[0], frames[1]
+
+
 def _volgorde(vergelijking, sleutel: str) -> list[str]:
     invoer = vergelijking.invoer
     return list({"fonds": invoer.fondsen, "regio": invoer.regios, "instrument": invoer.instrumenten}[sleutel])
@@ -139,6 +152,8 @@ def tabellen(vergelijking, invoerpad: Path = Path(""), datum: datetime.date | No
             "Verschil": verschil(vergelijking),
             **{blad: per_sleutel(vergelijking, sleutel, kolom, _volgorde(vergelijking, sleutel))
                for blad, (sleutel, kolom, _geld, _tekst) in PER.items()},
+            **(dict(zip(("Per_gemeente", "Per_gemeente_plaatsingen"), per_gemeente(vergelijking)))
+               if vergelijking.invoer.gemeenten else {}),
             "Toelichting": toelichting(vergelijking), "Info": info(vergelijking, invoerpad, rekendatum(datum))}
 
 
@@ -254,6 +269,21 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
         pagina(werkblad, titel(tekst), paginakop, werkboek.rekendatum)
         hoogte[naam] = frame.height
     fondsen = hoogte["Per_fonds"]
+    if invoer.gemeenten:  # SPEC §9: what each municipality pays and what its residents get, per scenario
+        werkblad = werkboek.add_worksheet("Per_gemeente")
+        netto, plaatsingen = per_gemeente(vergelijking)
+        onder_ = tabel(werkblad, 0, netto.columns, tabelrijen(netto), [None, None] + scenario_formaten(True),
+                       "Per_gemeente", kopregel)
+        kop = werkboek.add_format({"bold": True, "font_size": 12})
+        werkblad.write_string(onder_ + 1, 0, "Verwachte plaatsingen per gemeente", kop)
+        tabel(werkblad, onder_ + 2, plaatsingen.columns, tabelrijen(plaatsingen),
+              [None, None] + scenario_formaten(False), "Per_gemeente_plaatsingen", kopregel)
+        werkblad.set_column(0, 1, 24)
+        werkblad.set_column(2, n + 1, kolombreedte)
+        werkblad.set_row(0, kophoogte(["gemeente", "regio", *scenario_koppen_], [24, 24] + [kolombreedte] * n))
+        werkblad.freeze_panes(1, 1)
+        pagina(werkblad, titel("netto kosten per gemeente in de planperiode (euro)"), paginakop,
+               werkboek.rekendatum)
 
     _toelichting(werkboek, vergelijking, titel, paginakop)
 
