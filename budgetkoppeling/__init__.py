@@ -157,11 +157,12 @@ def _piekgeheugen_mb() -> float:
     return piek / 1024 / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, kB on Linux
 
 
-def maak_sjabloon(doel: Path, leeg: bool = False) -> None:
-    """Write the input template (every sheet; a small example region unless ``leeg``)."""
+def maak_sjabloon(doel: Path, leeg: bool = False, gemeenten: bool = False) -> None:
+    """Write the input template (every sheet; a small example region unless ``leeg``, planned per
+    municipality with ``gemeenten``)."""
     from .sjabloon import schrijf_sjabloon
 
-    schrijf_sjabloon(Path(doel), leeg=leeg)
+    schrijf_sjabloon(Path(doel), leeg=leeg, gemeenten=gemeenten)
 
 
 def foutrapport(problemen, doel: Path, invoer: Path | None = None) -> None:

@@ -291,21 +291,24 @@ def valideer_opdracht(invoer: Path, rapport: Path | None, uitvoer: Uitvoer) -> N
 @main.command()
 @click.argument("uitvoerpad", metavar="WERKBOEK", type=UITVOER)
 @click.option("--leeg", is_flag=True, help="Alleen de kopjes, zonder voorbeeldregels.")
+@click.option("--gemeenten", is_flag=True,
+              help="De voorbeeldregio per gemeente: wie betaalt, wie krijgt, met een regionale pot.")
 @click.option("--overschrijf", is_flag=True, help="Overschrijf een bestaand bestand.")
 @standaard_opties
-def sjabloon(uitvoerpad: Path, leeg: bool, overschrijf: bool, uitvoer: Uitvoer) -> None:
+def sjabloon(uitvoerpad: Path, leeg: bool, gemeenten: bool, overschrijf: bool, uitvoer: Uitvoer) -> None:
     """Maak een invoerwerkboek om in te vullen, met alle bladen en voorbeeldregels.
 
     \b
     Voorbeeld:
       budgetkoppeling sjabloon mijn_regio.xlsx
       budgetkoppeling sjabloon leeg.xlsx --leeg
+      budgetkoppeling sjabloon mijn_regio.xlsx --gemeenten
     """
     from . import maak_sjabloon
 
     if uitvoerpad.exists() and not overschrijf:
         raise click.UsageError(f"'{uitvoerpad}' bestaat al; kies een andere naam of gebruik --overschrijf.")
-    maak_sjabloon(uitvoerpad, leeg=leeg)
+    maak_sjabloon(uitvoerpad, leeg=leeg, gemeenten=gemeenten)
     uitvoer.scherm.print(f"Sjabloon geschreven naar {uitvoerpad}.", markup=False)
     uitvoer.json({"status": "geschreven", "uitvoer": str(uitvoerpad)})
 

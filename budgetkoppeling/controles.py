@@ -157,7 +157,7 @@ def maak_invoer(c: Controle) -> Invoer:
     realisatie = controleer_verdeling(c, "Realisatie", regios, instrumentnamen, groepnamen, effecten, gemeenten)
     realisatie_uitgaven = controleer_bedragen(c, "Realisatie_uitgaven", fondsen, fondsnamen, regios, gemeenten)
     onzekerheid = controleer_onzekerheid(c, regios, fondsnamen, instrumentnamen, groepnamen)
-    controleer_overgang(c, regios, huidige, scenarios)
+    controleer_overgang(c, regios, huidige, scenarios, gemeenten)
     waarschuw_verdacht(c, fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
     waarschuw_vergeten_jaren(c, regios, fondsen, budget, doelgroepen, potentieel, gemeenten)
     return Invoer(
@@ -840,7 +840,7 @@ def controleer_scenarios(c: Controle, regios, fondsen, instrumenten, doelgroepen
     return rijen
 
 
-def controleer_overgang(c: Controle, regios, huidige, scenarios) -> None:
+def controleer_overgang(c: Controle, regios, huidige, scenarios, gemeenten=None) -> None:
     """max_verschuiving needs today's plan; a region or year without one can then start nothing."""
     met_band = [rij for rij in scenarios if rij["aanpassing"] == "max_verschuiving"]
     if c.max_verschuiving is None and not met_band:
@@ -856,9 +856,11 @@ def controleer_overgang(c: Controle, regios, huidige, scenarios) -> None:
         return
     if c.start is None or c.eind is None or not huidige:
         return
+    regio_van = {m: g.regio for m, g in (gemeenten or {}).items()}  # a municipality's rows count for its region
     for regio in regios:
         zonder = [t for t in range(c.start, c.eind + 1)
-                  if not any(aantal > 0 for (r, _i, _g, j), aantal in huidige.items() if r == regio and j == t)]
+                  if not any(aantal > 0 for (r, _i, _g, j), aantal in huidige.items()
+                             if regio_van.get(r, r) == regio and j == t)]
         if zonder:
             c.meldingen.append(
                 f"Huidige_verdeling: regio '{regio}' heeft geen deelnemers in {jaren_tekst(zonder)}; met "

@@ -14,10 +14,12 @@ from .schemas import (
     ONZEKERE_GROOTHEDEN,
     OPERATOREN,
     SAMENHANG,
+    VERDEELSLEUTELS,
     VERDELINGEN,
 )
 
-_BRONNEN = {"fonds": "Fondsen", "regio": "Regios", "instrument": "Instrumenten", "doelgroep": "Doelgroepen"}
+_BRONNEN = {"fonds": "Fondsen", "regio": "Regios", "instrument": "Instrumenten", "doelgroep": "Doelgroepen",
+            "gemeente": "Gemeenten"}
 
 VOORBEELD_REGIO = "Voorbeeldregio"
 
@@ -122,6 +124,51 @@ def voorbeeld_rijen() -> dict[str, list[dict]]:
     }
 
 
+# the example region's municipalities (sjabloon --gemeenten): inwoners and households with bijstand, invented
+# but in proportions like a Dutch region around a centre city; the Participatiebudget of each by its bijstand
+VOORBEELD_GEMEENTEN = (
+    ("Voorbeeldstad", 160_000, 6_000, "centrumgemeente"),
+    ("Rivierstad", 60_000, 2_100, ""),
+    ("Akkerdorp", 40_000, 700, ""),
+    ("Heidegem", 25_000, 300, ""),
+)
+POOL = "Werkbedrijf"
+
+
+def voorbeeld_gemeenten_rijen() -> dict[str, list[dict]]:
+    """The example region planned per municipality (SPEC §9): each municipality's own Participatiebudget
+    (the region's EUR 2 mln a year split by bijstand), a regional pot (the Werkbedrijf, which alone pays
+    jobcoaching) filled from it by inwoners, every municipality at least 80% of its inbreng back
+    (min_tegenprestatie)."""
+    rijen = voorbeeld_rijen()
+    jaren = [2026, 2027, 2028]
+    bijstand = sum(b for _m, _i, b, _o in VOORBEELD_GEMEENTEN)
+    rijen["Gemeenten"] = [{"gemeente": m, "regio": VOORBEELD_REGIO, "inwoners": i, "bijstand": b,
+                           "omschrijving": o or None} for m, i, b, o in VOORBEELD_GEMEENTEN]
+    rijen["Fondsen"][0] |= {"niveau": "gemeente", "landelijk": None}
+    rijen["Fondsen"].append({"fonds": POOL, "soort": "overig", "niveau": "regio", "overheveling": 0,
+                             "inbreng_uit": "Participatiebudget", "verdeelsleutel": "inwoners",
+                             "min_tegenprestatie": 0.8})
+    rijen["Budgetten"] = [
+        {"fonds": "Participatiebudget", "regio": VOORBEELD_REGIO, "gemeente": m, "jaar": t,
+         "bedrag": round(2_000_000 * b / bijstand)} for m, _i, b, _o in VOORBEELD_GEMEENTEN for t in jaren
+    ] + [row for row in rijen["Budgetten"] if row["fonds"] != "Participatiebudget"]
+    rijen["Verplichtingen"] = [{"fonds": "Participatiebudget", "regio": VOORBEELD_REGIO, "gemeente": "Voorbeeldstad",
+                                "jaar": 2026, "bedrag": 400_000}]  # the centre city's running wage subsidies
+    # people with an arbeidsbeperking live where people live: their potential per municipality by inwoners
+    # (the bijstand group's region rows are spread by bijstand)
+    rijen["Potentieel"] = [r for r in rijen["Potentieel"] if r["doelgroep"] != "arbeidsbeperking"] + [
+        {"regio": VOORBEELD_REGIO, "gemeente": m, "doelgroep": "arbeidsbeperking", "jaar": t, "aantal": n}
+        for (m, _i, _b, _o), n in zip(VOORBEELD_GEMEENTEN, (84, 32, 21, 13)) for t in jaren]
+    # jobcoaching is the Werkbedrijf's work: the municipalities' own budgets pay the rest
+    rijen["Financieringsregels"] += [
+        {"fonds": "Participatiebudget", "instrument": "jobcoaching", "doelgroep": "alle", "max_aandeel": 0},
+        {"fonds": POOL, "instrument": "jobcoaching", "doelgroep": "alle", "max_aandeel": 1}]
+    # the ledger of 2026 is the municipalities' own: the example keeps only ESF+'s
+    rijen["Realisatie_uitgaven"] = [r for r in rijen["Realisatie_uitgaven"] if r["fonds"] != "Participatiebudget"]
+    return rijen
+
+
 UITLEG = [
     "Budgetkoppeling: invoerwerkboek",
     "Dit werkboek beschrijft uw fondsen, instrumenten, doelgroepen en regels. Budgetkoppeling berekent daaruit "
@@ -140,8 +187,18 @@ UITLEG = [
     "Instellingen: planperiode (eerste en laatste jaar), disconteringsvoet, kostenindexatie, "
     "doorloop na de planperiode, en max_verschuiving: hoe ver elk instrument per regio en jaar van de huidige "
     "verdeling mag afwijken (0,2 = 20%; weglaten = geen grens).",
-    "Regios: de regio's (of gemeenten) waarvoor u plant.",
-    "Fondsen: de geldpotten, hun soort, of ze landelijk zijn, hoeveel naar het volgende jaar mag en het vervaljaar.",
+    "Regios: de regio's waarvoor u plant.",
+    "Gemeenten (mag leeg blijven): de gemeenten van elke regio, met inwoners en huishoudens in de bijstand. Dan "
+    "plant budgetkoppeling per gemeente: een fonds van niveau gemeente (het participatiebudget van elke gemeente) "
+    "betaalt alleen voor de eigen inwoners, en het plan laat per gemeente zien wat zij betaalt en wat haar "
+    "inwoners krijgen (blad Per_gemeente). Een rij in Potentieel met alleen een regio wordt naar bijstand over de "
+    "gemeenten verdeeld. Een voorbeeld:   budgetkoppeling sjabloon mijn_regio.xlsx --gemeenten",
+    "Verdeelsleutel (alleen bij verdeelsleutel tabel): per regionale pot en gemeente het aandeel dat zij inbrengt; "
+    "de aandelen van een regio tellen op tot 1.",
+    "Fondsen: de geldpotten, hun soort, hun niveau (regio, landelijk of gemeente), hoeveel naar het volgende jaar "
+    "mag en het vervaljaar. Een regionale pot die de gemeenten samen vullen: inbreng_uit (het gemeentelijke fonds "
+    "waaruit elke gemeente inbrengt), verdeelsleutel (inwoners, bijstand, gelijk of tabel) en min_tegenprestatie "
+    "(0,8: elke gemeente krijgt minstens 80% van haar inbreng terug aan trajecten voor haar inwoners).",
     "Budgetten: het budget per fonds, regio en jaar (leeg regio bij een landelijk fonds). Twee regels voor "
     "hetzelfde fonds, regio en jaar worden opgeteld.",
     "Verplichtingen: geld dat al is toegezegd, bijvoorbeeld lopende loonkostensubsidies.",
@@ -185,6 +242,15 @@ HULP: dict[tuple[str, str], Keuze] = {
     ("Fondsen", "niveau"): Keuze(lijst=["regio", "landelijk", "gemeente"]),
     ("Fondsen", "overheveling"): _AANDEEL,
     ("Fondsen", "vervaljaar"): _JAAR,
+    ("Fondsen", "inbreng_uit"): Keuze(bron="Fondsen", streng=False),
+    ("Fondsen", "verdeelsleutel"): Keuze(lijst=VERDEELSLEUTELS),
+    ("Fondsen", "min_tegenprestatie"): _AANDEEL,
+    ("Gemeenten", "regio"): Keuze(bron="Regios"),
+    ("Gemeenten", "inwoners"): _BEDRAG,
+    ("Gemeenten", "bijstand"): _BEDRAG,
+    ("Verdeelsleutel", "fonds"): Keuze(bron="Fondsen"),
+    ("Verdeelsleutel", "gemeente"): Keuze(bron="Gemeenten"),
+    ("Verdeelsleutel", "aandeel"): _AANDEEL,
     ("Instrumenten", "kosten_per_deelnemer"): _BEDRAG,
     ("Instrumenten", "duur_jaren"): Keuze(minimum=1, maximum=50, geheel=True),
     ("Instrumenten", "vertraging_jaren"): Keuze(minimum=0, maximum=50, geheel=True),
@@ -213,6 +279,7 @@ HULP[("Koppelingen", "verhouding")] = _BEDRAG
 for _blad in ("Budgetten", "Verplichtingen", "Realisatie_uitgaven"):
     HULP[(_blad, "fonds")] = Keuze(bron="Fondsen")
     HULP[(_blad, "regio")] = Keuze(bron="Regios")
+    HULP[(_blad, "gemeente")] = Keuze(bron="Gemeenten", streng=False)
     HULP[(_blad, "jaar")] = _JAAR
     HULP[(_blad, "bedrag")] = _BEDRAG
 for _blad, _kolommen in {
@@ -224,19 +291,22 @@ for _blad, _kolommen in {
         HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom])
 for _blad in ("Potentieel", "Huidige_verdeling", "Realisatie"):
     HULP[(_blad, "jaar")] = _JAAR
+    HULP[(_blad, "gemeente")] = Keuze(bron="Gemeenten", streng=False)
 HULP[("Potentieel", "aantal")] = _BEDRAG
 for _blad, _kolommen, _extra in (
     ("Financieringsregels", ("instrument", "doelgroep"), ("alle",)),
     ("Afnemende_meeropbrengst", ("instrument",), ("alle",)),
-    ("Beleidsregels", ("regio", "fonds", "instrument", "doelgroep"), ("alle", "elk")),
-    ("Koppelingen", ("regio", "instrument", "doelgroep"), ("alle", "elk")),
-    ("Scenarios", ("fonds", "regio", "instrument", "doelgroep"), ("alle",)),
+    ("Beleidsregels", ("regio", "gemeente", "fonds", "instrument", "doelgroep"), ("alle", "elk")),
+    ("Koppelingen", ("regio", "gemeente", "instrument", "doelgroep"), ("alle", "elk")),
+    ("Scenarios", ("fonds", "regio", "gemeente", "instrument", "doelgroep"), ("alle",)),
     ("Onzekerheid", ("fonds", "regio", "instrument", "doelgroep"), ("alle",)),
 ):
     for _kolom in _kolommen:  # a name from the list, or alle (and elk): offered in the dropdown
         HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom], streng=False, extra=_extra)
 
 
-def schrijf_sjabloon(doel: Path, leeg: bool = False) -> None:
-    """Write the template: Uitleg first, every sheet as a table with input help; example rows unless ``leeg``."""
-    schrijf_sjabloonwerkboek(doel, {} if leeg else voorbeeld_rijen(), UITLEG, HULP)
+def schrijf_sjabloon(doel: Path, leeg: bool = False, gemeenten: bool = False) -> None:
+    """Write the template: Uitleg first, every sheet as a table with input help; example rows unless ``leeg``
+    (``gemeenten``: the example region planned per municipality)."""
+    rijen = {} if leeg else voorbeeld_gemeenten_rijen() if gemeenten else voorbeeld_rijen()
+    schrijf_sjabloonwerkboek(doel, rijen, UITLEG, HULP)

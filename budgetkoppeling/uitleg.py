@@ -211,14 +211,26 @@ def _gemeentezinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
     if not invoer.gemeenten:
         return []
     zinnen = []
+    per_pot: dict[tuple[str, str], list[tuple[str, list[int]]]] = defaultdict(list)
     for pool, regio, gemeente, jaren in begrenzers(oplossing):
-        bron = invoer.fondsen[pool].inbreng_uit
-        aandeel = invoer.aandelen(pool)[gemeente]
-        zinnen.append((pool, (
-            f"De regionale pot {pool} in {regio} wordt in {jaren_tekst(jaren)} begrensd door {gemeente}: "
-            f"het {bron} van {gemeente} is dan op. Elke euro die de pot meer betaalt, kost {gemeente} "
-            f"€ {nl(round(aandeel, 2)) if aandeel >= 0.01 else nl(round(aandeel, 4))} (haar aandeel volgens de "
-            f"verdeelsleutel {invoer.fondsen[pool].verdeelsleutel}).")))
+        per_pot[(pool, regio)].append((gemeente, jaren))
+    for (pool, regio), leden in per_pot.items():
+        bron, sleutel = invoer.fondsen[pool].inbreng_uit, invoer.fondsen[pool].verdeelsleutel
+        aandelen = invoer.aandelen(pool)
+        alle = [m for m, g in invoer.gemeenten.items() if g.regio == regio]
+        if len(alle) > 1 and len(leden) == len(alle) and all(j == leden[0][1] for _m, j in leden):
+            zinnen.append((pool, (
+                f"De regionale pot {pool} in {regio} wordt in {jaren_tekst(leden[0][1])} begrensd door alle "
+                f"gemeenten samen: het {bron} van elke gemeente is dan op, en meer uit de pot betalen gaat "
+                "alleen met meer geld van de gemeenten.")))
+            continue
+        for gemeente, jaren in leden:
+            aandeel = aandelen[gemeente]
+            zinnen.append((pool, (
+                f"De regionale pot {pool} in {regio} wordt in {jaren_tekst(jaren)} begrensd door {gemeente}: "
+                f"het {bron} van {gemeente} is dan op. Elke euro die de pot meer betaalt, kost {gemeente} "
+                f"€ {nl(round(aandeel, 2)) if aandeel >= 0.01 else nl(round(aandeel, 4))} (haar aandeel volgens "
+                f"de verdeelsleutel {sleutel}).")))
     if oplossing.heeft("tegenprestatie"):
         bindend = [(f, m) for f, m, dual in oplossing.dual("tegenprestatie").iter_rows() if -dual > NUL]
         for pool in dict.fromkeys(f for f, _m in bindend):

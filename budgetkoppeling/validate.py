@@ -86,7 +86,7 @@ def controleer_scenariorijen(rijen: list[dict], invoer: Invoer, eerste_rij: int 
     controle.max_verschuiving = invoer.max_verschuiving
     goed = controleer_scenarios(controle, invoer.regios, set(invoer.fondsen), set(invoer.instrumenten),
                                          set(invoer.doelgroepen), invoer.beleidsregels, invoer.gemeenten)
-    controleer_overgang(controle, invoer.regios, invoer.huidige_verdeling, goed)
+    controleer_overgang(controle, invoer.regios, invoer.huidige_verdeling, goed, invoer.gemeenten)
     if controle.problemen:
         raise InvoerFout(sorted_problemen(controle.problemen))
     return goed

@@ -133,6 +133,11 @@ def main() -> None:
                  "--trekkingen", "100", cwd=werk)
         pagina(werk / "onzekerheid.xlsx", 1, doel / "9_onzekerheid_samenvatting.png", werk)
         pagina_met(werk / "onzekerheid.xlsx", "gewogen_bij_laag", doel / "9_onzekerheid_gevoeligheid.png", werk)
+        terminal(werk / "sjabloon_gemeenten.svg", "sjabloon --gemeenten", "sjabloon", "mijn_gemeenten.xlsx",
+                 "--gemeenten", cwd=werk, nu=True)  # its picture is not in the guide; the workbook is
+        terminal(doel / "11_gemeenten.svg", "optimaliseer per gemeente", "optimaliseer", "mijn_gemeenten.xlsx",
+                 "-o", "plan_gemeenten.xlsx", cwd=werk)
+        pagina_met(werk / "plan_gemeenten.xlsx", "Inbreng over de planperiode", doel / "11_per_gemeente.png", werk)
         voer_uit()
         render(werk)
         verken(werk / "mijn_regio.xlsx", doel / "10_verken.png", doel / "10_verken_curves.png")

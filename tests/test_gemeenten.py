@@ -200,3 +200,46 @@ def test_the_diagnosis_names_the_municipality_whose_money_falls_short(werkboek):
     assert "Fonds 'P' van gemeente 'M2' (regio 'A'), jaar 2026: er ontbreekt € 1.000" in str(fout.value)
     tekorten = [(t["fonds"], t["gemeente"], t["tekort"]) for t in fout.value.tekorten]
     assert tekorten == [("P", "M2", pytest.approx(1_000))]
+
+
+@pytest.fixture(scope="module")
+def gemeentensjabloon(tmp_path_factory):
+    from budgetkoppeling import maak_sjabloon
+
+    pad = tmp_path_factory.mktemp("gemeenten") / "mijn_gemeenten.xlsx"
+    maak_sjabloon(pad, gemeenten=True)
+    return pad
+
+
+def test_the_template_with_municipalities_plans_and_checks(gemeentensjabloon, tmp_path):
+    """sjabloon --gemeenten: four municipalities, the Werkbedrijf filled by inwoners, a floor of 0.8. Its plan,
+    its herijking pass the checker; the municipalities add up to the region."""
+    for opties, vanaf in (({}, None), ({"vanaf": 2027}, 2027)):
+        pad = tmp_path / f"plan_{len(opties)}_{vanaf}.xlsx"
+        plan = budgetkoppeling.optimaliseer(gemeentensjabloon, pad, **opties)
+        assert controleer(gemeentensjabloon, pad, vanaf=vanaf) == []
+        assert plan.per_gemeente["plaatsingen"].sum() == pytest.approx(plan.kerncijfers["plaatsingen"])
+    info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
+    assert info["gemeenten"] == "4 gemeenten in 1 regio's"
+
+
+def test_the_guides_claim_that_the_key_matters(gemeentensjabloon, werkboek, tmp_path):
+    """docs/handleiding.md, chapter 11: with the key gelijk Heidegem puts in as much as Voorbeeldstad, its net
+    cost about doubles, the floor binds for Akkerdorp and Heidegem (1.5 weighted placements), and the plan
+    yields over 2 weighted placements less than with inwoners."""
+    from budgetkoppeling.sjabloon import voorbeeld_gemeenten_rijen
+
+    inwoners = budgetkoppeling.optimaliseer(gemeentensjabloon, tmp_path / "inwoners.xlsx")
+    bladen = voorbeeld_gemeenten_rijen()
+    bladen["Fondsen"][-1]["verdeelsleutel"] = "gelijk"
+    gelijk = budgetkoppeling.optimaliseer(werkboek(bladen), tmp_path / "gelijk.xlsx")
+    verlies = inwoners.kerncijfers["gewogen_plaatsingen"] - gelijk.kerncijfers["gewogen_plaatsingen"]
+    assert 2 < verlies < 3
+    netto = {naam: dict(groep.group_by("gemeente").agg(pl.col("netto_kosten").sum()).iter_rows())
+             for naam, groep in (("inwoners", inwoners.per_gemeente), ("gelijk", gelijk.per_gemeente))}
+    assert 1.8 < netto["gelijk"]["Heidegem"] / netto["inwoners"]["Heidegem"] < 2.4
+    zinnen = " ".join(gelijk.toelichting["toelichting"])
+    assert "bindt voor Akkerdorp en Heidegem" in zinnen and "1,5 gewogen plaatsingen meer" in zinnen
+    vergelijking = {r["gemeente"]: r for r in inwoners.sleutelvergelijking.to_dicts()}
+    assert vergelijking["Voorbeeldstad"]["past_in_budget"] == "nee"
+    assert vergelijking["Heidegem"]["past_in_budget"] == vergelijking["Akkerdorp"]["past_in_budget"] == "ja"

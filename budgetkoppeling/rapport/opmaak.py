@@ -107,14 +107,14 @@ def plaats(werkboek, naam: str, frame: pl.DataFrame, formaten: dict[str, str], t
             header_format={"bold": True},
         )
         for kolom, naam_ in enumerate(frame.columns):  # the header and its filter button, the values as shown
-            breedte = max([len(naam_) + 3] + [min(60, _tekens(w)) + 2 for w in frame[naam_].head(500)])
+            breedte = max([len(naam_) + 3] + [min(60, tekens(w)) + 2 for w in frame[naam_].head(500)])
             werkblad.set_column(kolom, kolom, min(60, max(10, breedte)))
     werkblad.freeze_panes(1, 0)
     pagina(werkblad, f"{titel} - {naam}", scenario, werkboek.rekendatum)
     return werkblad
 
 
-def _tekens(waarde) -> int:
+def tekens(waarde) -> int:
     """How many characters a value takes as a workbook shows it: a number with two decimals and its
     thousands separators (and a euro sign, to be safe), text as it is."""
     if isinstance(waarde, float):

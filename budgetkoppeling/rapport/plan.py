@@ -27,6 +27,7 @@ from .opmaak import (
     regels,
     rekendatum,
     tabel,
+    tekens,
 )
 
 CEL = ["regio", "instrument", "doelgroep", "startjaar"]
@@ -419,8 +420,27 @@ def plan_scherm(plan, doel: Path) -> list:
     for fonds, bedrag in plan.onbenut_per_fonds().items():
         fondsen.add_row(fonds, euro(bedrag))
     regels.append(fondsen)
+    if plan.per_gemeente is not None and len(oplossing.model.invoer.gemeenten) <= 40:  # a region's councils
+        regels.append(_gemeenten_scherm(plan))
     regels.append(f"Oplosser {info['oplosser_versie']}, {plan.looptijd:.2f} s. Plan geschreven naar {doel}.")
     return regels
+
+
+def _gemeenten_scherm(plan: Plan):
+    """SPEC §9 in the terminal: per municipality over the plan period what it pays and what its residents get."""
+    from rich.table import Table
+
+    from ..tekst import euro, getal
+
+    tabel = Table(title="Per gemeente, over de planperiode (blad Per_gemeente)", title_justify="left")
+    for kop in ("Gemeente", "Inbreng", "Eigen uitgaven", "Plaatsingen", "Netto kosten"):
+        tabel.add_column(kop, justify="left" if kop == "Gemeente" else "right", no_wrap=True)
+    totaal = groepsom(plan.per_gemeente, "gemeente", inbreng="inbreng", eigen="eigen_uitgaven",
+                      plaatsingen="plaatsingen", netto="netto_kosten")
+    volgorde = {m: n for n, m in enumerate(plan.oplossing.model.invoer.gemeenten)}
+    for m, inbreng, eigen, plaatsingen, netto in sorted(totaal.iter_rows(), key=lambda r: volgorde[r[0]]):
+        tabel.add_row(m, euro(inbreng), euro(eigen), getal(round(plaatsingen, 1)), euro(netto))
+    return tabel
 
 
 def schrijf_plan(plan: Plan, doel: Path, invoerpad: Path | None = None) -> None:
@@ -492,9 +512,15 @@ def _per_gemeente(werkboek, plan: Plan, personen: str, titel: str, scenario: str
     rij = plan.per_gemeente.height + 2
     kop = werkboek.add_format({"bold": True, "font_size": 12})
     werkblad.write_string(rij, 0, "Inbreng over de planperiode onder elke verdeelsleutel, bij hetzelfde plan", kop)
-    formaten = [None] + [werkboek.add_format({"num_format": EURO})] * 4 + [None]
+    formaten = [None] + [werkboek.add_format({"num_format": EURO})] * 4 + [werkboek.add_format({"indent": 1})]
     tabel(werkblad, rij + 1, list(vergelijking.columns), [list(r) for r in vergelijking.iter_rows()], formaten,
-          "Verdeelsleutels")
+          "Verdeelsleutels", werkboek.add_format({"bold": True}))
+    for kolom in range(1, vergelijking.width - 1):  # the first table's columns, widened for these amounts
+        breedte = max([len(vergelijking.columns[kolom]) + 2]
+                      + [tekens(w) + 2 for w in vergelijking[:, kolom].head(500)])
+        huidig = max([len(plan.per_gemeente.columns[kolom]) + 3]
+                     + [min(60, tekens(w)) + 2 for w in plan.per_gemeente[:, kolom].head(500)])
+        werkblad.set_column(kolom, kolom, min(60, max(10, huidig, breedte)))
 
 
 def _per_jaar(frame: pl.DataFrame, rij: str, jaar: str, waarde: str, volgorde: list[str]) -> pl.DataFrame:
