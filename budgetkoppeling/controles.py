@@ -38,9 +38,9 @@ CELSOORT = "__celsoort"  # in a typed row of Instellingen: column -> True (numbe
 VERPLICHTE_BLADEN = {blad.naam for blad in BLADEN if blad.verplicht}
 # which filters each uncertain quantity takes (SPEC §4); any other filter must be alle
 ONZEKERHEID_FILTERS = {
-    "plaatsingskans": ("regio", "instrument", "doelgroep"),
-    "kosten": ("regio", "instrument", "jaar"),
-    "budget": ("fonds", "regio", "jaar"),
+    "plaatsingskans": ("regio", "gemeente", "instrument", "doelgroep"),
+    "kosten": ("regio", "gemeente", "instrument", "jaar"),
+    "budget": ("fonds", "regio", "gemeente", "jaar"),
 }
 
 
@@ -147,7 +147,7 @@ def maak_invoer(c: Controle) -> Invoer:
     verplichtingen = controleer_bedragen(c, "Verplichtingen", fondsen, fondsnamen, regios, gemeenten)
     potentieel = controleer_potentieel(c, regios, groepnamen, gemeenten)
     effecten = controleer_effecten(c, instrumentnamen, groepnamen)
-    financieringsregels = controleer_financieringsregels(c, fondsnamen, instrumentnamen, groepnamen)
+    financieringsregels = controleer_financieringsregels(c, fondsnamen, instrumentnamen, groepnamen, gemeenten)
     reservefonds = controleer_reservefonds(c, fondsen, fondsnamen)
     segmenten = controleer_segmenten(c, instrumenten, instrumentnamen)
     beleidsregels = controleer_beleidsregels(c, regios, fondsnamen, instrumentnamen, groepnamen, gemeenten)
@@ -156,7 +156,7 @@ def maak_invoer(c: Controle) -> Invoer:
     huidige = controleer_verdeling(c, "Huidige_verdeling", regios, instrumentnamen, groepnamen, effecten, gemeenten)
     realisatie = controleer_verdeling(c, "Realisatie", regios, instrumentnamen, groepnamen, effecten, gemeenten)
     realisatie_uitgaven = controleer_bedragen(c, "Realisatie_uitgaven", fondsen, fondsnamen, regios, gemeenten)
-    onzekerheid = controleer_onzekerheid(c, regios, fondsnamen, instrumentnamen, groepnamen)
+    onzekerheid = controleer_onzekerheid(c, regios, fondsnamen, instrumentnamen, groepnamen, gemeenten)
     controleer_overgang(c, regios, huidige, scenarios, gemeenten)
     waarschuw_verdacht(c, fondsen, instrumenten, doelgroepen, potentieel, effecten, financieringsregels)
     waarschuw_vergeten_jaren(c, regios, fondsen, budget, doelgroepen, potentieel, gemeenten)
@@ -636,23 +636,28 @@ def controleer_effecten(c: Controle, instrumenten, doelgroepen):
     return effecten
 
 
-def controleer_financieringsregels(c: Controle, fondsen, instrumenten, doelgroepen):
+def controleer_financieringsregels(c: Controle, fondsen, instrumenten, doelgroepen, gemeenten=None):
     blad = "Financieringsregels"
 
     def alle_is_leeg(sleutel):
         return tuple(None if (w is None or str(w).casefold() == ALLE) else w for w in sleutel)
 
-    c.uniek(blad, ("fonds", "instrument", "doelgroep"), alle_is_leeg)
+    sleutel = ("fonds", "instrument", "doelgroep") + (("gemeente",) if gemeenten else ())
+    c.uniek(blad, sleutel, alle_is_leeg)
+    gemeentefilter = _gemeentefilter(c, blad, gemeenten)
     regels = []
     for rij in c.rijen(blad):
         goed = c.bekend(blad, rij, "fonds", fondsen, "Fondsen")
         goed &= c.bekend(blad, rij, "instrument", instrumenten, "Instrumenten", filter_=True)
         goed &= c.bekend(blad, rij, "doelgroep", doelgroepen, "Doelgroepen", filter_=True)
+        if gemeentefilter:
+            goed &= c.bekend(blad, rij, "gemeente", set(gemeenten), "Gemeenten", filter_=True)
         if goed and rij["fonds"] is not None:
-            _, instrument, doelgroep = alle_is_leeg((rij["fonds"], rij["instrument"], rij["doelgroep"]))
+            _, instrument, doelgroep, gemeente = alle_is_leeg(
+                (rij["fonds"], rij["instrument"], rij["doelgroep"], rij.get("gemeente") if gemeentefilter else None))
             regels.append(Financieringsregel(
                 rij["fonds"], instrument, doelgroep,
-                1.0 if rij["max_aandeel"] is None else rij["max_aandeel"],
+                1.0 if rij["max_aandeel"] is None else rij["max_aandeel"], gemeente,
             ))
     return regels
 
@@ -867,12 +872,13 @@ def controleer_overgang(c: Controle, regios, huidige, scenarios, gemeenten=None)
                 "max_verschuiving kan daar dan niets starten (elk instrument blijft binnen de band rond 0).")
 
 
-def controleer_onzekerheid(c: Controle, regios, fondsen, instrumenten, doelgroepen) -> list[Onzekerheidsregel]:
+def controleer_onzekerheid(c: Controle, regios, fondsen, instrumenten, doelgroepen,
+                           gemeenten=None) -> list[Onzekerheidsregel]:
     """Onzekerheid: a unique name, known names in the filters that apply to the quantity (the
     others alle), laag <= 1 <= hoog."""
     blad = "Onzekerheid"
     c.namen(blad, "naam")
-    bronnen = {"fonds": (fondsen, "Fondsen"), "regio": (set(regios), "Regios"),
+    bronnen = {"fonds": (fondsen, "Fondsen"), "regio": (set(regios), "Regios"), **_gemeentefilter(c, blad, gemeenten),
                "instrument": (instrumenten, "Instrumenten"), "doelgroep": (doelgroepen, "Doelgroepen")}
     regels, gezien = [], set()
     for rij in c.rijen(blad):
@@ -892,7 +898,7 @@ def controleer_onzekerheid(c: Controle, regios, fondsen, instrumenten, doelgroep
         if grootheid in ONZEKERHEID_FILTERS:
             for kolom, waarde in filters.items():
                 if waarde is not None and kolom not in ONZEKERHEID_FILTERS[grootheid]:
-                    past = ", ".join(ONZEKERHEID_FILTERS[grootheid])
+                    past = ", ".join(k for k in ONZEKERHEID_FILTERS[grootheid] if k != "gemeente" or gemeenten)
                     c.fout(blad, rij, kolom, f"bij {grootheid} gelden alleen de filters {past}; laat "
                            f"{kolom} leeg (alle)", rij[kolom])
                     goed = False

@@ -178,7 +178,7 @@ def _betrokken(elastisch: Model, duals: np.ndarray, tekorten: list[dict]) -> lis
         from .invoer import max_aandeel
 
         for _nummer, s in elastisch.actieve_rijen(duals, "cofinanciering"):
-            sleutel = (s["fonds"], s["instrument"], s["doelgroep"])
+            sleutel = (s["fonds"], s["instrument"], s["doelgroep"], s["regio"])
             if sleutel not in aandelen:
                 aandelen[sleutel] = max_aandeel(elastisch.invoer, *sleutel)
             zinnen[f"Fonds '{s['fonds']}' betaalt ten hoogste {getal(round(100 * aandelen[sleutel], 1))}% van de "

@@ -78,6 +78,7 @@ class Financieringsregel:
     instrument: str | None  # None = alle
     doelgroep: str | None
     max_aandeel: float
+    gemeente: str | None = None  # with Gemeenten: the rule holds for this municipality's residents only
 
 
 @dataclass(frozen=True)
@@ -256,11 +257,14 @@ def cohortkosten(invoer: Invoer, instrument: str, startjaar: int) -> list[tuple[
     return [(jaar, tarief * indexatie(invoer, jaar)) for jaar in betaaljaren(invoer, instrument, startjaar)]
 
 
-def max_aandeel(invoer: Invoer, fonds: str, instrument: str, doelgroep: str) -> float | None:
+def max_aandeel(invoer: Invoer, fonds: str, instrument: str, doelgroep: str,
+                gemeente: str | None = None) -> float | None:
     """The share of a cell's cost fund f may pay: the most specific rule wins.
 
     Both named beats one named beats none named; among equally specific rules (one
-    on the instrument, one on the group) the smaller share holds. None: no rule.
+    on the instrument, one on the group) the smaller share holds. None: no rule. A rule
+    that names a municipality holds for its residents only (``gemeente``: the cell's unit)
+    and counts as one more name.
     """
     beste: tuple[int, float] | None = None
     for regel in invoer.financieringsregels:
@@ -268,7 +272,9 @@ def max_aandeel(invoer: Invoer, fonds: str, instrument: str, doelgroep: str) -> 
             continue
         if regel.instrument not in (None, instrument) or regel.doelgroep not in (None, doelgroep):
             continue
-        specifiek = (regel.instrument is not None) + (regel.doelgroep is not None)
+        if regel.gemeente not in (None, gemeente):
+            continue
+        specifiek = (regel.instrument is not None) + (regel.doelgroep is not None) + (regel.gemeente is not None)
         if beste is None or specifiek > beste[0]:
             beste = (specifiek, regel.max_aandeel)
         elif specifiek == beste[0]:

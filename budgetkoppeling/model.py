@@ -798,22 +798,29 @@ def add_variabelen_plan(model: Model) -> None:
     met_budget = {(f, r) for (f, r, _t) in invoer.budget}
     met_budget |= {(f, invoer.pot(f, u)) for f, gegevens in invoer.fondsen.items() if gegevens.pool
                    for u in invoer.eenheden}
+    # with a Financieringsregels row for one municipality (SPEC §9) the share depends on the unit as well
+    per_gemeente = any(regel.gemeente is not None for regel in invoer.financieringsregels)
+    eenheden = invoer.eenheden if per_gemeente else [None]
     aandelen = []
     for f_nummer, (fonds, gegevens) in enumerate(invoer.fondsen.items()):
         for (instrument, doelgroep) in invoer.effecten:
-            aandeel = max_aandeel(invoer, fonds, instrument, doelgroep)
-            if aandeel:
-                aandelen.append((fonds, f_nummer, instrument, doelgroep, aandeel, gegevens.landelijk,
-                                 gegevens.vervaljaar if gegevens.vervaljaar is not None else invoer.eind + 1))
+            for eenheid in eenheden:
+                aandeel = max_aandeel(invoer, fonds, instrument, doelgroep, eenheid)
+                if aandeel:
+                    aandelen.append((fonds, f_nummer, instrument, doelgroep, eenheid, aandeel, gegevens.landelijk,
+                                     gegevens.vervaljaar if gegevens.vervaljaar is not None else invoer.eind + 1))
     aandelen_frame = pl.DataFrame(aandelen, schema={
-        "fonds": pl.String, "_f": pl.Int64, "instrument": pl.String, "doelgroep": pl.String,
+        "fonds": pl.String, "_f": pl.Int64, "instrument": pl.String, "doelgroep": pl.String, "regio": pl.String,
         "max_aandeel": pl.Float64, "landelijk": pl.Boolean, "vervaljaar": pl.Int64}, orient="row")
+    aandelen_sleutels = ["instrument", "doelgroep", "regio"] if per_gemeente else ["instrument", "doelgroep"]
+    if not per_gemeente:
+        aandelen_frame = aandelen_frame.drop("regio")
     potten = _potten(invoer)
     budgetregios = pl.DataFrame(sorted(met_budget, key=lambda p: (p[0], p[1] or "")),
                                 schema={"fonds": pl.String, "pot": pl.String}, orient="row")
     k_genummerd = k.with_columns(_kolom_k=pl.int_range(pl.len(), dtype=pl.Int64))
     # a cost past the plan (reservering) is paid by a fund whose vervaljaar is not before the plan's end
-    y = (k_genummerd.join(aandelen_frame, on=["instrument", "doelgroep"])
+    y = (k_genummerd.join(aandelen_frame, on=aandelen_sleutels)
          .filter((pl.col("jaar") <= pl.col("vervaljaar"))
                  | ((pl.col("jaar") > invoer.eind) & (pl.col("vervaljaar") >= invoer.eind))))
     y = y.join(potten, on=["fonds", "regio"], how="left", maintain_order="left")

@@ -110,7 +110,9 @@ def _raak(invoer: Invoer, grootheid: str, sleutels: dict[str, np.ndarray]) -> li
     matches; None for an entry of another quantity. A per_regio entry matches its own region only."""
     if invoer.gemeenten and "regio" in sleutels:  # SPEC §9: a cell's unit or a municipal pot lies in a region
         naar_regio = {r: r for r in invoer.regios} | invoer.regio_van | {LANDELIJK: LANDELIJK}
-        sleutels = {**sleutels, "regio": np.array([naar_regio.get(w, w) for w in sleutels["regio"]], dtype=object)}
+        sleutels = {**sleutels, "regio": np.array([naar_regio.get(w, w) for w in sleutels["regio"]], dtype=object),
+                    "gemeente": np.array([w if w in invoer.gemeenten else None for w in sleutels["regio"]],
+                                         dtype=object)}
     raak = []
     for regel, regio, _naam in kolommen(invoer):
         if regel.grootheid != grootheid:

@@ -195,6 +195,7 @@ class Financieringsregels(BladModel):
     fonds: str = pa.Field(description="fonds uit het blad Fondsen")
     instrument: str | None = pa.Field(nullable=True, description="instrument, of alle (ook leeg)")
     doelgroep: str | None = pa.Field(nullable=True, description="doelgroep, of alle (ook leeg)")
+    gemeente: str | None = pa.Field(nullable=True, description="gemeente, of alle (ook leeg); met het blad Gemeenten")
     max_aandeel: pl.Float64 | None = pa.Field(
         nullable=True, ge=0, le=1,
         description="grootste deel (0 tot 1) van de kosten dat dit fonds mag betalen; standaard 1",
@@ -299,6 +300,7 @@ class Onzekerheid(BladModel):
     grootheid: str = pa.Field(isin=ONZEKERE_GROOTHEDEN, description="plaatsingskans, kosten of budget")
     fonds: str | None = pa.Field(nullable=True, description="fonds of alle (ook leeg); alleen bij budget")
     regio: str | None = pa.Field(nullable=True, description="regio of alle (ook leeg)")
+    gemeente: str | None = pa.Field(nullable=True, description="gemeente of alle (ook leeg); met het blad Gemeenten")
     instrument: str | None = pa.Field(nullable=True,
                                       description="instrument of alle (ook leeg); bij plaatsingskans en kosten")
     doelgroep: str | None = pa.Field(nullable=True, description="doelgroep of alle (ook leeg); bij plaatsingskans")

@@ -294,12 +294,12 @@ for _blad in ("Potentieel", "Huidige_verdeling", "Realisatie"):
     HULP[(_blad, "gemeente")] = Keuze(bron="Gemeenten", streng=False)
 HULP[("Potentieel", "aantal")] = _BEDRAG
 for _blad, _kolommen, _extra in (
-    ("Financieringsregels", ("instrument", "doelgroep"), ("alle",)),
+    ("Financieringsregels", ("instrument", "doelgroep", "gemeente"), ("alle",)),
     ("Afnemende_meeropbrengst", ("instrument",), ("alle",)),
     ("Beleidsregels", ("regio", "gemeente", "fonds", "instrument", "doelgroep"), ("alle", "elk")),
     ("Koppelingen", ("regio", "gemeente", "instrument", "doelgroep"), ("alle", "elk")),
     ("Scenarios", ("fonds", "regio", "gemeente", "instrument", "doelgroep"), ("alle",)),
-    ("Onzekerheid", ("fonds", "regio", "instrument", "doelgroep"), ("alle",)),
+    ("Onzekerheid", ("fonds", "regio", "gemeente", "instrument", "doelgroep"), ("alle",)),
 ):
     for _kolom in _kolommen:  # a name from the list, or alle (and elk): offered in the dropdown
         HULP[(_blad, _kolom)] = Keuze(bron=_BRONNEN[_kolom], streng=False, extra=_extra)

@@ -111,7 +111,7 @@ class Invoer:
         self.kans = {(r["instrument"], r["doelgroep"]): float(r["plaatsingskans"]) for r in b["effecten"]}
         self.finregels = [
             (r["fonds"], _filter(r.get("instrument")), _filter(r.get("doelgroep")),
-             float(1 if r.get("max_aandeel") is None else r["max_aandeel"]))
+             float(1 if r.get("max_aandeel") is None else r["max_aandeel"]), _filter(r.get("gemeente")))
             for r in b["financieringsregels"]
         ]
         segmenten = defaultdict(list)
@@ -177,12 +177,12 @@ class Invoer:
     def pools(self) -> list[str]:
         return [f for f, gegevens in self.fondsen.items() if gegevens["inbreng_uit"]]
 
-    def aandeel(self, fonds: str, instrument: str, doelgroep: str) -> float | None:
+    def aandeel(self, fonds: str, instrument: str, doelgroep: str, eenheid: str | None = None) -> float | None:
         beste = None
-        for f, i, g, aandeel in self.finregels:
-            if f != fonds or i not in (None, instrument) or g not in (None, doelgroep):
+        for f, i, g, aandeel, m in self.finregels:
+            if f != fonds or i not in (None, instrument) or g not in (None, doelgroep) or m not in (None, eenheid):
                 continue
-            specifiek = (i is not None) + (g is not None)
+            specifiek = (i is not None) + (g is not None) + (m is not None)
             if beste is None or specifiek > beste[0]:
                 beste = (specifiek, aandeel)
             elif specifiek == beste[0]:
@@ -373,7 +373,7 @@ def controleer_financiering(g: Gelezen) -> list[str]:
     for r in g.plan["financiering"]:
         f, reg, i, gr, t = r["fonds"], r.get("gemeente") or r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])
         fonds = inv.fondsen[f]
-        if not inv.aandeel(f, i, gr):
+        if not inv.aandeel(f, i, gr, reg):
             fouten.append(f"financiering: fonds {f} mag {i}/{gr} niet betalen")
             continue
         if fonds["vervaljaar"] is not None and fonds["vervaljaar"] < t <= inv.eind:
@@ -410,7 +410,7 @@ def controleer_cofinanciering(g: Gelezen) -> list[str]:
     fouten, inv = [], g.inv
     for r in g.plan["financiering"]:
         f, reg, i, gr, t = r["fonds"], r.get("gemeente") or r["regio"], r["instrument"], r["doelgroep"], int(r["jaar"])
-        aandeel = inv.aandeel(f, i, gr)
+        aandeel = inv.aandeel(f, i, gr, reg)
         if aandeel and float(r["bedrag"]) > aandeel * g.kosten[(reg, i, gr, t)] + EUR:
             fouten.append(f"cofinanciering: {f} betaalt {r['bedrag']} van {g.kosten[(reg, i, gr, t)]} voor "
                           f"{(reg, i, gr, t)}")

@@ -243,3 +243,33 @@ def test_the_guides_claim_that_the_key_matters(gemeentensjabloon, werkboek, tmp_
     vergelijking = {r["gemeente"]: r for r in inwoners.sleutelvergelijking.to_dicts()}
     assert vergelijking["Voorbeeldstad"]["past_in_budget"] == "nee"
     assert vergelijking["Heidegem"]["past_in_budget"] == vergelijking["Akkerdorp"]["past_in_budget"] == "ja"
+
+
+def test_uncertainty_about_one_municipality_touches_its_residents_only(werkboek, tmp_path):
+    """An Onzekerheid row with a gemeente filter: Heidegem's chances at half, the plan held fixed, lose exactly
+    half of Heidegem's weighted placements (the template has no discount; weights 1.2 and 1)."""
+    from budgetkoppeling.sjabloon import voorbeeld_gemeenten_rijen
+
+    bladen = voorbeeld_gemeenten_rijen()
+    bladen["Onzekerheid"] = [{"naam": "heidegem", "grootheid": "plaatsingskans", "gemeente": "Heidegem", "laag": 0.5,
+                              "hoog": 1}]
+    invoer = werkboek(bladen)
+    plan = budgetkoppeling.optimaliseer(invoer)
+    gewicht = {"arbeidsbeperking": 1.2, "bijstand": 1.0}
+    cellen = plan.allocatie.select("gemeente", "doelgroep", "plaatsingen").iter_rows()
+    heidegem = sum(gewicht[g] * p for m, g, p in cellen if m == "Heidegem")
+    budgetkoppeling.onzekerheid(invoer, tmp_path / "onzekerheid.xlsx", trekkingen=4)
+    rij = pl.read_excel(tmp_path / "onzekerheid.xlsx", sheet_name="Gevoeligheid").row(0, named=True)
+    assert rij["gewogen_bij_laag"] == pytest.approx(plan.kerncijfers["gewogen_plaatsingen"] - 0.5 * heidegem)
+    assert heidegem > 10
+
+
+def test_a_financing_rule_for_one_municipality(werkboek, tmp_path):
+    """Financieringsregels with a gemeente: the pool may not pay for M2's residents. Then the pool can only pay
+    for M1's, who have 5 places and their own money for them: the pool is useless and each pays for its own,
+    7 participants and 3.5 weighted placements (6 when the pool may pay for both)."""
+    bladen = regio_a()
+    bladen["Financieringsregels"].append({"fonds": "R", "gemeente": "M2", "max_aandeel": 0})
+    plan, _invoer, _pad = plan_van(werkboek, tmp_path, bladen)
+    assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(3.5)
+    assert plan.financiering.filter((pl.col("fonds") == "R") & (pl.col("gemeente") == "M2")).height == 0
