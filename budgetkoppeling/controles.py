@@ -54,7 +54,7 @@ class Controle:
         self.problemen = problemen
         self.meldingen: list[str] = []
         self.instellingrijen: dict[str, dict] = {}
-        self.verdeeld: dict[str, str] = {}  # sheet -> the key its regio-only rows were spread by (Gemeenten)
+        self.verdeeld: dict[str, dict] = {}  # sheet -> the keys its regio-only rows were spread by (Gemeenten)
 
     def fout(self, blad: str, rij: dict | None, kolom: str | None, melding: str, waarde=None) -> None:
         self.problemen.append(
@@ -618,9 +618,9 @@ def _eenheden(c: Controle, blad: str, rij: dict, gemeenten: dict[str, Gemeente])
             return None
         return {gemeente: 1.0}
     leden = {m: g for m, g in gemeenten.items() if g.regio == rij["regio"]}
-    sleutel = "bijstand" if sum(g.bijstand or 0.0 for g in leden.values()) > 0 else "inwoners"
-    if blad not in c.verdeeld:
-        c.verdeeld[blad] = sleutel
+    sleutel = next((k for k in ("bijstand", "inwoners") if sum(getattr(g, k) or 0.0 for g in leden.values()) > 0),
+                   "gelijk")  # neither given: equal shares
+    c.verdeeld.setdefault(blad, {})[sleutel] = None
     return verdeel(leden, sleutel)
 
 

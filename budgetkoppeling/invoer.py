@@ -160,7 +160,7 @@ class Invoer:
     reservefonds: str | None = None  # holds the reserve of a fund with vaststellingsrisico (family vaststelling)
     gemeenten: dict[str, Gemeente] = field(default_factory=dict)  # the Gemeenten sheet: the units of planning
     verdeelsleutel: dict[tuple[str, str], float] = field(default_factory=dict)  # (pool, gemeente) -> share (tabel)
-    verdeeld: dict[str, str] = field(default_factory=dict)  # sheet -> the key its regio-only rows were spread by
+    verdeeld: dict[str, dict] = field(default_factory=dict)  # sheet -> the keys its regio-only rows were spread by
 
     @property
     def jaren(self) -> list[int]:

@@ -252,8 +252,8 @@ def info(oplossing: Oplossing, invoerpad: Path, datum: datetime.date) -> pl.Data
     if invoer.gemeenten:  # SPEC §9: the rows that named only a region were spread over its municipalities
         rijen.append(("gemeenten", f"{len(invoer.gemeenten)} gemeenten in {len(invoer.regios)} regio's"))
         rijen.append(("verdeeld_over_gemeenten", "; ".join(
-            f"{blad}: rijen met alleen een regio naar {sleutel}" for blad, sleutel in invoer.verdeeld.items())
-            or "geen (elke rij noemt haar gemeente)"))
+            f"{blad}: rijen met alleen een regio naar {' en '.join(sleutels)}".replace("naar gelijk", "gelijk")
+            for blad, sleutels in invoer.verdeeld.items()) or "geen (elke rij noemt haar gemeente)"))
     if oplossing.model.geheel:  # the MIP's time limit, and how far the plan may be from the optimum
         gap, limiet = oplossing.gap, oplossing.tijdslimiet
         rijen.append(("tijdslimiet_seconden", "geen" if limiet is None else f"{limiet:g}"))
