@@ -44,7 +44,8 @@ def teksten(pad: Path) -> set[str]:
     return gevonden
 
 
-KEUZELIJST_FORMULE = re.compile(rb'<f>IF\((Regios|Gemeenten|Fondsen|Instrumenten|Doelgroepen)!A(\d+)="","",\1!A\2\)</f>')
+KEUZELIJST_FORMULE = re.compile(
+    rb'<f>IF\((Regios|Gemeenten|Fondsen|Instrumenten|Doelgroepen)!A(\d+)="","",\1!A\2\)</f>')
 
 
 def controleer_geen_formules_of_links(pad: Path) -> None:
