@@ -252,10 +252,16 @@ def kosten_van_de_vloer(oplossing: Oplossing) -> float | None:
     if oplossing.model.geheel or not oplossing.heeft("tegenprestatie"):
         return None
     if "kosten_van_de_vloer" not in oplossing.bewaard:
-        from .solve import los_op
+        from .solve import OPTIMAAL, Herberekening
 
-        zonder = los_op(oplossing.model.verruimd(("tegenprestatie",)), oplossing.oplosser)
-        oplossing.bewaard["kosten_van_de_vloer"] = max(0.0, zonder.doelwaarde - oplossing.doelwaarde)
+        model = oplossing.model
+        herberekening = Herberekening(model, oplossing.oplosser)  # warm from the plan's basis: the objective only
+        herberekening.pas_aan(model.verruimd(("tegenprestatie",)))
+        if oplossing.basis is not None and oplossing.basis.past(model, herberekening.oplosser):
+            herberekening.zet_basis(oplossing.basis)
+        zonder = herberekening.herbereken(tweede_fase=False)
+        oplossing.bewaard["kosten_van_de_vloer"] = (None if zonder.status != OPTIMAAL else
+                                                    max(0.0, model.doelsom(zonder.waarden) - oplossing.doelwaarde))
     return oplossing.bewaard["kosten_van_de_vloer"]
 
 
