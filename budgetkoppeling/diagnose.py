@@ -87,8 +87,11 @@ def _tekort_info(model: Model, info: dict) -> dict:
                 "jaar": sleutels["jaar"]}
     if familie == "overgang":
         return {"soort": "overgang", "regio": sleutels["regio"], "instrument": sleutels["instrument"],
+                "eenheid": "gemeente" if model.invoer.gemeenten else "regio",
                 "jaar": sleutels["jaar"], "richting": sleutels["kant"], "huidig": sleutels["huidig"],
                 "totaal": sleutels["_totaal"], "max_verschuiving": model.invoer.max_verschuiving}
+    if model.invoer.gemeenten and "regio" in sleutels:  # a cell's unit is a municipality (SPEC §9)
+        return {"soort": familie, **sleutels, "eenheid": "gemeente"}
     return {"soort": familie, **sleutels}
 
 
@@ -234,7 +237,7 @@ def tekort_tekst(info: dict, waarde: float) -> str:
                 f"{euro_precies(waarde)} tekort.")
     if soort == "overgang":
         return _overgang_tekst(info, waarde)
-    cel = f"regio '{info['regio']}', doelgroep '{info['doelgroep']}', jaar {info['jaar']}"
+    cel = f"{info.get('eenheid', 'regio')} '{info['regio']}', doelgroep '{info['doelgroep']}', jaar {info['jaar']}"
     if soort == "potentieel":
         if "instrument" in info:
             return (f"Instrument '{info['instrument']}', {cel}: {getal(waarde)} deelnemers, "
@@ -250,7 +253,8 @@ def tekort_tekst(info: dict, waarde: float) -> str:
 def _overgang_tekst(info: dict, waarde: float) -> str:
     """The band of max_verschuiving around today's plan that the plan cannot keep."""
     a, huidig = info["max_verschuiving"] or 0.0, info["huidig"]
-    wat = f"Overgang: instrument '{info['instrument']}', regio '{info['regio']}', jaar {info['jaar']}: "
+    wat = (f"Overgang: instrument '{info['instrument']}', {info.get('eenheid', 'regio')} '{info['regio']}', "
+           f"jaar {info['jaar']}: ")
     if info["richting"] == "min":
         return (wat + f"binnen de band van ±{procent(a)} rond de huidige {getal(round(huidig, 1))} deelnemers "
                 f"moeten er minstens {getal(round((1 - a) * huidig, 1))} starten, maar het plan komt "

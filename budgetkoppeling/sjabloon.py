@@ -160,6 +160,12 @@ def voorbeeld_gemeenten_rijen() -> dict[str, list[dict]]:
     rijen["Potentieel"] = [r for r in rijen["Potentieel"] if r["doelgroep"] != "arbeidsbeperking"] + [
         {"regio": VOORBEELD_REGIO, "gemeente": m, "doelgroep": "arbeidsbeperking", "jaar": t, "aantal": n}
         for (m, _i, _b, _o), n in zip(VOORBEELD_GEMEENTEN, (84, 32, 21, 13)) for t in jaren]
+    # today's plan and what really started follow the same split for that group
+    aandeel = {m: n / 150 for (m, _i, _b, _o), n in zip(VOORBEELD_GEMEENTEN, (84, 32, 21, 13))}
+    for blad in ("Huidige_verdeling", "Realisatie"):
+        rijen[blad] = [r for r in rijen[blad] if r["doelgroep"] != "arbeidsbeperking"] + [
+            {**r, "gemeente": m, "deelnemers": round(r["deelnemers"] * a, 1)}
+            for r in rijen[blad] if r["doelgroep"] == "arbeidsbeperking" for m, a in aandeel.items()]
     # jobcoaching is the Werkbedrijf's work: the municipalities' own budgets pay the rest
     rijen["Financieringsregels"] += [
         {"fonds": "Participatiebudget", "instrument": "jobcoaching", "doelgroep": "alle", "max_aandeel": 0},

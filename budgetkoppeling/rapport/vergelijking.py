@@ -276,8 +276,9 @@ def _schrijf_vergelijking(vergelijking, pad: Path, invoerpad: Path, datum: datet
                        "Per_gemeente", kopregel)
         kop = werkboek.add_format({"bold": True, "font_size": 12})
         werkblad.write_string(onder_ + 1, 0, "Verwachte plaatsingen per gemeente", kop)
-        tabel(werkblad, onder_ + 2, plaatsingen.columns, tabelrijen(plaatsingen),
-              [None, None] + scenario_formaten(False), "Per_gemeente_plaatsingen", kopregel)
+        onder_ = tabel(werkblad, onder_ + 2, plaatsingen.columns, tabelrijen(plaatsingen),
+                       [None, None] + scenario_formaten(False), "Per_gemeente_plaatsingen", kopregel)
+        meld_onopgelost(werkblad, onder_ + 1, n + 2)
         werkblad.set_column(0, 1, 24)
         werkblad.set_column(2, n + 1, kolombreedte)
         werkblad.set_row(0, kophoogte(["gemeente", "regio", *scenario_koppen_], [24, 24] + [kolombreedte] * n))
