@@ -1029,11 +1029,14 @@ class Herberekening:
         self.opgelost = True
         self._basis_gezet = True
 
-    def herbereken(self, tweede_fase: bool = True, stabiel: bool = True) -> Uitkomst:
+    def herbereken(self, tweede_fase: bool = True, stabiel: bool = True, verruimd: bool = False) -> Uitkomst:
         """Solve, warm from the previous basis after the first time, then the second phase (cold on
         a solver of its own, so that the loaded problem keeps its basis); ``tweede_fase=False`` when
         only the objective counts, not the split over funds; ``stabiel=False`` when the split over
-        funds counts but not which of the optimal plans is the steadiest (step 2 skipped)."""
+        funds counts but not which of the optimal plans is the steadiest (step 2 skipped). ``verruimd``:
+        the change since the basis only loosened limits (:meth:`Model.verruimd`), so the basis is still
+        primal feasible: Clp's primal simplex goes on from it (the dual simplex first had to regain
+        dual feasibility: 3.7 s against 1.4 s for the causes of a municipal region's unused money)."""
         if self.oplosser == "highs":
             with stille_stdout():
                 self._highs.run()
@@ -1043,7 +1046,7 @@ class Herberekening:
             with stille_stdout():
                 if not self.opgelost:
                     s.initialSolve()
-                elif self._primaal:
+                elif self._primaal or verruimd:
                     # with the same matrix loaded, Clp keeps its factorization and work areas between
                     # solves (startFinishOptions 1 + 2 + 4), which saves time on every draw (bench/README.md)
                     s.primal(0, 7 if self._alleen_kosten and not self._basis_gezet else 0)

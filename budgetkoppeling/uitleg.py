@@ -259,7 +259,7 @@ def kosten_van_de_vloer(oplossing: Oplossing) -> float | None:
         herberekening.pas_aan(model.verruimd(("tegenprestatie",)))
         if oplossing.basis is not None and oplossing.basis.past(model, herberekening.oplosser):
             herberekening.zet_basis(oplossing.basis)
-        zonder = herberekening.herbereken(tweede_fase=False)
+        zonder = herberekening.herbereken(tweede_fase=False, verruimd=True)
         oplossing.bewaard["kosten_van_de_vloer"] = (None if zonder.status != OPTIMAAL else
                                                     max(0.0, model.doelsom(zonder.waarden) - oplossing.doelwaarde))
     return oplossing.bewaard["kosten_van_de_vloer"]
@@ -624,7 +624,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
         row where the fund has money left gets a shadow price (more of it would give more placements)."""
         herberekening.pas_aan(model.verruimd(families))
         herberekening.zet_basis(start)
-        opgelost = herberekening.herbereken(tweede_fase=False)
+        opgelost = herberekening.herbereken(tweede_fase=False, verruimd=True)
         if opgelost.status != OPTIMAAL:
             return set()
         duals = model.van_rijen("budget", opgelost.duals)
