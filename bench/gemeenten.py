@@ -1,0 +1,102 @@
+"""Municipal models (SPEC §9): one region's municipalities end to end, with and without the pot they fill.
+
+    python bench/gemeenten.py [--regio Zuid-Limburg] [--herhaal 3]
+
+The workbook is the national example at municipal level (scripts/maak_voorbeeld_gemeenten.py) cut to one
+region: its municipalities, its regional budgets, the national pots scaled by the region's share of the
+ESF key, without the national banenafspraak rule (a national minimum cannot be met by one region). Each
+variant is measured in a fresh process: ``budgetkoppeling optimaliseer --json`` end to end with its
+stages, and the same LP built by the model and solved once by HiGHS (dual simplex, no second phase),
+the raw reference. Issue 30 asks for under 2 seconds end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+MAP = Path(__file__).resolve().parent
+WORTEL = MAP.parent
+sys.path.insert(0, str(WORTEL))
+sys.path.insert(0, str(WORTEL / "scripts"))
+
+from bench.meet import draai  # noqa: E402
+from budgetkoppeling.io import schrijf_invoer  # noqa: E402
+
+RUW = """
+import sys, time, highspy, budgetkoppeling
+from budgetkoppeling.model import bouw
+model = bouw(budgetkoppeling.valideer(sys.argv[1]))
+matrix = model.matrix("csc"); onder, boven = model.kolomgrenzen(); rij_onder, rij_boven = model.rijgrenzen()
+h = highspy.Highs(); h.setOptionValue("output_flag", False)
+lp = highspy.HighsLp(); lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+lp.col_cost_, lp.col_lower_, lp.col_upper_ = -model.doel, onder, boven
+lp.row_lower_, lp.row_upper_ = rij_onder, rij_boven
+lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+h.passModel(lp); begin = time.perf_counter(); h.run()
+print(time.perf_counter() - begin, -h.getInfo().objective_function_value, model.aantal_kolommen, model.aantal_rijen,
+      h.getInfo().simplex_iteration_count)
+"""
+
+
+def regio_werkboek(regio: str, met_pot: bool, doel: Path) -> int:
+    """Write the region's workbook to ``doel``; return its number of municipalities."""
+    from maak_voorbeeld_gemeenten import PARAMETERS, bladen
+
+    with open(PARAMETERS, "rb") as bestand:
+        parameters = tomllib.load(bestand)
+    rijen = bladen(parameters)
+    aandeel = next(float(r["omschrijving"].split()[-1].rstrip("%").replace(",", ".")) / 100
+                   for r in rijen["Regios"] if r["regio"] == regio)
+    pot = parameters["pot"]["naam"]
+    for blad in ("Regios", "Gemeenten", "Potentieel", "Huidige_verdeling", "Realisatie"):
+        rijen[blad] = [r for r in rijen[blad] if r["regio"] == regio]
+    for blad in ("Budgetten", "Verplichtingen"):
+        rijen[blad] = [r if r.get("regio") else {**r, "bedrag": round(r["bedrag"] * aandeel)}
+                       for r in rijen[blad] if r.get("regio") in (None, regio)]
+    landelijk = {r["regel"] for r in rijen["Beleidsregels"] if r["regio"] == "alle"}
+    rijen["Beleidsregels"] = [r for r in rijen["Beleidsregels"] if r["regel"] not in landelijk]
+    rijen["Scenarios"] = [r for r in rijen["Scenarios"] if r.get("regel") not in landelijk]
+    if not met_pot:
+        rijen["Fondsen"] = [r for r in rijen["Fondsen"] if r["fonds"] != pot]
+        rijen["Financieringsregels"] = [r for r in rijen["Financieringsregels"] if r["fonds"] != pot]
+    schrijf_invoer(doel, rijen)
+    return len(rijen["Gemeenten"])
+
+
+def main() -> int:
+    ontleder = argparse.ArgumentParser(description=__doc__)
+    ontleder.add_argument("--regio", default="Zuid-Limburg")
+    ontleder.add_argument("--herhaal", type=int, default=3)
+    args = ontleder.parse_args()
+    print(f"| {args.regio} | gemeenten | kolommen | rijen | end to end (s) | lezen, bouwen, oplossen, samenstellen, "
+          "schrijven (s) | HiGHS ruw (s) | iteraties | doelwaarde gelijk |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as map_:
+        for met_pot in (True, False):
+            invoer = Path(map_) / f"regio_{met_pot}.xlsx"
+            gemeenten = regio_werkboek(args.regio, met_pot, invoer)
+            metingen = []
+            for _ in range(args.herhaal):
+                _s, _mb, uit = draai([sys.executable, "-m", "budgetkoppeling", "optimaliseer", str(invoer), "-o",
+                                      str(Path(map_) / "plan.xlsx"), "--json", "--stil"])
+                metingen.append(json.loads(uit[uit.index("{"):]))
+            beste = min(metingen, key=lambda m: m["looptijd_seconden"])
+            _s, _mb, ruw = draai([sys.executable, "-c", RUW, str(invoer)])
+            seconden, doel, kolommen, rijen, iteraties = ruw.split()
+            fasen = ", ".join(f"{fase['seconden']:.2f}" for fase in beste["fasen"])
+            gelijk = abs(float(doel) - beste["kerncijfers"]["gewogen_plaatsingen"]) <= 1e-6 * max(1.0, float(doel))
+            print(f"| {'met' if met_pot else 'zonder'} pot | {gemeenten} | {kolommen} | {rijen} | "
+                  f"{statistics.median(m['looptijd_seconden'] for m in metingen):.2f} | "
+                  f"{fasen} | {float(seconden):.2f} | "
+                  f"{iteraties} | {'ja' if gelijk else 'NEE'} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
