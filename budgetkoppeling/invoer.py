@@ -202,7 +202,8 @@ class Invoer:
         """What ``valideer`` shows for a valid workbook."""
         from .tekst import aantal
 
-        return [f"De invoer is in orde: {aantal(len(self.regios), 'regio', 'regio’s')}, "
+        gemeenten = f" ({aantal(len(self.gemeenten), 'gemeente', 'gemeenten')})" if self.gemeenten else ""
+        return [f"De invoer is in orde: {aantal(len(self.regios), 'regio', 'regio’s')}{gemeenten}, "
                 f"{aantal(len(self.fondsen), 'fonds', 'fondsen')}, "
                 f"{aantal(len(self.instrumenten), 'instrument', 'instrumenten')}, "
                 f"{aantal(len(self.doelgroepen), 'doelgroep', 'doelgroepen')}, "

@@ -221,6 +221,7 @@ def test_the_template_with_municipalities_plans_and_checks(gemeentensjabloon, tm
         assert plan.per_gemeente["plaatsingen"].sum() == pytest.approx(plan.kerncijfers["plaatsingen"])
     info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
     assert info["gemeenten"] == "4 gemeenten in 1 regio's"
+    assert "1 regio (4 gemeenten)" in budgetkoppeling.valideer(gemeentensjabloon).op_scherm()[0]
 
 
 def test_the_guides_claim_that_the_key_matters(gemeentensjabloon, werkboek, tmp_path):
