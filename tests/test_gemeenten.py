@@ -220,7 +220,7 @@ def test_the_template_with_municipalities_plans_and_checks(gemeentensjabloon, tm
         assert controleer(gemeentensjabloon, pad, vanaf=vanaf) == []
         assert plan.per_gemeente["plaatsingen"].sum() == pytest.approx(plan.kerncijfers["plaatsingen"])
     info = dict(zip(plan.info["sleutel"], plan.info["waarde"]))
-    assert info["gemeenten"] == "4 gemeenten in 1 regio's"
+    assert info["gemeenten"] == "4 gemeenten in 1 regio"
     assert "1 regio (4 gemeenten)" in budgetkoppeling.valideer(gemeentensjabloon).op_scherm()[0]
 
 

@@ -250,7 +250,10 @@ def info(oplossing: Oplossing, invoerpad: Path, datum: datetime.date) -> pl.Data
     ]
     invoer = oplossing.model.invoer
     if invoer.gemeenten:  # SPEC §9: the rows that named only a region were spread over its municipalities
-        rijen.append(("gemeenten", f"{len(invoer.gemeenten)} gemeenten in {len(invoer.regios)} regio's"))
+        from ..tekst import aantal
+
+        rijen.append(("gemeenten", f"{aantal(len(invoer.gemeenten), 'gemeente', 'gemeenten')} in "
+                                   f"{aantal(len(invoer.regios), 'regio', 'regio’s')}"))
         rijen.append(("verdeeld_over_gemeenten", "; ".join(
             f"{blad}: rijen met alleen een regio naar {' en '.join(sleutels)}".replace("naar gelijk", "gelijk")
             for blad, sleutels in invoer.verdeeld.items()) or "geen (elke rij noemt haar gemeente)"))
