@@ -276,3 +276,24 @@ def test_a_financing_rule_for_one_municipality(werkboek, tmp_path):
     plan, _invoer, _pad = plan_van(werkboek, tmp_path, bladen)
     assert plan.kerncijfers["gewogen_plaatsingen"] == pytest.approx(3.5)
     assert plan.financiering.filter((pl.col("fonds") == "R") & (pl.col("gemeente") == "M2")).height == 0
+
+
+def test_a_herijking_reads_each_municipalitys_own_ledger(werkboek, tmp_path):
+    """Realisatie_uitgaven of a municipal fund names the gemeente. M2 paid EUR 2,500 in 2026 against a budget of
+    EUR 2,000: the ledger is the truth, M2 overspent by EUR 500, and the plan of 2027 passes the checker."""
+    bladen = regio_a(alpha=0.8)
+    for blad in ("Budgetten",):
+        bladen[blad] += [{**r, "jaar": 2027} for r in bladen[blad]]
+    bladen["Instellingen"] = [{"sleutel": "planperiode_start", "waarde": 2026},
+                              {"sleutel": "planperiode_eind", "waarde": 2027}]
+    bladen["Potentieel"] += [{**r, "jaar": 2027} for r in bladen["Potentieel"]]
+    bladen["Realisatie"] = [{"regio": "A", "gemeente": "M2", "instrument": "I", "doelgroep": "G", "jaar": 2026,
+                             "deelnemers": 2.5}]
+    bladen["Realisatie_uitgaven"] = [{"fonds": "P", "regio": "A", "gemeente": "M2", "jaar": 2026, "bedrag": 2_500}]
+    invoer = werkboek(bladen)
+    pad = tmp_path / "herijking.xlsx"
+    plan = budgetkoppeling.optimaliseer(invoer, pad, vanaf=2027)
+    assert controleer(invoer, pad, vanaf=2027) == []
+    fondsen = {(r["fonds"], r["gemeente"], r["jaar"]): r for r in plan.fondsen.to_dicts()}
+    assert fondsen[("P", "M2", 2026)]["overschreden"] == pytest.approx(500)
+    assert plan.kerncijfers["overschreden"] == pytest.approx(500)
