@@ -422,7 +422,8 @@ def controleer_inbreng(c: Controle, fondsen: dict[str, Fonds], gemeenten: dict[s
     for pool in [f for f in fondsen.values() if f.pool]:
         rij = next(r for r in c.rijen("Fondsen") if r["fonds"] == pool.naam)
         bron = fondsen.get(pool.inbreng_uit)
-        if bron is None or bron.niveau != GEMEENTE:
+        geweigerd = bron is None and any(r["fonds"] == pool.inbreng_uit for r in c.rijen("Fondsen"))
+        if not geweigerd and (bron is None or bron.niveau != GEMEENTE):  # a refused fund: its own problem says why
             reden = ("onbekend fonds; staat niet in het blad 'Fondsen'" + bedoelt_u(pool.inbreng_uit, list(fondsen))
                      if bron is None else f"fonds '{kort(bron.naam)}' is van niveau {bron.niveau}; de gemeenten "
                      "brengen in uit een fonds van niveau gemeente (meestal het participatiebudget)")

@@ -297,3 +297,15 @@ def test_a_herijking_reads_each_municipalitys_own_ledger(werkboek, tmp_path):
     fondsen = {(r["fonds"], r["gemeente"], r["jaar"]): r for r in plan.fondsen.to_dicts()}
     assert fondsen[("P", "M2", 2026)]["overschreden"] == pytest.approx(500)
     assert plan.kerncijfers["overschreden"] == pytest.approx(500)
+
+
+def test_a_pool_without_the_gemeenten_sheet_gets_one_clear_message(werkboek):
+    bladen = regio_a()
+    del bladen["Gemeenten"]
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 1_000}]
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2026, "aantal": 5}]
+    with pytest.raises(InvoerFout) as fout:
+        budgetkoppeling.valideer(werkboek(bladen))
+    meldingen = [(p.blad, p.kolom, p.melding) for p in fout.value.problemen]
+    assert [(b, k) for b, k, _m in meldingen] == [("Fondsen", "niveau")]
+    assert "vraagt om het blad Gemeenten" in meldingen[0][2]
