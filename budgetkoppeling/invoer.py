@@ -9,6 +9,7 @@ a cell a fund may pay. They ask them here.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -171,9 +172,9 @@ class Invoer:
         """The units of planning, in the order of the input: the municipalities, else the regions."""
         return list(self.gemeenten) if self.gemeenten else list(self.regios)
 
-    @property
+    @functools.cached_property
     def regio_van(self) -> dict[str, str]:
-        """unit -> its region (a region is its own)."""
+        """unit -> its region (a region is its own); once per input (the model asks it per fund and unit)."""
         if not self.gemeenten:
             return {r: r for r in self.regios}
         return {naam: gemeente.regio for naam, gemeente in self.gemeenten.items()}

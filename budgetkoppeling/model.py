@@ -850,12 +850,12 @@ def add_variabelen_plan(model: Model) -> None:
     pools = [f for f, gegevens in invoer.fondsen.items() if gegevens.pool]
     if pools:
         p = (y.filter(pl.col("fonds").is_in(pools))
-             .select("fonds", "_f", pl.col("pot").alias("regio"), pl.min_horizontal("jaar", pl.lit(invoer.eind)))
+             .select("fonds", pl.col("pot").alias("regio"), pl.min_horizontal("jaar", pl.lit(invoer.eind)))
              .unique())
         verplicht = pl.DataFrame([(f, r, t) for (f, r, t) in invoer.verplichtingen if f in pools],
                                  schema={"fonds": pl.String, "regio": pl.String, "jaar": pl.Int64}, orient="row")
         volgorde = {r: n for n, r in enumerate(invoer.regios)}
-        p = (pl.concat([p.select("fonds", "regio", "jaar"), verplicht]).unique()
+        p = (pl.concat([p, verplicht]).unique()
              .with_columns(_f=pl.col("fonds").replace_strict({f: n for n, f in enumerate(invoer.fondsen)},
                                                               return_dtype=pl.Int64),
                            _r=pl.col("regio").replace_strict(volgorde, return_dtype=pl.Int64))

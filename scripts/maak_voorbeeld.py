@@ -158,15 +158,18 @@ def huidige_verdeling(parameters: dict, regios: dict, jaren: list[int]) -> list[
     return rijen
 
 
-def main() -> None:
-    doel = Path(sys.argv[1]) if len(sys.argv) > 1 else DOEL
-    with open(PARAMETERS, "rb") as bestand:
+def main(parameters_pad: Path = PARAMETERS, maak_bladen=bladen, standaard: Path = DOEL,
+         pakket: Path = PAKKET) -> None:
+    """Write the workbook that ``maak_bladen`` makes of the parameter library to the path given on the command
+    line, or to ``standaard`` and its copy in the package (``pakket``)."""
+    doel = Path(sys.argv[1]) if len(sys.argv) > 1 else standaard
+    with open(parameters_pad, "rb") as bestand:
         parameters = tomllib.load(bestand)
-    schrijf_invoer(doel, bladen(parameters))
+    schrijf_invoer(doel, maak_bladen(parameters))
     print(f"Geschreven: {doel}")
     if len(sys.argv) == 1:
-        PAKKET.write_bytes(doel.read_bytes())
-        print(f"Geschreven: {PAKKET}")
+        pakket.write_bytes(doel.read_bytes())
+        print(f"Geschreven: {pakket}")
 
 
 if __name__ == "__main__":

@@ -20,12 +20,10 @@ import sys
 import tomllib
 from pathlib import Path
 
-from budgetkoppeling.io import schrijf_invoer
-
 MAP = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(MAP / "scripts"))
 
-from maak_voorbeeld import bladen as regionale_bladen  # noqa: E402
+import maak_voorbeeld  # noqa: E402
 
 PARAMETERS = MAP / "models" / "voorbeeld_gemeenten.toml"
 DOEL = MAP / "inputs" / "voorbeeld_gemeenten.xlsx"
@@ -63,7 +61,7 @@ def verdeel(bedrag: float, aantal: int) -> list[float]:
 
 def bladen(parameters: dict) -> dict[str, list[dict]]:
     with open(MAP / "models" / parameters["basis"], "rb") as bestand:
-        regionaal = regionale_bladen(tomllib.load(bestand))
+        regionaal = maak_voorbeeld.bladen(tomllib.load(bestand))
     regio_van = gemeenten(parameters)
     per_regio: dict[str, list[str]] = {}
     for gemeente, regio in regio_van.items():
@@ -99,16 +97,5 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
     return uitkomst
 
 
-def main() -> None:
-    doel = Path(sys.argv[1]) if len(sys.argv) > 1 else DOEL
-    with open(PARAMETERS, "rb") as bestand:
-        parameters = tomllib.load(bestand)
-    schrijf_invoer(doel, bladen(parameters))
-    print(f"Geschreven: {doel}")
-    if len(sys.argv) == 1:
-        PAKKET.write_bytes(doel.read_bytes())
-        print(f"Geschreven: {PAKKET}")
-
-
 if __name__ == "__main__":
-    main()
+    maak_voorbeeld.main(PARAMETERS, bladen, DOEL, PAKKET)
