@@ -1604,22 +1604,25 @@ def add_evaluatie(model: Model, max_uitgaven: float | None, min_doel: float | No
 @dataclass
 class Jaarverschil:
     """Step (2) of "Which optimum" (SPEC §5), as columns and rows added to the model for the second
-    phase: d[u,i,t] >= |sum_g X[u,i,g,t] - sum_g X[u,i,g,t-1]| for each unit u (region), instrument i
+    phase: d[u,i,t] = |sum_g X[u,i,g,t] - sum_g X[u,i,g,t-1]| for each unit u (region), instrument i
     and plan year t after the first; for the first year against today's plan (Huidige_verdeling of
-    that year, summed over groups) where the sheet exists. Minimising sum d over the optimal face
-    gives the optimal plan that changes least from year to year.
+    that year, summed over groups) where the sheet exists. Minimising the sum of the d over the optimal
+    face gives the optimal plan that changes least from year to year.
 
-    ``matrix`` holds the rows over the model's columns followed by the d columns (CSR); each d has
-    two rows, ``S_t - S_prev - d <= vast`` and ``-S_t + S_prev - d <= -vast`` (``vast`` is today's
-    number for the first year, else 0)."""
+    ``matrix`` holds the rows over the model's columns followed by the columns d+ and d- (CSR): per
+    (u, i, t) one row ``S_t - S_prev - d+ + d- = vast`` (``vast`` is today's number for the first year,
+    else 0), d+ and d- >= 0, and |S_t - S_prev - vast| = d+ + d- at the minimum. One equality row per
+    change instead of two inequalities around one d: Clp solved step (2) of a municipal region 12x
+    faster this way (bench/README.md)."""
 
-    sleutels: pl.DataFrame  # regio, instrument, jaar: one per d column
+    sleutels: pl.DataFrame  # regio, instrument, jaar: one per row (its d+ is column n + j, its d- n + m + j)
     matrix: object
-    boven: np.ndarray  # row upper bounds (lower bounds are -inf)
+    vast: np.ndarray  # the rows' right-hand side (lower and upper bound)
 
     @property
     def aantal(self) -> int:
-        return self.sleutels.height
+        """The number of columns added (d+ and d-)."""
+        return 2 * self.sleutels.height
 
 
 def jaarverschil(model: Model) -> Jaarverschil | None:
@@ -1647,23 +1650,18 @@ def jaarverschil(model: Model) -> Jaarverschil | None:
     if d.height == 0:
         return None
     d = d.with_columns(_d=pl.int_range(pl.len(), dtype=pl.Int64))
-    n = model.aantal_kolommen
-    # rows 2j (S_t - S_prev - d <= vast) and 2j + 1 (-S_t + S_prev - d <= -vast)
+    n, m = model.aantal_kolommen, d.height
+    # row j: S_t - S_prev - d+_j + d-_j = vast_j
     nu = cellen.join(d, on=sleutels)
     vorig = cellen.with_columns(jaar=pl.col("jaar") + 1).join(d, on=sleutels)
-    rij = np.concatenate([2 * _np(nu, "_d"), 2 * _np(nu, "_d") + 1, 2 * _np(vorig, "_d"), 2 * _np(vorig, "_d") + 1,
-                          2 * _np(d, "_d"), 2 * _np(d, "_d") + 1])
-    kolom = np.concatenate([_np(nu, "_kolom"), _np(nu, "_kolom"), _np(vorig, "_kolom"), _np(vorig, "_kolom"),
-                            n + _np(d, "_d"), n + _np(d, "_d")])
-    coef = np.concatenate([np.ones(nu.height), -np.ones(nu.height), -np.ones(vorig.height), np.ones(vorig.height),
-                           -np.ones(d.height), -np.ones(d.height)])
-    matrix = scipy.sparse.coo_matrix((coef, (rij, kolom)), shape=(2 * d.height, n + d.height)).tocsr()
+    rij = np.concatenate([_np(nu, "_d"), _np(vorig, "_d"), _np(d, "_d"), _np(d, "_d")])
+    kolom = np.concatenate([_np(nu, "_kolom"), _np(vorig, "_kolom"), n + _np(d, "_d"), n + m + _np(d, "_d")])
+    coef = np.concatenate([np.ones(nu.height), -np.ones(vorig.height), -np.ones(m), np.ones(m)])
+    matrix = scipy.sparse.coo_matrix((coef, (rij, kolom)), shape=(m, n + 2 * m)).tocsr()
     matrix.sum_duplicates()
     vast = np.array([huidig.get((r, i), 0.0) if t == invoer.start else 0.0
                      for r, i, t in d.select(sleutels).iter_rows()])
-    boven = np.empty(2 * d.height)
-    boven[0::2], boven[1::2] = vast, -vast
-    return Jaarverschil(d.select(sleutels), matrix, boven)
+    return Jaarverschil(d.select(sleutels), matrix, vast)
 
 
 def jaarverandering(model: Model, waarden: np.ndarray) -> float:

@@ -411,11 +411,11 @@ def _tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur, s
     onder, boven, rij_onder, rij_boven = vlak
     grenzen = (np.concatenate([onder, np.zeros(verschil.aantal)]),
                np.concatenate([boven, np.full(verschil.aantal, np.inf)]),
-               np.concatenate([rij_onder, np.full(len(verschil.boven), -np.inf)]),
-               np.concatenate([rij_boven, verschil.boven]))
+               np.concatenate([rij_onder, verschil.vast]),
+               np.concatenate([rij_boven, verschil.vast]))
     stabiel = np.concatenate([np.zeros(n), np.ones(verschil.aantal)])
     voorkeur_ = np.concatenate([voorkeur.kosten, np.zeros(verschil.aantal)])
-    rij_3 = np.concatenate([np.zeros(n), np.ones(verschil.aantal)])  # sum d <= what step (2) found
+    rij_3 = np.concatenate([np.zeros(n), np.ones(verschil.aantal)])  # sum d+ + d- <= what step (2) found
     waarden = stappen(uitgebreid, grenzen, stabiel, voorkeur_, rij_3)
     return _houd_optimum(model, uitkomst, None if waarden is None else waarden[:n])
 
@@ -511,6 +511,7 @@ def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, 
             simplex.logLevel = 0
             simplex.primalTolerance = CLP_TOLERANTIE
             simplex.dualTolerance = CLP_TOLERANTIE
+            simplex.setPerturbation(50)  # as in the first phase: step (2) of a municipal region 0.5 s against 0.9
         vorige = None if bases is None else bases.get(stap)
         try:
             with stille_stdout():
