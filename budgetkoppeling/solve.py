@@ -25,6 +25,7 @@ from .onderbreking import in_kind, in_kindproces
 CLP_TOLERANTIE = 1e-9  # measured (bench/README.md): exact to 1e-6 and faster than Clp's 1e-7
 CLP_BASIS, CLP_ONDERGRENS = 1, 3  # Clp's status of a basic column or row, and of one at its lower bound
 OPTIMAAL, ONMOGELIJK, ONBEGRENSD, ONBEKEND = "optimaal", "onmogelijk", "onbegrensd", "onbekend"
+CLP_GESTOPT = 3  # Clp's status: stopped at its iteration (or time) limit
 TIJDSLIMIET = 120.0  # seconds for a MIP (--geheel) unless --tijdslimiet says otherwise: CBC ran 11 minutes
 
 
@@ -183,6 +184,24 @@ class Uitkomst:
     basis: Startbasis | None = None
     gap: float | None = None  # a MIP stopped at its time limit: the best plan's relative distance to the bound
     eerste: np.ndarray | None = None  # after steps 2 and 3: the first phase's values (its basis's point)
+
+
+@dataclass
+class Iteratiebudget:
+    """At most ``resterend`` simplex iterations over a series of re-solves (the Toelichting's causes of
+    unused money): each solve may use what is left, and a solve stopped by it ends as ONBEKEND with ``op``
+    set. Counted in iterations, not seconds, so that the same input gives the same Toelichting on every
+    machine."""
+
+    resterend: int
+    op: bool = False
+
+    def gebruik(self, iteraties: int, gestopt: bool) -> bool:
+        """Count a solve's ``iteraties``; False (and ``op``) when it was ``gestopt`` by the limit."""
+        self.resterend -= int(iteraties)
+        if gestopt:
+            self.op = True
+        return not gestopt
 
 
 def _los_op(model: Model, naam: str, geheel: bool | None = None, start: Startbasis | None = None,
@@ -369,21 +388,23 @@ def _highs_basis(start: Startbasis):
 
 
 def _highs_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
-                       bases: dict | None = None) -> Uitkomst:
+                       bases: dict | None = None, budget: Iteratiebudget | None = None) -> Uitkomst:
     """The second phase after a first ``uitkomst`` (:func:`_tweede_fase`) with HiGHS: cold with
     presolve, which removes the fixed columns (twice as fast as warm from the first basis,
     bench/README.md), or with ``bases`` (a re-solve in place) from the previous second phase's
     basis where it fits; step (3) warm after step (2), on the same HiGHS object."""
-    return _tweede_fase(model, matrix, uitkomst, voorkeur, lambda *lp: _highs_stappen(*lp, bases=bases))
+    return _tweede_fase(model, matrix, uitkomst, voorkeur,
+                        lambda *lp: _highs_stappen(*lp, bases=bases, budget=budget))
 
 
 def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
-                     vrij: Kostenvrij | None, bases: dict | None = None) -> Uitkomst:
+                     vrij: Kostenvrij | None, bases: dict | None = None,
+                     budget: Iteratiebudget | None = None) -> Uitkomst:
     """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC), cold with presolve for each step,
     or, with ``bases`` (a re-solve in place), warm from each step's basis of the solve before where
     it fits. Without step (2) (nothing to steady) Clp gets the LP without cost columns (``vrij``)."""
     return _tweede_fase(model, matrix, uitkomst, voorkeur,
-                        lambda *lp: _clp_stappen(*lp, model=model, vrij=vrij, bases=bases))
+                        lambda *lp: _clp_stappen(*lp, model=model, vrij=vrij, bases=bases, budget=budget))
 
 
 STABIEL_MARGE = 1e-7  # step (3) may use this much more year-to-year change than step (2) found (relative) ...
@@ -461,8 +482,24 @@ def _highs_arrays(matrix, kosten: np.ndarray, grenzen: tuple):
 
 
 def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3,
-                   bases: dict | None = None) -> np.ndarray | None:
+                   bases: dict | None = None, budget: Iteratiebudget | None = None) -> np.ndarray | None:
     import highspy
+
+    optimaal = highspy.HighsModelStatus.kOptimal
+
+    def los(h) -> bool:
+        """Run ``h`` (within what is left of ``budget``); True when it found the optimum."""
+        if budget is not None:
+            if budget.resterend <= 0:
+                budget.op = True
+                return False
+            h.setOptionValue("simplex_iteration_limit", budget.resterend)
+        h.run()
+        if budget is not None and not budget.gebruik(
+                h.getInfo().simplex_iteration_count,
+                h.getModelStatus() == highspy.HighsModelStatus.kIterationLimit):
+            return False
+        return h.getModelStatus() == optimaal
 
     h = _highs_nauwkeurig()
     with stille_stdout():
@@ -470,12 +507,12 @@ def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3
         vorige = None if bases is None else bases.get("eerste stap")
         if vorige is not None and vorige[0] == matrix.shape:
             h.setBasis(vorige[1])
-        h.run()
-        if vorige is not None and h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if not los(h):
+            if vorige is None or (budget is not None and budget.op):
+                return None
             h.clearSolver()  # the basis of the solve before did not lead anywhere: cold
-            h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
+            if not los(h):
+                return None
         if bases is not None:
             bases["eerste stap"] = (matrix.shape, h.getBasis())
         if kosten_2 is not None:  # step (3): the change of step (2) held, the funds' preference as cost
@@ -483,21 +520,22 @@ def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3
             grens = _stap_3_grens(np.asarray(h.getSolution().col_value), rij_3)
             h.addRow(-highspy.kHighsInf, grens, len(kolommen), kolommen, rij_3[kolommen])
             h.changeColsCost(len(kosten_3), np.arange(len(kosten_3), dtype=np.int32), kosten_3)
-            h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            if not los(h):
+                if budget is not None and budget.op:
+                    return None
                 # warm from step (2) it may stop unsure (kUnknown, seen on a scenario of the national
                 # example): the same LP again, cold with presolve
                 h = _highs_nauwkeurig()
                 met_rij, grenzen_3 = _met_rij(matrix, grenzen, rij_3, grens)
                 h.passModel(_highs_arrays(met_rij, kosten_3, grenzen_3))
-                h.run()
-                if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                if not los(h):
                     return None
     return np.asarray(h.getSolution().col_value, dtype=np.float64)
 
 
 def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, *, model: Model,
-                 vrij: Kostenvrij | None, bases: dict | None = None) -> np.ndarray | None:
+                 vrij: Kostenvrij | None, bases: dict | None = None,
+                 budget: Iteratiebudget | None = None) -> np.ndarray | None:
     from cylp.cy import CyClpSimplex
 
     def los(matrix_, grenzen_, kosten, vrij_=None, stap: str = "") -> np.ndarray | None:
@@ -513,18 +551,25 @@ def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, 
             simplex.dualTolerance = CLP_TOLERANTIE
             simplex.setPerturbation(50)  # as in the first phase: step (2) of a municipal region 0.5 s against 0.9
         vorige = None if bases is None else bases.get(stap)
+        if budget is not None:
+            if budget.resterend <= 0:
+                budget.op = True
+                return None
+            simplex.maxNumIteration = budget.resterend
         try:
             with stille_stdout():
                 if vorige is not None and tuple(map(len, vorige)) == (simplex.nVariables, simplex.nConstraints):
                     simplex.setBasisStatus(*vorige)  # the same step of the solve before: another budget or
                     simplex.dual()  # bound leaves it dual feasible
-                    if simplex.getStatusCode() != 0:
+                    if simplex.getStatusCode() not in (0, CLP_GESTOPT):
                         simplex.primal()
-                    if simplex.getStatusCode() != 0:
+                    if simplex.getStatusCode() not in (0, CLP_GESTOPT):
                         simplex.initialSolve()
                 else:
                     simplex.initialSolve()
         except IndexError:  # a status code cylp's table lacks
+            return None
+        if budget is not None and not budget.gebruik(simplex.iteration, simplex.getStatusCode() == CLP_GESTOPT):
             return None
         if simplex.getStatusCode() != 0:
             return None
@@ -894,11 +939,14 @@ class Herberekening:
     basis. A model of another shape raises :class:`AndereVorm`: build and load it anew.
     """
 
-    def __init__(self, model: Model, oplosser: str = "auto", zonder_kosten: bool = True):
+    def __init__(self, model: Model, oplosser: str = "auto", zonder_kosten: bool = True,
+                 budget: Iteratiebudget | None = None):
         """``zonder_kosten=False``: Clp gets the model as it is, not :class:`Kostenvrij` (whose
-        substitution is made anew whenever a coefficient changes)."""
+        substitution is made anew whenever a coefficient changes). ``budget``: every solve from here on,
+        both phases, counts its simplex iterations against it and stops at what is left (ONBEKEND)."""
         if model.geheel:
             raise ValueError("herberekenen in place is er alleen voor het lineaire model")
+        self.budget = budget
         self.oplosser = "cbc" if oplosser in ("auto", "cbc") else oplosser
         self._zonder_kosten = zonder_kosten and self.oplosser != "highs"
         matrix = model.matrix("csc")
@@ -1038,36 +1086,60 @@ class Herberekening:
         the change since the basis only loosened limits (:meth:`Model.verruimd`), so the basis is still
         primal feasible: Clp's primal simplex goes on from it (the dual simplex first had to regain
         dual feasibility: 3.7 s against 1.4 s for the causes of a municipal region's unused money)."""
+        budget = self.budget
+        if budget is not None and budget.resterend <= 0:
+            budget.op = True
+            return Uitkomst(ONBEKEND)
         if self.oplosser == "highs":
+            import highspy
+
+            if budget is not None:
+                self._highs.setOptionValue("simplex_iteration_limit", budget.resterend)
             with stille_stdout():
                 self._highs.run()
+            if budget is not None and not budget.gebruik(
+                    self.iteraties, self._highs.getModelStatus() == highspy.HighsModelStatus.kIterationLimit):
+                return Uitkomst(ONBEKEND)
             uitkomst = _highs_uitkomst(self._highs, self.model)
         else:
             s = self._clp
+
+            def verder(los, *argumenten) -> bool:
+                """Run one of Clp's methods; True when it did not end optimal and another may try."""
+                if budget is not None:
+                    s.maxNumIteration = max(budget.resterend, 1)
+                los(*argumenten)
+                if budget is not None and not budget.gebruik(s.iteration, s.getStatusCode() == CLP_GESTOPT):
+                    return False
+                return s.getStatusCode() != 0
+
             with stille_stdout():
                 if not self.opgelost:
-                    s.initialSolve()
+                    verder(s.initialSolve)
                 elif self._primaal or verruimd:
                     # with the same matrix loaded, Clp keeps its factorization and work areas between
                     # solves (startFinishOptions 1 + 2 + 4), which saves time on every draw (bench/README.md)
-                    s.primal(0, 7 if self._alleen_kosten and not self._basis_gezet else 0)
-                    if s.getStatusCode() != 0:
-                        s.dual()
-                else:
-                    s.dual()  # from the basis in place (a changed bound or budget leaves it dual feasible)
-                    if s.getStatusCode() != 0:
-                        s.primal()
-                    if s.getStatusCode() != 0:  # a basis that fits the changed model too badly: cold
-                        s.initialSolve()
-            uitkomst = _clp_uitkomst(s, self._teken, self.model, self._vrij)
+                    if verder(s.primal, 0, 7 if self._alleen_kosten and not self._basis_gezet else 0):
+                        verder(s.dual)
+                # from the basis in place (a changed bound or budget leaves it dual feasible); else
+                # the primal simplex, and cold for a basis that fits the changed model too badly
+                elif verder(s.dual) and verder(s.primal):
+                    verder(s.initialSolve)
             self._basis_gezet = False
+            if budget is not None and budget.op:
+                return Uitkomst(ONBEKEND)
+            uitkomst = _clp_uitkomst(s, self._teken, self.model, self._vrij)
         self.opgelost = self.opgelost or uitkomst.status == OPTIMAAL
         voorkeur = None if self.model.elastisch or not tweede_fase else financieringsvoorkeur(self.model, stabiel)
         if voorkeur is None or uitkomst.status != OPTIMAAL:
             return uitkomst
         if self.oplosser == "highs":  # the same split as a cold solve
-            return _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._tweede_bases)
-        return _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij, self._tweede_bases)
+            uitkomst = _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._tweede_bases, budget)
+        else:
+            uitkomst = _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij,
+                                        self._tweede_bases, budget)
+        # a second phase stopped by the budget leaves the first phase's plan, not the preferred one
+        return Uitkomst(ONBEKEND) if budget is not None and budget.op else uitkomst
 
     def oplossing(self) -> Oplossing:
         """:meth:`herbereken` (warm, both phases) as an :class:`Oplossing` with the first phase's basis,

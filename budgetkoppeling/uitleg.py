@@ -17,7 +17,7 @@ import polars as pl
 from .invoer import COHORTSLEUTELS, LANDELIJK, POTSLEUTELS, betaaljaren, discontering, indexatie, segment_factoren
 from .model import groepsom
 from .rapport.opmaak import NUL
-from .solve import Oplossing
+from .solve import Iteratiebudget, Oplossing
 from .tekst import euro, euro_kort, getal, jaren_tekst, nl, opsomming, procent
 
 PER = 100_000  # shadow prices per EUR 100,000
@@ -242,6 +242,9 @@ def _gemeentezinnen(oplossing: Oplossing) -> list[tuple[str, str]]:
             if kosten is not None:
                 zin += (f" Zonder vloer zou het plan {getal(round(kosten, 1)) if kosten >= 1 else nl(round(kosten, 3))}"
                         " gewogen plaatsingen meer opleveren: zoveel kost de solidariteitsgrens.")
+            elif oorzaakbudget(oplossing).op:
+                zin += (" Wat de vloer kost, is niet nagerekend: het plan zonder vloer opnieuw doorrekenen kost bij "
+                        "een model van deze omvang meer dan het plan zelf.")
             zinnen.append((pool, zin))
     return zinnen
 
@@ -255,7 +258,8 @@ def kosten_van_de_vloer(oplossing: Oplossing) -> float | None:
         from .solve import OPTIMAAL, Herberekening
 
         model = oplossing.model
-        herberekening = Herberekening(model, oplossing.oplosser)  # warm from the plan's basis: the objective only
+        herberekening = Herberekening(model, oplossing.oplosser,  # warm from the plan's basis: the objective only
+                                      budget=oorzaakbudget(oplossing))
         herberekening.pas_aan(model.verruimd(("tegenprestatie",)))
         if oplossing.basis is not None and oplossing.basis.past(model, herberekening.oplosser):
             herberekening.zet_basis(oplossing.basis)
@@ -579,6 +583,10 @@ def _reden_onbenut(oplossing: Oplossing, fonds: str, jaren: list[int]) -> str:
                     "plaatsingen opleveren; wat overblijft is te weinig voor nog een hele deelnemer die aan de "
                     "regels voldoet.")
     oorzaken = oorzaak_onbenut(oplossing, fonds)
+    if oorzaken == (NIET_NAGEREKEND,):
+        return ("Reden: niet nagerekend. Daarvoor moet het plan opnieuw worden doorgerekend met elke grens apart "
+                "ruimer, en bij een model van deze omvang kost dat meer dan het plan zelf. Reken één "
+                "arbeidsmarktregio apart door om de reden te zien.")
     if oorzaken:
         return "Reden: " + _oorzaakzin(oplossing, fonds, oorzaken)
     del invoer
@@ -611,11 +619,14 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
     met_geld = sorted({f for f, vrij in zip(fondsen, vrij_nu) if vrij > 0.5 and (alleen is None or f in alleen)})
     if not met_geld:
         return {}
-    herberekening = Herberekening(model, oplossing.oplosser)
+    budget = oorzaakbudget(oplossing)
+    if budget.resterend <= 0:
+        return {f: (NIET_NAGEREKEND,) for f in met_geld}
+    herberekening = Herberekening(model, oplossing.oplosser, budget=budget)
     start = oplossing.basis
     if start is None or not start.past(model, herberekening.oplosser):  # else: from the plan's own basis
         if herberekening.herbereken(tweede_fase=False).status != OPTIMAAL:
-            return {}
+            return {f: (NIET_NAGEREKEND,) for f in met_geld} if budget.op else {}
         start = herberekening.basis()
 
     def los_verruimd_op(families: tuple[str, ...]) -> set[str]:
@@ -651,7 +662,9 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
     uitkomst: dict[str, tuple[str, ...]] = {}
     for fonds in met_geld:
         apart = tuple(f for f in kandidaten if gebruikt(fonds, (f,)))
-        if apart:
+        if budget.op:  # not every relaxation was re-solved: what was found is true, the absence of more is not known
+            uitkomst[fonds] = apart or (NIET_NAGEREKEND,)
+        elif apart:
             uitkomst[fonds] = apart
         elif len(kandidaten) > 1 and gebruikt(fonds, tuple(kandidaten)):  # together: drop what is not needed
             samen = list(kandidaten)
@@ -659,8 +672,27 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
                 zonder = tuple(f for f in samen if f != familie)
                 if len(zonder) > 1 and gebruikt(fonds, zonder):
                     samen.remove(familie)
-            uitkomst[fonds] = ("samen", *samen)
+            uitkomst[fonds] = ("samen", *samen)  # true even if the budget ran out while dropping
+        elif budget.op:
+            uitkomst[fonds] = (NIET_NAGEREKEND,)
     return uitkomst
+
+
+NIET_NAGEREKEND = "niet nagerekend"  # the re-solves for a fund's causes ran out of OORZAAK_ITERATIES
+OORZAAK_ITERATIES = 100_000  # simplex iterations all re-solves of one plan's causes may use together, at least ...
+OORZAAK_ITERATIES_PER_RIJ = 0.5  # ... or this many per row of the model, whichever is more
+
+
+def oorzaakbudget(oplossing: Oplossing) -> Iteratiebudget:
+    """The iterations left for re-solving ``oplossing`` with its limits relaxed (the causes of unused money and
+    what the fairness floor costs share it): a Toelichting may cost about as much as the plan, not many times
+    more (a degenerate model of 342 municipalities needed minutes per re-solve). Counted in iterations, so
+    the same input gets the same Toelichting on every machine."""
+    if "_oorzaakbudget" not in oplossing.__dict__:
+        model = oplossing.model
+        oplossing.__dict__["_oorzaakbudget"] = Iteratiebudget(
+            max(OORZAAK_ITERATIES, int(OORZAAK_ITERATIES_PER_RIJ * model.aantal_rijen)))
+    return oplossing.__dict__["_oorzaakbudget"]
 
 
 def oorzaken_onbenut(oplossing: Oplossing) -> dict[str, tuple[str, ...]]:

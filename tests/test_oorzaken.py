@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import budgetkoppeling
+from budgetkoppeling import uitleg
 from budgetkoppeling.errors import GeenOplossing
 from budgetkoppeling.io import schrijf_invoer
 from budgetkoppeling.uitleg import oorzaken_onbenut
@@ -188,3 +189,63 @@ def test_a_scenarios_shortfall_is_booked_on_the_budget_it_changed(werkboek):
     budgetten = [t for t in fout.value.tekorten if t["soort"] == "budget"]
     assert [(t["fonds"], t["jaar"]) for t in budgetten] == [("P", 2028)]
     assert budgetten[0]["tekort"] == pytest.approx(10_000)
+
+
+# ------------------------------------------------------------------ a budget for the re-solves
+
+
+@pytest.mark.parametrize("oplosser", ["cbc", "highs"])
+def test_an_exhausted_budget_states_no_cause_it_has_not_found(werkboek, monkeypatch, oplosser):
+    """The re-solves of the causes share a budget of simplex iterations (uitleg.oorzaakbudget): a Toelichting
+    may cost about as much as the plan. When it runs out, the fund's reason says it was not worked out; it
+    never says that no relaxation would help (that was not checked)."""
+    monkeypatch.setattr(uitleg, "OORZAAK_ITERATIES", 1)
+    monkeypatch.setattr(uitleg, "OORZAAK_ITERATIES_PER_RIJ", 0.0)
+    bladen = basis()
+    bladen["Budgetten"] = [{"fonds": "P", "regio": "A", "jaar": 2026, "bedrag": 200_000}]
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2026, "aantal": 100}]
+    plan = budgetkoppeling.optimaliseer(werkboek(bladen), oplosser=oplosser)
+    assert oorzaken_onbenut(plan.oplossing) == {"P": (uitleg.NIET_NAGEREKEND,)}
+    assert uitleg.oorzaakbudget(plan.oplossing).op
+    zin = " ".join(z for _o, z in plan.toelichting.iter_rows() if z.startswith("Van P"))
+    assert "Reden: niet nagerekend" in zin and "levert binnen de regels geen extra plaatsingen op" not in zin
+
+
+@pytest.mark.parametrize("oplosser", ["cbc", "highs"])
+def test_a_herberekening_stops_at_its_budget_and_counts_what_it_used(werkboek, oplosser):
+    """Herberekening with an Iteratiebudget: a cold solve with 3 iterations left ends ONBEKEND and marks the
+    budget used up; with enough left it is the plan's optimum and the budget is lower by what it used."""
+    from budgetkoppeling.model import bouw
+    from budgetkoppeling.solve import ONBEKEND, OPTIMAAL, Herberekening, Iteratiebudget
+
+    model = bouw(budgetkoppeling.valideer(werkboek(_tien_regios())))
+    krap = Iteratiebudget(3)
+    assert Herberekening(model, oplosser, budget=krap).herbereken().status == ONBEKEND
+    assert krap.op and krap.resterend <= 0
+    ruim = Iteratiebudget(1_000_000)
+    herberekening = Herberekening(model, oplosser, budget=ruim)
+    uitkomst = herberekening.herbereken()
+    assert uitkomst.status == OPTIMAAL and not ruim.op
+    assert 3 < 1_000_000 - ruim.resterend  # the first phase alone took more than 3
+    zonder = Herberekening(model, oplosser).herbereken()
+    assert model.doelsom(uitkomst.waarden) == pytest.approx(model.doelsom(zonder.waarden), rel=1e-9)
+
+
+def _tien_regios() -> dict:
+    """basis() with ten regions, two groups and two instruments over three years: an LP that takes more than a
+    handful of iterations (also after presolve)."""
+    jaren = (2026, 2027, 2028)
+    bladen = basis(jaren=jaren)
+    regios = [f"R{n}" for n in range(10)]
+    bladen["Regios"] = [{"regio": r} for r in regios]
+    bladen["Doelgroepen"] = [{"doelgroep": "G", "gewicht": 1.0}, {"doelgroep": "H", "gewicht": 1.5}]
+    bladen["Instrumenten"].append({"instrument": "J", "kosten_per_deelnemer": 2500, "duur_jaren": 2,
+                                   "vertraging_jaren": 1})
+    bladen["Effecten"] = [{"instrument": i, "doelgroep": g, "plaatsingskans": kans}
+                          for i, g, kans in [("I", "G", 0.5), ("I", "H", 0.2), ("J", "G", 0.6), ("J", "H", 0.7)]]
+    bladen["Budgetten"] = [{"fonds": "P", "regio": r, "jaar": t, "bedrag": 50_000 + 10_000 * n + 5_000 * (t - 2026)}
+                           for n, r in enumerate(regios) for t in jaren]
+    groei = {"G": 3, "H": 11}
+    bladen["Potentieel"] = [{"regio": r, "doelgroep": g, "jaar": t, "aantal": 30 + 7 * n + (t - 2026) * groei[g]}
+                            for n, r in enumerate(regios) for g in groei for t in jaren]
+    return bladen
