@@ -45,26 +45,12 @@ print(time.perf_counter() - begin, -h.getInfo().objective_function_value, model.
 
 
 def regio_werkboek(regio: str, met_pot: bool, doel: Path) -> int:
-    """Write the region's workbook to ``doel``; return its number of municipalities."""
-    from maak_voorbeeld_gemeenten import PARAMETERS, bladen
+    """Write the region's workbook (scripts/maak_voorbeeld_gemeenten.regio_bladen) to ``doel``; return its
+    number of municipalities."""
+    from maak_voorbeeld_gemeenten import PARAMETERS, regio_bladen
 
     with open(PARAMETERS, "rb") as bestand:
-        parameters = tomllib.load(bestand)
-    rijen = bladen(parameters)
-    aandeel = next(float(r["omschrijving"].split()[-1].rstrip("%").replace(",", ".")) / 100
-                   for r in rijen["Regios"] if r["regio"] == regio)
-    pot = parameters["pot"]["naam"]
-    for blad in ("Regios", "Gemeenten", "Potentieel", "Huidige_verdeling", "Realisatie"):
-        rijen[blad] = [r for r in rijen[blad] if r["regio"] == regio]
-    for blad in ("Budgetten", "Verplichtingen"):
-        rijen[blad] = [r if r.get("regio") else {**r, "bedrag": round(r["bedrag"] * aandeel)}
-                       for r in rijen[blad] if r.get("regio") in (None, regio)]
-    landelijk = {r["regel"] for r in rijen["Beleidsregels"] if r["regio"] == "alle"}
-    rijen["Beleidsregels"] = [r for r in rijen["Beleidsregels"] if r["regel"] not in landelijk]
-    rijen["Scenarios"] = [r for r in rijen["Scenarios"] if r.get("regel") not in landelijk]
-    if not met_pot:
-        rijen["Fondsen"] = [r for r in rijen["Fondsen"] if r["fonds"] != pot]
-        rijen["Financieringsregels"] = [r for r in rijen["Financieringsregels"] if r["fonds"] != pot]
+        rijen = regio_bladen(tomllib.load(bestand), regio, met_pot)
     schrijf_invoer(doel, rijen)
     return len(rijen["Gemeenten"])
 

@@ -69,7 +69,7 @@ print(json.dumps({"seconden": seconden, "status": h.modelStatusToString(h.getMod
 """
 
 
-def meet(naam: str, invoer: Path, map_: Path, oplosser: str, ipm: bool = True) -> dict:
+def meet(naam: str, invoer: Path, map_: Path, oplosser: str, ipm: bool = True, model_lp: bool = False) -> dict:
     py = sys.executable
     resultaat: dict = {"grootte": naam}
     plan = map_ / f"{naam}_plan.xlsx"
@@ -80,13 +80,14 @@ def meet(naam: str, invoer: Path, map_: Path, oplosser: str, ipm: bool = True) -
                         "oplosser": gegevens["oplosser"], "fasen": gegevens["fasen"]}
 
     mps = map_ / f"{naam}.mps"
-    seconden, piek, tekst = draai([py, str(MAP / "ruw.py"), str(invoer), "--mps", str(mps), "--json"])
+    eigen = ["--model"] if model_lp else []  # municipalities: the raw solvers get the model's own LP
+    seconden, piek, tekst = draai([py, str(MAP / "ruw.py"), str(invoer), "--mps", str(mps), "--json", *eigen])
     ruw = json.loads(tekst[tekst.index("{"):])
     ruw.update(totaal_seconden=seconden, piek_mb=piek)
     resultaat["ruw"] = ruw
     oplossers = {"HiGHS simplex": {"seconden": ruw["oplossen"], "piek_mb": piek, "doel": ruw["doel"]}}
 
-    seconden, piek, tekst = draai([py, str(MAP / "ruw.py"), str(invoer), "--clp"])
+    seconden, piek, tekst = draai([py, str(MAP / "ruw.py"), str(invoer), "--clp", *eigen])
     clp = json.loads(tekst.strip().splitlines()[-1])
     oplossers["Clp (cylp)"] = {"seconden": clp["laden"] + clp["oplossen"], "piek_mb": piek, "doel": clp["doel"],
                                "opbouwen": clp["opbouwen"]}
@@ -187,7 +188,8 @@ def controleer_doelen(resultaten: list[dict]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groottes", default="voorbeeld,35,80,120r,400",
-                        help="'voorbeeld' (the national example), numbers of planning units, and N followed by "
+                        help="'voorbeeld' (the national example), 'gemeenten' (it at municipal level), "
+                             "'zuid-limburg' (one region of that), numbers of planning units, and N followed by "
                              "'r' for the other structure (2 segments, many rules, no run-on)")
     parser.add_argument("--zonder-ipm", action="store_true", help="skip HiGHS interior point (slow at 400)")
     parser.add_argument("--oplosser", default="auto")
@@ -197,8 +199,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tijdelijk:
         map_ = Path(tijdelijk)
         for grootte in args.groottes.split(","):
+            gemeentelijk = grootte in ("gemeenten", "zuid-limburg")
             if grootte == "voorbeeld":
                 invoer = WORTEL / "inputs" / "voorbeeld_nederland.xlsx"
+            elif grootte == "gemeenten":  # the national example at municipal level: 342 municipalities
+                invoer = WORTEL / "inputs" / "voorbeeld_gemeenten.xlsx"
+            elif grootte == "zuid-limburg":  # one region of it: 16 municipalities (bench/gemeenten.py)
+                from bench.gemeenten import regio_werkboek
+
+                invoer = map_ / "zuid_limburg.xlsx"
+                regio_werkboek("Zuid-Limburg", True, invoer)
             elif grootte.endswith("r"):
                 eenheden = int(grootte[:-1])
                 invoer = genereer(map_ / f"eenheden_{grootte}.xlsx", eenheden=eenheden, segmenten=2, veel_regels=True)
@@ -208,7 +218,7 @@ def main() -> int:
                 grootte = f"{grootte} × 15 × 5 × 6 × 3"
             print(f"meten: {grootte} ...", file=sys.stderr, flush=True)
             resultaten.append(meet(grootte.split(" ")[0] + ("r" if "regels" in grootte else ""), invoer, map_,
-                                   args.oplosser, ipm=not args.zonder_ipm))
+                                   args.oplosser, ipm=not args.zonder_ipm, model_lp=gemeentelijk))
             resultaten[-1]["grootte"] = grootte
     uitvoer = "\n\n".join([tabel(resultaten), fasentabel(resultaten), overdrachtstabel(resultaten),
                             vloertabel(resultaten)])

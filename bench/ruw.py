@@ -250,6 +250,20 @@ def bouw_ruw(inv: Invoer) -> RuwLP:
     return b.lp()
 
 
+def van_het_model(inv: Invoer) -> RuwLP:
+    """The product's own LP (budgetkoppeling.model) as a RuwLP: for workbooks with municipalities (SPEC §9),
+    whose families inbreng and tegenprestatie the raw builder above does not make. The raw solvers then get
+    exactly the LP the product solves; its build is the model's."""
+    from budgetkoppeling.model import bouw
+
+    model = bouw(inv)
+    matrix = model.matrix("csc")
+    onder, boven = model.kolomgrenzen()
+    rij_onder, rij_boven = model.rijgrenzen()
+    teken = 1.0 if model.zin == "max" else -1.0
+    return RuwLP(teken * model.doel, onder, boven, rij_onder, rij_boven, matrix.indptr, matrix.indices, matrix.data)
+
+
 def highs_met(lp: RuwLP, solver: str = "simplex", threads: int = 1):
     """A highspy instance holding ``lp``, passed in one call."""
     import highspy
@@ -308,10 +322,12 @@ def main() -> None:
     parser.add_argument("--solver", default="simplex")
     parser.add_argument("--clp", action="store_true", help="solve with Clp in process (cylp) instead of HiGHS")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--model", action="store_true",
+                        help="the product's own LP instead of the raw build (workbooks with municipalities)")
     args = parser.parse_args()
     inv = lees_en_valideer(args.invoer)
     begin = time.perf_counter()
-    lp = bouw_ruw(inv)
+    lp = van_het_model(inv) if args.model else bouw_ruw(inv)
     if args.clp:
         opgebouwd = time.perf_counter()
         laden, oplossen, doel = clp_oplossen(lp)

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from .errors import BestandFout, BudgetkoppelingFout, GeenOplossing, InvoerFout
 from .versie import __version__
 
-__all__ = ["VOORBEELD", "BestandFout", "BudgetkoppelingFout", "GeenOplossing", "InvoerFout", "Sessie", "__version__",
-           "budgetcurve", "evalueer", "foutrapport", "maak_sjabloon", "onzekerheid", "optimaliseer", "valideer",
-           "verken", "vergelijk"]
+__all__ = ["VOORBEELD", "VOORBEELD_GEMEENTEN", "BestandFout", "BudgetkoppelingFout", "GeenOplossing", "InvoerFout",
+           "Sessie", "__version__", "budgetcurve", "evalueer", "foutrapport", "maak_sjabloon", "onzekerheid",
+           "optimaliseer", "valideer", "verken", "vergelijk"]
 
 if TYPE_CHECKING:
     from .curve import Curve
@@ -41,6 +41,8 @@ def __getattr__(naam: str):
 
 # shipped inside the package (a wheel has no inputs/ folder); inputs/ holds the same file for the checkout
 VOORBEELD = Path(str(resources.files(__name__) / "data" / "voorbeeld_nederland.xlsx"))
+# the same at municipal level (SPEC §9): every municipality of today's division, each region's pot
+VOORBEELD_GEMEENTEN = Path(str(resources.files(__name__) / "data" / "voorbeeld_gemeenten.xlsx"))
 
 
 def valideer(pad: Path) -> Invoer:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import VOORBEELD, BudgetkoppelingFout, InvoerFout, __version__
+from . import VOORBEELD, VOORBEELD_GEMEENTEN, BudgetkoppelingFout, InvoerFout, __version__
 from .klik import Datum, Getal, Groep, installeer, let_op
 from .onderbreking import SIGINT_CODE, SIGTERM_CODE, Beeindigd, sigterm_als_onderbreking
 
@@ -192,24 +192,31 @@ def _standaard_uitvoer(naam: str) -> Path:
 
 @main.command()
 @click.option("-o", "--uitvoer", "uitvoerpad", type=UITVOER, default=None,
-              help="Het plan-werkboek (standaard outputs/plan_nederland.xlsx).")
+              help="Het plan-werkboek (standaard outputs/plan_nederland.xlsx, met --gemeenten "
+                   "outputs/plan_gemeenten.xlsx).")
+@click.option("--gemeenten", is_flag=True,
+              help="Het voorbeeld per gemeente: alle 342 gemeenten, elke regio met een regionale pot die haar "
+                   "gemeenten vullen (enkele minuten rekenen).")
 @click.option("--oplosser", type=click.Choice(["auto", "highs", "cbc"]), default=None,
               help="Welke oplosser: auto (standaard), highs of cbc (COIN-OR: Clp, met --geheel CBC).")
 @click.option("--geheel", is_flag=True, help="Alleen hele deelnemers (trager: een geheeltallig model).")
 @tijdslimiet_optie
 @datum_optie
 @standaard_opties
-def voorbeeld(uitvoerpad: Path | None, oplosser: str | None, geheel: bool, tijdslimiet: float | None, datum,
-              uitvoer: Uitvoer) -> None:
-    """Reken het meegeleverde landelijke voorbeeld door (35 arbeidsmarktregio's, 2026-2030).
+def voorbeeld(uitvoerpad: Path | None, gemeenten: bool, oplosser: str | None, geheel: bool,
+              tijdslimiet: float | None, datum, uitvoer: Uitvoer) -> None:
+    """Reken het meegeleverde landelijke voorbeeld door (35 arbeidsmarktregio's, 2026-2030; met --gemeenten
+    per gemeente).
 
     \b
     Voorbeeld:
       budgetkoppeling voorbeeld
       budgetkoppeling voorbeeld -o outputs/plan.xlsx
+      budgetkoppeling voorbeeld --gemeenten
     """
-    doel = uitvoerpad or _standaard_uitvoer("plan_nederland.xlsx")
-    _optimaliseer(VOORBEELD, doel, "basis", oplosser, geheel, None, datum, uitvoer, None, tijdslimiet)
+    invoer, naam = (VOORBEELD_GEMEENTEN, "plan_gemeenten.xlsx") if gemeenten else (VOORBEELD, "plan_nederland.xlsx")
+    doel = uitvoerpad or _standaard_uitvoer(naam)
+    _optimaliseer(invoer, doel, "basis", oplosser, geheel, None, datum, uitvoer, None, tijdslimiet)
 
 
 @main.command()

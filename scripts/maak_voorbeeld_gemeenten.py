@@ -9,8 +9,9 @@ each municipality's own; every region gets a pot that its municipalities fill. F
 region are split over its municipalities as the parameter library says; the split is exact to the
 euro, so that the municipalities of a region add up to it.
 
-Not bundled yet: the 342-municipality model takes minutes to solve (issue 30 stays open for it), and
-its within-region split waits for CBS figures per municipality (models/voorbeeld_gemeenten.toml).
+``budgetkoppeling voorbeeld --gemeenten`` runs it. Its split within a region is equal: the repository has no
+CBS figures per municipality (models/voorbeeld_gemeenten.toml states it); the 342-municipality model takes
+minutes, the benchmark and the tests use one region of it (:func:`regio_bladen`).
 """
 
 from __future__ import annotations
@@ -95,6 +96,29 @@ def bladen(parameters: dict) -> dict[str, list[dict]]:
     # Potentieel, Huidige_verdeling and Realisatie keep their region rows: the model spreads them over the
     # municipalities (by bijstand, by inwoners where a region has none, and equally where it has neither)
     return uitkomst
+
+
+def regio_bladen(parameters: dict, regio: str, met_pot: bool = True) -> dict[str, list[dict]]:
+    """The example cut to one region (a regional model of municipalities, for the benchmark and the tests): its
+    municipalities, its regional budgets, the national pots scaled by the region's share of the ESF key
+    (stated in its Regios row), without the national banenafspraak minimum (one region cannot meet a
+    national minimum); ``met_pot=False`` also without the region's pot."""
+    rijen = bladen(parameters)
+    aandeel = next(float(r["omschrijving"].split()[-1].rstrip("%").replace(",", ".")) / 100
+                   for r in rijen["Regios"] if r["regio"] == regio)
+    for blad in ("Regios", "Gemeenten", "Potentieel", "Huidige_verdeling", "Realisatie"):
+        rijen[blad] = [r for r in rijen[blad] if r["regio"] == regio]
+    for blad in ("Budgetten", "Verplichtingen"):
+        rijen[blad] = [r if r.get("regio") else {**r, "bedrag": round(r["bedrag"] * aandeel)}
+                       for r in rijen[blad] if r.get("regio") in (None, regio)]
+    landelijk = {r["regel"] for r in rijen["Beleidsregels"] if r["regio"] == "alle"}
+    rijen["Beleidsregels"] = [r for r in rijen["Beleidsregels"] if r["regel"] not in landelijk]
+    rijen["Scenarios"] = [r for r in rijen["Scenarios"] if r.get("regel") not in landelijk]
+    if not met_pot:
+        pot = parameters["pot"]["naam"]
+        rijen["Fondsen"] = [r for r in rijen["Fondsen"] if r["fonds"] != pot]
+        rijen["Financieringsregels"] = [r for r in rijen["Financieringsregels"] if r["fonds"] != pot]
+    return rijen
 
 
 if __name__ == "__main__":

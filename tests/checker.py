@@ -150,9 +150,11 @@ class Invoer:
         if r.get("gemeente"):
             return {r["gemeente"]: 1.0}
         leden = [m for m, regio in self.gemeenten.items() if regio == r["regio"]]
-        kenmerk = "bijstand" if sum(self.kenmerk[m]["bijstand"] for m in leden) > 0 else "inwoners"
-        som = sum(self.kenmerk[m][kenmerk] for m in leden)
-        return {m: self.kenmerk[m][kenmerk] / som for m in leden}
+        for kenmerk in ("bijstand", "inwoners"):
+            som = sum(self.kenmerk[m][kenmerk] for m in leden)
+            if som > 0:
+                return {m: self.kenmerk[m][kenmerk] / som for m in leden}
+        return {m: 1 / len(leden) for m in leden}  # neither: in equal shares
 
     def regio_van(self, eenheid: str) -> str:
         return self.gemeenten.get(eenheid, eenheid)
@@ -168,10 +170,12 @@ class Invoer:
         if sleutel == "tabel":
             return {m: self.tabel.get((pool, m), 0.0) for m in self.gemeenten}
         waarde = {m: 1.0 if sleutel == "gelijk" else self.kenmerk[m][sleutel] for m in self.gemeenten}
-        som = defaultdict(float)
+        som, leden = defaultdict(float), defaultdict(int)
         for m, regio in self.gemeenten.items():
             som[regio] += waarde[m]
-        return {m: waarde[m] / som[regio] for m, regio in self.gemeenten.items()}
+            leden[regio] += 1
+        return {m: waarde[m] / som[regio] if som[regio] > 0 else 1 / leden[regio]  # a key summing to 0: equal
+                for m, regio in self.gemeenten.items()}
 
     @property
     def pools(self) -> list[str]:

@@ -683,6 +683,30 @@ def test_jaarverschil_the_steadiest_of_the_optimal_plans(werkboek, tmp_path, opl
 
 
 @pytest.mark.parametrize("oplosser", OPLOSSERS)
+def test_jaarverschil_on_a_large_face_by_the_interior_point_is_the_same_plan(werkboek, tmp_path, oplosser,
+                                                                             monkeypatch):
+    """A face with more than GROOT_VLAK free columns gets step (2) from HiGHS's interior point
+    (solve._stap_2_inwendig), then step (3) from the chosen solver: the same steadiest plan as the simplex."""
+    from budgetkoppeling import solve
+
+    gewoon = _per_instrument_per_jaar(los_op(werkboek, tmp_path, _twee_gelijke_instrumenten(), oplosser))
+    echt, spoor = solve._stap_2_inwendig, tmp_path / "stap_2.txt"
+
+    def gevolgd(*lp):  # the solve runs in a forked child: it leaves its trace in a file
+        grens = echt(*lp)
+        spoor.write_text(repr(grens))
+        return grens
+
+    monkeypatch.setattr(solve, "GROOT_VLAK", 0)
+    monkeypatch.setattr(solve, "_stap_2_inwendig", gevolgd)
+    via_ipm = _per_instrument_per_jaar(los_op(werkboek, tmp_path, _twee_gelijke_instrumenten(), oplosser))
+    assert spoor.exists() and spoor.read_text() != "None"  # it ran and found the minimum
+    assert set(via_ipm) == set(gewoon)
+    for sleutel, aantal in gewoon.items():
+        assert via_ipm[sleutel] == pytest.approx(aantal, abs=1e-6), sleutel
+
+
+@pytest.mark.parametrize("oplosser", OPLOSSERS)
 @pytest.mark.parametrize("vandaag", ["I", "J"])
 def test_jaarverschil_starts_from_todays_plan(werkboek, tmp_path, oplosser, vandaag):
     # Today 10 participants in `vandaag`: the steadiest optimum keeps them there every year (change 0).
