@@ -17,6 +17,10 @@ EUR 1,000 with chance 0.5.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import openpyxl
 import polars as pl
 import pytest
@@ -309,3 +313,37 @@ def test_a_pool_without_the_gemeenten_sheet_gets_one_clear_message(werkboek):
     meldingen = [(p.blad, p.kolom, p.melding) for p in fout.value.problemen]
     assert [(b, k) for b, k, _m in meldingen] == [("Fondsen", "niveau")]
     assert "vraagt om het blad Gemeenten" in meldingen[0][2]
+
+
+def test_the_what_if_page_on_municipalities_gives_what_optimaliseer_gives(gemeentensjabloon, tmp_path):
+    """verken on the template with municipalities (SPEC §10 on SPEC §9): the page loads, and a slider on a
+    municipal fund (each municipality's Participatiebudget) gives through /api/plan what optimaliseer gives
+    for the same row as a scenario, the pool's inbreng included."""
+    from starlette.testclient import TestClient
+
+    from budgetkoppeling.scenariokopie import bewaar_scenario
+    from budgetkoppeling.verkenner import Verkenner, app
+
+    from .test_verken import ADRES, vraag, zonder_tijd
+
+    rij = {"aanpassing": "budget", "fonds": "Participatiebudget", "factor": 0.9}
+    verkenner = Verkenner(gemeentensjabloon)
+    try:
+        with TestClient(app(verkenner), base_url=ADRES) as klant:
+            assert vraag(klant, verkenner, "/").status_code == 200
+            pagina = vraag(klant, verkenner, "/api/plan", [rij]).json()
+            geopend = vraag(klant, verkenner, "/api/plan").json()
+    finally:
+        verkenner.sluit()
+    kopie = tmp_path / "invoer.xlsx"
+    kopie.write_bytes(gemeentensjabloon.read_bytes())
+    met_scenario = bewaar_scenario(kopie, "proef", [rij], "proef")
+    cli = subprocess.run([sys.executable, "-m", "budgetkoppeling", "optimaliseer", str(met_scenario), "--scenario",
+                          "proef", "-o", str(tmp_path / "plan.xlsx"), "--json"], capture_output=True, text=True,
+                         check=True)
+    verwacht, gekregen = zonder_tijd(json.loads(cli.stdout)), zonder_tijd(pagina)
+    assert gekregen.keys() == verwacht.keys()
+    for sleutel, waarde in verwacht.items():
+        assert gekregen[sleutel] == (pytest.approx(waarde, rel=1e-9, abs=0.005) if isinstance(waarde, float)
+                                     else waarde), sleutel
+    assert pagina["kerncijfers"]["gewogen_plaatsingen"] < geopend["kerncijfers"]["gewogen_plaatsingen"]
