@@ -390,13 +390,18 @@ def _curven(wachtrij, pad: str, fondsen: list[str], scenario: str, oplosser: str
     from . import grafieken
     from .curve import budgetcurve
 
-    for fonds in fondsen:
-        try:
-            curve = budgetcurve(Path(pad), fonds, scenario=scenario, oplosser=oplosser, van=FACTOR_MIN,
-                                tot=FACTOR_MAX, stappen=11)
-            wachtrij.put((fonds, grafieken.budgetcurve(curve)))
-        except BudgetkoppelingFout:
-            wachtrij.put((fonds, None))
+    try:
+        for fonds in fondsen:
+            try:
+                curve = budgetcurve(Path(pad), fonds, scenario=scenario, oplosser=oplosser, van=FACTOR_MIN,
+                                    tot=FACTOR_MAX, stappen=11)
+                wachtrij.put((fonds, grafieken.budgetcurve(curve)))
+            except BudgetkoppelingFout:
+                wachtrij.put((fonds, None))
+    except KeyboardInterrupt:
+        # the page is stopping (Ctrl-C reached this process after all: seen twice on a busy machine, a traceback
+        # from polars in the terminal after "Afgebroken."); the curves are not needed any more
+        return
 
 
 # ----------------------------------------------------------------------------- views
