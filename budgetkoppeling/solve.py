@@ -458,6 +458,8 @@ def _stap_2_inwendig(matrix, grenzen: tuple, kosten_2: np.ndarray, rij_3: np.nda
     its minimum is used: step (3) holds it and makes the plan unique with the chosen solver."""
     import highspy
 
+    if in_kind():  # as in _highs_hier: a forked child gets a thread pool of its own
+        highspy._Highs.resetGlobalScheduler(False)
     h = _highs_nauwkeurig()
     h.setOptionValue("solver", "ipm")
     with stille_stdout():
