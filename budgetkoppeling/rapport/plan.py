@@ -493,9 +493,12 @@ def _schrijf_plan(plan: Plan, pad: Path) -> None:
     toelichting_ws.set_column(0, 0, 26)
     toelichting_ws.set_column(1, 1, 110)
     omloop = werkboek.add_format({"text_wrap": True, "valign": "top"})
-    for rij, zin in enumerate(plan.toelichting["toelichting"], start=1):  # a memo prints as readable lines
+    # a memo prints as readable lines; a long subject (a fund's name) wraps in its own column too
+    for rij, (onderwerp, zin) in enumerate(plan.toelichting.select("onderwerp", "toelichting").iter_rows(), start=1):
+        toelichting_ws.write_string(rij, 0, onderwerp, omloop)
         toelichting_ws.write_string(rij, 1, onbreekbaar(zin), omloop)
-        toelichting_ws.set_row(rij, 15 * (len(zin) // 100 + 1), werkboek.add_format({"valign": "top"}))
+        toelichting_ws.set_row(rij, 15 * max(len(zin) // 100 + 1, regels(onderwerp, 26 - 1)),
+                               werkboek.add_format({"valign": "top"}))
     plaats(werkboek, "Info", plan.info, {}, titel, scenario)
     werkboek.close()
 
