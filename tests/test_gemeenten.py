@@ -347,3 +347,20 @@ def test_the_what_if_page_on_municipalities_gives_what_optimaliseer_gives(gemeen
         assert gekregen[sleutel] == (pytest.approx(waarde, rel=1e-9, abs=0.005) if isinstance(waarde, float)
                                      else waarde), sleutel
     assert pagina["kerncijfers"]["gewogen_plaatsingen"] < geopend["kerncijfers"]["gewogen_plaatsingen"]
+
+
+def test_a_national_run_points_to_per_gemeente_instead_of_a_table_of_hundreds(werkboek, tmp_path):
+    """More than 40 municipalities (the national example has 342): the terminal says where they are, not a table."""
+    from click.testing import CliRunner
+
+    from budgetkoppeling.cli import main
+
+    bladen = regio_a(pool=False)
+    bladen["Gemeenten"] = [{"gemeente": f"M{n}", "regio": "A", "inwoners": 1000 + n} for n in range(41)]
+    bladen["Budgetten"] = [{"fonds": "P", "gemeente": f"M{n}", "jaar": 2026, "bedrag": 1_000} for n in range(41)]
+    bladen["Potentieel"] = [{"regio": "A", "doelgroep": "G", "jaar": 2026, "aantal": 100}]
+    resultaat = CliRunner().invoke(main, ["optimaliseer", str(werkboek(bladen)), "-o", str(tmp_path / "p.xlsx")])
+    assert resultaat.exit_code == 0, resultaat.output
+    assert "Per gemeente: 41 gemeenten in 1 regio, te veel voor het scherm: zie het blad Per_gemeente." in \
+        " ".join(resultaat.output.split())
+    assert "Per gemeente, over de planperiode" not in resultaat.output

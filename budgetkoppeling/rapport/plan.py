@@ -423,8 +423,15 @@ def plan_scherm(plan, doel: Path) -> list:
     for fonds, bedrag in plan.onbenut_per_fonds().items():
         fondsen.add_row(fonds, euro(bedrag))
     regels.append(fondsen)
-    if plan.per_gemeente is not None and len(oplossing.model.invoer.gemeenten) <= 40:  # a region's councils
+    gemeenten = oplossing.model.invoer.gemeenten
+    if plan.per_gemeente is not None and len(gemeenten) <= 40:  # a region's councils
         regels.append(_gemeenten_scherm(plan))
+    elif plan.per_gemeente is not None:  # a national run: too many for the terminal
+        from ..tekst import aantal
+
+        regios = len({g.regio for g in gemeenten.values()})
+        regels.append(f"Per gemeente: {aantal(len(gemeenten), 'gemeente', 'gemeenten')} in "
+                      f"{aantal(regios, 'regio', 'regio’s')}, te veel voor het scherm: zie het blad Per_gemeente.")
     regels.append(f"Oplosser {info['oplosser_versie']}, {plan.looptijd:.2f} s. Plan geschreven naar {doel}.")
     return regels
 
