@@ -5,9 +5,10 @@
 For each size it measures, each in a fresh process (time with perf_counter, peak memory with
 wait4's ru_maxrss):
 - ``budgetkoppeling optimaliseer --json``: end to end, with the time and peak memory of each stage;
-- the raw reference (bench/ruw.py): the same LP built as one sparse matrix with polars/numpy
-  and passed to highspy in one call (HiGHS dual simplex), build and solve timed apart;
-  it also writes the LP as MPS;
+- the raw reference (bench/ruw.py --model): the model's own LP as arrays, passed to highspy in one
+  call (HiGHS dual simplex; for municipalities its interior point), build and solve timed apart;
+  it also writes the LP as MPS. (ruw.py's own polars/numpy builder lacks the families reservering
+  and vaststelling of issue 28 and the pools of issue 30: it solved another LP, so it is not used);
 - HiGHS interior point (with crossover) and CBC's LP solver Clp on that MPS file (Clp with the
   product's tolerances, 1e-9: with the default 1e-7 it was both slower and up to 2.4e-6 off).
 The fastest raw solver's time is raw build + its solve; its memory the larger of the raw
@@ -80,9 +81,11 @@ def meet(naam: str, invoer: Path, map_: Path, oplosser: str, ipm: bool = True, m
                         "oplosser": gegevens["oplosser"], "fasen": gegevens["fasen"]}
 
     mps = map_ / f"{naam}.mps"
-    # municipalities: the raw solvers get the model's own LP (ruw.py builds no pools), and the in-process HiGHS
-    # run is its interior point: its dual simplex had not finished the 342-municipality LP after 5 minutes
-    eigen = ["--model"] if model_lp else []
+    # the raw solvers get the model's own LP (ruw.py --model): ruw.py's own builder lacks the families reservering
+    # and vaststelling (issue 28) and pools (issue 30), so it solved another LP (the national example 277,141.0
+    # against 279,480.6). For municipalities the in-process HiGHS run is its interior point: its dual simplex had
+    # not finished the 342-municipality LP after 5 minutes
+    eigen = ["--model"]
     methode = ["--solver", "ipm"] if model_lp else []
     seconden, piek, tekst = draai([py, str(MAP / "ruw.py"), str(invoer), "--mps", str(mps), "--json", *eigen,
                                    *methode])

@@ -1,9 +1,12 @@
 """The raw reference: the LP of SPEC §5 built directly as one sparse matrix (polars + numpy)
 and handed to highspy in one call, without PuLP and without budgetkoppeling's model code.
 
-It builds the same variables and rows as ``budgetkoppeling/model.py`` (so the optimum must
-agree to 1e-6), from the same validated input. ``python bench/ruw.py invoer.xlsx`` prints the
-build and solve time and the objective; ``--mps model.mps`` also writes the LP for other solvers.
+It was written to build the same variables and rows as ``budgetkoppeling/model.py``, from the same
+validated input; it lacks the families reservering and vaststelling (issue 28) and the pools of
+municipalities (issue 30), so on a workbook that uses them it solves another LP (the national example:
+277,141.0 against the model's 279,480.6). ``--model`` takes the model's own LP instead, which is what
+``bench/meet.py`` hands the raw solvers. ``python bench/ruw.py invoer.xlsx`` prints the build and solve
+time and the objective; ``--mps model.mps`` also writes the LP for other solvers.
 """
 
 from __future__ import annotations
