@@ -65,6 +65,24 @@ def zonder_tijd(antwoord: dict) -> dict:
     return plat
 
 
+def is_wat_optimaliseer_geeft(pagina: dict, invoer: Path, rijen: list[dict], tmp_path: Path) -> None:
+    """The page's summary ``pagina`` for ``rijen`` is what ``optimaliseer --json`` gives for a copy of ``invoer``
+    with those rows as a scenario (everything but what names the run)."""
+    from budgetkoppeling.scenariokopie import bewaar_scenario
+
+    kopie = tmp_path / "invoer.xlsx"
+    kopie.write_bytes(invoer.read_bytes())
+    met_scenario = bewaar_scenario(kopie, "proef", rijen, "proef")
+    cli = subprocess.run([sys.executable, "-m", "budgetkoppeling", "optimaliseer", str(met_scenario), "--scenario",
+                          "proef", "-o", str(tmp_path / "plan.xlsx"), "--json"], capture_output=True, text=True,
+                         check=True)
+    verwacht, gekregen = zonder_tijd(json.loads(cli.stdout)), zonder_tijd(pagina)
+    assert gekregen.keys() == verwacht.keys()
+    for sleutel, waarde in verwacht.items():
+        assert gekregen[sleutel] == (pytest.approx(waarde, rel=1e-9, abs=0.005) if isinstance(waarde, float)
+                                     else waarde), sleutel
+
+
 def test_a_request_without_the_right_token_or_from_another_host_gets_403(klant, verkenner):
     assert klant.get("/").status_code == 403
     assert klant.get("/", params={"token": "fout"}).status_code == 403
@@ -117,22 +135,10 @@ def test_the_page_shows_the_key_figures_sliders_and_charts(klant, verkenner):
     {"aanpassing": "plaatsingskans", "instrument": "jobcoaching", "factor": 1.3},
 ])
 def test_api_plan_is_what_optimaliseer_gives_for_the_same_rows_as_a_scenario(klant, verkenner, sjabloon, tmp_path, rij):
-    from budgetkoppeling.scenariokopie import bewaar_scenario
-
     fonds_of_instrument = rij.get("fonds") or rij.get("instrument")
     assert fonds_of_instrument in (*verkenner.sessie.invoer.fondsen, *verkenner.sessie.invoer.instrumenten)
     pagina = vraag(klant, verkenner, "/api/plan", [rij]).json()
-    kopie = tmp_path / "invoer.xlsx"
-    kopie.write_bytes(sjabloon.read_bytes())
-    met_scenario = bewaar_scenario(kopie, "proef", [rij], "proef")
-    cli = subprocess.run([sys.executable, "-m", "budgetkoppeling", "optimaliseer", str(met_scenario), "--scenario",
-                          "proef", "-o", str(tmp_path / "plan.xlsx"), "--json"], capture_output=True, text=True,
-                         check=True)
-    verwacht, gekregen = zonder_tijd(json.loads(cli.stdout)), zonder_tijd(pagina)
-    assert gekregen.keys() == verwacht.keys()
-    for sleutel, waarde in verwacht.items():
-        assert gekregen[sleutel] == (pytest.approx(waarde, rel=1e-9, abs=0.005) if isinstance(waarde, float)
-                                     else waarde), sleutel
+    is_wat_optimaliseer_geeft(pagina, sjabloon, [rij], tmp_path)
     geopend = vraag(klant, verkenner, "/api/plan").json()
     assert pagina["kerncijfers"] != geopend["kerncijfers"]  # the row changed the plan
 
