@@ -7,7 +7,7 @@ region: its municipalities, its regional budgets, the national pots scaled by th
 ESF key, without the national banenafspraak rule (a national minimum cannot be met by one region). Each
 variant is measured in a fresh process: ``budgetkoppeling optimaliseer --json`` end to end with its
 stages, and the same LP built by the model and solved once by HiGHS (dual simplex, no second phase),
-the raw reference. Issue 30 asks for under 2 seconds end to end.
+the raw reference (``bench/ruw.py --model``). Issue 30 asks for under 2 seconds end to end.
 """
 
 from __future__ import annotations
@@ -27,21 +27,6 @@ sys.path.insert(0, str(WORTEL / "scripts"))
 
 from bench.meet import draai  # noqa: E402
 from budgetkoppeling.io import schrijf_invoer  # noqa: E402
-
-RUW = """
-import sys, time, highspy, budgetkoppeling
-from budgetkoppeling.model import bouw
-model = bouw(budgetkoppeling.valideer(sys.argv[1]))
-matrix = model.matrix("csc"); onder, boven = model.kolomgrenzen(); rij_onder, rij_boven = model.rijgrenzen()
-h = highspy.Highs(); h.setOptionValue("output_flag", False)
-lp = highspy.HighsLp(); lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-lp.col_cost_, lp.col_lower_, lp.col_upper_ = -model.doel, onder, boven
-lp.row_lower_, lp.row_upper_ = rij_onder, rij_boven
-lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
-h.passModel(lp); begin = time.perf_counter(); h.run()
-print(time.perf_counter() - begin, -h.getInfo().objective_function_value, model.aantal_kolommen, model.aantal_rijen,
-      h.getInfo().simplex_iteration_count)
-"""
 
 
 def regio_werkboek(regio: str, met_pot: bool, doel: Path) -> int:
@@ -73,8 +58,10 @@ def main() -> int:
                                       str(Path(map_) / "plan.xlsx"), "--json", "--stil"])
                 metingen.append(json.loads(uit[uit.index("{"):]))
             beste = min(metingen, key=lambda m: m["looptijd_seconden"])
-            _s, _mb, ruw = draai([sys.executable, "-c", RUW, str(invoer)])
-            seconden, doel, kolommen, rijen, iteraties = ruw.split()
+            _s, _mb, uit = draai([sys.executable, str(MAP / "ruw.py"), str(invoer), "--model", "--json"])
+            ruw = json.loads(uit[uit.index("{"):])
+            seconden, doel, kolommen, rijen, iteraties = (ruw[k] for k in ("oplossen", "doel", "kolommen", "rijen",
+                                                                           "iteraties"))
             fasen = ", ".join(f"{fase['seconden']:.2f}" for fase in beste["fasen"])
             gelijk = abs(float(doel) - beste["kerncijfers"]["gewogen_plaatsingen"]) <= 1e-6 * max(1.0, float(doel))
             print(f"| {'met' if met_pot else 'zonder'} pot | {gemeenten} | {kolommen} | {rijen} | "

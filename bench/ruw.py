@@ -347,7 +347,8 @@ def main() -> None:
     cijfers = {"kolommen": len(lp.kosten), "rijen": len(lp.rij_onder), "niet_nul": len(lp.waarde),
                "opbouwen": opgebouwd - begin, "oplossen": klaar - opgebouwd, "opbouw_piek_mb": opbouw_piek,
                "mps_schrijven": time.perf_counter() - klaar,
-               "status": h.modelStatusToString(h.getModelStatus()), "doel": h.getInfo().objective_function_value}
+               "status": h.modelStatusToString(h.getModelStatus()), "doel": h.getInfo().objective_function_value,
+               "iteraties": h.getInfo().simplex_iteration_count}
     if args.json:
         print(json.dumps(cijfers))
     else:

@@ -250,10 +250,7 @@ def info(oplossing: Oplossing, invoerpad: Path, datum: datetime.date) -> pl.Data
     ]
     invoer = oplossing.model.invoer
     if invoer.gemeenten:  # SPEC §9: the rows that named only a region were spread over its municipalities
-        from ..tekst import aantal
-
-        rijen.append(("gemeenten", f"{aantal(len(invoer.gemeenten), 'gemeente', 'gemeenten')} in "
-                                   f"{aantal(len(invoer.regios), 'regio', 'regio’s')}"))
+        rijen.append(("gemeenten", gemeenten_in_regios(invoer)))
         rijen.append(("verdeeld_over_gemeenten", "; ".join(
             f"{blad}: rijen met alleen een regio naar {' en '.join(sleutels)}".replace("naar gelijk", "gelijk")
             for blad, sleutels in invoer.verdeeld.items()) or "geen (elke rij noemt haar gemeente)"))
@@ -427,13 +424,18 @@ def plan_scherm(plan, doel: Path) -> list:
     if plan.per_gemeente is not None and len(gemeenten) <= 40:  # a region's councils
         regels.append(_gemeenten_scherm(plan))
     elif plan.per_gemeente is not None:  # a national run: too many for the terminal
-        from ..tekst import aantal
-
-        regios = len({g.regio for g in gemeenten.values()})
-        regels.append(f"Per gemeente: {aantal(len(gemeenten), 'gemeente', 'gemeenten')} in "
-                      f"{aantal(regios, 'regio', 'regio’s')}, te veel voor het scherm: zie het blad Per_gemeente.")
+        regels.append(f"Per gemeente: {gemeenten_in_regios(oplossing.model.invoer)}, te veel voor het scherm: "
+                      "zie het blad Per_gemeente.")
     regels.append(f"Oplosser {info['oplosser_versie']}, {plan.looptijd:.2f} s. Plan geschreven naar {doel}.")
     return regels
+
+
+def gemeenten_in_regios(invoer) -> str:
+    """'342 gemeenten in 35 regio’s' (Info and the terminal)."""
+    from ..tekst import aantal
+
+    return (f"{aantal(len(invoer.gemeenten), 'gemeente', 'gemeenten')} in "
+            f"{aantal(len(invoer.regios), 'regio', 'regio’s')}")
 
 
 def _gemeenten_scherm(plan: Plan):
