@@ -1114,14 +1114,18 @@ class Herberekening:
         self.opgelost = True
         self._basis_gezet = True
 
-    def herbereken(self, tweede_fase: bool = True, stabiel: bool = True, verruimd: bool = False) -> Uitkomst:
+    def herbereken(self, tweede_fase: bool = True, stabiel: bool = True, verruimd: bool = False,
+                   tweede_warm: bool = True) -> Uitkomst:
         """Solve, warm from the previous basis after the first time, then the second phase (cold on
         a solver of its own, so that the loaded problem keeps its basis); ``tweede_fase=False`` when
         only the objective counts, not the split over funds; ``stabiel=False`` when the split over
         funds counts but not which of the optimal plans is the steadiest (step 2 skipped). ``verruimd``:
         the change since the basis only loosened limits (:meth:`Model.verruimd`), so the basis is still
         primal feasible: Clp's primal simplex goes on from it (the dual simplex first had to regain
-        dual feasibility: 3.7 s against 1.4 s for the causes of a municipal region's unused money)."""
+        dual feasibility: 3.7 s against 1.4 s for the causes of a municipal region's unused money).
+        ``tweede_warm=False``: the second phase cold with presolve, not from the last second phase's
+        basis (where the LP before was another relaxation: Zuid-Limburg's causes 0.02 to 0.03 s per
+        second phase against 0.06 to 0.34 s warm, bench/README.md)."""
         budget = self.budget
         if budget is not None and budget.resterend <= 0:
             budget.op = True
@@ -1169,11 +1173,11 @@ class Herberekening:
         voorkeur = None if self.model.elastisch or not tweede_fase else financieringsvoorkeur(self.model, stabiel)
         if voorkeur is None or uitkomst.status != OPTIMAAL:
             return uitkomst
+        bases = self._tweede_bases if tweede_warm else None
         if self.oplosser == "highs":  # the same split as a cold solve
-            uitkomst = _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._tweede_bases, budget)
+            uitkomst = _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, bases, budget)
         else:
-            uitkomst = _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij,
-                                        self._tweede_bases, budget)
+            uitkomst = _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij, bases, budget)
         # a second phase stopped by the budget leaves the first phase's plan, not the preferred one
         return Uitkomst(ONBEKEND) if budget is not None and budget.op else uitkomst
 

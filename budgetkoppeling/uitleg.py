@@ -645,7 +645,7 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
             return gewild
         # the split over funds decides whether this fund's money is used; which optimum is the steadiest
         # does not (step 2 skipped: one solve less per cause)
-        opgelost = herberekening.herbereken(tweede_fase=True, stabiel=False)
+        opgelost = herberekening.herbereken(tweede_fase=True, stabiel=False, tweede_warm=False)
         if opgelost.status != OPTIMAAL:
             return gewild
         vrij = np.where(plan, model.ruimte("budget", opgelost.waarden), 0.0)
