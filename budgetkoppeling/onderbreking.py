@@ -95,6 +95,21 @@ def _tijdelijke_map() -> Path:
 
 
 def _in_kind(functie: Callable, argumenten: tuple, bij_wachten: Callable[[float], None] | None = None):
+    pid, lezen = _vork(functie, argumenten)
+    klaar = False
+    try:
+        data = _lees_tot_einde(lezen, bij_wachten)
+        os.waitpid(pid, 0)
+        klaar = True
+    finally:
+        if not klaar:
+            _dood(pid)
+    return _uitkomst(data)
+
+
+def _vork(functie: Callable, argumenten: tuple) -> tuple[int, int]:
+    """Fork a child that runs ``functie(*argumenten)`` in its own process group and writes the pickled
+    outcome to a pipe; returns (its pid, the pipe's end to read)."""
     lezen, schrijven = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: its own group, default signals, the result down the pipe, then gone
@@ -124,25 +139,74 @@ def _in_kind(functie: Callable, argumenten: tuple, bij_wachten: Callable[[float]
     os.close(schrijven)
     with contextlib.suppress(OSError):  # also here: no window in which a signal misses the group
         os.setpgid(pid, pid)
-    klaar = False
-    try:
-        data = _lees_tot_einde(lezen, bij_wachten)
+    return pid, lezen
+
+
+def _dood(pid: int) -> None:
+    """Kill a child's whole group (a program it started with it) and wait for it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
-        klaar = True
-    finally:
-        if not klaar:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+
+
+def _uitkomst(data: bytes):
+    """A child's pickled outcome: its result, or its exception raised here."""
     if not data:
         raise RuntimeError("het rekenproces stopte zonder uitkomst")
     soort, waarde = pickle.loads(data)
     if soort == "fout":
         raise waarde
     return waarde
+
+
+def tegelijk() -> int:
+    """How many forked children may solve at once: the cores this process may use (:func:`in_kindprocessen`)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def in_kindprocessen(functie: Callable, argumentenlijst: list[tuple], hoeveel: int | None = None) -> list:
+    """``functie(*argumenten)`` for each of ``argumentenlijst``, in forked children, at most ``hoeveel``
+    (default: :func:`tegelijk`) at a time: independent re-solves on every core. The results in the
+    list's order; the first exception in that order is raised once all have ended. Signals as for
+    :func:`in_kindproces`: Ctrl-C kills every child. Where forking is not possible, or one core or one
+    task, the calls run here one after the other (``functie`` must then not depend on running in a
+    fresh copy of this process: it gets none)."""
+    import select
+
+    hoeveel = tegelijk() if hoeveel is None else hoeveel
+    if not kan_vorken() or hoeveel <= 1 or len(argumentenlijst) <= 1:
+        return [functie(*argumenten) for argumenten in argumentenlijst]
+    data: list[bytes | None] = [None] * len(argumentenlijst)
+    lopend: dict[int, tuple[int, int, list[bytes]]] = {}  # pipe -> (task, pid, what it wrote so far)
+    volgende = 0
+    try:
+        while volgende < len(argumentenlijst) or lopend:
+            while volgende < len(argumentenlijst) and len(lopend) < hoeveel:
+                pid, lezen = _vork(functie, argumentenlijst[volgende])
+                lopend[lezen] = (volgende, pid, [])
+                volgende += 1
+            # in steps of a tenth of a second, as _lees_tot_einde: a signal must reach the main thread
+            gereed, _, _ = select.select(list(lopend), [], [], 0.1)
+            for lezen in gereed:
+                stuk = os.read(lezen, 1 << 20)
+                if stuk:
+                    lopend[lezen][2].append(stuk)
+                    continue
+                taak, pid, stukken = lopend.pop(lezen)
+                os.close(lezen)
+                os.waitpid(pid, 0)
+                data[taak] = b"".join(stukken)
+    finally:
+        for lezen, (_taak, pid, _stukken) in lopend.items():
+            os.close(lezen)
+            _dood(pid)
+    return [_uitkomst(stuk) for stuk in data]
 
 
 def _lees_tot_einde(lezen: int, bij_wachten: Callable[[float], None] | None = None) -> bytes:

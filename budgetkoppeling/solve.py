@@ -1027,7 +1027,7 @@ class Herberekening:
         """Make the loaded problem ``model``; returns how many numbers changed."""
         if (model.aantal_kolommen, model.aantal_rijen, model.zin) != (
                 self.model.aantal_kolommen, self.model.aantal_rijen, self.model.zin) or any(
-                not nieuw.sleutels.equals(oud.sleutels) for nieuw, oud in zip(
+                nieuw.sleutels is not oud.sleutels and not nieuw.sleutels.equals(oud.sleutels) for nieuw, oud in zip(
                     [*model.variabelen.values(), *model.families.values()],
                     [*self.model.variabelen.values(), *self.model.families.values()])):
             raise AndereVorm("het model heeft een andere vorm")
@@ -1115,7 +1115,7 @@ class Herberekening:
         self._basis_gezet = True
 
     def herbereken(self, tweede_fase: bool = True, stabiel: bool = True, verruimd: bool = False,
-                   tweede_warm: bool = True) -> Uitkomst:
+                   tweede_warm: bool = True, voorkeur: Voorkeur | None = None) -> Uitkomst:
         """Solve, warm from the previous basis after the first time, then the second phase (cold on
         a solver of its own, so that the loaded problem keeps its basis); ``tweede_fase=False`` when
         only the objective counts, not the split over funds; ``stabiel=False`` when the split over
@@ -1125,7 +1125,9 @@ class Herberekening:
         dual feasibility: 3.7 s against 1.4 s for the causes of a municipal region's unused money).
         ``tweede_warm=False``: the second phase cold with presolve, not from the last second phase's
         basis (where the LP before was another relaxation: Zuid-Limburg's causes 0.02 to 0.03 s per
-        second phase against 0.06 to 0.34 s warm, bench/README.md)."""
+        second phase against 0.06 to 0.34 s warm, bench/README.md). ``voorkeur``: the second phase's
+        (:func:`financieringsvoorkeur` for ``stabiel``), made beforehand where this runs in a forked
+        child, which cannot use polars."""
         budget = self.budget
         if budget is not None and budget.resterend <= 0:
             budget.op = True
@@ -1170,7 +1172,10 @@ class Herberekening:
                 return Uitkomst(ONBEKEND)
             uitkomst = _clp_uitkomst(s, self._teken, self.model, self._vrij)
         self.opgelost = self.opgelost or uitkomst.status == OPTIMAAL
-        voorkeur = None if self.model.elastisch or not tweede_fase else financieringsvoorkeur(self.model, stabiel)
+        if self.model.elastisch or not tweede_fase:
+            voorkeur = None
+        elif voorkeur is None:
+            voorkeur = financieringsvoorkeur(self.model, stabiel)
         if voorkeur is None or uitkomst.status != OPTIMAAL:
             return uitkomst
         bases = self._tweede_bases if tweede_warm else None

@@ -605,7 +605,8 @@ WAARDE = 1e-9  # weighted placements per euro: a shadow price below this is none
 
 def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str, tuple[str, ...]]:
     """:func:`oorzaken_onbenut` for every fund with money left (``alleen``: only these funds)."""
-    from .solve import OPTIMAAL, Herberekening
+    from .onderbreking import in_kindprocessen
+    from .solve import OPTIMAAL, Herberekening, financieringsvoorkeur
 
     model = oplossing.model
     if model.geheel or not model.heeft("budget"):
@@ -615,7 +616,6 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
     plan = budget["jaar"].to_numpy() >= (model.vanaf or model.invoer.start)
 
     vrij_nu = np.where(plan, model.ruimte("budget", oplossing.kolomwaarden), 0.0)
-    doel_nu = model.doelsom(oplossing.kolomwaarden)
     met_geld = sorted({f for f, vrij in zip(fondsen, vrij_nu) if vrij > 0.5 and (alleen is None or f in alleen)})
     if not met_geld:
         return {}
@@ -628,35 +628,19 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
         if herberekening.herbereken(tweede_fase=False).status != OPTIMAAL:
             return {f: (NIET_NAGEREKEND,) for f in met_geld} if budget.op else {}
         start = herberekening.basis()
-
-    def los_verruimd_op(families: tuple[str, ...]) -> set[str]:
-        """The funds whose unused money the plan wants once ``families`` are relaxed: it spends more of it (as
-        the plan would: with the preferred split over funds, since which fund pays is not unique), or a budget
-        row where the fund has money left gets a shadow price (more of it would give more placements)."""
-        herberekening.pas_aan(model.verruimd(families))
-        herberekening.zet_basis(start)
-        opgelost = herberekening.herbereken(tweede_fase=False, verruimd=True)
-        if opgelost.status != OPTIMAAL:
-            return set()
-        duals = model.van_rijen("budget", opgelost.duals)
-        gewild = {f for f, nu, dual in zip(fondsen, vrij_nu, duals) if nu > 0.5 and dual > WAARDE}
-        beter = model.doelsom(opgelost.waarden) > doel_nu + 1e-9 * max(1.0, abs(doel_nu))
-        if gewild >= set(met_geld) or not beter:  # no more placements: what a fund spends then is happenstance
-            return gewild
-        # the split over funds decides whether this fund's money is used; which optimum is the steadiest
-        # does not (step 2 skipped: one solve less per cause)
-        opgelost = herberekening.herbereken(tweede_fase=True, stabiel=False, tweede_warm=False)
-        if opgelost.status != OPTIMAAL:
-            return gewild
-        vrij = np.where(plan, model.ruimte("budget", opgelost.waarden), 0.0)
-        return gewild | {f for f in met_geld if vrij_nu[fondsen == f].sum() - vrij[fondsen == f].sum() > GEBRUIKT}
+    zoeker = _Oorzaakzoeker(herberekening, start, plan, fondsen, vrij_nu, model.doelsom(oplossing.kolomwaarden),
+                            set(met_geld), None if model.elastisch else financieringsvoorkeur(model, stabiel=False))
 
     kandidaten = [f for f in OORZAKEN if oplossing.heeft(f) and oplossing.rijen(f).height]
-    verruimd = {(familie,): los_verruimd_op((familie,)) for familie in kandidaten}
+    # each relaxation alone, in forked children on every core (independent re-solves from the plan's basis),
+    # then counted against the budget in this order as if solved one after the other
+    verruimingen = in_kindprocessen(_verruim, [(zoeker, (familie,), budget.resterend) for familie in kandidaten])
+    verruimd = {(familie,): verruiming.tel(budget) for familie, verruiming in zip(kandidaten, verruimingen)}
+    herberekening.budget = budget
 
     def gebruikt(fonds: str, families: tuple[str, ...]) -> bool:
         if families not in verruimd:
-            verruimd[families] = los_verruimd_op(families)
+            verruimd[families] = _verruim(zoeker, families, budget.resterend).tel(budget)
         return fonds in verruimd[families]
 
     uitkomst: dict[str, tuple[str, ...]] = {}
@@ -676,6 +660,93 @@ def _oorzaken(oplossing: Oplossing, alleen: set[str] | None = None) -> dict[str,
         elif budget.op:
             uitkomst[fonds] = (NIET_NAGEREKEND,)
     return uitkomst
+
+
+@dataclass
+class _Oorzaakzoeker:
+    """What every relaxation of :func:`_oorzaken` starts from: the plan's model loaded in a solver, its basis,
+    and per budget row its fund and the money left. Numpy only: it goes to forked children."""
+
+    herberekening: object  # solve.Herberekening
+    start: object  # solve.Startbasis: the plan's basis
+    plan: np.ndarray  # per budget row: in the plan years (not realised)
+    fondsen: np.ndarray  # per budget row: its fund
+    vrij_nu: np.ndarray  # per budget row: the money the plan leaves unused
+    doel_nu: float  # the plan's objective
+    met_geld: set[str]  # the funds asked about, with money left
+    voorkeur: object  # solve.Voorkeur of the second phase without step (2), or None (made here: polars)
+
+
+@dataclass
+class _Verruiming:
+    """What one relaxation gave (:func:`_verruim`) and the iterations its two solves used, so that they are
+    counted against the budget afterwards (:meth:`tel`), in a fixed order, wherever they ran."""
+
+    na_eerste: set[str]  # the funds that want their money after the first solve (none where it did not end optimal)
+    eerste: int  # its simplex iterations
+    eerste_op: bool  # it was stopped by the budget
+    na_tweede: set[str] | None = None  # ... after the second phase, where one ran
+    tweede: int = 0
+    tweede_op: bool = False
+
+    def tel(self, budget: Iteratiebudget) -> set[str]:
+        """Count this against ``budget``; the funds, or what it would have given had the budget stopped it
+        there (a solve that needs more than is left stops at that point, however far it went here)."""
+        if budget.resterend <= 0:
+            budget.op = True
+            return set()
+        if self.eerste_op or self.eerste > budget.resterend:
+            budget.gebruik(budget.resterend, True)
+            return set()
+        budget.gebruik(self.eerste, False)
+        if self.na_tweede is None:
+            return self.na_eerste
+        if self.tweede_op or self.tweede > budget.resterend or budget.resterend <= 0:
+            budget.gebruik(max(budget.resterend, 0), True)
+            return self.na_eerste
+        budget.gebruik(self.tweede, False)
+        return self.na_tweede
+
+
+def _verruim(zoeker: _Oorzaakzoeker, families: tuple[str, ...], resterend: int) -> _Verruiming:
+    """Re-solve the plan with ``families`` relaxed, from the plan's basis, within ``resterend`` iterations (here
+    or in a forked child: the same loaded state either way): the funds whose unused money the plan then wants.
+    It spends more of it (as the plan would: with the preferred split over funds, since which fund pays is
+    not unique), or a budget row where the fund has money left gets a shadow price (more of it would give
+    more placements)."""
+    from .onderbreking import in_kind
+    from .solve import OPTIMAAL
+
+    herberekening = zoeker.herberekening
+    if in_kind() and herberekening.oplosser == "highs":  # as solve._highs_hier: a thread pool of its own
+        import highspy
+
+        highspy._Highs.resetGlobalScheduler(False)
+    if herberekening.opgelost:  # what a solve before left in the solver would change the iterations
+        herberekening.terug_naar_begin()
+    budget = herberekening.budget = Iteratiebudget(resterend)
+    model = herberekening.model
+    herberekening.pas_aan(model.verruimd(families))
+    herberekening.zet_basis(zoeker.start)
+    opgelost = herberekening.herbereken(tweede_fase=False, verruimd=True)
+    eerste = resterend - budget.resterend
+    if opgelost.status != OPTIMAAL:
+        return _Verruiming(set(), eerste, budget.op)
+    duals = model.van_rijen("budget", opgelost.duals)
+    gewild = {f for f, nu, dual in zip(zoeker.fondsen, zoeker.vrij_nu, duals) if nu > 0.5 and dual > WAARDE}
+    beter = model.doelsom(opgelost.waarden) > zoeker.doel_nu + 1e-9 * max(1.0, abs(zoeker.doel_nu))
+    if gewild >= zoeker.met_geld or not beter:  # no more placements: what a fund spends then is happenstance
+        return _Verruiming(gewild, eerste, False)
+    # the split over funds decides whether this fund's money is used; which optimum is the steadiest
+    # does not (step 2 skipped: one solve less per cause)
+    opgelost = herberekening.herbereken(tweede_fase=True, stabiel=False, tweede_warm=False, voorkeur=zoeker.voorkeur)
+    verruiming = _Verruiming(gewild, eerste, False, gewild, resterend - eerste - budget.resterend, budget.op)
+    if opgelost.status == OPTIMAAL:
+        vrij = np.where(zoeker.plan, model.ruimte("budget", opgelost.waarden), 0.0)
+        fondsen, vrij_nu = zoeker.fondsen, zoeker.vrij_nu
+        verruiming.na_tweede = gewild | {f for f in zoeker.met_geld
+                                         if vrij_nu[fondsen == f].sum() - vrij[fondsen == f].sum() > GEBRUIKT}
+    return verruiming
 
 
 NIET_NAGEREKEND = "niet nagerekend"  # the re-solves for a fund's causes ran out of OORZAAK_ITERATIES

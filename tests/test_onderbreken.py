@@ -288,3 +288,28 @@ def test_a_killed_scheduler_ends_the_run_with_one_dutch_message(start, tmp_path)
         os.killpg(werker.pid, signal.SIGKILL)
         scheduler.wait()
         werker.wait()
+
+
+# ------------------------------------------------------------------ several children at once
+
+
+def _wie(n: int) -> tuple[int, int]:
+    if n == 3:
+        raise ValueError("drie")
+    return n, os.getpid()
+
+
+def test_children_at_once_answer_in_order_each_in_a_process_of_its_own(monkeypatch):
+    """onderbreking.in_kindprocessen: the results in the list's order, each from another forked process, at
+    most ``hoeveel`` at a time; the first exception in that order raised; here, one after the other, where
+    forking is not possible."""
+    from budgetkoppeling import onderbreking
+
+    uitkomsten = onderbreking.in_kindprocessen(_wie, [(n,) for n in (5, 1, 2, 8)], hoeveel=2)
+    assert [n for n, _ in uitkomsten] == [5, 1, 2, 8]
+    assert len({pid for _, pid in uitkomsten}) == 4 and os.getpid() not in {pid for _, pid in uitkomsten}
+    with pytest.raises(ValueError, match="drie"):
+        onderbreking.in_kindprocessen(_wie, [(1,), (3,), (2,)], hoeveel=2)
+    assert kinderen(os.getpid()) == set()  # every child waited for
+    monkeypatch.setattr(onderbreking, "kan_vorken", lambda: False)
+    assert onderbreking.in_kindprocessen(_wie, [(1,), (2,)]) == [(1, os.getpid()), (2, os.getpid())]

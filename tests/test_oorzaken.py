@@ -7,6 +7,7 @@ no koppeling, no rule, more potential, a fund that may pay everything) and sees 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -249,3 +250,33 @@ def _tien_regios() -> dict:
     bladen["Potentieel"] = [{"regio": r, "doelgroep": g, "jaar": t, "aantal": 30 + 7 * n + (t - 2026) * groei[g]}
                             for n, r in enumerate(regios) for g in groei for t in jaren]
     return bladen
+
+
+@pytest.mark.parametrize("oplosser", ["cbc", "highs"])
+def test_the_causes_in_children_are_those_solved_here_to_the_iteration(monkeypatch, oplosser):
+    """The relaxations of the causes run in forked children, one per core (onderbreking.in_kindprocessen), and
+    are counted against the budget afterwards in a fixed order. Each starts from the same loaded state as it
+    would here, one after the other: the same causes, the same iterations used, also when the budget runs out
+    partway (the national example, with a budget of about half what its causes take)."""
+    from budgetkoppeling import onderbreking
+
+    plan = budgetkoppeling.optimaliseer(budgetkoppeling.VOORBEELD, oplosser=oplosser)
+
+    def oorzaken(vorken: bool, iteraties: int | None = None):
+        oplossing = dataclasses.replace(plan.oplossing, bewaard={})
+        if iteraties is not None:
+            monkeypatch.setattr(uitleg, "OORZAAK_ITERATIES", iteraties)
+            monkeypatch.setattr(uitleg, "OORZAAK_ITERATIES_PER_RIJ", 0.0)
+        monkeypatch.setattr(onderbreking, "kan_vorken", lambda: vorken)
+        uitkomst = uitleg._oorzaken(oplossing)
+        budget = uitleg.oorzaakbudget(oplossing)
+        return uitkomst, budget.resterend, budget.op
+
+    gevorkt = oorzaken(True)
+    assert gevorkt == oorzaken(False)
+    assert gevorkt[0] and not gevorkt[2]
+    gebruikt = uitleg.OORZAAK_ITERATIES - gevorkt[1]
+    krap = oorzaken(True, gebruikt // 2)
+    assert krap == oorzaken(False, gebruikt // 2)
+    assert krap[2] and krap[1] <= 0
+    assert any(uitleg.NIET_NAGEREKEND in oorzaken_ for oorzaken_ in krap[0].values())
