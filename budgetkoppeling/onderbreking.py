@@ -21,6 +21,7 @@ import signal
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -160,6 +161,43 @@ def _uitkomst(data: bytes):
     if soort == "fout":
         raise waarde
     return waarde
+
+
+class Kind:
+    """A forked child at work (:func:`begin_in_kind`); :meth:`uitkomst` waits for what it gives. A child
+    whose result nobody collects is killed with this object, or at the latest when Python exits."""
+
+    def __init__(self, pid: int, lezen: int):
+        self._pid, self._lezen = pid, lezen
+        self._opruimen = weakref.finalize(self, _sluit_en_dood, lezen, pid)
+
+    def uitkomst(self):
+        """The child's result (its exception raised here); once."""
+        if not self._opruimen.detach():
+            raise RuntimeError("de uitkomst van dit rekenproces is al opgehaald")
+        klaar = False
+        try:
+            data = _lees_tot_einde(self._lezen)
+            os.waitpid(self._pid, 0)
+            klaar = True
+        finally:
+            if not klaar:
+                _dood(self._pid)
+        return _uitkomst(data)
+
+
+def _sluit_en_dood(lezen: int, pid: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(lezen)
+    _dood(pid)
+
+
+def begin_in_kind(functie: Callable, *argumenten) -> Kind | None:
+    """Start ``functie(*argumenten)`` in a forked child and return at once (as :func:`in_kindproces`
+    for signals); None where forking is not possible: then call it here when it is needed."""
+    if not kan_vorken():
+        return None
+    return Kind(*_vork(functie, argumenten))
 
 
 def tegelijk() -> int:

@@ -37,6 +37,9 @@ def prijsbereik(oplossing: Oplossing, richtingen: list[dict[int, float]]) -> lis
     import scipy.sparse
     import scipy.sparse.linalg
 
+    vooraf = oplossing.bewaard.pop("_prijsbereik", None)
+    if vooraf is not None and vooraf[0] == richtingen:  # begun in a child (begin_prijsbereik)
+        return vooraf[1].uitkomst()
     basis, punt, model = oplossing.prijsbasis, oplossing.prijspunt, oplossing.model
     if basis is None or punt is None or not richtingen:
         return [(float("nan"), float("nan"))] * len(richtingen)
@@ -101,7 +104,24 @@ def schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
     return oplossing.bewaard["schaduwprijzen"]
 
 
-def _schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
+def begin_prijsbereik(oplossing: Oplossing) -> None:
+    """Begin the ranging of :func:`schaduwprijzen` in a forked child, so that it runs while this process
+    explains the plan (the Toelichting's causes re-solve the plan: at 80 units each took about 5 s, one
+    after the other); :func:`prijsbereik` collects it. Nothing where forking is not possible."""
+    from .onderbreking import begin_in_kind
+
+    if "schaduwprijzen" in oplossing.bewaard or "_prijsbereik" in oplossing.bewaard or oplossing.prijsbasis is None:
+        return
+    richtingen = _budgetrichtingen(oplossing)[1]
+    if richtingen:
+        kind = begin_in_kind(prijsbereik, oplossing, richtingen)
+        if kind is not None:
+            oplossing.bewaard["_prijsbereik"] = (richtingen, kind)
+
+
+def _budgetrichtingen(oplossing: Oplossing) -> tuple[pl.DataFrame, list[dict[int, float]]]:
+    """The budget rows of the plan years with their price (dual), and the direction each moves in for the
+    ranging: its own right-hand side one euro per euro, the carry-over cap overheveling(f)."""
     invoer = oplossing.model.invoer
     sleutels = list(POTSLEUTELS)
     budget = oplossing.dual("budget")
@@ -115,7 +135,6 @@ def _schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
             * pl.col("_over").fill_null(0.0))
     if oplossing.model.vanaf is not None:  # realised years are facts: no price (SPEC §6)
         budget = budget.filter(pl.col("jaar") >= oplossing.model.vanaf)
-    # the range: the budget row's right-hand side moves one euro per euro, the carry-over cap overheveling(f)
     nummer, over_nummer = ({} if not oplossing.heeft(familie) else
                            {(f, r, t): rij for f, r, t, rij in
                             oplossing.rijen(familie).select(*sleutels, "rij").iter_rows()}
@@ -126,6 +145,13 @@ def _schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
         if (fonds, regio, jaar) in over_nummer:
             richting[over_nummer[(fonds, regio, jaar)]] = invoer.fondsen[fonds].overheveling
         richtingen.append(richting)
+    return budget, richtingen
+
+
+def _schaduwprijzen(oplossing: Oplossing) -> pl.DataFrame:
+    invoer = oplossing.model.invoer
+    sleutels = list(POTSLEUTELS)
+    budget, richtingen = _budgetrichtingen(oplossing)
     bereik = prijsbereik(oplossing, richtingen)
     huidig = [invoer.budget.get((f, r, t), 0.0)
               for f, r, t in budget.select(sleutels).iter_rows()]

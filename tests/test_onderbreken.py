@@ -305,11 +305,32 @@ def test_children_at_once_answer_in_order_each_in_a_process_of_its_own(monkeypat
     forking is not possible."""
     from budgetkoppeling import onderbreking
 
+    al = kinderen(os.getpid())  # other tests' (a session's cluster)
     uitkomsten = onderbreking.in_kindprocessen(_wie, [(n,) for n in (5, 1, 2, 8)], hoeveel=2)
     assert [n for n, _ in uitkomsten] == [5, 1, 2, 8]
     assert len({pid for _, pid in uitkomsten}) == 4 and os.getpid() not in {pid for _, pid in uitkomsten}
     with pytest.raises(ValueError, match="drie"):
         onderbreking.in_kindprocessen(_wie, [(1,), (3,), (2,)], hoeveel=2)
-    assert kinderen(os.getpid()) == set()  # every child waited for
+    assert kinderen(os.getpid()) == al  # every child waited for
     monkeypatch.setattr(onderbreking, "kan_vorken", lambda: False)
     assert onderbreking.in_kindprocessen(_wie, [(1,), (2,)]) == [(1, os.getpid()), (2, os.getpid())]
+
+
+def test_a_child_begun_gives_its_result_later_and_one_left_alone_is_killed():
+    """onderbreking.begin_in_kind: the child works while this process goes on; its result once; a child whose
+    result nobody collects dies with its handle."""
+    import gc
+
+    from budgetkoppeling import onderbreking
+
+    al = kinderen(os.getpid())  # other tests' (a session's cluster)
+    kind = onderbreking.begin_in_kind(_wie, 7)
+    n, pid = kind.uitkomst()
+    assert n == 7 and pid != os.getpid()
+    with pytest.raises(RuntimeError):
+        kind.uitkomst()
+    kind = onderbreking.begin_in_kind(time.sleep, 60)
+    assert len(kinderen(os.getpid()) - al) == 1
+    del kind
+    gc.collect()
+    assert kinderen(os.getpid()) == al

@@ -280,3 +280,18 @@ def test_the_causes_in_children_are_those_solved_here_to_the_iteration(monkeypat
     assert krap == oorzaken(False, gebruikt // 2)
     assert krap[2] and krap[1] <= 0
     assert any(uitleg.NIET_NAGEREKEND in oorzaken_ for oorzaken_ in krap[0].values())
+
+
+def test_the_ranging_begun_in_a_child_is_the_ranging_here():
+    """The Plan begins the ranging of the budgets' shadow prices in a forked child (uitleg.begin_prijsbereik)
+    while the Toelichting re-solves for its causes; schaduwprijzen collects it: the same table as computed here."""
+    from polars.testing import assert_frame_equal
+
+    plan = budgetkoppeling.optimaliseer(budgetkoppeling.VOORBEELD)
+    hier = uitleg.schaduwprijzen(dataclasses.replace(plan.oplossing, bewaard={}))
+    oplossing = dataclasses.replace(plan.oplossing, bewaard={})
+    uitleg.begin_prijsbereik(oplossing)
+    assert "_prijsbereik" in oplossing.bewaard
+    assert_frame_equal(uitleg.schaduwprijzen(oplossing), hier)
+    assert "_prijsbereik" not in oplossing.bewaard
+    assert hier["geldig_tot"].drop_nulls().len() > 0  # ranges were computed, not left empty

@@ -305,12 +305,11 @@ class Plan:
 
     def _bereken_uitleg(self) -> tuple:
         if self._uitleg is None:
-            from ..uitleg import regelprijzen, schaduwprijzen, toelichting
+            from ..uitleg import begin_prijsbereik, regelprijzen, schaduwprijzen, toelichting
 
-            self._uitleg = (
-                schaduwprijzen(self.oplossing), regelprijzen(self.oplossing, self.beleidsregels),
-                toelichting(self.oplossing, self.fondsen, self.allocatie, self.beleidsregels, self.kerncijfers),
-            )
+            begin_prijsbereik(self.oplossing)  # in a child, while the Toelichting's causes re-solve the plan
+            uitleg = toelichting(self.oplossing, self.fondsen, self.allocatie, self.beleidsregels, self.kerncijfers)
+            self._uitleg = (schaduwprijzen(self.oplossing), regelprijzen(self.oplossing, self.beleidsregels), uitleg)
         return self._uitleg
 
     @property
