@@ -239,3 +239,29 @@ def test_fast_repeated_moves_end_in_the_state_of_the_last_move(pagina, adres):
     toestand = rijen(pagina)
     assert toestand[0]["factor"] == pytest.approx(1.2)
     toont(pagina, api_plan(pagina, adres, toestand)["kerncijfers"])
+
+
+def test_the_charts_show_each_answers_rows_also_when_redrawn_in_place(pagina):
+    """A chart whose spec only changed in its rows keeps its figure (hx-preserve) and gets the new rows in
+    place: the bars drawn are those of the last answer, move after move, and its figure is the same element."""
+    def getoond() -> list[tuple[str, str]]:
+        labels = pagina.eval_on_selector_all("#grafiek-plaatsingen svg path[aria-roledescription='bar']",
+                                             "els => els.map(e => e.getAttribute('aria-label'))")
+        return sorted((deel["jaar van plaatsing"], deel["plan"], deel["plaatsingen"]) for deel in (
+            dict(stuk.split(": ", 1) for stuk in label.split("; ")) for label in labels))
+
+    def gegeven() -> list[tuple[str, str]]:
+        spec = json.loads(pagina.inner_text("script.grafiekspec[data-doel='grafiek-plaatsingen']"))
+        return sorted((str(r["jaar"]), r["plan"], getal(round(r["plaatsingen"]))) for r in spec["data"]["values"])
+
+    pagina.evaluate("document.getElementById('grafiek-plaatsingen').dataset.merk = 'eerste'")
+    geopend = getoond()
+    assert geopend == gegeven()
+    naam = pagina.locator('input[name^="kosten"]').first.get_attribute("name")
+    for stappen in (4, 2):
+        schuif(pagina, naam, stappen)
+        assert getoond() == gegeven()
+    assert getoond() != geopend  # costs 30% higher: fewer placements
+    schuif(pagina, naam, -6)
+    assert rijen(pagina) == [] and getoond() == geopend
+    assert pagina.evaluate("document.getElementById('grafiek-plaatsingen').dataset.merk") == "eerste"
