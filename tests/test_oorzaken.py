@@ -11,6 +11,7 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -295,3 +296,17 @@ def test_the_ranging_begun_in_a_child_is_the_ranging_here():
     assert_frame_equal(uitleg.schaduwprijzen(oplossing), hier)
     assert "_prijsbereik" not in oplossing.bewaard
     assert hier["geldig_tot"].drop_nulls().len() > 0  # ranges were computed, not left empty
+
+
+def test_the_ranging_spread_over_the_cores_is_the_ranging_in_one_process(monkeypatch):
+    """From BEREIK_OP_ELKE_KERN directions the ranging is spread over forked children that share the
+    factorization: every range the same as computed in one process, in the same order."""
+    plan = budgetkoppeling.optimaliseer(budgetkoppeling.VOORBEELD)
+    richtingen = uitleg._budgetrichtingen(plan.oplossing)[1]
+    assert len(richtingen) > 60
+    monkeypatch.setattr(uitleg, "BEREIK_OP_ELKE_KERN", 10**9)
+    hier = uitleg.prijsbereik(plan.oplossing, richtingen)
+    monkeypatch.setattr(uitleg, "BEREIK_OP_ELKE_KERN", 1)
+    gespreid = uitleg.prijsbereik(plan.oplossing, richtingen)
+    assert gespreid == hier
+    assert any(np.isfinite(tot) and tot > 0 for _van, tot in hier)
