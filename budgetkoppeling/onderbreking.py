@@ -96,16 +96,7 @@ def _tijdelijke_map() -> Path:
 
 
 def _in_kind(functie: Callable, argumenten: tuple, bij_wachten: Callable[[float], None] | None = None):
-    pid, lezen = _vork(functie, argumenten)
-    klaar = False
-    try:
-        data = _lees_tot_einde(lezen, bij_wachten)
-        os.waitpid(pid, 0)
-        klaar = True
-    finally:
-        if not klaar:
-            _dood(pid)
-    return _uitkomst(data)
+    return Kind(*_vork(functie, argumenten)).uitkomst(bij_wachten)
 
 
 def _vork(functie: Callable, argumenten: tuple) -> tuple[int, int]:
@@ -171,13 +162,14 @@ class Kind:
         self._pid, self._lezen = pid, lezen
         self._opruimen = weakref.finalize(self, _sluit_en_dood, lezen, pid)
 
-    def uitkomst(self):
-        """The child's result (its exception raised here); once."""
+    def uitkomst(self, bij_wachten: Callable[[float], None] | None = None):
+        """The child's result (its exception raised here); once. ``bij_wachten(seconden)``: about once a
+        second while the child works."""
         if not self._opruimen.detach():
             raise RuntimeError("de uitkomst van dit rekenproces is al opgehaald")
         klaar = False
         try:
-            data = _lees_tot_einde(self._lezen)
+            data = _lees_tot_einde(self._lezen, bij_wachten)
             os.waitpid(self._pid, 0)
             klaar = True
         finally:
