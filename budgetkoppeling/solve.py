@@ -398,14 +398,15 @@ def _highs_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voork
 
 
 def _clp_tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur,
-                     vrij: Kostenvrij | None, bases: dict | None = None,
-                     budget: Iteratiebudget | None = None) -> Uitkomst:
+                     vrij: Kostenvrij | None, budget: Iteratiebudget | None = None) -> Uitkomst:
     """As :func:`_highs_tweede_fase`, with Clp (``matrix`` in CSC), cold with presolve for each step,
-    or, with ``bases`` (a re-solve in place), warm from each step's basis of the solve before where
-    it fits. Without step (2) (nothing to steady) Clp gets the LP without cost columns (``vrij``)."""
+    also in a re-solve in place: the face of another budget or cost is another LP, and warm from the
+    step's basis of the solve before took 27 to 570 ms a move of the national example's what-if page
+    against 90 to 150 ms cold, Zuid-Limburg's causes 0.06 to 0.34 s per relaxation against 0.02 to
+    0.03 s (bench/README.md). Without step (2) (nothing to steady) Clp gets the LP
+    without cost columns (``vrij``)."""
     return _tweede_fase(model, matrix, uitkomst, voorkeur,
-                        lambda *lp: _clp_stappen(*lp, model=model, vrij=vrij, bases=bases, budget=budget),
-                        budget is not None)
+                        lambda *lp: _clp_stappen(*lp, model=model, vrij=vrij, budget=budget), budget is not None)
 
 
 STABIEL_MARGE = 1e-7  # step (3) may use this much more year-to-year change than step (2) found (relative) ...
@@ -567,12 +568,11 @@ def _highs_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3
 
 
 def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, grens_3: float | None = None, *,
-                 model: Model,
-                 vrij: Kostenvrij | None, bases: dict | None = None,
+                 model: Model, vrij: Kostenvrij | None,
                  budget: Iteratiebudget | None = None) -> np.ndarray | None:
     from cylp.cy import CyClpSimplex
 
-    def los(matrix_, grenzen_, kosten, vrij_=None, stap: str = "") -> np.ndarray | None:
+    def los(matrix_, grenzen_, kosten, vrij_=None) -> np.ndarray | None:
         simplex = CyClpSimplex()
         if vrij_ is not None:  # the model's own LP: the substitution of the first phase
             _clp_laad(simplex, model, matrix.tocsc(), kosten, vlak=grenzen_, vrij=vrij_)
@@ -584,7 +584,6 @@ def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, 
             simplex.primalTolerance = CLP_TOLERANTIE
             simplex.dualTolerance = CLP_TOLERANTIE
             simplex.setPerturbation(50)  # as in the first phase: step (2) of a municipal region 0.5 s against 0.9
-        vorige = None if bases is None else bases.get(stap)
         if budget is not None:
             if budget.resterend <= 0:
                 budget.op = True
@@ -592,34 +591,24 @@ def _clp_stappen(matrix, grenzen: tuple, kosten_2, kosten_3: np.ndarray, rij_3, 
             simplex.maxNumIteration = budget.resterend
         try:
             with stille_stdout():
-                if vorige is not None and tuple(map(len, vorige)) == (simplex.nVariables, simplex.nConstraints):
-                    simplex.setBasisStatus(*vorige)  # the same step of the solve before: another budget or
-                    simplex.dual()  # bound leaves it dual feasible
-                    if simplex.getStatusCode() not in (0, CLP_GESTOPT):
-                        simplex.primal()
-                    if simplex.getStatusCode() not in (0, CLP_GESTOPT):
-                        simplex.initialSolve()
-                else:
-                    simplex.initialSolve()
+                simplex.initialSolve()
         except IndexError:  # a status code cylp's table lacks
             return None
         if budget is not None and not budget.gebruik(simplex.iteration, simplex.getStatusCode() == CLP_GESTOPT):
             return None
         if simplex.getStatusCode() != 0:
             return None
-        if bases is not None:
-            bases[stap] = tuple(np.array(s) for s in simplex.getBasisStatus())
         waarden = np.array(simplex.primalVariableSolution, dtype=np.float64)
         return vrij_.waarden(waarden, model.aantal_kolommen) if vrij_ is not None else waarden
 
     if kosten_2 is None:
-        return los(matrix, grenzen, kosten_3, vrij, stap="3 zonder 2")
+        return los(matrix, grenzen, kosten_3, vrij)
     if grens_3 is None:
-        stap_2 = los(matrix, grenzen, kosten_2, stap="2")
+        stap_2 = los(matrix, grenzen, kosten_2)
         if stap_2 is None:
             return None
         grens_3 = _stap_3_grens(stap_2, rij_3)
-    return los(*_met_rij(matrix, grenzen, rij_3, grens_3), kosten=kosten_3, stap="3")
+    return los(*_met_rij(matrix, grenzen, rij_3, grens_3), kosten=kosten_3)
 
 
 def _houd_optimum(model: Model, uitkomst: Uitkomst, waarden: np.ndarray | None) -> Uitkomst:
@@ -1016,7 +1005,7 @@ class Herberekening:
             self._vrij = vrij
             self._teken = _clp_laad(self._clp, model, self._matrix, vrij=vrij)
         self.opgelost = False
-        self._tweede_bases: dict = {}  # Clp: each step of the second phase's last basis, to start the next from
+        self._tweede_bases: dict = {}  # HiGHS: the second phase's last basis, to start the next from
         self._primaal = False
         self._alleen_kosten = False  # Clp: only the costs changed since the last load
         self._basis_gezet = False  # a basis was set from outside since the last solve (its factorization is gone)
@@ -1123,9 +1112,9 @@ class Herberekening:
         the change since the basis only loosened limits (:meth:`Model.verruimd`), so the basis is still
         primal feasible: Clp's primal simplex goes on from it (the dual simplex first had to regain
         dual feasibility: 3.7 s against 1.4 s for the causes of a municipal region's unused money).
-        ``tweede_warm=False``: the second phase cold with presolve, not from the last second phase's
-        basis (where the LP before was another relaxation: Zuid-Limburg's causes 0.02 to 0.03 s per
-        second phase against 0.06 to 0.34 s warm, bench/README.md). ``voorkeur``: the second phase's
+        ``tweede_warm=False``: HiGHS's second phase cold with presolve too, not from the last second
+        phase's basis (where the LP before was another relaxation); Clp's is always cold
+        (:func:`_clp_tweede_fase`). ``voorkeur``: the second phase's
         (:func:`financieringsvoorkeur` for ``stabiel``), made beforehand where this runs in a forked
         child, which cannot use polars."""
         budget = self.budget
@@ -1182,7 +1171,7 @@ class Herberekening:
         if self.oplosser == "highs":  # the same split as a cold solve
             uitkomst = _highs_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, bases, budget)
         else:
-            uitkomst = _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij, bases, budget)
+            uitkomst = _clp_tweede_fase(self.model, self._matrix, uitkomst, voorkeur, self._vrij, budget)
         # a second phase stopped by the budget leaves the first phase's plan, not the preferred one
         return Uitkomst(ONBEKEND) if budget is not None and budget.op else uitkomst
 
