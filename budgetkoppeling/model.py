@@ -1275,6 +1275,18 @@ def _grootheid(model: Model, grootheid: str) -> pl.DataFrame:
     return frame.select("fonds", "regio", "instrument", "doelgroep", pl.col("jaar").cast(pl.String), "_kolom", "_coef")
 
 
+def _per_groep(cellen: pl.DataFrame, elk: list[str]) -> dict[tuple, tuple[np.ndarray, np.ndarray]]:
+    """The cells' columns and coefficients per value of the ``elk`` columns (as text), in the cells'
+    order: one group_by for all (iterating over its groups took 0.1 ms each, a third of the model
+    of the national example's what-if move)."""
+    groepen = cellen.group_by(elk, maintain_order=True).agg("_kolom", "_coef")
+    grenzen = np.cumsum(groepen["_kolom"].list.len().to_numpy())[:-1]
+    kolommen = np.split(groepen["_kolom"].explode(empty_as_null=False).to_numpy(), grenzen)
+    coefficienten = np.split(groepen["_coef"].explode(empty_as_null=False).to_numpy(), grenzen)
+    return {tuple(str(s) for s in sleutel): (k, c)
+            for sleutel, k, c in zip(groepen.select(elk).iter_rows(), kolommen, coefficienten, strict=True)}
+
+
 def add_beleidsregel(model: Model) -> None:
     """beleidsregel: sum over matched cells of the quantity <=, >= or = waarde, per ``elk`` value."""
     naam = model.sleutels
@@ -1287,13 +1299,8 @@ def add_beleidsregel(model: Model) -> None:
                 grootheden[regel.grootheid] = _grootheid(model, regel.grootheid)
             cellen = _filter_cellen(grootheden[regel.grootheid], regel.filters, {})
             elk = [k for k, w in regel.filters.items() if w == ELK]
-            groepen = {}
-            if elk:
-                for sleutel, groep in cellen.group_by(elk, maintain_order=True):
-                    groepen[tuple(str(s) for s in sleutel)] = (_np(groep, "_kolom"), _np(groep, "_coef"))
-            else:
-                groepen[()] = (_np(cellen, "_kolom"), _np(cellen, "_coef"))
-            regelgroepen[id(regel)] = groepen
+            regelgroepen[id(regel)] = _per_groep(cellen, elk) if elk else {(): (_np(cellen, "_kolom"),
+                                                                                 _np(cellen, "_coef"))}
         elk = tuple(waarden[k] for k in regel.filters if regel.filters[k] == ELK)
         kolommen, coefficienten = regelgroepen[id(regel)].get(elk, (np.zeros(0, np.int64), np.zeros(0)))
         rijnaam = "beleidsregel_" + "_".join(

@@ -72,7 +72,7 @@ BIJGEWERKT = ("!document.querySelector('#bezig.htmx-request') && "
 def wacht_getekend(p, vorige: int) -> int:
     """Wait until the page drew an answer after the ``vorige``-th, no request is under way and the
     last answer is drawn; returns how many it drew."""
-    p.wait_for_timeout(150)  # the form waits 80 ms after a move before it asks
+    p.wait_for_timeout(150)  # the form asks a moment after the move: no request under way is not yet done
     p.wait_for_function(f"Number(document.body.dataset.getekend || 0) > {vorige} && {BIJGEWERKT}", timeout=WACHT)
     return int(p.evaluate("document.body.dataset.getekend"))
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from pathlib import Path
 
 import polars as pl
@@ -64,10 +65,10 @@ def _regio_volgorde_frame(oplossing: Oplossing) -> pl.DataFrame:
                         schema={"regio": pl.String, "_r": pl.Int64})
 
 
-def allocatie(oplossing: Oplossing) -> pl.DataFrame:
+def allocatie(oplossing: Oplossing, cellen: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per (regio, instrument, doelgroep, startjaar) with deelnemers > 0; with Gemeenten per
-    (regio, gemeente, ...)."""
-    cellen = _cellen(oplossing).filter(pl.col("deelnemers") > NUL)
+    (regio, gemeente, ...). ``cellen``: :func:`_cellen`, made before."""
+    cellen = (_cellen(oplossing) if cellen is None else cellen).filter(pl.col("deelnemers") > NUL)
     frame = (cellen.with_columns(kosten=pl.col("per_deelnemer") * pl.col("deelnemers"))
              .join(_regio_volgorde_frame(oplossing), on="regio").sort("_r", "instrument", "doelgroep", "startjaar")
              .select(*CEL, "deelnemers", "kosten", "plaatsingen", pl.col("plaatsingsjaar").cast(pl.Int64)))
@@ -193,13 +194,14 @@ def beleidsregels(oplossing: Oplossing) -> pl.DataFrame:
     })
 
 
-def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.DataFrame) -> pl.DataFrame:
-    """The headline figures (kpi, waarde, eenheid)."""
+def samenvatting(oplossing: Oplossing, allocatie_: pl.DataFrame, fondsen_: pl.DataFrame,
+                 cellen: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The headline figures (kpi, waarde, eenheid); ``cellen``: :func:`_cellen`, made before."""
     invoer = oplossing.model.invoer
     plaatsingen = float(allocatie_["plaatsingen"].sum())
     uitgaven = float(fondsen_["besteed"].sum())
     gereserveerd = float(fondsen_["gereserveerd"].sum()) if "gereserveerd" in fondsen_.columns else 0.0
-    cellen = _cellen(oplossing)
+    cellen = _cellen(oplossing) if cellen is None else cellen
     na_periode = float((cellen["na_periode_per_deelnemer"] * cellen["deelnemers"]).sum())
     # a placement costs its whole trajectory: the costs after the plan (reserved) count too
     per_plaatsing = (uitgaven + gereserveerd) / plaatsingen if plaatsingen > NUL else 0.0
@@ -270,18 +272,17 @@ def kerncijfers(samenvatting_: pl.DataFrame) -> dict[str, float]:
 
 
 class Plan:
-    """The frames of a plan workbook, ready to print or write."""
+    """The frames of a plan workbook, ready to print or write: the figures at once, the other tables
+    when first asked for (the what-if page shows only the figures and three charts)."""
 
     def __init__(self, oplossing: Oplossing, invoerpad: Path, datum: datetime.date | None = None):
         self.oplossing = oplossing
         self.invoerpad = Path(invoerpad)
         self.datum = rekendatum(datum)
-        self.allocatie = allocatie(oplossing)
-        self.financiering = financiering(oplossing)
+        cellen = _cellen(oplossing)
+        self.allocatie = allocatie(oplossing, cellen)
         self.fondsen = fondsen(oplossing)
-        self.beleidsregels = beleidsregels(oplossing)
-        self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen)
-        self.info = info(oplossing, invoerpad, self.datum)
+        self.samenvatting = samenvatting(oplossing, self.allocatie, self.fondsen, cellen)
         invoer = oplossing.model.invoer
         self.per_gemeente = per_gemeente(oplossing, self.allocatie) if invoer.gemeenten else None
         self.sleutelvergelijking = sleutelvergelijking(oplossing) if invoer.gemeenten else None
@@ -290,18 +291,32 @@ class Plan:
             from ..herijking import bevindingen
 
             self.allocatie = _periode(self.allocatie, "startjaar", vanaf)
-            self.financiering = _periode(self.financiering, "jaar", vanaf)
             self.fondsen = _periode(self.fondsen, "jaar", vanaf)
             self.bevindingen = bevindingen(oplossing)
-            self.info = pl.concat([self.info, pl.DataFrame(
-                {"sleutel": ["herijking_vanaf", "bevindingen_realisatie"],
-                 "waarde": [f"{vanaf} (de jaren ervoor liggen vast aan Realisatie en Realisatie_uitgaven)",
-                            str(len(self.bevindingen))]})])
         else:
             self.bevindingen: list[dict] = []
         self.looptijd = 0.0  # seconds end to end, and time and peak memory per stage (set by optimaliseer)
         self.fasen: list[dict] = []
         self._uitleg: tuple | None = None
+
+    @functools.cached_property
+    def financiering(self) -> pl.DataFrame:
+        frame, vanaf = financiering(self.oplossing), self.oplossing.model.vanaf
+        return frame if vanaf is None else _periode(frame, "jaar", vanaf)
+
+    @functools.cached_property
+    def beleidsregels(self) -> pl.DataFrame:
+        return beleidsregels(self.oplossing)
+
+    @functools.cached_property
+    def info(self) -> pl.DataFrame:
+        frame, vanaf = info(self.oplossing, self.invoerpad, self.datum), self.oplossing.model.vanaf
+        if vanaf is None:
+            return frame
+        return pl.concat([frame, pl.DataFrame(
+            {"sleutel": ["herijking_vanaf", "bevindingen_realisatie"],
+             "waarde": [f"{vanaf} (de jaren ervoor liggen vast aan Realisatie en Realisatie_uitgaven)",
+                        str(len(self.bevindingen))]})])
 
     def _bereken_uitleg(self) -> tuple:
         if self._uitleg is None:
