@@ -139,3 +139,15 @@ def test_rows_that_always_hold_are_left_out_of_the_plan_and_relaxed_in_the_diagn
                    for info, _waarde in elastisch.tekortwaarden(np.zeros(elastisch.aantal_kolommen))}
     assert {("beleidsregel", 0, "max"), ("beleidsregel", 1, "max")} <= gerelaxeerd
     assert {("budget", rij, "max") for rij in range(2)} <= gerelaxeerd
+
+
+def test_a_rules_cells_are_grouped_per_elk_value_in_their_order_and_no_cells_give_no_groups():
+    from budgetkoppeling.model import _per_groep
+
+    cellen = pl.DataFrame({"regio": ["b", "a", "b"], "jaar": ["2026", "2026", "2026"], "_kolom": [3, 1, 2],
+                           "_coef": [1.0, 2.0, 3.0]})
+    groepen = _per_groep(cellen, ["regio", "jaar"])
+    assert list(groepen) == [("b", "2026"), ("a", "2026")]
+    assert groepen[("b", "2026")][0].tolist() == [3, 2] and groepen[("b", "2026")][1].tolist() == [1.0, 3.0]
+    assert groepen[("a", "2026")][0].tolist() == [1] and groepen[("a", "2026")][1].tolist() == [2.0]
+    assert _per_groep(cellen.head(0), ["regio", "jaar"]) == {}
