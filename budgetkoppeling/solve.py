@@ -446,31 +446,32 @@ def _tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur, s
     voorkeur_ = np.concatenate([voorkeur.kosten, np.zeros(verschil.aantal)])
     rij_3 = np.concatenate([np.zeros(n), np.ones(verschil.aantal)])  # sum d+ + d- <= what step (2) found
     grens_3 = _stap_2_inwendig(uitgebreid, grenzen, stabiel, rij_3) if groot_vlak else None
-    if not zonder_vaste:
-        waarden = stappen(uitgebreid, grenzen, stabiel, voorkeur_, rij_3, grens_3)
-        return _houd_optimum(model, uitkomst, None if waarden is None else waarden[:n])
-    vrij, verkleind, grenzen_vrij = _zonder_vaste(uitgebreid, grenzen)
-    waarden = stappen(verkleind, grenzen_vrij, stabiel[vrij], voorkeur_[vrij], rij_3[vrij], grens_3)
-    if waarden is None:
-        return _houd_optimum(model, uitkomst, None)
-    alle = grenzen[0].copy()  # a fixed column where the face holds it
-    alle[vrij] = waarden
-    return _houd_optimum(model, uitkomst, alle[:n])
+    lp = (uitgebreid, grenzen, stabiel, voorkeur_, rij_3)
+    vrij = None
+    if zonder_vaste:
+        vrij, *lp = _zonder_vaste(*lp)
+    waarden = stappen(*lp, grens_3)
+    if vrij is not None and waarden is not None:
+        alle = grenzen[0].copy()  # a fixed column where the face holds it
+        alle[vrij] = waarden
+        waarden = alle
+    return _houd_optimum(model, uitkomst, None if waarden is None else waarden[:n])
 
 
-def _zonder_vaste(matrix, grenzen: tuple) -> tuple[np.ndarray, object, tuple]:
-    """The LP of ``matrix`` (CSR) and ``grenzen`` over its free columns only: each fixed column's
-    terms moved into the row bounds, and the rows left without a term dropped. Returns (the free
-    columns as a mask, the matrix, the bounds). Clp's presolve does the same, but handing it the
-    smaller LP saves 10 ms of each step of the national example's what-if move (bench/README.md)."""
+def _zonder_vaste(matrix, grenzen: tuple, *per_kolom: np.ndarray) -> tuple:
+    """The LP of ``matrix`` (CSR), ``grenzen`` and the vectors ``per_kolom`` (costs, a row) over its
+    free columns only: each fixed column's terms moved into the row bounds, and the rows left without
+    a term dropped. Returns (the free columns as a mask, the matrix, the bounds, each vector). Clp's
+    presolve does the same, but handing it the smaller LP saves 10 ms of each step of the national
+    example's what-if move (bench/README.md)."""
     onder, boven, rij_onder, rij_boven = grenzen
     vrij = onder < boven
-    vast = np.where(vrij, 0.0, onder)
-    bijdrage = matrix @ vast
+    bijdrage = matrix @ np.where(vrij, 0.0, onder)
     kolommen = matrix[:, vrij]
     rijen = np.diff(kolommen.indptr) > 0
-    return vrij, kolommen[rijen], (onder[vrij], boven[vrij], (rij_onder - bijdrage)[rijen],
-                                   (rij_boven - bijdrage)[rijen])
+    return (vrij, kolommen[rijen],
+            (onder[vrij], boven[vrij], (rij_onder - bijdrage)[rijen], (rij_boven - bijdrage)[rijen]),
+            *(vector[vrij] for vector in per_kolom))
 
 
 GROOT_VLAK = 100_000  # columns left free by the optimal face above which step (2) goes to the interior point
