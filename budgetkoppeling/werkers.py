@@ -60,6 +60,7 @@ def beeindig_werkers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     from outside would stay among its pending work, and Python 3.11's pool then fails to mark it
     broken (``InvalidStateError: CANCELLED``) and hangs the interpreter's exit on its thread."""
     processen = list((getattr(pool, "_processes", None) or {}).values())
+    beheerder = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for proces in processen:
         proces.terminate()
@@ -68,45 +69,43 @@ def beeindig_werkers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
         if proces.is_alive():
             proces.kill()
             proces.join()
-    beheerder = getattr(pool, "_executor_manager_thread", None)
     if beheerder is not None:
         beheerder.join(timeout=5)
-        # at exit Python 3.11 wakes (and joins) every pool's manager thread; this one is done with, and its
-        # wake-up pipe may be closed already ("Bad file descriptor" at exit)
-        import concurrent.futures.process as proces_module
+        if not beheerder.is_alive():  # done with: nothing left for Python to wake at exit
+            import concurrent.futures.process as proces_module
 
-        getattr(proces_module, "_threads_wakeups", {}).pop(beheerder, None)
+            getattr(proces_module, "_threads_wakeups", {}).pop(beheerder, None)
 
 
 _WEKKERS_BEWAAKT = False
 
 
 def _bij_afsluiten_stille_wekkers() -> None:
-    """At exit Python wakes every pool's manager thread through its pipe (``_python_exit``). After
-    an interrupt under load that pipe could be closed already, and the exit printed "Exception
-    ignored ... OSError: Bad file descriptor" after "Afgebroken.". Registered after the pool's own
-    hook, this runs before it (threading runs them in reverse) and drops every wake-up that fails."""
+    """At exit Python wakes every pool's manager thread through its pipe and joins it
+    (``_python_exit``). A manager thread that is ending closes that pipe itself, between Python's
+    check and its write, and the exit printed "Exception ignored ... OSError: Bad file descriptor"
+    after "Afgebroken.". Registered after the pool's own hook, this runs before it (threading runs
+    them in reverse) and does its work: wakes each thread (a closed pipe: it is ending anyway), joins
+    it and forgets it, so that Python's hook finds nothing left to wake."""
     global _WEKKERS_BEWAAKT
     if _WEKKERS_BEWAAKT:
         return
     import concurrent.futures.process as proces_module
     import threading
 
-    def vergeet_dode_wekkers() -> None:
+    def wek_en_wacht() -> None:
         wekkers = getattr(proces_module, "_threads_wakeups", {})
-        for draad, wekker in list(wekkers.items()):
-            schrijver = getattr(wekker, "_writer", None)
-            if schrijver is None or schrijver.closed:  # its pipe is closed: nothing left to wake
-                wekkers.pop(draad, None)
-                continue
-            try:
+        proces_module._global_shutdown = True  # as Python's hook: a woken thread ends instead of waiting on
+        for wekker in list(wekkers.values()):
+            with contextlib.suppress(OSError):  # its pipe closed underneath: the thread is ending already
                 wekker.wakeup()
-            except OSError:  # closed underneath (Bad file descriptor)
-                wekkers.pop(draad, None)
+        for draad in list(wekkers):
+            draad.join()
+            wekkers.pop(draad, None)
 
     registreer = getattr(threading, "_register_atexit", None)
     if registreer is not None:
-        registreer(vergeet_dode_wekkers)
+        registreer(wek_en_wacht)
         _WEKKERS_BEWAAKT = True
 
 

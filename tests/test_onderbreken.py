@@ -334,3 +334,36 @@ def test_a_child_begun_gives_its_result_later_and_one_left_alone_is_killed():
     del kind
     gc.collect()
     assert kinderen(os.getpid()) == al
+
+
+WEKKERS_BIJ_AFSLUITEN = """
+import concurrent.futures.process as proces_module
+import sys
+import threading
+
+def peil():  # runs after budgetkoppeling's exit hook and before Python's own (_python_exit)
+    print("over:", len(proces_module._threads_wakeups), flush=True)
+
+threading._register_atexit(peil)
+
+from budgetkoppeling.werkers import beeindig_werkers, lokale_werkers
+
+beeindigd = lokale_werkers(2)
+beeindigd.submit(sum, [1, 2]).result()
+beeindig_werkers(beeindigd)
+print("na beeindigen:", len(proces_module._threads_wakeups), flush=True)
+open_gelaten = lokale_werkers(1)
+print("uitkomst:", open_gelaten.submit(sum, [1, 2]).result(), flush=True)
+"""
+
+
+def test_at_exit_no_pool_manager_is_left_for_pythons_own_wakeup():
+    """CI, stop 39: "Afgebroken." then "Exception ignored ... OSError: Bad file descriptor". At exit
+    Python wakes each pool's manager thread through a pipe that thread closes when it ends; a thread
+    still ending lost that race. beeindig_werkers now joins and forgets its pool's thread (it read the
+    thread after shutdown() had set it to None), and the exit hook wakes, joins and forgets the rest."""
+    klaar = subprocess.run([sys.executable, "-c", WEKKERS_BIJ_AFSLUITEN], capture_output=True, text=True,
+                           timeout=60, cwd=Path(__file__).resolve().parent.parent)
+    assert klaar.returncode == 0, klaar.stderr
+    assert klaar.stdout.split("\n")[:3] == ["na beeindigen: 0", "uitkomst: 3", "over: 0"], klaar.stdout
+    assert klaar.stderr == ""
