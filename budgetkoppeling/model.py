@@ -149,10 +149,15 @@ def groepsom(frame: pl.DataFrame, sleutels: str | list[str], **sommen: str) -> p
     run, and with it the last bits (2 variants in 200 runs on the national example's Allocatie), so
     that equal input gave different workbooks. Groups in the order they first appear."""
     sleutels = [sleutels] if isinstance(sleutels, str) else list(sleutels)
-    groepen = frame.select(sleutels).unique(maintain_order=True)
-    nummers = (frame.select(sleutels)
-               .join(groepen.with_row_index("_groep"), on=sleutels, how="left", nulls_equal=True,
-                     maintain_order="left")["_groep"].to_numpy())
+    # each row's group: the dense rank of its keys (a null a value of its own), renumbered in the order
+    # the groups first appear (a quarter faster than unique and a join)
+    rang = frame.select(pl.struct(sleutels).rank("dense").cast(pl.Int64)).to_series().to_numpy() - 1
+    eerste = np.unique(rang, return_index=True)[1]  # each rank's first row
+    volgorde = np.argsort(eerste)
+    nummer = np.empty_like(volgorde)
+    nummer[volgorde] = np.arange(len(volgorde))
+    nummers = nummer[rang]
+    groepen = frame.select(sleutels)[eerste[volgorde]]
     return groepen.with_columns(**{
         naam: pl.Series(naam, np.bincount(nummers, weights=frame[bron].cast(pl.Float64).to_numpy(),
                                           minlength=groepen.height) if frame.height else [], dtype=pl.Float64)

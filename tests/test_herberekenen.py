@@ -51,3 +51,32 @@ def test_a_model_of_another_shape_is_refused(voorbeeld, werkboek):
         herberekening.pas_aan(bouw(ander))
     with pytest.raises(AndereVorm, match="andere vorm"):  # the same input with a band: more rows
         herberekening.pas_aan(bouw(pas_toe(voorbeeld, "Stap van 20%")))
+
+
+def test_the_second_phases_preference_is_made_once_per_shape_and_anew_for_other_input(voorbeeld):
+    """A what-if move changes numbers only: the preference of the second phase (10 ms of each move) is
+    kept while what it reads stays the same, and made anew when today's split, which step (2) starts
+    from, is another."""
+    import copy
+
+    from budgetkoppeling.model import jaarverschil
+    from budgetkoppeling.solve import financieringsvoorkeur
+
+    herberekening = Herberekening(bouw(voorbeeld), "highs")
+    assert herberekening.herbereken().status == OPTIMAAL
+    eerste = herberekening._voorkeur_van[1]
+    naam = next(n for n in scenario_namen(voorbeeld)[1:] if pas_toe(voorbeeld, n).max_verschuiving is None)
+    herberekening.pas_aan(bouw(pas_toe(voorbeeld, naam)))
+    assert herberekening.herbereken().status == OPTIMAAL
+    assert herberekening._voorkeur_van[1] is eerste
+    ander = copy.deepcopy(voorbeeld)
+    (r, i, g, t), aantal = next((k, a) for k, a in ander.huidige_verdeling.items() if k[3] == ander.start)
+    ander.huidige_verdeling[(r, i, g, t)] = aantal + 100.0
+    model = bouw(ander)
+    herberekening.pas_aan(model)  # the same shape: today's split is only step (2)'s starting point
+    assert herberekening.herbereken().status == OPTIMAAL
+    nieuw = herberekening._voorkeur_van[1]
+    assert nieuw is not eerste
+    assert np.array_equal(nieuw.verschil.vast, jaarverschil(model).vast)
+    assert not np.array_equal(nieuw.verschil.vast, eerste.verschil.vast)
+    assert np.array_equal(nieuw.kosten, financieringsvoorkeur(model).kosten)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import budgetkoppeling
 
@@ -134,6 +136,25 @@ def test_group_sums_are_taken_in_row_order_whatever_the_threads_do():
         assert {(g, j): w for g, j, w in sommen.iter_rows()} == verwacht  # exactly, not approximately
     leeg = groepsom(allocatie.clear(), "doelgroep", plaatsingen="plaatsingen")
     assert leeg.height == 0 and leeg.schema["plaatsingen"] == pl.Float64
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", None]), st.sampled_from([2026, 2027, None]),
+                          st.floats(-1e9, 1e9, allow_nan=False)), max_size=60))
+def test_group_sums_are_a_plain_loop_in_the_order_groups_first_appear(rijen):
+    """groepsom against the loop it stands for: groups in the order they first appear, a null key a
+    value of its own, each sum taken in row order (bit for bit)."""
+    import polars as pl
+
+    from budgetkoppeling.model import groepsom
+
+    frame = pl.DataFrame(rijen, schema={"fonds": pl.String, "jaar": pl.Int64, "bedrag": pl.Float64}, orient="row")
+    verwacht: dict[tuple, float] = {}
+    for fonds, jaar, bedrag in rijen:
+        verwacht[(fonds, jaar)] = verwacht.get((fonds, jaar), 0.0) + bedrag
+    sommen = groepsom(frame, ["fonds", "jaar"], som="bedrag")
+    assert list(sommen.iter_rows()) == [(*sleutel, som) for sleutel, som in verwacht.items()]
+    assert groepsom(frame, "fonds", som="bedrag")["fonds"].to_list() == list(dict.fromkeys(r[0] for r in rijen))
 
 
 # ----------------------------------------------------------------------------- atomic writes
