@@ -1082,12 +1082,19 @@ class Herberekening:
                 for plek in veranderd_coef:
                     h.changeCoeff(int(matrix.indices[plek]), int(kolom_van[plek]), float(matrix.data[plek]))
         elif self.opgelost and not (len(veranderd_kolom) or len(veranderd_rij) or len(veranderd_coef)):
-            # only the costs: handed over in place (cylp keeps a pointer, so the array is kept here too)
-            kosten = self._teken * doel
-            self._clp_doel = np.ascontiguousarray(kosten if self._vrij is None else self._vrij.doel(kosten),
-                                                  dtype=np.float64)
-            self._clp.setObjectiveArray(self._clp_doel)
+            self._zet_clp_doel(doel)  # only the costs
             self._alleen_kosten = True
+        elif (self.opgelost and not (len(veranderd_kolom) or len(veranderd_coef))
+              and (clp_rijen := self._clp_rijen(veranderd_rij)) is not None):
+            # row bounds (a budget) and perhaps costs: in place, each row through Clp's own setter, which keeps
+            # the loaded problem and its basis (loading anew took 9 ms of a what-if move: bench/README.md)
+            oneindig = self._clp.getCoinInfinity()
+            for rij, j in zip(clp_rijen.tolist(), veranderd_rij.tolist()):
+                self._clp.setRowLower(rij, max(float(rijen[0][j]), -oneindig))
+                self._clp.setRowUpper(rij, min(float(rijen[1][j]), oneindig))
+            if len(veranderd_doel):
+                self._zet_clp_doel(doel)
+            self._alleen_kosten = False
         else:  # cylp's array setters only assign pointers: load anew (Clp copies) and keep the basis
             self._alleen_kosten = False
             basis = self._clp.getBasisStatus() if self.opgelost else None
@@ -1103,6 +1110,24 @@ class Herberekening:
         # (faster than the dual on the draws of onzekerheid, measured: bench/README.md)
         self._primaal = len(veranderd_doel) > 0
         return len(veranderd_doel) + len(veranderd_kolom) + len(veranderd_rij) + len(veranderd_coef)
+
+    def _zet_clp_doel(self, doel: np.ndarray) -> None:
+        """The model's costs handed to the loaded Clp in place (cylp keeps a pointer, so the array is kept here)."""
+        kosten = self._teken * doel
+        self._clp_doel = np.ascontiguousarray(kosten if self._vrij is None else self._vrij.doel(kosten),
+                                              dtype=np.float64)
+        self._clp.setObjectiveArray(self._clp_doel)
+
+    def _clp_rijen(self, rijen: np.ndarray) -> np.ndarray | None:
+        """The loaded Clp's row of each of the model's ``rijen`` (ascending); None where one is not there
+        (a kosten row, substituted out: :class:`Kostenvrij`)."""
+        if self._vrij is None:
+            return rijen
+        gehouden = self._vrij.rijen  # ascending
+        plek = np.searchsorted(gehouden, rijen)
+        if np.any(plek >= len(gehouden)) or np.any(gehouden[np.minimum(plek, len(gehouden) - 1)] != rijen):
+            return None
+        return plek
 
     # -------------------------------------------------------------- solving
 

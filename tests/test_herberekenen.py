@@ -80,3 +80,25 @@ def test_the_second_phases_preference_is_made_once_per_shape_and_anew_for_other_
     assert np.array_equal(nieuw.verschil.vast, jaarverschil(model).vast)
     assert not np.array_equal(nieuw.verschil.vast, eerste.verschil.vast)
     assert np.array_equal(nieuw.kosten, financieringsvoorkeur(model).kosten)
+
+
+def test_a_budget_changed_in_place_in_clp_gives_the_cold_plan(voorbeeld):
+    """A budget row's bounds go to the loaded Clp in place (no reload, the substituted LP kept); the plan
+    is the cold one, also for a cut that makes the basis infeasible and a rise after it."""
+    from budgetkoppeling.scenarios import pas_rijen_toe
+
+    herberekening = Herberekening(bouw(voorbeeld), "cbc")
+    assert herberekening.herbereken().status == OPTIMAAL
+    geladen = herberekening._vrij
+    assert geladen is not None  # the national example's LP without cost columns
+    for fonds, factor in (("ESF+", 0.6), ("Participatiebudget", 1.2), ("ESF+", 1.0)):
+        invoer = pas_rijen_toe(voorbeeld, [{"scenario": "s", "aanpassing": "budget", "fonds": fonds, "factor": factor,
+                                            "regio": None, "gemeente": None, "jaar": None}], "s", basis=voorbeeld)
+        model = bouw(invoer)
+        assert herberekening.pas_aan(model) > 0
+        assert herberekening._vrij is geladen and not herberekening._alleen_kosten  # changed in place
+        warm = herberekening.herbereken()
+        koud = los_op(bouw(invoer), "cbc")
+        assert warm.status == OPTIMAAL
+        assert model.doel @ warm.waarden == pytest.approx(koud.doelwaarde, rel=1e-9), (fonds, factor)
+        assert np.max(np.abs(warm.waarden - koud.kolomwaarden)) < 0.05, (fonds, factor)
