@@ -692,15 +692,44 @@ def test_jaarverschil_on_a_large_face_by_the_interior_point_is_the_same_plan(wer
     gewoon = _per_instrument_per_jaar(los_op(werkboek, tmp_path, _twee_gelijke_instrumenten(), oplosser))
     echt, spoor = solve._stap_2_inwendig, tmp_path / "stap_2.txt"
 
-    def gevolgd(*lp):  # the solve runs in a forked child: it leaves its trace in a file
-        grens = echt(*lp)
-        spoor.write_text(repr(grens))
+    def gevolgd(matrix, grenzen, kosten_2, rij_3):  # the solve runs in a forked child: it leaves a trace in a file
+        grens = echt(matrix, grenzen, kosten_2, rij_3)
+        onder, boven = grenzen[0], grenzen[1]
+        spoor.write_text(f"{grens!r} {bool(np.all(onder < boven))}")
         return grens
 
     monkeypatch.setattr(solve, "GROOT_VLAK", 0)
     monkeypatch.setattr(solve, "_stap_2_inwendig", gevolgd)
     via_ipm = _per_instrument_per_jaar(los_op(werkboek, tmp_path, _twee_gelijke_instrumenten(), oplosser))
-    assert spoor.exists() and spoor.read_text() != "None"  # it ran and found the minimum
+    grens, alleen_vrije = spoor.read_text().split()
+    assert grens != "None"  # it ran and found the minimum ...
+    assert alleen_vrije == "True"  # ... on the face's free columns only
+    assert set(via_ipm) == set(gewoon)
+    for sleutel, aantal in gewoon.items():
+        assert via_ipm[sleutel] == pytest.approx(aantal, abs=1e-6), sleutel
+
+
+def test_jaarverschil_by_the_interior_point_tries_crossover_where_its_own_point_is_not_optimal(werkboek, tmp_path,
+                                                                                              monkeypatch):
+    """Step (2) on a large face runs the interior point without crossover first; where that does not end optimal
+    (here: stopped after one iteration), again with crossover: the same steadiest plan."""
+    from budgetkoppeling import solve
+
+    gewoon = _per_instrument_per_jaar(los_op(werkboek, tmp_path, _twee_gelijke_instrumenten(), "cbc"))
+    echt, spoor = solve._highs_nauwkeurig, tmp_path / "pogingen.txt"
+
+    def eerste_stopt_meteen():
+        h = echt()
+        pogingen = len(spoor.read_text().split()) if spoor.exists() else 0
+        if pogingen == 0:
+            h.setOptionValue("ipm_iteration_limit", 1)
+        spoor.write_text("x " * (pogingen + 1))
+        return h
+
+    monkeypatch.setattr(solve, "GROOT_VLAK", 0)
+    monkeypatch.setattr(solve, "_highs_nauwkeurig", eerste_stopt_meteen)
+    via_ipm = _per_instrument_per_jaar(los_op(werkboek, tmp_path, _twee_gelijke_instrumenten(), "cbc"))
+    assert len(spoor.read_text().split()) == 2  # the first attempt stopped, the second (crossover) solved
     assert set(via_ipm) == set(gewoon)
     for sleutel, aantal in gewoon.items():
         assert via_ipm[sleutel] == pytest.approx(aantal, abs=1e-6), sleutel
