@@ -496,7 +496,9 @@ def _stap_2_inwendig(matrix, grenzen: tuple, kosten_2: np.ndarray, rij_3: np.nda
         highspy._Highs.resetGlobalScheduler(False)
     # without crossover first: only the minimum is used, and step (3)'s margin (STABIEL_MARGE, 1e-7) is far
     # wider than the interior point's 1e-9; crossover held 110 MB more at the municipal example's peak and
-    # took 1 s more. Where the interior solution alone is not optimal, again with crossover
+    # took 1 s more. Where the interior solution alone is not optimal, again with crossover (not where presolve
+    # finds the face infeasible at 1e-9, as on the 400-unit workbook: the simplex does step (2) then)
+    status = highspy.HighsModelStatus
     for crossover in ("off", "on"):
         h = _highs_nauwkeurig()
         h.setOptionValue("solver", "ipm")
@@ -504,9 +506,12 @@ def _stap_2_inwendig(matrix, grenzen: tuple, kosten_2: np.ndarray, rij_3: np.nda
         with stille_stdout():
             h.passModel(_highs_arrays(matrix, kosten_2, grenzen))
             h.run()
-        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        uitkomst = h.getModelStatus()
+        if uitkomst == status.kOptimal:
             return _stap_3_grens(np.asarray(h.getSolution().col_value, dtype=np.float64), rij_3)
         del h
+        if uitkomst in (status.kInfeasible, status.kUnboundedOrInfeasible, status.kUnbounded):
+            break
     return None
 
 
