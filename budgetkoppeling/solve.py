@@ -450,7 +450,7 @@ def _tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur, s
     if zonder_vaste or groot_vlak:
         vrij, *klein = _zonder_vaste(*lp)
         if groot_vlak:  # the interior point on the free columns only: HiGHS's presolve drops the fixed ones
-            # too, but only after it holds the whole LP (the municipal example's peak 120 MB lower)
+            # too, but only after it holds the whole LP (bench/README.md, "The municipal model's memory")
             klein_matrix, klein_grenzen, klein_stabiel, _, klein_rij_3 = klein
             grens_3 = _stap_2_inwendig(klein_matrix, klein_grenzen, klein_stabiel, klein_rij_3)
         if zonder_vaste:
@@ -485,8 +485,8 @@ GROOT_VLAK = 100_000  # columns left free by the optimal face above which step (
 
 
 def _stap_2_inwendig(matrix, grenzen: tuple, kosten_2: np.ndarray, rij_3: np.ndarray) -> float | None:
-    """Step (2) on a large face by HiGHS's interior point method (with crossover): the bound of step (3), or
-    None when it did not end optimal (then the simplex of the chosen solver does step (2) as on a small
+    """Step (2) on a large face (its free columns only) by HiGHS's interior point method: the bound of step
+    (3), or None when it did not end optimal (then the simplex of the chosen solver does step (2) as on a small
     face). The national example at municipal level (198,000 free columns): 4.8 s against more than 100 s
     for Clp's dual simplex, whose pivots stall on its many equal municipalities (bench/README.md). Only
     its minimum is used: step (3) holds it and makes the plan unique with the chosen solver."""
@@ -494,10 +494,10 @@ def _stap_2_inwendig(matrix, grenzen: tuple, kosten_2: np.ndarray, rij_3: np.nda
 
     if in_kind():  # as in _highs_hier: a forked child gets a thread pool of its own
         highspy._Highs.resetGlobalScheduler(False)
-    # without crossover first: only the minimum is used, and step (3)'s margin (STABIEL_MARGE, 1e-7) is far
-    # wider than the interior point's 1e-9; crossover held 110 MB more at the municipal example's peak and
-    # took 1 s more. Where the interior solution alone is not optimal, again with crossover (not where presolve
-    # finds the face infeasible at 1e-9, as on the 400-unit workbook: the simplex does step (2) then)
+    # without crossover first: only the minimum is used, and step (3)'s margin (STABIEL_MARGE) is far wider
+    # than the interior point's tolerance; crossover made the municipal example's peak of memory. Where the
+    # interior solution alone is not optimal, again with crossover (not where presolve finds the face
+    # infeasible at 1e-9, as on the 400-unit workbook: the simplex does step (2) then)
     status = highspy.HighsModelStatus
     for crossover in ("off", "on"):
         h = _highs_nauwkeurig()
