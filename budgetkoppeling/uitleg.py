@@ -34,12 +34,12 @@ def prijsbereik(oplossing: Oplossing, richtingen: list[dict[int, float]]) -> lis
     and Excel's Sensitivity Report give it for one row; here for the budget, which also moves its
     carry-over cap). From the basis: B dv = e over the rows that are not basic, then the ratio test
     over every basic variable. (nan, nan) where no basis was kept."""
+    vooraf = oplossing.bewaard.pop("_prijsbereik", None)
+    if vooraf is not None and vooraf[0] == richtingen:  # begun in a child (begin_prijsbereik), which imported
+        return vooraf[1].uitkomst()  # scipy.sparse.linalg: this process need not
     import scipy.sparse
     import scipy.sparse.linalg
 
-    vooraf = oplossing.bewaard.pop("_prijsbereik", None)
-    if vooraf is not None and vooraf[0] == richtingen:  # begun in a child (begin_prijsbereik)
-        return vooraf[1].uitkomst()
     basis, punt, model = oplossing.prijsbasis, oplossing.prijspunt, oplossing.model
     if basis is None or punt is None or not richtingen:
         return [(float("nan"), float("nan"))] * len(richtingen)

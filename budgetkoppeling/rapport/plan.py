@@ -358,6 +358,10 @@ class Plan:
 
     def schrijf(self, doel: Path) -> None:
         """Write the plan workbook (SPEC §6) atomically to ``doel``; never over the input."""
+        if self._uitleg is None:  # the prices' ranging in a child from now on, while the first sheets are written
+            from ..uitleg import begin_prijsbereik
+
+            begin_prijsbereik(self.oplossing)
         schrijf_plan(self, Path(doel), invoerpad=self.invoerpad)
 
     def als_json(self, doel: Path) -> dict:
