@@ -324,7 +324,8 @@ class Plan:
         if self._uitleg is None:
             from ..uitleg import begin_prijsbereik, regelprijzen, schaduwprijzen, toelichting
 
-            begin_prijsbereik(self.oplossing)  # in a child, while the Toelichting's causes re-solve the plan
+            # in a child, while the Toelichting's causes re-solve the plan (begun already where schrijf began)
+            begin_prijsbereik(self.oplossing)
             uitleg = toelichting(self.oplossing, self.fondsen, self.allocatie, self.beleidsregels, self.kerncijfers)
             self._uitleg = (schaduwprijzen(self.oplossing), regelprijzen(self.oplossing, self.beleidsregels), uitleg)
         return self._uitleg
