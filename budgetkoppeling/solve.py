@@ -446,17 +446,13 @@ def _tweede_fase(model: Model, matrix, uitkomst: Uitkomst, voorkeur: Voorkeur, s
     voorkeur_ = np.concatenate([voorkeur.kosten, np.zeros(verschil.aantal)])
     rij_3 = np.concatenate([np.zeros(n), np.ones(verschil.aantal)])  # sum d+ + d- <= what step (2) found
     lp = (uitgebreid, grenzen, stabiel, voorkeur_, rij_3)
-    vrij, grens_3 = None, None
-    if zonder_vaste or groot_vlak:
-        vrij, *klein = _zonder_vaste(*lp)
-        if groot_vlak:  # the interior point on the free columns only: HiGHS's presolve drops the fixed ones
-            # too, but only after it holds the whole LP (bench/README.md, "The municipal model's memory")
-            klein_matrix, klein_grenzen, klein_stabiel, _, klein_rij_3 = klein
-            grens_3 = _stap_2_inwendig(klein_matrix, klein_grenzen, klein_stabiel, klein_rij_3)
-        if zonder_vaste:
-            lp = klein
-        else:
-            vrij = None
+    klein = _zonder_vaste(*lp) if zonder_vaste or groot_vlak else None
+    grens_3 = None
+    if groot_vlak:  # the interior point on the free columns only: HiGHS's presolve drops the fixed ones too,
+        # but only after it holds the whole LP (bench/README.md, "The municipal model's memory")
+        _, matrix_, grenzen_, stabiel_, _, rij_3_ = klein
+        grens_3 = _stap_2_inwendig(matrix_, grenzen_, stabiel_, rij_3_)
+    vrij, *lp = klein if zonder_vaste else (None, *lp)
     waarden = stappen(*lp, grens_3)
     if vrij is not None and waarden is not None:
         alle = grenzen[0].copy()  # a fixed column where the face holds it

@@ -322,13 +322,19 @@ class Plan:
 
     def _bereken_uitleg(self) -> tuple:
         if self._uitleg is None:
-            from ..uitleg import begin_prijsbereik, regelprijzen, schaduwprijzen, toelichting
+            from ..uitleg import regelprijzen, schaduwprijzen, toelichting
 
-            # in a child, while the Toelichting's causes re-solve the plan (begun already where schrijf began)
-            begin_prijsbereik(self.oplossing)
+            self._begin_prijsbereik()  # while the Toelichting's causes re-solve the plan, if schrijf did not
             uitleg = toelichting(self.oplossing, self.fondsen, self.allocatie, self.beleidsregels, self.kerncijfers)
             self._uitleg = (schaduwprijzen(self.oplossing), regelprijzen(self.oplossing, self.beleidsregels), uitleg)
         return self._uitleg
+
+    def _begin_prijsbereik(self) -> None:
+        """The ranging of the prices in a forked child, collected when Schaduwprijzen is made (once)."""
+        if self._uitleg is None:
+            from ..uitleg import begin_prijsbereik
+
+            begin_prijsbereik(self.oplossing)
 
     @property
     def schaduwprijzen(self) -> pl.DataFrame:
@@ -359,10 +365,7 @@ class Plan:
 
     def schrijf(self, doel: Path) -> None:
         """Write the plan workbook (SPEC §6) atomically to ``doel``; never over the input."""
-        if self._uitleg is None:  # the prices' ranging in a child from now on, while the first sheets are written
-            from ..uitleg import begin_prijsbereik
-
-            begin_prijsbereik(self.oplossing)
+        self._begin_prijsbereik()  # from now on, while the first sheets are written
         schrijf_plan(self, Path(doel), invoerpad=self.invoerpad)
 
     def als_json(self, doel: Path) -> dict:
